@@ -1,0 +1,89 @@
+"""Async engine, sessions, and the unit-of-work base every service's UoW extends."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+import sqlalchemy as sa
+from hms_contracts.envelope import Envelope
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from hms_platform.outbox.tables import OutboxTables
+
+
+def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+    """An asyncpg engine; ``pool_pre_ping`` so a Postgres restart costs one failed checkout."""
+    return create_async_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, echo=echo
+    )
+
+
+def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+async def ping(engine: AsyncEngine) -> None:
+    """Raise unless the database answers a trivial query."""
+    async with engine.connect() as conn:
+        await conn.execute(sa.text("SELECT 1"))
+
+
+class SqlUnitOfWork:
+    """One transaction: ``async with uow: ...; await uow.commit()``. Anything not committed is
+    rolled back on exit, including when the block raises.
+
+    Events added with :meth:`add_event` are written to the service's outbox table inside the
+    same transaction, just before it commits, so state and events commit together or not at all.
+    Subclasses create their repositories in :meth:`_open` from ``self.session``.
+    """
+
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], outbox: OutboxTables
+    ) -> None:
+        self._session_factory = session_factory
+        self._outbox = outbox
+        self._pending: list[Envelope] = []
+        self.committed = False
+        self.session: AsyncSession
+
+    async def __aenter__(self) -> Self:
+        self.session = self._session_factory()
+        self._pending = []
+        self.committed = False
+        self._open()
+        return self
+
+    def _open(self) -> None:
+        """Hook for subclasses: build repositories over ``self.session``."""
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await self.rollback()
+        finally:
+            await self.session.close()
+
+    def add_event(self, envelope: Envelope) -> None:
+        """Queue an integration event; it is written to the outbox on :meth:`commit`."""
+        self._pending.append(envelope)
+
+    async def claim_inbox(self, consumer: str, envelope: Envelope) -> bool:
+        """Record that ``consumer`` handles ``envelope`` in this transaction; False if it has."""
+        return await self._outbox.claim_inbox(
+            self.session, consumer, envelope.event_id, envelope.name)
+
+    async def commit(self) -> None:
+        pending, self._pending = self._pending, []
+        if pending:
+            await self._outbox.insert(self.session, pending)
+        await self.session.commit()
+        self.committed = True
+
+    async def rollback(self) -> None:
+        self._pending = []
+        await self.session.rollback()

@@ -1,0 +1,12 @@
+from hms_platform.messaging.bus import (
+    EventBus,
+    MessageHandler,
+    PoisonMessage,
+    PublishError,
+    RetryPolicy,
+    topic_matches,
+)
+
+__all__ = [
+    "EventBus", "MessageHandler", "PoisonMessage", "PublishError", "RetryPolicy", "topic_matches",
+]

@@ -1,0 +1,72 @@
+"""The inbox consumer: turns an event into a handler call inside one unit of work, once.
+
+(consumer, event_id) is recorded in the same transaction as the handler's effect, so a message
+delivered twice, even concurrently to two replicas, has one effect; the message is acked only
+after that transaction has committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Protocol
+
+import structlog
+from hms_contracts.envelope import Envelope, EventPayload
+from pydantic import ValidationError
+
+from hms_platform.db import SqlUnitOfWork
+from hms_platform.messaging.bus import PoisonMessage
+
+log = structlog.get_logger(__name__)
+
+
+class EventHandler(Protocol):
+    def __call__(self, event: Any, envelope: Envelope, uow: Any) -> Awaitable[None]: ...
+
+
+PayloadParser = Callable[[Envelope], EventPayload]
+
+
+def _default_parser(envelope: Envelope) -> EventPayload:
+    from hms_contracts.registry import parse_payload
+
+    return parse_payload(envelope)
+
+
+class InboxConsumer:
+    """A ``MessageHandler`` for the bus: ``await bus.subscribe(queue, c.routing_keys, c)``."""
+
+    def __init__(
+        self,
+        name: str,
+        uow_factory: Callable[[], SqlUnitOfWork],
+        handlers: Mapping[str, EventHandler],
+        parser: PayloadParser = _default_parser,
+    ) -> None:
+        self.name = name
+        self.uow_factory = uow_factory
+        self.handlers = dict(handlers)
+        self.parser = parser
+
+    @property
+    def routing_keys(self) -> list[str]:
+        return sorted(self.handlers)
+
+    async def __call__(self, envelope: Envelope) -> None:
+        handler = self.handlers.get(envelope.name)
+        if handler is None:
+            log.info("message.ignored", consumer=self.name, event=envelope.name)
+            return
+        try:
+            event = self.parser(envelope)
+        except (ValidationError, KeyError) as exc:
+            raise PoisonMessage(f"{envelope.name}: {type(exc).__name__}") from exc
+        async with self.uow_factory() as uow:
+            if not await uow.claim_inbox(self.name, envelope):
+                log.info("message.duplicate", consumer=self.name, event=envelope.name,
+                         event_id=str(envelope.event_id))
+                return
+            await handler(event, envelope, uow)
+            await uow.commit()
+        log.info("message.handled", consumer=self.name, event=envelope.name,
+                 event_id=str(envelope.event_id))

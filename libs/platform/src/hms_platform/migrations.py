@@ -1,0 +1,88 @@
+"""Alembic per service, each in its own schema (STACK.md).
+
+A service's ``migrations/env.py`` is two lines::
+
+    from hms_platform.migrations import run_env
+    run_env(metadata, schema="auth")
+
+and code (bootstrap, tests, the embedded run) applies them with :func:`upgrade`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+
+def run_env(metadata: sa.MetaData, schema: str) -> None:
+    """The body of a service's ``env.py``: online migrations only, confined to ``schema``."""
+    from alembic import context
+
+    connection = context.config.attributes.get("connection")
+    if connection is not None:
+        _run(connection, metadata, schema)
+        return
+    url = context.config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("set sqlalchemy.url (or call hms_platform.migrations.upgrade)")
+
+    async def online() -> None:
+        engine = create_async_engine(url)
+        async with engine.begin() as conn:
+            await conn.run_sync(_run, metadata, schema)
+        await engine.dispose()
+
+    asyncio.run(online())
+
+
+def _run(connection: sa.Connection, metadata: sa.MetaData, schema: str) -> None:
+    from alembic import context
+
+    def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+        # Autogenerate must never see, let alone drop, another service's tables.
+        return name == schema if type_ == "schema" else True
+
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        version_table_schema=schema,
+        include_schemas=True,
+        include_name=include_name,
+    )
+    with context.begin_transaction():
+        # Inside the transaction: before it, SQLAlchemy 2's autobegin makes Alembic commit nothing.
+        context.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        context.run_migrations()
+
+
+def create_messaging_tables(schema: str) -> None:
+    """For a service's first migration: its outbox and inbox tables, from the one definition."""
+    from alembic import op
+
+    from hms_platform.outbox.tables import OutboxTables
+
+    tables = OutboxTables(sa.MetaData(), schema)
+    tables.outbox.metadata.create_all(op.get_bind(), tables=[tables.outbox, tables.inbox])
+
+
+def alembic_config(script_location: str | Path) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(script_location))
+    return cfg
+
+
+async def upgrade(engine: AsyncEngine, script_location: str | Path, revision: str = "head") -> None:
+    """Apply a service's migrations over ``engine`` (one transaction)."""
+    cfg = alembic_config(script_location)
+
+    def _upgrade(connection: sa.Connection) -> None:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, revision)
+
+    async with engine.begin() as conn:
+        await conn.run_sync(_upgrade)

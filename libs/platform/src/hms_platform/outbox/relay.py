@@ -1,0 +1,137 @@
+"""The outbox relay: publishes committed outbox rows and marks them published once confirmed.
+
+Rows are claimed with ``FOR UPDATE SKIP LOCKED`` by the predicate ``published_at IS NULL``,
+never by "ids above the last one seen": a row whose transaction commits after a later row's is
+still found on the next pass. Several relays may run; each row is claimed by one at a time.
+Delivery is at least once (a lost confirm republishes), so consumers deduplicate by event_id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable
+
+import asyncpg
+import sqlalchemy as sa
+import structlog
+from hms_contracts.envelope import Envelope
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hms_platform.messaging.bus import EventBus
+from hms_platform.outbox.tables import OutboxTables
+
+log = structlog.get_logger(__name__)
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        tables: OutboxTables,
+        bus: EventBus,
+        *,
+        batch_size: int = 200,
+        poll_interval: float = 0.5,
+        base_backoff: float = 0.5,
+        max_backoff: float = 10.0,
+        listen: bool = True,
+    ) -> None:
+        self.engine, self.tables, self.bus = engine, tables, bus
+        self.batch_size, self.poll_interval = batch_size, poll_interval
+        self.base_backoff, self.max_backoff = base_backoff, max_backoff
+        self.listen = listen
+        self._wake = asyncio.Event()
+        self.published_total = 0
+
+    async def run_once(self) -> int:
+        """Publish one batch of due rows; return how many were confirmed."""
+        t = self.tables.outbox
+        async with self.engine.begin() as conn:
+            rows = (await conn.execute(
+                sa.select(t.c.id, t.c.body)
+                .where(t.c.published_at.is_(None), t.c.next_attempt_at <= sa.func.now())
+                .order_by(t.c.id)
+                .limit(self.batch_size)
+                .with_for_update(skip_locked=True)
+            )).all()
+            if not rows:
+                return 0
+            results = await asyncio.gather(
+                *(self.bus.publish(Envelope.model_validate(r.body)) for r in rows),
+                return_exceptions=True,
+            )
+            ok = [r.id for r, res in zip(rows, results, strict=True) if res is None]
+            failed = [(r.id, res) for r, res in zip(rows, results, strict=True) if res is not None]
+            if ok:
+                await conn.execute(
+                    sa.update(t).where(t.c.id.in_(ok)).values(published_at=sa.func.now()))
+            for row_id, exc in failed:
+                await conn.execute(sa.update(t).where(t.c.id == row_id).values(
+                    attempts=t.c.attempts + 1,
+                    last_error=f"{type(exc).__name__}: {exc}"[:500],
+                    next_attempt_at=sa.func.now() + sa.func.make_interval(0, 0, 0, 0, 0, 0,
+                        sa.func.least(self.max_backoff,
+                                      self.base_backoff * sa.func.power(2, t.c.attempts))),
+                ))
+            if failed:
+                log.warning("outbox.publish_failed", failed=len(failed), published=len(ok),
+                            error=str(failed[0][1])[:200])
+        self.published_total += len(ok)
+        return len(ok)
+
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Relay until ``stop`` is set, woken by NOTIFY after commits and by polling."""
+        stop = stop or asyncio.Event()
+        listener = asyncio.create_task(self._listen(stop)) if self.listen else None
+        try:
+            while not stop.is_set():
+                self._wake.clear()  # before the pass: a NOTIFY during it triggers another
+                try:
+                    n = await self.run_once()
+                except Exception as exc:  # database down: keep trying, say so
+                    log.warning("outbox.relay_error", error=f"{type(exc).__name__}: {exc}")
+                    n = 0
+                if n < self.batch_size:
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(self.poll_interval):
+                            await _first(self._wake.wait(), stop.wait())
+        finally:
+            if listener:
+                listener.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await listener
+
+    async def _listen(self, stop: asyncio.Event) -> None:
+        """LISTEN on the schema's channel so a commit wakes the relay at once; polling covers
+        the gaps while this connection is down."""
+        dsn = _asyncpg_dsn(self.engine)
+        while not stop.is_set():
+            conn: asyncpg.Connection | None = None
+            try:
+                conn = await asyncpg.connect(dsn)
+                await conn.add_listener(self.tables.notify_channel, self._on_notify)
+                while not stop.is_set() and not conn.is_closed():
+                    await asyncio.sleep(1.0)
+            except (OSError, asyncpg.PostgresError) as exc:
+                log.info("outbox.listen_unavailable", error=type(exc).__name__)
+                await asyncio.sleep(2.0)
+            finally:
+                if conn is not None and not conn.is_closed():
+                    await conn.close()
+
+    def _on_notify(self, *_: object) -> None:
+        self._wake.set()
+
+
+def _asyncpg_dsn(engine: AsyncEngine) -> str:
+    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _first(*aws: Awaitable[object]) -> None:
+    tasks = [asyncio.ensure_future(a) for a in aws]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()

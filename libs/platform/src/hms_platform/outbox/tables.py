@@ -1,0 +1,90 @@
+"""The outbox and inbox tables, created in each service's own schema."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from hms_contracts.envelope import Envelope
+from sqlalchemy.dialects.postgresql import JSONB, UUID, insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+class OutboxTables:
+    """``<schema>.outbox`` and ``<schema>.inbox`` on a service's MetaData.
+
+    A service's Alembic migration creates them with :meth:`create_ops` (or its env runs
+    ``metadata.create_all`` in tests); all SQL on them lives here and in the relay.
+    """
+
+    def __init__(self, metadata: sa.MetaData, schema: str) -> None:
+        self.schema = schema
+        self.outbox = sa.Table(
+            "outbox", metadata,
+            sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+            sa.Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),
+            sa.Column("name", sa.String(200), nullable=False),
+            sa.Column("body", JSONB, nullable=False),
+            sa.Column("correlation_id", sa.String(200)),
+            sa.Column("created_at", sa.DateTime(timezone=True), nullable=False,
+                      server_default=sa.func.now()),
+            sa.Column("published_at", sa.DateTime(timezone=True)),
+            sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+            sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False,
+                      server_default=sa.func.now()),
+            sa.Column("last_error", sa.Text),
+            # The relay's scan touches only unpublished rows, however long the history grows.
+            sa.Index(f"ix_{schema}_outbox_unpublished", "next_attempt_at", "id",
+                     postgresql_where=sa.text("published_at IS NULL")),
+            schema=schema,
+        )
+        self.inbox = sa.Table(
+            "inbox", metadata,
+            sa.Column("consumer", sa.String(100), primary_key=True),
+            sa.Column("event_id", UUID(as_uuid=True), primary_key=True),
+            sa.Column("name", sa.String(200), nullable=False),
+            sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False,
+                      server_default=sa.func.now()),
+            schema=schema,
+        )
+
+    @property
+    def notify_channel(self) -> str:
+        return f"hms_outbox_{self.schema}"
+
+    async def insert(self, session: AsyncSession, envelopes: Sequence[Envelope]) -> None:
+        """Write events in the caller's transaction and wake the relay when it commits."""
+        await session.execute(
+            sa.insert(self.outbox),
+            [
+                {
+                    "event_id": e.event_id,
+                    "name": e.name,
+                    "body": json.loads(e.to_json()),
+                    "correlation_id": e.correlation_id,
+                }
+                for e in envelopes
+            ],
+        )
+        # NOTIFY is transactional: delivered only if and when this transaction commits.
+        await session.execute(sa.select(sa.func.pg_notify(self.notify_channel, "")))
+
+    async def claim_inbox(
+        self, session: AsyncSession, consumer: str, event_id: uuid.UUID, name: str
+    ) -> bool:
+        """Record (consumer, event_id) in the caller's transaction. False when already there:
+        a concurrent duplicate blocks on the primary key until the first commits or rolls back."""
+        result = await session.execute(
+            insert(self.inbox)
+            .values(consumer=consumer, event_id=event_id, name=name)
+            .on_conflict_do_nothing()
+            .returning(self.inbox.c.event_id)
+        )
+        return result.first() is not None
+
+    async def unpublished_count(self, session: AsyncSession) -> int:
+        q = sa.select(sa.func.count()).select_from(self.outbox).where(
+            self.outbox.c.published_at.is_(None))
+        return int((await session.execute(q)).scalar_one())

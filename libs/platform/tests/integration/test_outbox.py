@@ -1,0 +1,147 @@
+"""Outbox + relay against real Postgres and RabbitMQ (QUALITY.md "Messages")."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from hms_platform.messaging.bus import PublishError
+from hms_platform.outbox import OutboxRelay
+
+
+class Collector:
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.event_ids: list[str] = []
+        self.arrived = asyncio.Event()
+
+    async def __call__(self, envelope) -> None:  # type: ignore[no-untyped-def]
+        self.event_ids.append(str(envelope.event_id))
+        self.names.append(envelope.payload["name"])
+        self.arrived.set()
+
+
+async def wait_for(predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.02)
+
+
+async def test_state_and_event_commit_together_or_not_at_all(
+    uow_factory, demo_engine, make_bus, queue_name, demo
+) -> None:
+    ITEMS, TABLES, count, item_added = demo.ITEMS, demo.TABLES, demo.count, demo.item_added
+    bus = await make_bus()
+    seen = Collector()
+    await bus.subscribe(queue_name, ["demo.#"], seen)
+    async with uow_factory() as uow:  # committed: item + event
+        await uow.session.execute(sa.insert(ITEMS).values(id=1, name="a"))
+        uow.add_event(item_added(1))
+        await uow.commit()
+    with pytest.raises(RuntimeError):  # raises before commit: rolled back
+        async with uow_factory() as uow:
+            await uow.session.execute(sa.insert(ITEMS).values(id=2, name="b"))
+            uow.add_event(item_added(2))
+            raise RuntimeError("handler failed")
+    with pytest.raises(IntegrityError):  # fails AT commit, after the outbox insert ran
+        async with uow_factory() as uow:
+            await uow.session.execute(sa.insert(ITEMS).values(id=3, name="a"))  # deferred dup
+            uow.add_event(item_added(3))
+            await uow.commit()
+
+    relay = OutboxRelay(demo_engine, TABLES, bus, listen=False)
+    assert await relay.run_once() == 1
+    await wait_for(lambda: len(seen.names) >= 1)
+    await asyncio.sleep(0.3)  # anything else would have arrived by now
+    assert seen.names == ["item-1"]
+    assert await count(demo_engine, "SELECT count(*) FROM demo.outbox") == 1
+    assert await count(demo_engine, "SELECT count(*) FROM demo.items") == 1
+
+
+async def test_row_held_open_while_later_rows_commit_is_still_published(
+    uow_factory, demo_engine, make_bus, queue_name, demo
+) -> None:
+    ITEMS, TABLES, count, item_added = demo.ITEMS, demo.TABLES, demo.count, demo.item_added
+    bus = await make_bus()
+    seen = Collector()
+    await bus.subscribe(queue_name, ["demo.item_added.v1"], seen)
+    relay = OutboxRelay(demo_engine, TABLES, bus, listen=False)
+
+    held = uow_factory()
+    await held.__aenter__()
+    held.add_event(item_added(1))
+    await TABLES.insert(held.session, held._pending)  # id 1 taken, transaction still open
+    held._pending.clear()
+    for i in (2, 3):
+        async with uow_factory() as uow:
+            uow.add_event(item_added(i))
+            await uow.commit()
+
+    assert await relay.run_once() == 2
+    await held.commit()
+    await held.__aexit__(None, None, None)
+    assert await relay.run_once() == 1
+    await wait_for(lambda: len(seen.names) == 3)
+    assert sorted(seen.names) == ["item-1", "item-2", "item-3"]
+    assert await count(demo_engine, "SELECT min(id) FROM demo.outbox") == 1
+    assert await unpublished(demo_engine) == 0
+
+
+async def unpublished(engine) -> int:  # type: ignore[no-untyped-def]
+    async with engine.connect() as conn:
+        return int((await conn.execute(sa.text(
+            "SELECT count(*) FROM demo.outbox WHERE published_at IS NULL"))).scalar_one())
+
+
+async def test_unroutable_publish_is_an_error_and_the_row_stays_unpublished(
+    uow_factory, demo_engine, make_bus, queue_name, demo
+) -> None:
+    ITEMS, TABLES, count, item_added = demo.ITEMS, demo.TABLES, demo.count, demo.item_added
+    bus = await make_bus()
+    with pytest.raises(PublishError, match="unroutable"):
+        await bus.publish(item_added(1))  # nothing bound yet
+
+    async with uow_factory() as uow:
+        uow.add_event(item_added(2))
+        await uow.commit()
+    relay = OutboxRelay(demo_engine, TABLES, bus, listen=False, base_backoff=0.05)
+    assert await relay.run_once() == 0
+    async with demo_engine.connect() as conn:
+        row = (await conn.execute(sa.select(TABLES.outbox))).one()
+    assert row.published_at is None and row.attempts == 1 and "unroutable" in row.last_error
+
+    # bound, then the binding deleted: unroutable again
+    seen = Collector()
+    await bus.subscribe(queue_name, ["demo.item_added.v1"], seen)
+    await asyncio.sleep(0.1)
+    assert await relay.run_once() == 1
+    queue = await bus._consumers[-1][0].get_queue(f"{bus.prefix}{queue_name}")
+    await queue.unbind(bus.exchange_name, "demo.item_added.v1")
+    with pytest.raises(PublishError, match="unroutable"):
+        await bus.publish(item_added(3))
+
+
+async def test_broker_unreachable_publish_fails_and_row_stays_unpublished(
+    uow_factory, demo_engine, make_bus, queue_name, amqp_url, demo
+) -> None:
+    ITEMS, TABLES, count, item_added = demo.ITEMS, demo.TABLES, demo.count, demo.item_added
+    from urllib.parse import urlsplit
+
+    from hms_platform.testing.tcp_proxy import TcpProxy
+
+    parts = urlsplit(amqp_url)
+    proxy = await TcpProxy(parts.hostname or "127.0.0.1", parts.port or 5672).start()
+    url = amqp_url.replace(f"{parts.hostname}:{parts.port}", f"127.0.0.1:{proxy.port}")
+    bus = await make_bus(url, publish_timeout=1.0)
+    await bus.subscribe(queue_name, ["demo.#"], Collector())
+    await proxy.cut()
+    async with uow_factory() as uow:
+        uow.add_event(item_added(1))
+        await uow.commit()
+    relay = OutboxRelay(demo_engine, TABLES, bus, listen=False)
+    assert await relay.run_once() == 0
+    assert await unpublished(demo_engine) == 1
+    await proxy.close()
