@@ -55,7 +55,7 @@ class InboxConsumer:
     async def __call__(self, envelope: Envelope) -> None:
         handler = self.handlers.get(envelope.name)
         if handler is None:
-            log.info("message.ignored", consumer=self.name, event=envelope.name)
+            log.info("message.ignored", consumer=self.name, event_name=envelope.name)
             return
         try:
             event = self.parser(envelope)
@@ -63,10 +63,10 @@ class InboxConsumer:
             raise PoisonMessage(f"{envelope.name}: {type(exc).__name__}") from exc
         async with self.uow_factory() as uow:
             if not await uow.claim_inbox(self.name, envelope):
-                log.info("message.duplicate", consumer=self.name, event=envelope.name,
+                log.info("message.duplicate", consumer=self.name, event_name=envelope.name,
                          event_id=str(envelope.event_id))
                 return
             await handler(event, envelope, uow)
             await uow.commit()
-        log.info("message.handled", consumer=self.name, event=envelope.name,
+        log.info("message.handled", consumer=self.name, event_name=envelope.name,
                  event_id=str(envelope.event_id))

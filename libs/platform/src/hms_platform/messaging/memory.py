@@ -94,15 +94,15 @@ class InMemoryBus:
             await handler(envelope)
         except PoisonMessage:
             self.dead_letters[sub.queue].append(body)
-            log.error("message.poison", queue=sub.queue, event=envelope.name)
+            log.error("message.poison", queue=sub.queue, event_name=envelope.name)
         except Exception as exc:
             if attempt >= self.retry.max_attempts:
                 self.dead_letters[sub.queue].append(body)
-                log.error("message.dead_lettered", queue=sub.queue, event=envelope.name,
+                log.error("message.dead_lettered", queue=sub.queue, event_name=envelope.name,
                           attempts=attempt, error=type(exc).__name__)
                 return
             delay = self.retry.delays_ms[attempt - 1] / 1000 * self.time_scale
-            log.warning("message.retry", queue=sub.queue, event=envelope.name,
+            log.warning("message.retry", queue=sub.queue, event_name=envelope.name,
                         attempt=attempt, error=type(exc).__name__)
             await asyncio.sleep(delay)
             await self._deliver(sub, body, attempt + 1)

@@ -165,7 +165,7 @@ class RabbitBus:
         try:
             await handler(envelope)
         except PoisonMessage:
-            log.error("message.poison", queue=queue, event=envelope.name)
+            log.error("message.poison", queue=queue, event_name=envelope.name)
             await message.reject(requeue=False)
         except Exception as exc:
             await self._retry_or_dead_letter(queue, message, envelope, attempt, exc)
@@ -176,7 +176,7 @@ class RabbitBus:
         self, queue: str, message: AbstractIncomingMessage, envelope: Envelope,
         attempt: int, exc: Exception,
     ) -> None:
-        fields = {"queue": queue, "event": envelope.name, "attempt": attempt,
+        fields = {"queue": queue, "event_name": envelope.name, "attempt": attempt,
                   "error": type(exc).__name__}
         if attempt >= self.retry.max_attempts:
             log.error("message.dead_lettered", **fields)

@@ -1,0 +1,122 @@
+"""Events published by the appointments service."""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from pydantic import AwareDatetime, Field
+
+from hms_contracts.envelope import EventPayload
+from hms_contracts.fields import Count, Urgency
+
+
+class _AppointmentsEvent(EventPayload):
+    """Base of the appointments events (no NAME: not an event itself)."""
+
+    PRODUCER: ClassVar[str] = "appointments"
+
+
+class ScheduleChanged(_AppointmentsEvent):
+    """A doctor's working schedule (and so their bookable slots) changed."""
+
+    NAME: ClassVar[str] = "appointments.schedule_changed.v1"
+
+    doctor_id: uuid.UUID
+
+
+class AppointmentBooked(_AppointmentsEvent):
+    """An appointment was booked for a patient with a doctor."""
+
+    NAME: ClassVar[str] = "appointments.appointment_booked.v1"
+
+    appointment_id: uuid.UUID
+    patient_id: uuid.UUID
+    doctor_id: uuid.UUID
+    start: AwareDatetime
+    end: AwareDatetime
+    urgency: Urgency
+    booked_by: uuid.UUID
+
+
+class AppointmentRescheduled(_AppointmentsEvent):
+    """An appointment moved to a new start time."""
+
+    NAME: ClassVar[str] = "appointments.appointment_rescheduled.v1"
+
+    appointment_id: uuid.UUID
+    old_start: AwareDatetime
+    new_start: AwareDatetime
+    # Optional beyond EVENTS.md's minimum: consumers need not remember the booking to act.
+    patient_id: uuid.UUID | None = None
+    doctor_id: uuid.UUID | None = None
+    new_end: AwareDatetime | None = None
+
+
+class AppointmentCancelled(_AppointmentsEvent):
+    """An appointment was cancelled; `late` if inside the late-cancellation window."""
+
+    NAME: ClassVar[str] = "appointments.appointment_cancelled.v1"
+
+    appointment_id: uuid.UUID
+    patient_id: uuid.UUID
+    doctor_id: uuid.UUID
+    cancelled_by: uuid.UUID
+    late: bool
+
+
+class PatientCheckedIn(_AppointmentsEvent):
+    """The patient of an appointment arrived and checked in."""
+
+    NAME: ClassVar[str] = "appointments.patient_checked_in.v1"
+
+    appointment_id: uuid.UUID
+    patient_id: uuid.UUID
+    doctor_id: uuid.UUID
+    urgency: Urgency
+    arrived_at: AwareDatetime
+
+
+class AppointmentCompleted(_AppointmentsEvent):
+    """An appointment took place and was closed."""
+
+    NAME: ClassVar[str] = "appointments.appointment_completed.v1"
+
+    appointment_id: uuid.UUID
+    patient_id: uuid.UUID
+    doctor_id: uuid.UUID
+    completed_at: AwareDatetime
+
+
+class AppointmentNoShow(_AppointmentsEvent):
+    """The patient did not come to an appointment."""
+
+    NAME: ClassVar[str] = "appointments.appointment_no_show.v1"
+
+    appointment_id: uuid.UUID
+    patient_id: uuid.UUID
+    doctor_id: uuid.UUID
+    start: AwareDatetime
+    marked_by: str = Field(description='The user id that marked it, or "scheduler".')
+
+
+class NoShowPenaltyApplied(_AppointmentsEvent):
+    """A no-show earned the patient a penalty."""
+
+    NAME: ClassVar[str] = "appointments.no_show_penalty_applied.v1"
+
+    penalty_id: uuid.UUID
+    appointment_id: uuid.UUID
+    patient_id: uuid.UUID
+    doctor_id: uuid.UUID
+    active_penalties: Count
+
+
+class PenaltyWaived(_AppointmentsEvent):
+    """A no-show penalty was waived by staff."""
+
+    NAME: ClassVar[str] = "appointments.penalty_waived.v1"
+
+    penalty_id: uuid.UUID
+    patient_id: uuid.UUID
+    waived_by: uuid.UUID

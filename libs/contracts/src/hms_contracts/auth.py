@@ -1,0 +1,87 @@
+"""Events published by the auth service."""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from pydantic import Field
+
+from hms_contracts.envelope import EventPayload
+from hms_contracts.fields import Role
+
+
+class _AuthEvent(EventPayload):
+    """Base of the auth events (no NAME: not an event itself)."""
+
+    PRODUCER: ClassVar[str] = "auth"
+
+
+class UserRegistered(_AuthEvent):
+    """A user account was created; carries the contact details other services copy."""
+
+    NAME: ClassVar[str] = "auth.user_registered.v1"
+
+    user_id: uuid.UUID
+    role: Role
+    full_name: str
+    phone_number: str | None = None
+    email: str | None = None
+    department: str | None = None
+    room: str | None = None
+
+
+class UserUpdated(_AuthEvent):
+    """Attributes of a user changed; `changed` names them, the fields carry the new values."""
+
+    NAME: ClassVar[str] = "auth.user_updated.v1"
+
+    user_id: uuid.UUID
+    # None is ambiguous (unchanged or cleared), so consumers apply exactly the names listed here.
+    # Plain strings rather than a Literal: a field added later must not break v1 consumers.
+    changed: list[str]
+    full_name: str | None = None
+    phone_number: str | None = None
+    email: str | None = None
+    role: Role | None = None
+    department: str | None = None
+    room: str | None = None
+    active: bool | None = None
+
+
+class UserDeactivated(_AuthEvent):
+    """A user account was deactivated and may no longer sign in."""
+
+    NAME: ClassVar[str] = "auth.user_deactivated.v1"
+
+    user_id: uuid.UUID
+
+
+class _LoginAttempt(_AuthEvent):
+    """Fields shared by both login outcomes (no NAME: not an event itself)."""
+
+    user_id: uuid.UUID | None = None
+    username: str = Field(description="Masked by the producer; never the full login name.")
+    ip: str
+    reason: str | None = None
+
+
+class LoginSucceeded(_LoginAttempt):
+    """A user signed in."""
+
+    NAME: ClassVar[str] = "auth.login_succeeded.v1"
+
+
+class LoginFailed(_LoginAttempt):
+    """A sign-in attempt was refused; `reason` says why."""
+
+    NAME: ClassVar[str] = "auth.login_failed.v1"
+
+
+class RefreshTokenReuseDetected(_AuthEvent):
+    """A refresh token that had already been rotated was presented again (likely theft)."""
+
+    NAME: ClassVar[str] = "auth.refresh_token_reuse_detected.v1"
+
+    user_id: uuid.UUID
+    family_id: uuid.UUID

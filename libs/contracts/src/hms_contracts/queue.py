@@ -1,0 +1,101 @@
+"""Events published by the queue service."""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from pydantic import AwareDatetime
+
+from hms_contracts.envelope import EventPayload
+from hms_contracts.fields import Count, TicketSource, Urgency
+
+
+class _QueueEvent(EventPayload):
+    """Base of the queue events (no NAME: not an event itself)."""
+
+    PRODUCER: ClassVar[str] = "queue"
+
+
+class TicketIssued(_QueueEvent):
+    """A patient joined a doctor's queue, as a walk-in or on check-in."""
+
+    NAME: ClassVar[str] = "queue.ticket_issued.v1"
+
+    ticket_id: uuid.UUID
+    number: Count
+    patient_id: uuid.UUID
+    doctor_id: uuid.UUID
+    urgency: Urgency
+    source: TicketSource
+    appointment_id: uuid.UUID | None = None
+    position: Count
+    eta_minutes: Count
+
+
+class TurnApproaching(_QueueEvent):
+    """Few enough people are ahead of a ticket that the patient should come closer."""
+
+    NAME: ClassVar[str] = "queue.turn_approaching.v1"
+
+    ticket_id: uuid.UUID
+    patient_id: uuid.UUID
+    doctor_id: uuid.UUID
+    people_ahead: Count
+    eta_minutes: Count
+
+
+class PatientCalled(_QueueEvent):
+    """A doctor called a ticket to their room."""
+
+    NAME: ClassVar[str] = "queue.patient_called.v1"
+
+    ticket_id: uuid.UUID
+    number: Count
+    patient_id: uuid.UUID
+    doctor_id: uuid.UUID
+    room: str
+    called_at: AwareDatetime
+
+
+class PatientServed(_QueueEvent):
+    """A doctor finished seeing a ticket's patient."""
+
+    NAME: ClassVar[str] = "queue.patient_served.v1"
+
+    ticket_id: uuid.UUID
+    patient_id: uuid.UUID
+    doctor_id: uuid.UUID
+    waited_seconds: Count
+    service_seconds: Count
+
+
+class _TicketClosed(_QueueEvent):
+    """Fields shared by the tickets that leave the queue unserved (no NAME)."""
+
+    ticket_id: uuid.UUID
+    patient_id: uuid.UUID
+    doctor_id: uuid.UUID
+
+
+class TicketMissed(_TicketClosed):
+    """A called patient did not come, and the ticket left the queue."""
+
+    NAME: ClassVar[str] = "queue.ticket_missed.v1"
+
+
+class TicketCancelled(_TicketClosed):
+    """A ticket was withdrawn from the queue before being served."""
+
+    NAME: ClassVar[str] = "queue.ticket_cancelled.v1"
+
+
+class TicketChanged(_QueueEvent):
+    """Staff changed a waiting ticket's urgency or moved it to another doctor."""
+
+    NAME: ClassVar[str] = "queue.ticket_changed.v1"
+
+    ticket_id: uuid.UUID
+    urgency: Urgency | None = None
+    doctor_id: uuid.UUID | None = None
+    changed_by: uuid.UUID

@@ -1,0 +1,114 @@
+"""Every error answer as `application/problem+json` (RFC 9457), mapped in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from http import HTTPStatus
+from typing import Any, cast
+
+import structlog
+from fastapi.exceptions import RequestValidationError
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from hms_platform.errors import PlatformError, Unprocessable
+
+log = structlog.get_logger(__name__)
+Handler = Callable[[Request, Exception], Awaitable[Response]]
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def problem_response(
+    status: int,
+    title: str,
+    detail: str,
+    type_: str = "about:blank",
+    instance: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    """A problem details response; `extra` members go into the body (RFC 9457 section 3.2)."""
+    body: dict[str, Any] = dict(extra)
+    # The standard members win over extensions of the same name.
+    body.update(type=type_, title=title, status=status, detail=detail)
+    if instance is not None:
+        body["instance"] = instance
+    return JSONResponse(
+        body, status_code=status, headers=dict(headers or {}), media_type=PROBLEM_JSON
+    )
+
+
+async def _platform_error(request: Request, exc: Exception) -> Response:
+    error = cast(PlatformError, exc)
+    extra: dict[str, Any] = dict(error.extra)
+    headers = extra.pop("headers", None)
+    return problem_response(
+        error.status, error.title, error.detail, error.type, headers=headers, **extra
+    )
+
+
+def _domain_error_handler(mapping: Mapping[type[Exception], int]) -> Handler:
+    async def handle(request: Request, exc: Exception) -> Response:
+        # The nearest mapped ancestor decides, so a subclass inherits its parent's status.
+        status = next(mapping[cls] for cls in type(exc).__mro__ if cls in mapping)
+        extra = getattr(exc, "problem_extra", None)
+        extra = dict(extra) if isinstance(extra, Mapping) else {}
+        return problem_response(status, _phrase(status), str(exc) or _phrase(status), **extra)
+
+    return handle
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    # Only where and why: the rejected input is never echoed, since passwords get posted.
+    errors = [
+        {"loc": list(err.get("loc", ())), "msg": str(err.get("msg", "")), "type": err.get("type")}
+        for err in cast(RequestValidationError, exc).errors()
+    ]
+    return problem_response(
+        Unprocessable.status,
+        Unprocessable.title,
+        "The request is not valid.",
+        Unprocessable.type,
+        errors=errors,
+    )
+
+
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    error = cast(HTTPException, exc)
+    phrase = _phrase(error.status_code)
+    detail = error.detail if isinstance(error.detail, str) and error.detail else phrase
+    return problem_response(error.status_code, phrase, detail, headers=error.headers)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled_exception", exc_info=exc, method=request.method, path=request.url.path)
+    return problem_response(500, _phrase(500), "An unexpected error occurred.")
+
+
+def install_problem_handlers(
+    app: Starlette, mapping: Mapping[type[Exception], int] | None = None
+) -> None:
+    """Register problem+json handlers on `app`.
+
+    `mapping` maps a service's domain exceptions (stdlib-only classes) to HTTP statuses; the
+    body's detail is `str(exc)` and an optional `problem_extra` dict attribute adds members.
+    Anything unforeseen becomes a logged, generic 500 without a traceback.
+    """
+    app.add_exception_handler(PlatformError, _platform_error)
+    if mapping:
+        handler = _domain_error_handler(dict(mapping))
+        for exc_class in mapping:
+            app.add_exception_handler(exc_class, handler)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_exception)
+    app.add_exception_handler(Exception, _unexpected)
