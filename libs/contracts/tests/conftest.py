@@ -13,9 +13,10 @@ from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import pytest
-from hms_contracts import EventPayload
 from pydantic import AwareDatetime
 from pydantic.fields import FieldInfo
+
+from hms_contracts import EventPayload
 
 # Not UTC, so a round trip also shows the offset survives.
 SAMPLE_TIME = datetime(2025, 3, 14, 9, 26, 53, 589793, tzinfo=timezone(timedelta(hours=2)))

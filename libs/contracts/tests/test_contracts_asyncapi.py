@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from hms_contracts import REGISTRY
 from hms_contracts.asyncapi import EXCHANGE, build_asyncapi, component_id, main, render_yaml
 

@@ -9,9 +9,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from pydantic import AwareDatetime, ValidationError
+
 from hms_contracts import REGISTRY, Envelope, EventPayload, parse_payload
 from hms_contracts.registry import EVENT_MODULES, event_classes
-from pydantic import AwareDatetime, ValidationError
 
 MakeEvent = Callable[[type[EventPayload]], EventPayload]
 CLASSES = list(REGISTRY.values())

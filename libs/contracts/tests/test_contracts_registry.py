@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 import pytest
+from pydantic import ValidationError
+
 from hms_contracts import REGISTRY, Envelope, EventPayload, UnknownEvent, parse_payload
 from hms_contracts.queue import TicketMissed
 from hms_contracts.registry import build_registry, event_names, payload_class
-from pydantic import ValidationError
 
 
 def test_event_names_are_sorted_and_unique() -> None:

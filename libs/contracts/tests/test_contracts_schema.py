@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
 from hms_contracts import REGISTRY, Envelope, EventPayload, UnknownEvent
 from hms_contracts.schema import all_schemas, json_schema
 

@@ -6,9 +6,14 @@ from types import TracebackType
 from typing import Self
 
 import sqlalchemy as sa
-from hms_contracts.envelope import Envelope
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
+from hms_contracts.envelope import Envelope
 from hms_platform.outbox.tables import OutboxTables
 
 

@@ -18,7 +18,12 @@ _correlation_id: ContextVar[str | None] = ContextVar("hms_correlation_id", defau
 _PHONE = re.compile(r"(?<![\w-])\+?\d[\d ().-]{5,}\d(?![\w-])")
 _EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+# ISO 8601 dates and timestamps, as isoformat() and str() write them (T or space, fraction,
+# offset): digit runs with separators, which the phone pattern would otherwise mask.
+_ISO_TIME = re.compile(
+    r"(?<!\d)\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?!\d)"
+)
 
 
 def correlation_id() -> str | None:
@@ -36,7 +41,7 @@ def set_correlation_id(value: str | None = None) -> str:
 def _mask_phone(match: re.Match[str]) -> str:
     text = match.group(0)
     digits = re.sub(r"\D", "", text)
-    if len(digits) < 7 or _ISO_TIME.match(text):
+    if len(digits) < 7:
         return text
     return ("+" if text.startswith("+") else "") + "*" * (len(digits) - 2) + digits[-2:]
 
@@ -52,6 +57,7 @@ def mask_text(text: str) -> str:
         return f"\x00{len(protected) - 1}\x00"
 
     text = _UUID.sub(keep, text)
+    text = _ISO_TIME.sub(keep, text)
     text = _PHONE.sub(_mask_phone, text)
     return re.sub(r"\x00(\d+)\x00", lambda m: protected[int(m.group(1))], text)
 
@@ -66,7 +72,9 @@ def _mask_value(value: Any) -> Any:
     return value
 
 
-def mask_contacts(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+def mask_contacts(
+    _: Any, __: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
     """structlog processor: mask phone numbers and emails in every string of the event."""
     for key, value in list(event_dict.items()):
         if key not in ("timestamp", "level", "logger"):

@@ -11,7 +11,7 @@ DEV_ENVIRONMENTS = frozenset({"dev", "test"})
 
 
 def secret(default: str, **kwargs: Any) -> Any:
-    """A secret setting: outside dev/test the service refuses to start while it keeps ``default``."""
+    """A secret: outside dev/test the service refuses to start while it keeps ``default``."""
     extra = dict(kwargs.pop("json_schema_extra", None) or {})
     extra["hms_secret"] = True
     return Field(default=SecretStr(default), json_schema_extra=extra, **kwargs)
@@ -20,7 +20,8 @@ def secret(default: str, **kwargs: Any) -> Any:
 class ServiceSettings(BaseSettings):
     """Common settings. A service subclasses it with ``model_config = service_config("AUTH_")``."""
 
-    model_config = SettingsConfigDict(env_prefix="HMS_", extra="ignore")
+    # hide_input_in_errors: a validation error would otherwise print the input, secrets included.
+    model_config = SettingsConfigDict(env_prefix="HMS_", extra="ignore", hide_input_in_errors=True)
 
     service_name: str = "hms"
     environment: Literal["dev", "test", "staging", "production"] = "dev"
@@ -42,7 +43,9 @@ class ServiceSettings(BaseSettings):
 
     @property
     def json_logs(self) -> bool:
-        return self.log_json if self.log_json is not None else self.environment not in DEV_ENVIRONMENTS
+        if self.log_json is not None:
+            return self.log_json
+        return self.environment not in DEV_ENVIRONMENTS
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> ServiceSettings:
@@ -51,9 +54,9 @@ class ServiceSettings(BaseSettings):
         still_default = []
         for name, field in type(self).model_fields.items():
             extra = field.json_schema_extra
-            if isinstance(extra, dict) and extra.get("hms_secret"):
-                if getattr(self, name) == field.default:
-                    still_default.append(name)
+            is_secret = isinstance(extra, dict) and extra.get("hms_secret")
+            if is_secret and getattr(self, name) == field.default:
+                still_default.append(name)
         if still_default:
             raise ValueError(
                 f"refusing to start in {self.environment!r} with default secrets: "
@@ -64,4 +67,4 @@ class ServiceSettings(BaseSettings):
 
 def service_config(env_prefix: str) -> SettingsConfigDict:
     """The ``model_config`` of a service's settings: its own env prefix, unknown vars ignored."""
-    return SettingsConfigDict(env_prefix=env_prefix, extra="ignore")
+    return SettingsConfigDict(env_prefix=env_prefix, extra="ignore", hide_input_in_errors=True)

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from types import SimpleNamespace
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from hms_contracts.envelope import Envelope, EventPayload
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hms_contracts.envelope import Envelope, EventPayload
 from hms_platform.db import SqlUnitOfWork, make_session_factory
 from hms_platform.messaging.bus import RetryPolicy
 from hms_platform.messaging.inbox import InboxConsumer

@@ -64,7 +64,7 @@ async def test_state_and_event_commit_together_or_not_at_all(
 async def test_row_held_open_while_later_rows_commit_is_still_published(
     uow_factory, demo_engine, make_bus, queue_name, demo
 ) -> None:
-    ITEMS, TABLES, count, item_added = demo.ITEMS, demo.TABLES, demo.count, demo.item_added
+    TABLES, count, item_added = demo.TABLES, demo.count, demo.item_added
     bus = await make_bus()
     seen = Collector()
     await bus.subscribe(queue_name, ["demo.item_added.v1"], seen)
@@ -99,7 +99,7 @@ async def unpublished(engine) -> int:  # type: ignore[no-untyped-def]
 async def test_unroutable_publish_is_an_error_and_the_row_stays_unpublished(
     uow_factory, demo_engine, make_bus, queue_name, demo
 ) -> None:
-    ITEMS, TABLES, count, item_added = demo.ITEMS, demo.TABLES, demo.count, demo.item_added
+    TABLES, item_added = demo.TABLES, demo.item_added
     bus = await make_bus()
     with pytest.raises(PublishError, match="unroutable"):
         await bus.publish(item_added(1))  # nothing bound yet
@@ -127,7 +127,7 @@ async def test_unroutable_publish_is_an_error_and_the_row_stays_unpublished(
 async def test_broker_unreachable_publish_fails_and_row_stays_unpublished(
     uow_factory, demo_engine, make_bus, queue_name, amqp_url, demo
 ) -> None:
-    ITEMS, TABLES, count, item_added = demo.ITEMS, demo.TABLES, demo.count, demo.item_added
+    TABLES, item_added = demo.TABLES, demo.item_added
     from urllib.parse import urlsplit
 
     from hms_platform.testing.tcp_proxy import TcpProxy

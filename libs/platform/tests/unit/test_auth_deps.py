@@ -8,6 +8,7 @@ import httpx
 import pytest
 import structlog
 from fastapi import Depends, FastAPI, Request
+
 from hms_platform.auth import (
     CurrentUser,
     JwksCache,

@@ -5,10 +5,11 @@ from typing import Any
 
 import httpx
 import pytest
+from structlog.testing import capture_logs
+
 from hms_platform.auth import HttpJwksSource, JwksCache, TokenVerifier, parse_jwks
 from hms_platform.errors import ServiceUnavailable, Unauthorized
 from hms_platform.testing.tokens import TokenFactory
-from structlog.testing import capture_logs
 
 pytestmark = pytest.mark.asyncio
 

@@ -5,10 +5,11 @@ import uuid
 from typing import Any
 
 import pytest
+from joserfc.util import urlsafe_b64encode
+
 from hms_platform.auth import JwksCache, Principal, StaticJwksSource, TokenVerifier
 from hms_platform.errors import Unauthorized
 from hms_platform.testing.tokens import TokenFactory, encode
-from joserfc.util import urlsafe_b64encode
 
 pytestmark = pytest.mark.asyncio
 

@@ -6,10 +6,11 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from fastapi import FastAPI
-from hms_platform.errors import Conflict, NotFound, Unauthorized
-from hms_platform.web.problems import PROBLEM_JSON, install_problem_handlers, problem_response
 from pydantic import BaseModel, Field
 from structlog.testing import capture_logs
+
+from hms_platform.errors import Conflict, NotFound, Unauthorized
+from hms_platform.web.problems import PROBLEM_JSON, install_problem_handlers, problem_response
 
 pytestmark = pytest.mark.asyncio
 

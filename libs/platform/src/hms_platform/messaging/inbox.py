@@ -11,9 +11,9 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
 import structlog
-from hms_contracts.envelope import Envelope, EventPayload
 from pydantic import ValidationError
 
+from hms_contracts.envelope import Envelope, EventPayload
 from hms_platform.db import SqlUnitOfWork
 from hms_platform.messaging.bus import PoisonMessage
 

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import structlog
-from hms_contracts.envelope import Envelope
 
+from hms_contracts.envelope import Envelope
 from hms_platform.logging import set_correlation_id
 from hms_platform.messaging.bus import (
     MessageHandler,
@@ -76,7 +76,7 @@ class InMemoryBus:
         sub.handlers.append(handler)  # replicas compete: round robin
 
     def _spawn(self, coro: object) -> None:
-        task = asyncio.get_running_loop().create_task(coro)  # type: ignore[arg-type]
+        task: asyncio.Task[None] = asyncio.get_running_loop().create_task(coro)  # type: ignore[arg-type]
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

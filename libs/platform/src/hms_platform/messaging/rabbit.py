@@ -23,8 +23,8 @@ from aio_pika.abc import (
     AbstractQueue,
     AbstractRobustConnection,
 )
-from hms_contracts.envelope import Envelope
 
+from hms_contracts.envelope import Envelope
 from hms_platform.logging import set_correlation_id
 from hms_platform.messaging.bus import MessageHandler, PoisonMessage, PublishError, RetryPolicy
 
@@ -161,7 +161,8 @@ class RabbitBus:
             await message.reject(requeue=False)
             return
         set_correlation_id(envelope.correlation_id or envelope.event_id.hex)
-        attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 1) or 1)
+        raw_attempt = (message.headers or {}).get(ATTEMPT_HEADER, 1)
+        attempt = raw_attempt if isinstance(raw_attempt, int) and raw_attempt > 0 else 1
         try:
             await handler(envelope)
         except PoisonMessage:

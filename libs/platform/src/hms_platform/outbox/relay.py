@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable
+from typing import Any
 
 import asyncpg
 import sqlalchemy as sa
 import structlog
-from hms_contracts.envelope import Envelope
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hms_contracts.envelope import Envelope
 from hms_platform.messaging.bus import EventBus
 from hms_platform.outbox.tables import OutboxTables
 
@@ -44,17 +45,22 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self.published_total = 0
 
+    def claim_query(self) -> sa.Select[Any]:
+        """The next batch of due, unpublished rows, locked; rows another relay holds are skipped."""
+        t = self.tables.outbox
+        return (
+            sa.select(t.c.id, t.c.body)
+            .where(t.c.published_at.is_(None), t.c.next_attempt_at <= sa.func.now())
+            .order_by(t.c.id)
+            .limit(self.batch_size)
+            .with_for_update(skip_locked=True)
+        )
+
     async def run_once(self) -> int:
         """Publish one batch of due rows; return how many were confirmed."""
         t = self.tables.outbox
         async with self.engine.begin() as conn:
-            rows = (await conn.execute(
-                sa.select(t.c.id, t.c.body)
-                .where(t.c.published_at.is_(None), t.c.next_attempt_at <= sa.func.now())
-                .order_by(t.c.id)
-                .limit(self.batch_size)
-                .with_for_update(skip_locked=True)
-            )).all()
+            rows = (await conn.execute(self.claim_query())).all()
             if not rows:
                 return 0
             results = await asyncio.gather(
@@ -112,7 +118,9 @@ class OutboxRelay:
                 conn = await asyncpg.connect(dsn)
                 await conn.add_listener(self.tables.notify_channel, self._on_notify)
                 while not stop.is_set() and not conn.is_closed():
-                    await asyncio.sleep(1.0)
+                    with contextlib.suppress(TimeoutError):  # re-check the connection each second
+                        async with asyncio.timeout(1.0):
+                            await stop.wait()
             except (OSError, asyncpg.PostgresError) as exc:
                 log.info("outbox.listen_unavailable", error=type(exc).__name__)
                 await asyncio.sleep(2.0)

@@ -7,9 +7,10 @@ import uuid
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from hms_contracts.envelope import Envelope
 from sqlalchemy.dialects.postgresql import JSONB, UUID, insert
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from hms_contracts.envelope import Envelope
 
 
 class OutboxTables:

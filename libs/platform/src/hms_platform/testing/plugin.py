@@ -8,6 +8,7 @@ marked as such, for ``make unit`` / ``make integration`` / ``make e2e``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Iterator
 
@@ -86,7 +87,7 @@ def track_bus(bus: RabbitBus) -> RabbitBus:
     """Remember what a test bus declares so the session can delete it afterwards."""
     original = bus.declare_topology
 
-    async def declare(*args, **kwargs):  # type: ignore[no-untyped-def]
+    async def declare(*args, **kwargs):
         queue = await original(*args, **kwargs)
         _DECLARED.update(bus.declared_queues)
         return queue
@@ -103,13 +104,9 @@ async def _delete_declared(url: str) -> None:
     async with connection:
         for name in sorted(_DECLARED):
             channel = await connection.channel()
-            try:
+            with contextlib.suppress(Exception):  # already gone
                 await channel.queue_delete(name)
-            except Exception:  # already gone
-                pass
         for name in sorted(_EXCHANGES):
             channel = await connection.channel()
-            try:
+            with contextlib.suppress(Exception):
                 await channel.exchange_delete(name)
-            except Exception:
-                pass
