@@ -65,10 +65,14 @@ async def drive(send: Any, received: list[float], n: int, rate: float | None) ->
             await send()
         else:
             await send()
+    await wait_count(received, n)
+    return time.perf_counter() - start
+
+
+async def wait_count(received: list[float], n: int) -> None:
     async with asyncio.timeout(120):
         while len(received) < n:
             await asyncio.sleep(0.005)
-    return time.perf_counter() - start
 
 
 async def baseline(amqp_url: str, prefix: str) -> dict[str, float]:
@@ -94,9 +98,7 @@ async def baseline(amqp_url: str, prefix: str) -> dict[str, float]:
         t = time.perf_counter()
         for _ in range(BURST // 100):
             await asyncio.gather(*(send() for _ in range(100)))
-        async with asyncio.timeout(60):
-            while len(latencies) < BURST:
-                await asyncio.sleep(0.005)
+        await wait_count(latencies, BURST)
         throughput = BURST / (time.perf_counter() - t)
         latencies.clear()
         await drive(send, latencies, RATE * SECONDS, RATE)
@@ -136,9 +138,7 @@ async def pipeline(db_url: str, amqp_url: str, prefix: str) -> dict[str, float]:
         t = time.perf_counter()
         for _ in range(BURST // 20):
             await asyncio.gather(*(send() for _ in range(20)))
-        async with asyncio.timeout(120):
-            while len(latencies) < BURST:
-                await asyncio.sleep(0.005)
+        await wait_count(latencies, BURST)
         throughput = BURST / (time.perf_counter() - t)
         latencies.clear()
         await drive(send, latencies, RATE * SECONDS, RATE)

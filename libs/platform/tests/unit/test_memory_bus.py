@@ -43,11 +43,9 @@ async def test_delivers_once_per_bound_queue_and_replicas_share_round_robin() ->
         await bus.publish(event(n))
     await bus.drain()
     assert len(replica_a.calls) == len(replica_b.calls) == 2
-    handled = sorted(e.payload["n"] for e in replica_a.calls + replica_b.calls)
-    assert handled == [0, 1, 2, 3]
+    assert sorted(e.payload["n"] for e in replica_a.calls + replica_b.calls) == [0, 1, 2, 3]
     assert sorted(e.payload["n"] for e in audit.calls) == [0, 1, 2, 3]
-    assert other.calls == []
-    assert len(bus.published) == 4
+    assert (other.calls, len(bus.published)) == ([], 4)
 
 
 async def test_publish_with_no_binding_is_an_error() -> None:
@@ -61,8 +59,7 @@ async def test_publish_with_no_binding_is_an_error() -> None:
 async def test_transient_failure_is_retried_and_not_dead_lettered() -> None:
     bus, handler = InMemoryBus(FAST), Recorder(fail=2)
     await bus.subscribe("q", ["auth.#"], handler)
-    msg = event()
-    await bus.publish(msg)
+    await bus.publish(msg := event())
     await bus.drain()
     assert [e.event_id for e in handler.calls] == [msg.event_id] * 3
     assert bus.dead_letters["q"] == []
@@ -88,8 +85,7 @@ async def test_poison_message_is_dead_lettered_after_one_call() -> None:
         raise PoisonMessage("cannot ever handle this")
 
     await bus.subscribe("q", ["auth.#"], poison)
-    msg = event()
-    await bus.publish(msg)
+    await bus.publish(msg := event())
     await bus.drain()
     assert len(calls) == 1
     assert bus.dead_letters["q"] == [msg.to_json()]
@@ -153,27 +149,21 @@ async def test_publish_after_close_raises() -> None:
 @pytest.mark.parametrize(
     ("pattern", "key", "expected"),
     [
-        ("auth.user_registered.v1", "auth.user_registered.v1", True),  # exact
+        # exact
+        ("auth.user_registered.v1", "auth.user_registered.v1", True),
         ("auth.user_registered.v1", "auth.user_registered.v2", False),
-        ("auth.*.v1", "auth.user_registered.v1", True),
-        ("auth.*.v1", "auth.v1", False),  # * is exactly one word
-        ("auth.*.v1", "auth.a.b.v1", False),
-        ("*", "auth", True),
-        ("*", "auth.x", False),
-        ("#", "auth.user_registered.v1", True),
-        ("#.v1", "auth.user_registered.v1", True),  # # at the start
-        ("#.v1", "v1", True),  # # matching zero words
-        ("#.v1", "auth.v2", False),
-        ("auth.#.v1", "auth.a.b.v1", True),  # # in the middle
-        ("auth.#.v1", "auth.v1", True),
-        ("auth.#.v1", "auth.a.v2", False),
-        ("auth.#", "auth", True),  # # at the end, zero words
-        ("auth.#", "auth.a.b", True),
-        ("auth.#", "queue.a", False),
-        ("a.b", "a.b.c", False),  # mismatched lengths
-        ("a.b.c", "a.b", False),
-        ("a.*.#", "a", False),
-        ("a.*.#", "a.b", True),
+        # * is exactly one word
+        ("auth.*.v1", "auth.user_registered.v1", True), ("auth.*.v1", "auth.v1", False),
+        ("auth.*.v1", "auth.a.b.v1", False), ("*", "auth", True), ("*", "auth.x", False),
+        # # is zero or more words: alone, at the start, in the middle, at the end
+        ("#", "auth.user_registered.v1", True), ("#.v1", "auth.a.v1", True),
+        ("#.v1", "v1", True), ("#.v1", "auth.v2", False),
+        ("auth.#.v1", "auth.a.b.v1", True), ("auth.#.v1", "auth.v1", True),
+        ("auth.#.v1", "auth.a.v2", False), ("auth.#", "auth", True),
+        ("auth.#", "auth.a.b", True), ("auth.#", "queue.a", False),
+        ("a.*.#", "a", False), ("a.*.#", "a.b", True),
+        # mismatched lengths
+        ("a.b", "a.b.c", False), ("a.b.c", "a.b", False),
     ],
 )
 def test_topic_matches(pattern: str, key: str, expected: bool) -> None:
