@@ -141,3 +141,31 @@ async def test_unknown_event_names_are_acked_and_ignored(
     async with demo_engine.connect() as conn:
         names = (await conn.execute(sa.text("SELECT name FROM demo.inbox"))).scalars().all()
     assert names == ["demo.item_added.v1"]
+
+
+async def test_consumer_comes_back_after_its_queue_is_deleted_under_it(
+    uow_factory, demo_engine, make_bus, queue_name, demo
+) -> None:
+    from hms_platform.messaging.bus import PublishError
+
+    bus = await make_bus(watch_interval=0.2)
+    await bus.subscribe(queue_name, ["demo.#"], demo.effect_consumer(uow_factory))
+    await bus.publish(demo.item_added(1))
+
+    async def effects(n: int) -> bool:
+        return await demo.count(demo_engine, "SELECT count(*) FROM demo.effects") == n
+
+    await wait_until(lambda: effects(1), timeout=10)
+    admin = await bus._connection.channel()
+    await admin.queue_delete(f"{bus.prefix}{queue_name}")  # the broker cancels our consumer
+    await admin.close()
+
+    async def republished() -> bool:
+        try:
+            await bus.publish(demo.item_added(2))
+        except PublishError:  # unroutable until the watchdog has declared the queue again
+            return False
+        return True
+
+    await wait_until(republished, timeout=10, interval=0.2)
+    await wait_until(lambda: effects(2), timeout=10)

@@ -145,3 +145,25 @@ async def test_broker_unreachable_publish_fails_and_row_stays_unpublished(
     assert await relay.run_once() == 0
     assert await unpublished(demo_engine) == 1
     await proxy.close()
+
+
+async def test_a_malformed_row_backs_off_alone_and_does_not_stall_the_others(
+    uow_factory, demo_engine, make_bus, queue_name, demo
+) -> None:
+    bus = await make_bus()
+    seen = Collector()
+    await bus.subscribe(queue_name, ["demo.#"], seen)
+    async with demo_engine.begin() as conn:
+        await conn.execute(sa.insert(demo.TABLES.outbox).values(
+            event_id=demo.item_added(0).event_id, name="demo.item_added.v1", body={"junk": 1}))
+    for i in (1, 2):
+        async with uow_factory() as uow:
+            uow.add_event(demo.item_added(i))
+            await uow.commit()
+    relay = OutboxRelay(demo_engine, demo.TABLES, bus, listen=False)
+    assert await relay.run_once() == 2
+    await wait_for(lambda: len(seen.names) == 2)
+    async with demo_engine.connect() as conn:
+        stuck = (await conn.execute(sa.select(demo.TABLES.outbox)
+                                    .where(demo.TABLES.outbox.c.published_at.is_(None)))).one()
+    assert stuck.attempts == 1 and "ValidationError" in stuck.last_error

@@ -9,6 +9,7 @@ through the default exchange. Names get ``prefix`` in front (one namespace per t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -42,10 +43,12 @@ class RabbitBus:
         publish_timeout: float = 10.0,
         prefetch: int = 32,
         retry: RetryPolicy | None = None,
+        watch_interval: float = 2.0,
     ) -> None:
         self.url, self.prefix, self.heartbeat = url, prefix, heartbeat
         self.publish_timeout, self.prefetch = publish_timeout, prefetch
         self.retry = retry or RetryPolicy()
+        self.watch_interval = watch_interval
         self.exchange_name = f"{prefix}hms.events"
         self.dead_exchange_name = f"{prefix}hms.dead"
         self.declared_queues: list[str] = []
@@ -56,6 +59,7 @@ class RabbitBus:
         # Strong references: robust recovery only tracks channels and queues weakly
         # (aio-pika #231, #594), so a consumer nobody holds silently stops after a reconnect.
         self._consumers: list[tuple[AbstractChannel, AbstractQueue]] = []
+        self._watchdogs: list[asyncio.Task[None]] = []
         self._lock = asyncio.Lock()
 
     async def connect(self) -> RabbitBus:
@@ -121,7 +125,41 @@ class RabbitBus:
         async def on_message(message: AbstractIncomingMessage) -> None:
             await self._on_message(queue, message, handler)
 
-        await main.consume(on_message)
+        tag = await main.consume(on_message)
+        self._watchdogs.append(asyncio.create_task(
+            self._watch(channel, main, tag, queue, routing_keys, on_message)))
+
+    async def _watch(
+        self, channel: AbstractChannel, main: AbstractQueue, tag: str, queue: str,
+        routing_keys: Sequence[str], on_message: Any,
+    ) -> None:
+        """Re-consume when the broker cancelled our consumer (queue deleted, or moved off a
+        node) without closing the channel: aio-pika only logs that (STACK.md; aio-pika #588).
+        Two missed checks in a row, so a reconnect in progress is not mistaken for a loss."""
+        missed = 0
+        while True:
+            await asyncio.sleep(self.watch_interval)
+            if not self.is_connected() or channel.is_closed:
+                missed = 0
+                continue
+            try:
+                underlay = await asyncio.wait_for(channel.get_underlay_channel(), 5)
+            except Exception:
+                missed = 0
+                continue
+            consumers = getattr(underlay, "consumers", {})  # aiormq keeps live consumer tags
+            missed = 0 if tag in consumers else missed + 1
+            if missed < 2:
+                continue
+            log.warning("consumer.lost_resubscribing", queue=queue)
+            try:
+                with contextlib.suppress(Exception):
+                    await main.cancel(tag)  # forget it, or a reconnect would restore it too
+                main = await self.declare_topology(channel, queue, routing_keys)
+                tag = await main.consume(on_message)
+                missed = 0
+            except Exception as exc:
+                log.error("consumer.resubscribe_failed", queue=queue, error=repr(exc))
 
     async def declare_topology(
         self, channel: AbstractChannel, queue: str, routing_keys: Sequence[str]
@@ -144,8 +182,10 @@ class RabbitBus:
                 "x-dead-letter-exchange": "",
                 "x-dead-letter-routing-key": name,
             })
-        self.declared_queues.extend(
-            [name, f"{name}.dlq", *(self.retry_queue(queue, d) for d in self.retry.delays_ms)])
+        for declared in (name, f"{name}.dlq",
+                         *(self.retry_queue(queue, d) for d in self.retry.delays_ms)):
+            if declared not in self.declared_queues:
+                self.declared_queues.append(declared)
         return main
 
     def retry_queue(self, queue: str, delay_ms: int) -> str:
@@ -198,6 +238,9 @@ class RabbitBus:
         await message.ack()
 
     async def close(self) -> None:
+        for task in self._watchdogs:
+            task.cancel()
+        self._watchdogs.clear()
         if self._connection is not None:
             await self._connection.close()
         self._connection = None

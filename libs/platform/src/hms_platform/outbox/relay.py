@@ -64,7 +64,7 @@ class OutboxRelay:
             if not rows:
                 return 0
             results = await asyncio.gather(
-                *(self.bus.publish(Envelope.model_validate(r.body)) for r in rows),
+                *(self._publish(r.body) for r in rows),
                 return_exceptions=True,
             )
             ok = [r.id for r, res in zip(rows, results, strict=True) if res is None]
@@ -85,6 +85,10 @@ class OutboxRelay:
                             error=str(failed[0][1])[:200])
         self.published_total += len(ok)
         return len(ok)
+
+    async def _publish(self, body: dict[str, object]) -> None:
+        # Parsed per row: one malformed row fails alone (and backs off) instead of the batch.
+        await self.bus.publish(Envelope.model_validate(body))
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Relay until ``stop`` is set, woken by NOTIFY after commits and by polling."""

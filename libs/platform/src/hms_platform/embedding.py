@@ -1,0 +1,37 @@
+"""How a service takes part in the embedded run (one process, one port, in-memory bus).
+
+Each service exposes ``hms_<name>.embedded.component(database_url, bus) -> Component``; the
+embedded runner migrates it, serves its app under its prefix, runs its relay and consumers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hms_platform.messaging.bus import MessageHandler
+from hms_platform.outbox import OutboxTables
+
+
+@dataclass(frozen=True)
+class Subscription:
+    queue: str
+    routing_keys: Sequence[str]
+    handler: MessageHandler
+
+
+@dataclass
+class Component:
+    name: str
+    prefix: str
+    app: FastAPI
+    engine: AsyncEngine
+    tables: OutboxTables
+    migrations: Path
+    subscriptions: list[Subscription] = field(default_factory=list)
+    # Timed work (schedulers): coroutines run until the process stops.
+    background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
