@@ -47,8 +47,8 @@ bench: install
 	$(RUN) python bench/run.py
 
 lint: install
-	$(RUN) ruff check libs services tests bench
-	$(RUN) mypy libs/contracts/src libs/platform/src
+	$(RUN) ruff check libs services deploy tests bench
+	$(RUN) mypy libs/contracts/src libs/platform/src $(wildcard services/*/src) $(wildcard deploy/*/src)
 	$(MAKE) --no-print-directory compose-check
 
 asyncapi: install

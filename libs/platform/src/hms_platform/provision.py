@@ -27,11 +27,23 @@ def _ident(name: str) -> str:
 
 
 async def provision_service(
-    conn: asyncpg.Connection, *, schema: str, role: str, password: str | None
+    conn: asyncpg.Connection,
+    *,
+    schema: str,
+    role: str,
+    password: str | None,
+    extensions: tuple[str, ...] = (),
 ) -> None:
-    """Create (or update) ``role`` and make it the owner of ``schema``; idempotent."""
+    """Create (or update) ``role`` and make it the owner of ``schema``; idempotent.
+
+    ``extensions`` (e.g. ``btree_gist`` for exclusion constraints) are created by the
+    administrator in ``public``, since the service role may not create them itself; a
+    migration's ``CREATE EXTENSION IF NOT EXISTS`` then finds them there.
+    """
     r, s = _ident(role), _ident(schema)
     async with conn.transaction():
+        for extension in extensions:
+            await conn.execute(f"CREATE EXTENSION IF NOT EXISTS {_ident(extension)} SCHEMA public")
         # Serialise concurrent provisioning of the same role (CREATE ROLE has no IF NOT EXISTS).
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", role)
         exists = await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role)
@@ -53,7 +65,8 @@ async def _main(args: argparse.Namespace) -> None:
     conn = await asyncpg.connect(args.admin_url)
     try:
         await provision_service(conn, schema=args.service, role=args.role or f"hms_{args.service}",
-                                password=args.password or os.environ.get("HMS_DB_PASSWORD"))
+                                password=args.password or os.environ.get("HMS_DB_PASSWORD"),
+                                extensions=tuple(args.extension))
     finally:
         await conn.close()
 
@@ -64,6 +77,8 @@ def main() -> None:
     parser.add_argument("--service", required=True, help="the service's schema, e.g. auth")
     parser.add_argument("--role", help="default: hms_<service>")
     parser.add_argument("--password", help="default: $HMS_DB_PASSWORD")
+    parser.add_argument("--extension", action="append", default=[],
+                        help="an extension the service's migrations need, e.g. btree_gist")
     asyncio.run(_main(parser.parse_args()))
 
 

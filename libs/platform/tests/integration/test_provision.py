@@ -18,8 +18,9 @@ async def two_services(database_url):  # type: ignore[no-untyped-def]
     tag = uuid.uuid4().hex[:6]
     roles = {"alpha": f"hms_t{tag}_alpha", "beta": f"hms_t{tag}_beta"}
     for schema, role in roles.items():
-        await provision_service(admin, schema=schema, role=role, password="pw")
-        await provision_service(admin, schema=schema, role=role, password="pw")  # idempotent
+        for _ in range(2):  # idempotent
+            await provision_service(admin, schema=schema, role=role, password="pw",
+                                    extensions=("btree_gist",))
 
     async def connect(role: str) -> asyncpg.Connection:
         return await asyncpg.connect(url.set(username=role, password="pw")
@@ -51,6 +52,10 @@ async def test_a_service_role_owns_its_schema_and_cannot_touch_another(two_servi
             await beta.execute("CREATE TABLE public.planted (id int)")
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             await alpha.fetch("SELECT * FROM beta.things")
+        # the administrator's extension is usable by a restricted role: an exclusion constraint
+        await alpha.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
+        await alpha.execute("CREATE TABLE slots (doctor int, during tstzrange, "
+                            "EXCLUDE USING gist (doctor WITH =, during WITH &&))")
     finally:
         await alpha.close()
         await beta.close()
