@@ -18,18 +18,14 @@ $(CURDIR)/.tools/bin/uv:
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet uv
 
-.venv/.synced: uv.lock pyproject.toml libs/*/pyproject.toml | $(UV)
+.venv/.synced: uv.lock pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml deploy/*/pyproject.toml | $(UV)
 	$(UV) sync --frozen --all-packages
 	@touch $@
 
 install: .venv/.synced
 
 run: install
-	@echo "make run will start the embedded system: every service's routes under the gateway's"
-	@echo "paths on one port, an embedded Postgres and the in-memory bus."
-	@echo "No service has landed yet (auth, appointments, queue, notifications, reporting are"
-	@echo "open issues), so there is nothing to start: only the shared platform exists."
-	@exit 1
+	$(RUN) python -m hms_embedded
 
 test: install
 	$(PYTEST)

@@ -33,7 +33,11 @@ def _json_b64(value: Any) -> str:
 
 
 class TokenFactory:
-    """An EC P-256 signing key with a kid, and tokens made with it (or against it)."""
+    """An EC P-256 signing key with a kid, and tokens made with it (or against it).
+
+    By default the key is generated; pass `key` (a private EC P-256 key) and its `kid` to
+    build valid tokens and the attack matrix around a service's real signing key.
+    """
 
     def __init__(
         self,
@@ -41,11 +45,12 @@ class TokenFactory:
         *,
         issuer: str = DEFAULT_ISSUER,
         audience: str = DEFAULT_AUDIENCE,
+        key: ECKey | None = None,
     ) -> None:
-        self.kid = kid or f"test-{secrets.token_hex(4)}"
+        self.kid = kid or (key.kid if key is not None else None) or f"test-{secrets.token_hex(4)}"
         self.issuer = issuer
         self.audience = audience
-        self.key = ECKey.generate_key("P-256", parameters={"kid": self.kid}, private=True)
+        self.key = key or ECKey.generate_key("P-256", parameters={"kid": self.kid}, private=True)
 
     def public_jwk(self) -> dict[str, Any]:
         """The public key as a JWK, with `kid`, `use: sig` and `alg: ES256`."""

@@ -1,0 +1,1 @@
+"""The embedded run: the whole system in one process (ARCHITECTURE.md "Runs")."""

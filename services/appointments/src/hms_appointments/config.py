@@ -1,0 +1,43 @@
+"""Settings, from ``APPOINTMENTS_*`` environment variables (docs: the service's README)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+
+from hms_appointments.domain.rules import PenaltyPolicy, Rules
+from hms_platform.settings import ServiceSettings, service_config
+
+
+class AppointmentsSettings(ServiceSettings):
+    model_config = service_config("APPOINTMENTS_")
+
+    service_name: str = "appointments"
+    db_schema: str = "appointments"
+
+    clinic_timezone: str = "Africa/Nairobi"
+    late_cancel_hours: float = Field(default=24, ge=0, le=24 * 30)
+    no_show_grace_minutes: int = Field(default=15, ge=0, le=24 * 60)
+    no_show_interval_seconds: float = Field(default=60, gt=0, le=3600)
+    no_show_batch_size: int = Field(default=100, ge=1, le=10_000)
+    penalty_limit: int = Field(default=3, ge=1, le=100)
+    penalty_window_days: int = Field(default=90, ge=1, le=3650)
+
+    @field_validator("clinic_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown IANA time zone {value!r}") from error
+        return value
+
+    def rules(self) -> Rules:
+        return Rules(
+            clinic_tz=ZoneInfo(self.clinic_timezone),
+            late_cancel=timedelta(hours=self.late_cancel_hours),
+            no_show_grace=timedelta(minutes=self.no_show_grace_minutes),
+            penalties=PenaltyPolicy(self.penalty_limit, timedelta(days=self.penalty_window_days)),
+        )

@@ -1,0 +1,28 @@
+"""Who is acting: a user id and a role, as the verified access token says."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+ADMIN, RECEPTIONIST, DOCTOR, PATIENT = "admin", "receptionist", "doctor", "patient"
+STAFF = frozenset({ADMIN, RECEPTIONIST})
+SCHEDULER = "scheduler"  # marked_by of automatic no-shows (EVENTS.md)
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: uuid.UUID
+    role: str
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF
+
+    @property
+    def is_patient(self) -> bool:
+        return self.role == PATIENT
+
+    @property
+    def is_doctor(self) -> bool:
+        return self.role == DOCTOR

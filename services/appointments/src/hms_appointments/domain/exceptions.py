@@ -1,0 +1,106 @@
+"""Domain errors. Each maps to one HTTP status in ``entrypoints/api/errors.py``; the message is
+the problem's ``detail``, and ``problem_extra`` adds members to the problem body."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class AppointmentsError(Exception):
+    """Base of every error the domain and the handlers raise on purpose."""
+
+    problem_extra: Mapping[str, object] = {}
+
+
+class NotFound(AppointmentsError):
+    """Unknown, or not the caller's to see (404 so that existence is not revealed)."""
+
+
+class DoctorNotFound(NotFound):
+    pass
+
+
+class PatientNotFound(NotFound):
+    pass
+
+
+class AppointmentNotFound(NotFound):
+    pass
+
+
+class PenaltyNotFound(NotFound):
+    pass
+
+
+class NotAllowed(AppointmentsError):
+    """The caller's role may not do this (403)."""
+
+
+class BookingBlocked(NotAllowed):
+    """Too many active no-show penalties for a patient to book for themselves."""
+
+    def __init__(self, active: int, limit: int, window_days: int) -> None:
+        super().__init__(
+            f"You have {active} active no-show penalties in the last {window_days} days "
+            f"(the limit is {limit}), so online booking is suspended; please ask reception "
+            "to book for you or to review the penalties.")
+        self.problem_extra = {"active_penalties": active, "limit": limit,
+                              "window_days": window_days}
+
+
+class Conflict(AppointmentsError):
+    """The request clashes with the current state (409)."""
+
+
+class SlotTaken(Conflict):
+    pass
+
+
+class PatientBusy(Conflict):
+    """The patient already holds an active appointment overlapping this time."""
+
+
+class DoctorUnavailable(Conflict):
+    """The doctor is deactivated: no new bookings."""
+
+
+class PatientInactive(Conflict):
+    pass
+
+
+class NoShowTooEarly(Conflict):
+    pass
+
+
+class IllegalTransition(Conflict):
+    def __init__(self, action: str, current_status: str) -> None:
+        super().__init__(f"Cannot {action} an appointment that is {current_status}.")
+        self.problem_extra = {"current_status": current_status}
+
+
+class InvalidRequest(AppointmentsError):
+    """Well-formed but breaks a rule (422)."""
+
+
+class InvalidSchedule(InvalidRequest):
+    pass
+
+
+class InvalidSlot(InvalidRequest):
+    """The start is not a bookable slot of the doctor."""
+
+
+class NotOnSlotBoundary(InvalidSlot):
+    pass
+
+
+class OutsideHours(InvalidSlot):
+    pass
+
+
+class SlotInTimeOff(InvalidSlot):
+    pass
+
+
+class SlotInPast(InvalidSlot):
+    pass

@@ -1,0 +1,56 @@
+"""The appointments HTTP app, built by the platform (errors, health, metrics, auth)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hms_appointments.bootstrap import bootstrap
+from hms_appointments.config import AppointmentsSettings
+from hms_appointments.entrypoints.api.errors import ERROR_MAP
+from hms_appointments.entrypoints.api.routes import appointments, doctors, penalties
+from hms_platform.auth import TokenVerifier
+from hms_platform.clock import Clock, SystemClock
+from hms_platform.db import make_engine, ping
+from hms_platform.web import create_service_app, make_token_verifier
+
+PREFIX = "/api/appointments"
+
+
+def create_app(
+    settings: AppointmentsSettings | None = None,
+    *,
+    engine: AsyncEngine | None = None,
+    token_verifier: TokenVerifier | None = None,
+    clock: Clock | None = None,
+) -> FastAPI:
+    """The app; an ``engine`` passed in stays the caller's, one made here is disposed on
+    shutdown."""
+    settings = settings or AppointmentsSettings()
+    owned = engine is None
+    db = engine or make_engine(settings.database_url.get_secret_value(),
+                               pool_size=settings.db_pool_size)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            await db.dispose()
+
+    app = create_service_app(
+        "appointments", prefix=PREFIX, error_map=ERROR_MAP,
+        readiness={"database": lambda: ping(db)},
+        token_verifier=token_verifier or make_token_verifier(settings),
+        lifespan=lifespan,
+        description="Doctors' schedules and slots, conflict-proof booking, the appointment "
+                    "lifecycle, no-shows and penalties.",
+    )
+    app.state.settings = settings
+    app.state.bus = bootstrap(engine=db, clock=clock or SystemClock(), rules=settings.rules())
+    # /doctors and /penalties before /{appointment_id}, which would otherwise match them.
+    for module in (doctors, penalties, appointments):
+        app.include_router(module.router)
+    return app

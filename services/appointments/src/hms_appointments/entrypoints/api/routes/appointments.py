@@ -1,0 +1,98 @@
+"""Booking, reading and moving appointments along their lifecycle."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Query
+
+from hms_appointments.domain.appointment import Status
+from hms_appointments.entrypoints.api import schemas as s
+from hms_appointments.entrypoints.api import views
+from hms_appointments.entrypoints.api.deps import (
+    ActorDep,
+    BookerActor,
+    BusDep,
+    DoctorActor,
+    StaffActor,
+)
+from hms_appointments.service_layer import commands as c
+from hms_platform.auth import get_principal
+
+router = APIRouter(prefix="/api/appointments", tags=["appointments"],
+                   dependencies=[Depends(get_principal)])
+One = s.AppointmentPublic
+
+
+@router.post("", status_code=201, response_model=One, responses=s.problems(403, 404, 409))
+async def book(body: s.AppointmentCreate, bus: BusDep, actor: BookerActor) -> One:
+    """Book a slot. A patient books for themselves; staff name the patient. Taken: 409."""
+    appt = await bus.handle(c.BookAppointment(
+        actor, body.doctor_id, body.start, body.patient_id, body.urgency, body.reason))
+    return views.appointment(appt, actor)
+
+
+@router.get("", response_model=s.AppointmentPage, responses=s.problems(403))
+async def list_appointments(
+    bus: BusDep, actor: ActorDep,
+    patient_id: uuid.UUID | None = None, doctor_id: uuid.UUID | None = None,
+    day: Annotated[s.Day | None, Query(alias="date")] = None, status: Status | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> s.AppointmentPage:
+    """Patients list their own, doctors theirs, staff anyone's; ``date`` is a clinic day."""
+    page = await bus.handle(c.ListAppointments(actor, patient_id, doctor_id, day, status,
+                                               limit, offset))
+    return s.AppointmentPage(items=[views.appointment(a, actor) for a in page.items],
+                             total=page.total, limit=limit, offset=offset)
+
+
+@router.get("/{appointment_id}", response_model=One, responses=s.problems(404))
+async def get_appointment(appointment_id: uuid.UUID, bus: BusDep, actor: ActorDep) -> One:
+    return views.appointment(await bus.handle(c.GetAppointment(actor, appointment_id)), actor)
+
+
+@router.post("/{appointment_id}/cancel", response_model=One,
+             responses=s.problems(403, 404, 409))
+async def cancel(
+    appointment_id: uuid.UUID, bus: BusDep, actor: BookerActor,
+    body: Annotated[s.CancelRequest | None, Body()] = None,
+) -> One:
+    """Cancel; ``late_cancel`` is set when inside the late-cancellation window."""
+    reason = body.reason if body else None
+    return views.appointment(
+        await bus.handle(c.CancelAppointment(actor, appointment_id, reason)), actor)
+
+
+@router.post("/{appointment_id}/reschedule", response_model=One,
+             responses=s.problems(403, 404, 409))
+async def reschedule(
+    appointment_id: uuid.UUID, body: s.RescheduleRequest, bus: BusDep, actor: BookerActor
+) -> One:
+    """Same appointment, new time; the same rules as booking."""
+    return views.appointment(
+        await bus.handle(c.RescheduleAppointment(actor, appointment_id, body.start)), actor)
+
+
+@router.post("/{appointment_id}/check-in", response_model=One,
+             responses=s.problems(403, 404, 409))
+async def check_in(appointment_id: uuid.UUID, bus: BusDep, actor: StaffActor) -> One:
+    return views.appointment(await bus.handle(c.CheckIn(actor, appointment_id)), actor)
+
+
+@router.post("/{appointment_id}/complete", response_model=One,
+             responses=s.problems(403, 404, 409))
+async def complete(
+    appointment_id: uuid.UUID, body: s.CompleteRequest, bus: BusDep, actor: DoctorActor
+) -> One:
+    """That appointment's doctor closes it; diagnosis and treatment stay in this service."""
+    return views.appointment(await bus.handle(c.CompleteAppointment(
+        actor, appointment_id, body.diagnosis, body.treatment)), actor)
+
+
+@router.post("/{appointment_id}/no-show", response_model=One,
+             responses=s.problems(403, 404, 409))
+async def no_show(appointment_id: uuid.UUID, bus: BusDep, actor: StaffActor) -> One:
+    """Mark missed by hand (after the start); the patient gets one penalty."""
+    return views.appointment(await bus.handle(c.MarkNoShow(actor, appointment_id)), actor)

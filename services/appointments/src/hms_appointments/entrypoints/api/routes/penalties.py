@@ -1,0 +1,39 @@
+"""No-show penalties."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from hms_appointments.domain.actor import ADMIN, PATIENT, RECEPTIONIST, Actor
+from hms_appointments.entrypoints.api import schemas as s
+from hms_appointments.entrypoints.api import views
+from hms_appointments.entrypoints.api.deps import AdminActor, BusDep, actor_with_role
+from hms_appointments.service_layer import commands as c
+from hms_platform.auth import get_principal
+
+router = APIRouter(prefix="/api/appointments/penalties", tags=["penalties"],
+                   dependencies=[Depends(get_principal)])
+PenaltyReader = Annotated[Actor, Depends(actor_with_role(PATIENT, RECEPTIONIST, ADMIN))]
+
+
+@router.get("", response_model=s.PenaltyPage, responses=s.problems(403))
+async def list_penalties(
+    bus: BusDep, actor: PenaltyReader, patient_id: uuid.UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> s.PenaltyPage:
+    """Staff see anyone's (filter by ``patient_id``); a patient sees only their own."""
+    page = await bus.handle(c.ListPenalties(actor, patient_id, limit, offset))
+    return s.PenaltyPage(items=[views.penalty(v) for v in page.items], total=page.total,
+                         limit=limit, offset=offset)
+
+
+@router.post("/{penalty_id}/waive", response_model=s.PenaltyPublic,
+             responses=s.problems(403, 404, 409))
+async def waive_penalty(
+    penalty_id: uuid.UUID, body: s.WaiveRequest, bus: BusDep, actor: AdminActor
+) -> s.PenaltyPublic:
+    return views.penalty(await bus.handle(c.WaivePenalty(actor, penalty_id, body.reason)))

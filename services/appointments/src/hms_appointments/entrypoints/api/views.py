@@ -1,0 +1,45 @@
+"""Domain objects -> response bodies."""
+
+from __future__ import annotations
+
+from hms_appointments.domain.actor import Actor
+from hms_appointments.domain.appointment import Appointment
+from hms_appointments.domain.directory import Person
+from hms_appointments.domain.schedule import Schedule
+from hms_appointments.entrypoints.api import schemas as s
+from hms_appointments.service_layer.access import may_read_notes
+from hms_appointments.service_layer.handlers.penalties import PenaltyView
+
+
+def appointment(appt: Appointment, actor: Actor) -> s.AppointmentPublic:
+    notes = may_read_notes(actor, appt)
+    return s.AppointmentPublic(
+        id=appt.id, status=appt.status, patient_id=appt.patient_id, doctor_id=appt.doctor_id,
+        start=appt.start, end=appt.end, urgency=appt.urgency, reason=appt.reason,
+        booked_by=appt.booked_by, created_at=appt.created_at, cancelled_at=appt.cancelled_at,
+        cancelled_by=appt.cancelled_by, cancel_reason=appt.cancel_reason,
+        late_cancel=appt.late_cancel, checked_in_at=appt.checked_in_at,
+        completed_at=appt.completed_at, no_show_at=appt.no_show_at,
+        no_show_marked_by=appt.no_show_marked_by,
+        diagnosis=appt.diagnosis if notes else None, treatment=appt.treatment if notes else None)
+
+
+def doctor(person: Person) -> s.DoctorPublic:
+    return s.DoctorPublic(id=person.id, full_name=person.full_name,
+                          department=person.department, room=person.room, active=person.active)
+
+
+def schedule(sched: Schedule, timezone: str) -> s.SchedulePublic:
+    return s.SchedulePublic(
+        doctor_id=sched.doctor_id, slot_minutes=sched.slot_minutes, timezone=timezone,
+        weekly=[s.WeeklyRange(weekday=w.weekday, start=f"{w.start:%H:%M}", end=f"{w.end:%H:%M}")
+                for w in sched.weekly],
+        time_off=[s.TimeOffRange(start=o.start, end=o.end) for o in sched.time_off])
+
+
+def penalty(view: PenaltyView) -> s.PenaltyPublic:
+    p = view.penalty
+    return s.PenaltyPublic(
+        id=p.id, appointment_id=p.appointment_id, patient_id=p.patient_id,
+        doctor_id=p.doctor_id, created_at=p.created_at, active=view.active,
+        waived_at=p.waived_at, waived_by=p.waived_by, waive_reason=p.waive_reason)

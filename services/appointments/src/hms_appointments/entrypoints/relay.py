@@ -1,0 +1,18 @@
+"""Publishes the outbox to RabbitMQ. Run: ``python -m hms_appointments.entrypoints.relay``."""
+
+from __future__ import annotations
+
+import asyncio
+
+from hms_appointments.adapters.orm import TABLES
+from hms_appointments.config import AppointmentsSettings
+
+
+def main() -> None:
+    from hms_platform.runtime import serve_relay
+
+    asyncio.run(serve_relay(AppointmentsSettings(), TABLES))
+
+
+if __name__ == "__main__":
+    main()

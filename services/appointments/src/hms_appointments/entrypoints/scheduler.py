@@ -1,0 +1,62 @@
+"""The no-show sweep, every ``APPOINTMENTS_NO_SHOW_INTERVAL_SECONDS``.
+Run: ``python -m hms_appointments.entrypoints.scheduler``. Any number of replicas may run:
+rows are claimed with FOR UPDATE SKIP LOCKED, so each no-show is marked (and penalised) once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hms_appointments.bootstrap import bootstrap
+from hms_appointments.config import AppointmentsSettings
+from hms_appointments.service_layer.commands import MarkNoShows
+from hms_platform.clock import Clock
+from hms_platform.db import make_engine
+
+log = structlog.get_logger(__name__)
+
+
+async def run_scheduler(
+    settings: AppointmentsSettings, engine: AsyncEngine, stop: asyncio.Event | None = None,
+    clock: Clock | None = None,
+) -> None:
+    """Sweep until ``stop`` is set (or the task is cancelled); a failed sweep (database away)
+    is logged and retried on the next tick."""
+    stop = stop or asyncio.Event()
+    bus = bootstrap(engine=engine, clock=clock, rules=settings.rules())
+    command = MarkNoShows(batch_size=settings.no_show_batch_size)
+    while not stop.is_set():
+        try:
+            await bus.handle(command)
+        except Exception as error:
+            log.warning("no_shows.sweep_failed", error=f"{type(error).__name__}: {error}")
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(settings.no_show_interval_seconds):
+                await stop.wait()
+
+
+async def serve(settings: AppointmentsSettings | None = None) -> None:
+    from hms_platform.logging import configure_logging
+    from hms_platform.runtime import stop_on_signals
+
+    settings = settings or AppointmentsSettings()
+    configure_logging(json=settings.json_logs, level=settings.log_level)
+    engine = make_engine(settings.database_url.get_secret_value(),
+                         pool_size=settings.db_pool_size)
+    log.info("scheduler.started", interval=settings.no_show_interval_seconds)
+    try:
+        await run_scheduler(settings, engine, stop_on_signals())
+    finally:
+        await engine.dispose()
+
+
+def main() -> None:
+    asyncio.run(serve())
+
+
+if __name__ == "__main__":
+    main()

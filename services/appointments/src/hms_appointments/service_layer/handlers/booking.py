@@ -1,0 +1,95 @@
+"""Booking and rescheduling: the same slot rules; the database has the last word on overlaps."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import structlog
+
+from hms_appointments.domain import exceptions as exc
+from hms_appointments.domain.actor import ADMIN, PATIENT, RECEPTIONIST
+from hms_appointments.domain.appointment import Appointment, Status
+from hms_appointments.domain.directory import Person
+from hms_appointments.domain.rules import Rules
+from hms_appointments.domain.schedule import Slot
+from hms_appointments.service_layer import access
+from hms_appointments.service_layer.commands import BookAppointment, RescheduleAppointment
+from hms_appointments.service_layer.messages import publish
+from hms_appointments.service_layer.ports import UnitOfWork
+from hms_platform.clock import Clock
+
+log = structlog.get_logger(__name__)
+
+
+async def book_appointment(
+    cmd: BookAppointment, uow: UnitOfWork, clock: Clock, rules: Rules
+) -> Appointment:
+    access.require_role(cmd.actor, PATIENT, RECEPTIONIST, ADMIN, action="book appointments")
+    patient_id = access.booking_patient(cmd.actor, cmd.patient_id)
+    now = clock.now()
+    async with uow:
+        await bookable_doctor(uow, cmd.doctor_id)
+        await _check_patient(uow, patient_id, self_booking=cmd.actor.is_patient)
+        if cmd.actor.is_patient:  # staff may still book for a penalised patient
+            since = rules.penalties.window_start(now)
+            rules.penalties.check_self_booking(await uow.penalties.count_active(patient_id, since))
+        slot = await bookable_slot(uow, cmd.doctor_id, cmd.start, now, rules)
+        appointment = Appointment.book(
+            patient_id=patient_id, doctor_id=cmd.doctor_id, slot=slot, urgency=cmd.urgency,
+            reason=cmd.reason, booked_by=cmd.actor.user_id, now=now)
+        # No check-then-insert: the exclusion constraints decide, even under concurrency.
+        await uow.appointments.add(appointment)
+        publish(uow, now, appointment)
+        await uow.commit()
+    log.info("appointment.booked", appointment_id=str(appointment.id))
+    return appointment
+
+
+async def reschedule_appointment(
+    cmd: RescheduleAppointment, uow: UnitOfWork, clock: Clock, rules: Rules
+) -> Appointment:
+    access.require_role(cmd.actor, PATIENT, RECEPTIONIST, ADMIN, action="reschedule")
+    now = clock.now()
+    async with uow:
+        appointment = await access.load_visible(uow, cmd.actor, cmd.appointment_id,
+                                                for_update=True)
+        appointment.require(Status.BOOKED, "reschedule")
+        await bookable_doctor(uow, appointment.doctor_id)
+        slot = await bookable_slot(uow, appointment.doctor_id, cmd.start, now, rules)
+        appointment.reschedule(slot)
+        await uow.appointments.save(appointment)
+        publish(uow, now, appointment)
+        await uow.commit()
+    log.info("appointment.rescheduled", appointment_id=str(appointment.id))
+    return appointment
+
+
+async def bookable_doctor(uow: UnitOfWork, doctor_id: uuid.UUID) -> Person:
+    doctor = await uow.people.get(doctor_id)
+    if doctor is None or not doctor.is_doctor:
+        raise exc.DoctorNotFound(f"Doctor {doctor_id} not found.")
+    if not doctor.active:
+        raise exc.DoctorUnavailable(
+            f"Doctor {doctor_id} is no longer active and takes no new bookings.")
+    return doctor
+
+
+async def _check_patient(uow: UnitOfWork, patient_id: uuid.UUID, *, self_booking: bool) -> None:
+    patient = await uow.people.get(patient_id)
+    if patient is None and self_booking:
+        # The signed token proves the patient exists; auth's event may simply not be here yet.
+        return
+    if patient is None or not patient.is_patient:
+        raise exc.PatientNotFound(f"Patient {patient_id} not found.")
+    if not patient.active:
+        raise exc.PatientInactive(f"Patient {patient_id} is deactivated.")
+
+
+async def bookable_slot(
+    uow: UnitOfWork, doctor_id: uuid.UUID, start: datetime, now: datetime, rules: Rules
+) -> Slot:
+    schedule = await uow.schedules.get(doctor_id)
+    if schedule is None:
+        raise exc.OutsideHours(f"Doctor {doctor_id} has no working hours yet.")
+    return schedule.bookable_slot(start, rules.clinic_tz, now)

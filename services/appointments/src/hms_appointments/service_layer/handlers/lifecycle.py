@@ -1,0 +1,83 @@
+"""Moving one appointment along its lifecycle, by hand."""
+
+from __future__ import annotations
+
+import structlog
+
+from hms_appointments.domain.actor import ADMIN, DOCTOR, PATIENT, RECEPTIONIST
+from hms_appointments.domain.appointment import Appointment
+from hms_appointments.domain.rules import Rules
+from hms_appointments.service_layer import access
+from hms_appointments.service_layer.commands import (
+    CancelAppointment,
+    CheckIn,
+    CompleteAppointment,
+    MarkNoShow,
+)
+from hms_appointments.service_layer.handlers.no_shows import record_no_show
+from hms_appointments.service_layer.messages import publish
+from hms_appointments.service_layer.ports import UnitOfWork
+from hms_platform.clock import Clock
+
+log = structlog.get_logger(__name__)
+
+
+async def cancel_appointment(
+    cmd: CancelAppointment, uow: UnitOfWork, clock: Clock, rules: Rules
+) -> Appointment:
+    access.require_role(cmd.actor, PATIENT, RECEPTIONIST, ADMIN, action="cancel")
+    now = clock.now()
+    async with uow:
+        appointment = await access.load_visible(uow, cmd.actor, cmd.appointment_id,
+                                                for_update=True)
+        appointment.cancel(cmd.actor.user_id, now, cmd.reason, rules.late_cancel)
+        await uow.appointments.save(appointment)
+        publish(uow, now, appointment)
+        await uow.commit()
+    log.info("appointment.cancelled", appointment_id=str(appointment.id),
+             late=appointment.late_cancel)
+    return appointment
+
+
+async def check_in(cmd: CheckIn, uow: UnitOfWork, clock: Clock) -> Appointment:
+    access.require_role(cmd.actor, RECEPTIONIST, ADMIN, action="check patients in")
+    now = clock.now()
+    async with uow:
+        appointment = await access.load_visible(uow, cmd.actor, cmd.appointment_id,
+                                                for_update=True)
+        appointment.check_in(now)
+        await uow.appointments.save(appointment)
+        publish(uow, now, appointment)
+        await uow.commit()
+    log.info("appointment.checked_in", appointment_id=str(appointment.id))
+    return appointment
+
+
+async def complete_appointment(
+    cmd: CompleteAppointment, uow: UnitOfWork, clock: Clock
+) -> Appointment:
+    access.require_role(cmd.actor, DOCTOR, action="complete appointments")
+    now = clock.now()
+    async with uow:
+        # Another doctor's appointment is not found: a doctor sees their own only.
+        appointment = await access.load_visible(uow, cmd.actor, cmd.appointment_id,
+                                                for_update=True)
+        appointment.complete(now, cmd.diagnosis, cmd.treatment)
+        await uow.appointments.save(appointment)
+        publish(uow, now, appointment)
+        await uow.commit()
+    log.info("appointment.completed", appointment_id=str(appointment.id))  # no clinical text
+    return appointment
+
+
+async def mark_no_show(cmd: MarkNoShow, uow: UnitOfWork, clock: Clock, rules: Rules) -> Appointment:
+    access.require_role(cmd.actor, RECEPTIONIST, ADMIN, action="mark no-shows")
+    now = clock.now()
+    async with uow:
+        appointment = await access.load_visible(uow, cmd.actor, cmd.appointment_id,
+                                                for_update=True)
+        appointment.mark_no_show(now, str(cmd.actor.user_id))
+        await record_no_show(uow, appointment, now, rules)
+        await uow.commit()
+    log.info("appointment.no_show", appointment_id=str(appointment.id), marked_by="staff")
+    return appointment

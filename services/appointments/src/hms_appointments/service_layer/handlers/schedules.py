@@ -1,0 +1,64 @@
+"""Doctors, their schedules and the slots those give."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from hms_appointments.domain import exceptions as exc
+from hms_appointments.domain.actor import ADMIN, DOCTOR
+from hms_appointments.domain.directory import Person
+from hms_appointments.domain.rules import Rules
+from hms_appointments.domain.schedule import Schedule, Slot
+from hms_appointments.service_layer import access
+from hms_appointments.service_layer.commands import GetSlots, ListDoctors, SetSchedule
+from hms_appointments.service_layer.messages import publish
+from hms_appointments.service_layer.ports import Page, UnitOfWork
+from hms_platform.clock import Clock
+
+
+@dataclass(frozen=True)
+class SlotView:
+    slot: Slot
+    available: bool
+
+
+async def set_schedule(cmd: SetSchedule, uow: UnitOfWork, clock: Clock) -> Schedule:
+    access.require_role(cmd.actor, ADMIN, DOCTOR, action="set schedules")
+    if cmd.actor.is_doctor and cmd.actor.user_id != cmd.doctor_id:
+        raise exc.NotAllowed("A doctor may set only their own schedule.")
+    schedule = Schedule.define(cmd.doctor_id, cmd.slot_minutes, cmd.weekly, cmd.time_off)
+    async with uow:
+        doctor = await uow.people.get(cmd.doctor_id)
+        if doctor is None or not doctor.is_doctor:
+            raise exc.DoctorNotFound(f"Doctor {cmd.doctor_id} not found.")
+        await uow.schedules.save(schedule)
+        publish(uow, clock.now(), schedule)
+        await uow.commit()
+    return schedule
+
+
+async def list_doctors(cmd: ListDoctors, uow: UnitOfWork) -> Page[Person]:
+    async with uow:
+        return await uow.people.doctors(cmd.include_inactive, cmd.limit, cmd.offset)
+
+
+async def get_slots(cmd: GetSlots, uow: UnitOfWork, clock: Clock, rules: Rules) -> list[SlotView]:
+    """The day's slots; unavailable when taken, in time off, begun, or the doctor is inactive."""
+    now = clock.now()
+    tz = rules.clinic_tz
+    async with uow:
+        doctor = await uow.people.get(cmd.doctor_id)
+        if doctor is None or not doctor.is_doctor:
+            raise exc.DoctorNotFound(f"Doctor {cmd.doctor_id} not found.")
+        schedule = await uow.schedules.get(cmd.doctor_id)
+        if schedule is None:
+            return []
+        day_start = datetime.combine(cmd.day, time(), tzinfo=tz).astimezone(UTC)
+        day_end = datetime.combine(cmd.day + timedelta(days=1), time(), tzinfo=tz).astimezone(UTC)
+        busy = await uow.appointments.busy_between(cmd.doctor_id, day_start, day_end)
+    return [
+        SlotView(slot, doctor.active and slot.start > now and not schedule.in_time_off(slot)
+                 and not any(slot.overlaps(a, b) for a, b in busy))
+        for slot in schedule.slots_on(cmd.day, tz)
+    ]

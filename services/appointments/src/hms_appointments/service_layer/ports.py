@@ -1,0 +1,117 @@
+"""The ports the handlers depend on: repositories and the unit of work (SQL adapters in
+``adapters/``, in-memory fakes in the unit tests)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Generic, Protocol, Self, TypeVar
+
+from hms_appointments.domain.appointment import Appointment, Status
+from hms_appointments.domain.directory import Person
+from hms_appointments.domain.penalty import Penalty
+from hms_appointments.domain.schedule import Schedule
+from hms_contracts.envelope import Envelope
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class AppointmentFilter:
+    patient_id: uuid.UUID | None = None
+    doctor_id: uuid.UUID | None = None
+    status: Status | None = None
+    start_from: datetime | None = None  # inclusive
+    start_to: datetime | None = None  # exclusive
+
+
+class AppointmentRepository(Protocol):
+    async def add(self, appointment: Appointment) -> None:
+        """Insert; SlotTaken / PatientBusy when it overlaps an active appointment."""
+
+    async def get(
+        self, appointment_id: uuid.UUID, *, for_update: bool = False
+    ) -> Appointment | None: ...
+
+    async def save(self, appointment: Appointment) -> None:
+        """Update; SlotTaken / PatientBusy when a new time overlaps an active appointment."""
+
+    async def search(self, where: AppointmentFilter, limit: int, offset: int) -> Page[Appointment]:
+        ...
+
+    async def busy_between(
+        self, doctor_id: uuid.UUID, start: datetime, end: datetime
+    ) -> list[tuple[datetime, datetime]]:
+        """The doctor's active appointments overlapping [start, end)."""
+
+    async def claim_overdue(self, cutoff: datetime, limit: int) -> list[Appointment]:
+        """Booked appointments that started at or before ``cutoff``, locked for this
+        transaction; rows another transaction holds are skipped, not waited for."""
+
+
+class ScheduleRepository(Protocol):
+    async def get(self, doctor_id: uuid.UUID) -> Schedule | None: ...
+
+    async def save(self, schedule: Schedule) -> None: ...
+
+
+class DirectoryRepository(Protocol):
+    async def get(self, person_id: uuid.UUID, *, for_update: bool = False) -> Person | None: ...
+
+    async def save(self, person: Person) -> None:
+        """Insert or update."""
+
+    async def doctors(self, include_inactive: bool, limit: int, offset: int) -> Page[Person]: ...
+
+
+class PenaltyRepository(Protocol):
+    async def add(self, penalty: Penalty) -> bool:
+        """Insert unless the appointment already has a penalty; True if inserted."""
+
+    async def get(self, penalty_id: uuid.UUID, *, for_update: bool = False) -> Penalty | None: ...
+
+    async def save(self, penalty: Penalty) -> None: ...
+
+    async def count_active(self, patient_id: uuid.UUID, since: datetime) -> int:
+        """Penalties not waived, created after ``since``."""
+
+    async def search(self, patient_id: uuid.UUID | None, limit: int, offset: int) -> Page[Penalty]:
+        ...
+
+
+class UnitOfWork(Protocol):
+    # Read-only members, so that an implementation may hold more specific repositories.
+    @property
+    def appointments(self) -> AppointmentRepository: ...
+
+    @property
+    def schedules(self) -> ScheduleRepository: ...
+
+    @property
+    def people(self) -> DirectoryRepository: ...
+
+    @property
+    def penalties(self) -> PenaltyRepository: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def add_event(self, envelope: Envelope) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...

@@ -1,0 +1,1 @@
+"""Technology behind the ports: Postgres tables and repositories, Argon2, joserfc, AES-GCM."""

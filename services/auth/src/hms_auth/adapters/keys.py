@@ -1,0 +1,98 @@
+"""Signing keys: generated with joserfc, private halves encrypted with AES-GCM at rest."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from joserfc.jwk import ECKey
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hms_auth.adapters.orm import signing_keys
+from hms_auth.domain.keys import KeyStatus, SigningKey
+
+KEYS_LOCK = 0x6175_7468_0000_0002
+_NONCE = 12  # bytes; the size GCM is made for (NIST SP 800-38D section 8.2)
+
+
+class KeyCipher:
+    """AES-256-GCM under the key-encryption key from settings. The kid is associated data, so
+    a ciphertext copied onto another key's row does not decrypt."""
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) != 32:
+            raise ValueError("the key-encryption key must be 32 bytes")
+        self._aead = AESGCM(key)
+
+    @classmethod
+    def from_base64(cls, encoded: str) -> KeyCipher:
+        try:
+            return cls(base64.b64decode(encoded, validate=True))
+        except (binascii.Error, ValueError):
+            raise ValueError("the key-encryption key must be the base64 of 32 bytes") from None
+
+    def encrypt(self, plaintext: bytes, kid: str) -> bytes:
+        nonce = os.urandom(_NONCE)
+        return nonce + self._aead.encrypt(nonce, plaintext, kid.encode())
+
+    def decrypt(self, blob: bytes, kid: str) -> bytes:
+        return self._aead.decrypt(blob[:_NONCE], blob[_NONCE:], kid.encode())
+
+
+def generate_signing_key(now: datetime) -> SigningKey:
+    """A new EC P-256 key for ES256; its kid is the RFC 7638 thumbprint."""
+    key = ECKey.generate_key("P-256", private=True)
+    kid = key.thumbprint()
+    public = dict(key.as_dict(private=False, use="sig", alg="ES256"))
+    public["kid"] = kid
+    return SigningKey(kid=kid, status=KeyStatus.CURRENT, public_jwk=public, created_at=now,
+                      private_pem=key.as_pem(private=True))
+
+
+class SqlSigningKeyRepository:
+    def __init__(self, session: AsyncSession, cipher: KeyCipher) -> None:
+        self.session = session
+        self.cipher = cipher
+
+    async def lock(self) -> None:
+        await self.session.execute(sa.select(sa.func.pg_advisory_xact_lock(KEYS_LOCK)))
+
+    async def current(self) -> SigningKey | None:
+        row = (await self.session.execute(sa.select(signing_keys).where(
+            signing_keys.c.status == KeyStatus.CURRENT.value))).mappings().first()
+        return self._key(row, private=True) if row is not None else None
+
+    async def published(self) -> Sequence[SigningKey]:
+        rows = await self.session.execute(
+            sa.select(signing_keys)
+            .where(signing_keys.c.status.in_([KeyStatus.CURRENT.value, KeyStatus.PREVIOUS.value]))
+            .order_by(signing_keys.c.created_at.desc()))
+        return [self._key(row, private=False) for row in rows.mappings()]
+
+    async def add(self, key: SigningKey) -> None:
+        if key.private_pem is None:
+            raise ValueError("a new signing key needs its private half")
+        await self.session.execute(sa.insert(signing_keys).values(
+            kid=key.kid, status=key.status.value, public_jwk=key.public_jwk,
+            private_key=self.cipher.encrypt(key.private_pem, key.kid),
+            created_at=key.created_at))
+
+    async def save_status(self, key: SigningKey) -> None:
+        values: dict[str, Any] = {"status": key.status.value}
+        if key.status is KeyStatus.RETIRED:
+            values["private_key"] = None
+        await self.session.execute(
+            sa.update(signing_keys).where(signing_keys.c.kid == key.kid).values(values))
+
+    def _key(self, row: Mapping[Any, Any], *, private: bool) -> SigningKey:
+        blob = row["private_key"]
+        pem = self.cipher.decrypt(blob, row["kid"]) if private and blob is not None else None
+        return SigningKey(kid=row["kid"], status=KeyStatus(row["status"]),
+                          public_jwk=dict(row["public_jwk"]), created_at=row["created_at"],
+                          private_pem=pem)

@@ -1,0 +1,54 @@
+"""The composition root: handlers with their dependencies. Tests call `bootstrap` with fakes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hms_auth.adapters.contacts import PhoneEmailValidator
+from hms_auth.adapters.keys import KeyCipher, generate_signing_key
+from hms_auth.adapters.passwords import Argon2PasswordHasher
+from hms_auth.adapters.tokens import JwtSigner
+from hms_auth.config import AuthSettings
+from hms_auth.domain.policy import AuthPolicy
+from hms_auth.service_layer import ports
+from hms_auth.service_layer.handlers import HANDLERS
+from hms_auth.service_layer.messagebus import MessageBus
+from hms_auth.service_layer.unit_of_work import AuthUnitOfWork, SqlAuthUnitOfWork
+from hms_platform.clock import Clock, SystemClock
+from hms_platform.db import make_session_factory
+
+
+def bootstrap(
+    uow_factory: Callable[[], AuthUnitOfWork],
+    *,
+    hasher: ports.PasswordHasher,
+    contacts: ports.ContactValidator,
+    signer: ports.TokenSigner,
+    new_key: ports.KeyGenerator,
+    clock: Clock,
+    policy: AuthPolicy,
+) -> MessageBus:
+    return MessageBus(HANDLERS, uow_factory, {
+        "hasher": hasher, "contacts": contacts, "signer": signer, "new_key": new_key,
+        "clock": clock, "policy": policy,
+    })
+
+
+def build(settings: AuthSettings, engine: AsyncEngine, *, clock: Clock | None = None,
+          hasher: ports.PasswordHasher | None = None) -> MessageBus:
+    """The production wiring over `engine`."""
+    sessions = make_session_factory(engine)
+    cipher = KeyCipher.from_base64(settings.key_encryption_key.get_secret_value())
+    return bootstrap(
+        lambda: SqlAuthUnitOfWork(sessions, cipher),
+        hasher=hasher or Argon2PasswordHasher(settings.argon2_time_cost,
+                                              settings.argon2_memory_cost,
+                                              settings.argon2_parallelism),
+        contacts=PhoneEmailValidator(settings.default_phone_region),
+        signer=JwtSigner(settings.jwt_issuer, settings.jwt_audience),
+        new_key=generate_signing_key,
+        clock=clock or SystemClock(),
+        policy=settings.policy(),
+    )

@@ -1,0 +1,90 @@
+"""Settings of the auth service: env vars `AUTH_*`, plus `HMS_ADMIN_USERNAME/PASSWORD`."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+from datetime import timedelta
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import SettingsConfigDict
+
+from hms_auth.domain.policy import AuthPolicy
+from hms_platform.settings import ServiceSettings, secret, service_config
+
+# base64 of 32 bytes; the platform refuses to start outside dev/test while it is unchanged.
+DEV_KEY_ENCRYPTION_KEY = "aG1zLWRldi1vbmx5LWtleS1lbmNyeXB0aW9uLWtleSE="
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class AuthSettings(ServiceSettings):
+    # validate_by_name: tests and the embedded run pass admin_username=...; the environment
+    # still uses the HMS_ADMIN_* names, shared by every way of running the system.
+    model_config = service_config("AUTH_") | SettingsConfigDict(validate_by_name=True)
+
+    service_name: str = "auth"
+    db_schema: str = "auth"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    access_token_ttl_seconds: int = Field(default=900, ge=60, le=86_400)
+    refresh_idle_ttl_seconds: int = Field(default=7 * 86_400, ge=60)
+    refresh_absolute_ttl_seconds: int = Field(default=30 * 86_400, ge=60)
+    activation_code_ttl_seconds: int = Field(default=86_400, ge=60)
+
+    throttle_window_seconds: int = Field(default=900, ge=1)
+    throttle_account_failures: int = Field(default=5, ge=1)
+    throttle_address_failures: int = Field(default=20, ge=1)
+    # Addresses (or networks) of the gateway: only their X-Forwarded-For is believed.
+    trusted_proxies: list[str] = Field(default_factory=list)
+
+    # None: pwdlib's recommended parameters. Tests use time_cost=1, memory_cost=1024.
+    argon2_time_cost: int | None = Field(default=None, ge=1)
+    argon2_memory_cost: int | None = Field(default=None, ge=8)
+    argon2_parallelism: int | None = Field(default=None, ge=1)
+
+    key_encryption_key: SecretStr = secret(DEV_KEY_ENCRYPTION_KEY)
+    default_phone_region: str = Field(default="KE", pattern=r"^[A-Za-z]{2}$")
+
+    # auth's own routes verify tokens against its key store; how long keys are cached, and
+    # how soon an unknown kid may trigger a re-read.
+    jwks_cache_seconds: float = Field(default=300, ge=0)
+    jwks_min_refresh_seconds: float = Field(default=10, ge=0)
+
+    admin_username: str | None = Field(
+        default=None, validation_alias=AliasChoices("HMS_ADMIN_USERNAME", "admin_username"))
+    admin_password: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("HMS_ADMIN_PASSWORD", "admin_password"))
+
+    @field_validator("key_encryption_key")
+    @classmethod
+    def _thirty_two_bytes(cls, value: SecretStr) -> SecretStr:
+        try:
+            raw = base64.b64decode(value.get_secret_value(), validate=True)
+        except (binascii.Error, ValueError):
+            raw = b""
+        if len(raw) != 32:
+            raise ValueError("AUTH_KEY_ENCRYPTION_KEY must be the base64 of 32 random bytes")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            ipaddress.ip_network(item, strict=False)  # raises ValueError on a typo
+        return value
+
+    def proxy_networks(self) -> list[IpNetwork]:
+        return [ipaddress.ip_network(item, strict=False) for item in self.trusted_proxies]
+
+    def policy(self) -> AuthPolicy:
+        return AuthPolicy(
+            access_token_ttl=timedelta(seconds=self.access_token_ttl_seconds),
+            refresh_idle_ttl=timedelta(seconds=self.refresh_idle_ttl_seconds),
+            refresh_absolute_ttl=timedelta(seconds=self.refresh_absolute_ttl_seconds),
+            activation_code_ttl=timedelta(seconds=self.activation_code_ttl_seconds),
+            throttle_window=timedelta(seconds=self.throttle_window_seconds),
+            account_failures=self.throttle_account_failures,
+            address_failures=self.throttle_address_failures,
+        )

@@ -1,0 +1,54 @@
+"""One-time activation codes: how a patient registered at the desk sets their first password."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from hms_auth.domain.errors import InvalidActivationCode
+
+# Crockford-like: no 0/O, 1/I/L, so that a code read aloud or copied from paper survives.
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 10  # 31**10 is about 2**49.5; sign-in-style throttling caps guesses far below
+
+
+def new_activation_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(raw: str) -> str:
+    """What people type: any case, spaces or dashes between groups."""
+    return "".join(ch for ch in raw.upper() if ch not in " -")
+
+
+def display_code(code: str) -> str:
+    """`ABCDE-FGHJK`: easier to read out at the desk."""
+    half = len(code) // 2
+    return f"{code[:half]}-{code[half:]}"
+
+
+@dataclass
+class ActivationCode:
+    """The code itself is never stored, only its (Argon2) hash: it is a short secret."""
+
+    user_id: uuid.UUID
+    code_hash: str
+    issued_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+
+    @classmethod
+    def issue(cls, user_id: uuid.UUID, code_hash: str, now: datetime,
+              ttl: timedelta) -> ActivationCode:
+        return cls(user_id, code_hash, issued_at=now, expires_at=now + ttl)
+
+    def is_redeemable(self, now: datetime) -> bool:
+        return self.used_at is None and now < self.expires_at
+
+    def redeem(self, now: datetime) -> None:
+        # Expired and already-used codes get the same answer as a wrong code: no hint which.
+        if not self.is_redeemable(now):
+            raise InvalidActivationCode()
+        self.used_at = now

@@ -1,0 +1,62 @@
+"""What happened, in domain terms; the service layer turns these into integration events."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of the domain events."""
+
+
+@dataclass(frozen=True)
+class UserRegistered(Event):
+    user_id: uuid.UUID
+    role: str
+    full_name: str
+    phone_number: str | None
+    email: str | None
+    department: str | None
+    room: str | None
+
+
+@dataclass(frozen=True)
+class UserUpdated(Event):
+    user_id: uuid.UUID
+    changed: tuple[str, ...]
+    values: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UserDeactivated(Event):
+    user_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class SignInSucceeded(Event):
+    user_id: uuid.UUID
+    username: str  # masked
+    ip: str
+
+
+@dataclass(frozen=True)
+class SignInFailed(Event):
+    user_id: uuid.UUID | None
+    username: str  # masked
+    ip: str
+    reason: str  # unknown_user, bad_password, inactive, not_activated, throttled
+
+
+@dataclass(frozen=True)
+class RefreshTokenReuseDetected(Event):
+    user_id: uuid.UUID
+    family_id: uuid.UUID
+
+
+def mask_username(username: str) -> str:
+    """Enough for an auditor to tell attempts apart, too little to learn the login name."""
+    name = username.strip()
+    return (name[:1] or "?") + "***"

@@ -1,0 +1,139 @@
+"""Users and their roles: the rules that hold whoever changes a user."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from hms_auth.domain import errors
+from hms_auth.domain.events import Event, UserDeactivated, UserRegistered, UserUpdated
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    RECEPTIONIST = "receptionist"
+    DOCTOR = "doctor"
+    PATIENT = "patient"
+
+
+# Staff accounts are created by an admin; patients register (or are registered at the desk).
+STAFF_ROLES = frozenset({Role.ADMIN, Role.RECEPTIONIST, Role.DOCTOR})
+# What an admin may change on any user, and what anyone may change on themselves.
+ADMIN_EDITABLE = ("role", "active", "full_name", "email", "phone_number", "department", "room")
+SELF_EDITABLE = ("full_name", "email", "phone_number")
+
+# A letter first, so that a chosen username can never look like a phone number: sign-in
+# accepts either, and must not find two different people.
+_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9._@-]{2,63}")
+MIN_PASSWORD, MAX_PASSWORD = 8, 1024
+
+
+def check_username(username: str) -> str:
+    if not _USERNAME.fullmatch(username):
+        raise errors.InvalidUsername()
+    return username
+
+
+def check_password(password: str) -> str:
+    # Length in characters; never truncated (bcrypt's 72-byte limit is why Argon2id is used).
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise errors.InvalidPassword()
+    return password
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise errors.InvalidRole() from None
+
+
+@dataclass
+class User:
+    id: uuid.UUID
+    username: str
+    role: Role
+    full_name: str
+    created_at: datetime
+    updated_at: datetime
+    email: str | None = None
+    phone_number: str | None = None
+    department: str | None = None
+    room: str | None = None
+    password_hash: str | None = field(default=None, repr=False)
+    active: bool = True
+    events: list[Event] = field(default_factory=list, repr=False, compare=False)
+
+    @classmethod
+    def register(cls, *, username: str, role: Role, full_name: str, now: datetime,
+                 email: str | None = None, phone_number: str | None = None,
+                 department: str | None = None, room: str | None = None,
+                 password_hash: str | None = None) -> User:
+        user = cls(id=uuid.uuid4(), username=username, role=role, full_name=full_name,
+                   created_at=now, updated_at=now, email=email, phone_number=phone_number,
+                   department=department, room=room, password_hash=password_hash)
+        user.check()
+        user.events.append(UserRegistered(
+            user.id, user.role.value, user.full_name, user.phone_number, user.email,
+            user.department, user.room))
+        return user
+
+    @property
+    def activated(self) -> bool:
+        """A walk-in patient has no password until they redeem their activation code."""
+        return self.password_hash is not None
+
+    @property
+    def is_active_admin(self) -> bool:
+        return self.active and self.role is Role.ADMIN
+
+    def check(self) -> None:
+        if self.role is Role.DOCTOR and not (self.department and self.room):
+            raise errors.DoctorDetailsMissing()
+        if self.role is Role.PATIENT and not self.phone_number:
+            raise errors.PhoneNumberRequired()
+
+    def update(self, changes: Mapping[str, object], now: datetime) -> list[str]:
+        """Apply `changes` (field -> new value) if the result keeps every rule; return what
+        changed and record the events. Nothing changes when a rule would break."""
+        if "role" in changes:
+            changes = {**changes, "role": parse_role(str(changes["role"]))}
+        changed = [name for name, value in changes.items() if getattr(self, name) != value]
+        if not changed:
+            return []
+        updates: dict[str, Any] = {name: changes[name] for name in changed}
+        candidate = replace(self, **updates, events=[])
+        if "phone_number" in changed and self.username == self.phone_number:
+            # A username that is the phone number follows it, so that the old number is free.
+            candidate.username = candidate.phone_number or self.username
+        candidate.check()
+        for name in ("username", *changed):
+            setattr(self, name, getattr(candidate, name))
+        self.updated_at = now
+        self._record_update(changed)
+        return changed
+
+    def _record_update(self, changed: list[str]) -> None:
+        if "active" in changed and not self.active:
+            self.events.append(UserDeactivated(self.id))
+            changed = [name for name in changed if name != "active"]
+        if changed:
+            values = {name: _plain(getattr(self, name)) for name in changed}
+            self.events.append(UserUpdated(self.id, tuple(changed), values))
+
+    def set_password(self, password_hash: str, now: datetime) -> None:
+        self.password_hash = password_hash
+        self.updated_at = now
+
+    def pull_events(self) -> list[Event]:
+        events, self.events = self.events, []
+        return events
+
+
+def _plain(value: object) -> object:
+    return value.value if isinstance(value, Role) else value

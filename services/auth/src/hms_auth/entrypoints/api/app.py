@@ -1,0 +1,79 @@
+"""The auth API: `create_app()` for uvicorn, tests and the embedded run."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import structlog
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hms_auth import bootstrap
+from hms_auth.config import AuthSettings
+from hms_auth.entrypoints.api.errors import ERROR_MAP
+from hms_auth.entrypoints.api.openapi import install_openapi
+from hms_auth.entrypoints.api.routes import router
+from hms_auth.service_layer.commands import EnsureFirstAdmin, EnsureSigningKey, GetJwks
+from hms_auth.service_layer.messagebus import MessageBus
+from hms_platform.auth import JwksCache, TokenVerifier
+from hms_platform.db import ping
+from hms_platform.runtime import engine_for
+from hms_platform.web import create_service_app
+
+PREFIX = "/api/auth"
+log = structlog.get_logger(__name__)
+
+
+class KeyStoreJwksSource:
+    """auth verifies its own tokens from its key store, not over HTTP to itself."""
+
+    def __init__(self, bus: MessageBus) -> None:
+        self._bus = bus
+
+    async def fetch(self) -> dict[str, Any]:
+        return await self._bus.handle(GetJwks())
+
+
+def create_app(settings: AuthSettings | None = None, *,
+               engine: AsyncEngine | None = None) -> FastAPI:
+    """The app over `engine` (default: one from settings, disposed at shutdown). Startup makes
+    sure a signing key exists and, given HMS_ADMIN_USERNAME/PASSWORD, that an admin does."""
+    settings = settings or AuthSettings()
+    owns_engine = engine is None
+    db = engine if engine is not None else engine_for(settings)
+    bus = bootstrap.build(settings, db)
+    verifier = TokenVerifier(
+        JwksCache(KeyStoreJwksSource(bus), ttl_seconds=settings.jwks_cache_seconds,
+                  min_refresh_interval=settings.jwks_min_refresh_seconds),
+        issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await bus.handle(EnsureSigningKey())
+        await _ensure_first_admin(bus, settings)
+        try:
+            yield
+        finally:
+            if owns_engine:
+                await db.dispose()
+
+    # The relay is its own process (hms_auth.entrypoints.relay): the API needs no broker.
+    app = create_service_app("auth", prefix=PREFIX, readiness={"database": lambda: ping(db)},
+                             error_map=ERROR_MAP, token_verifier=verifier, lifespan=lifespan)
+    app.state.bus = bus
+    app.state.settings = settings
+    app.state.trusted_proxies = settings.proxy_networks()
+    app.include_router(router, prefix=PREFIX)
+    install_openapi(app)
+    return app
+
+
+async def _ensure_first_admin(bus: MessageBus, settings: AuthSettings) -> None:
+    username, password = settings.admin_username, settings.admin_password
+    if username and password:
+        await bus.handle(EnsureFirstAdmin(username, password.get_secret_value()))
+    elif username or password:
+        log.warning("first_admin.incomplete", hint="set both HMS_ADMIN_USERNAME and "
+                    "HMS_ADMIN_PASSWORD")

@@ -1,0 +1,40 @@
+"""Which address a request came from, believing X-Forwarded-For only from trusted proxies."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Sequence
+
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _parse(text: str) -> IpAddress | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def client_address(peer: str | None, forwarded_for: Sequence[str],
+                   trusted: Sequence[IpNetwork]) -> str:
+    """The peer, unless the peer is a trusted proxy: then the right-most X-Forwarded-For hop
+    that is not one of ours. Hops to the left of that one are whatever the client wrote, so
+    they are never believed (a client could otherwise pick its own throttle key)."""
+    peer = (peer or "unknown")[:100]
+    peer_ip = _parse(peer)
+    if peer_ip is None or not _trusted(peer_ip, trusted) or not forwarded_for:
+        return peer
+    client = peer_ip
+    for hop in reversed(",".join(forwarded_for).split(",")):
+        ip = _parse(hop)
+        if ip is None:
+            break  # garbage: keep the last address a trusted proxy vouched for
+        client = ip
+        if not _trusted(ip, trusted):
+            break
+    return str(client)
+
+
+def _trusted(ip: IpAddress, trusted: Sequence[IpNetwork]) -> bool:
+    return any(ip.version == net.version and ip in net for net in trusted)

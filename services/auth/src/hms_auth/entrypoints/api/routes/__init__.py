@@ -1,0 +1,9 @@
+"""Every route of the auth API, relative to /api/auth."""
+
+from fastapi import APIRouter
+
+from hms_auth.entrypoints.api.routes import keys, patients, tokens, users
+
+router = APIRouter()
+for module in (patients, tokens, users, keys):
+    router.include_router(module.router)

@@ -1,0 +1,63 @@
+"""Patients: self-registration, registration at the desk, activation codes."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Response, status
+
+from hms_auth.entrypoints.api.deps import Bus, ClientIp, Desk
+from hms_auth.entrypoints.api.openapi import problems
+from hms_auth.entrypoints.api.routes.views import user_public, walk_in_public
+from hms_auth.entrypoints.api.schemas import (
+    PatientActivate,
+    PatientRegister,
+    UserPublic,
+    WalkInPatientCreate,
+    WalkInPatientPublic,
+)
+from hms_auth.service_layer import commands as c
+
+router = APIRouter(prefix="/patients", tags=["patients"])
+_NO_STORE = {"Cache-Control": "no-store"}  # the answer carries a secret
+
+
+@router.post("/register", status_code=status.HTTP_201_CREATED, responses=problems(409, 422))
+async def register_patient(body: PatientRegister, bus: Bus) -> UserPublic:
+    """A patient registers themselves; the phone number is their username unless one is given."""
+    user = await bus.handle(c.RegisterPatient(
+        phone_number=body.phone_number, password=body.password, full_name=body.full_name,
+        email=body.email, username=body.username))
+    return user_public(user)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses=problems(401, 403, 409, 422))
+async def register_walk_in_patient(body: WalkInPatientCreate, bus: Bus, _: Desk,
+                                   response: Response) -> WalkInPatientPublic:
+    """The desk registers a patient without a password; the one-time `activation_code` in the
+    answer is shown once and lets the patient set a password within 24 hours."""
+    registration = await bus.handle(c.RegisterWalkInPatient(
+        phone_number=body.phone_number, full_name=body.full_name, email=body.email,
+        username=body.username))
+    response.headers.update(_NO_STORE)
+    return walk_in_public(registration)
+
+
+@router.post("/{user_id}/activation-code", status_code=status.HTTP_201_CREATED,
+             responses=problems(401, 403, 404, 409, 422))
+async def issue_activation_code(user_id: uuid.UUID, bus: Bus, _: Desk,
+                                response: Response) -> WalkInPatientPublic:
+    """A new code for a patient who has not activated yet (lost or expired); replaces the last.
+    409 once the patient has set a password."""
+    registration = await bus.handle(c.IssueActivationCode(user_id))
+    response.headers.update(_NO_STORE)
+    return walk_in_public(registration)
+
+
+@router.post("/activate", status_code=status.HTTP_204_NO_CONTENT,
+             responses=problems(401, 422, 429))
+async def activate_patient(body: PatientActivate, bus: Bus, client_ip: ClientIp) -> None:
+    """Redeem an activation code and set a password. Any mismatch is one 401."""
+    await bus.handle(c.ActivatePatient(
+        phone_number=body.phone_number, activation_code=body.activation_code,
+        password=body.password, client_ip=client_ip))

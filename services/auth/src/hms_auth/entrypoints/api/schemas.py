@@ -1,0 +1,192 @@
+"""Request and response bodies (XCreate / XUpdate / XPublic), validated at the edge.
+
+Every text that reaches Postgres refuses NUL and lone surrogates: Postgres cannot store the
+first, and the second cannot even be encoded; either would otherwise surface as a 500.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from hms_auth.domain.users import MAX_PASSWORD, MIN_PASSWORD
+
+
+def _encodable(value: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text") from None
+    return value
+
+
+def _storable(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return _encodable(value)
+
+
+def _length(low: int, high: int) -> StringConstraints:
+    return StringConstraints(strip_whitespace=True, min_length=low, max_length=high)
+
+
+Storable = AfterValidator(_storable)
+Name = Annotated[str, _length(1, 200), Storable, Field(examples=["Amina Wanjiru"])]
+Department = Annotated[str, _length(1, 100), Storable, Field(examples=["Cardiology"])]
+Room = Annotated[str, _length(1, 50), Storable, Field(examples=["B-12"])]
+PhoneNumber = Annotated[str, _length(1, 40), Storable, Field(
+    description="Any common format; stored as E.164.", examples=["+254712345678"])]
+Email = Annotated[str, _length(1, 320), Storable, Field(examples=["amina@example.com"])]
+ActivationCodeText = Annotated[str, _length(8, 64), Storable, Field(examples=["ABCDE-FGHJK"])]
+LoginName = Annotated[str, _length(1, 320), Storable]
+Username = Annotated[str, Field(min_length=3, max_length=64, pattern=r"^[A-Za-z][A-Za-z0-9._@-]*$",
+                                examples=["dr.otieno"])]
+# Any Unicode, NUL included (it never reaches the database); surrogates cannot be hashed.
+Password = Annotated[str, Field(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD),
+                     AfterValidator(_encodable)]
+StaffRole = Literal["admin", "receptionist", "doctor"]
+RoleName = Literal["admin", "receptionist", "doctor", "patient"]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is an error, not a no-op
+
+
+class PatientRegister(_Body):
+    phone_number: PhoneNumber
+    password: Password
+    full_name: Name
+    email: Email | None = None
+    username: Username | None = Field(default=None, description="Default: the phone number.")
+
+
+class WalkInPatientCreate(_Body):
+    phone_number: PhoneNumber
+    full_name: Name
+    email: Email | None = None
+    username: Username | None = None
+
+
+class PatientActivate(_Body):
+    phone_number: PhoneNumber
+    activation_code: ActivationCodeText
+    password: Password
+
+
+class StaffCreate(_Body):
+    username: Username
+    password: Password
+    role: StaffRole
+    full_name: Name
+    email: Email | None = None
+    phone_number: PhoneNumber | None = None
+    department: Department | None = Field(default=None, description="Required for doctors.")
+    room: Room | None = Field(default=None, description="Required for doctors.")
+
+
+class ProfileUpdate(_Body):
+    """Only the fields sent change; null clears email or phone_number."""
+
+    full_name: Name | None = None
+    email: Email | None = None
+    phone_number: PhoneNumber | None = None
+
+
+    @model_validator(mode="after")
+    def _no_null_for_required(self) -> Self:
+        # Absent means "unchanged"; null means "clear", which only optional fields allow.
+        for name in ("full_name", "role", "active"):
+            if name in self.model_fields_set and getattr(self, name, ...) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True)
+
+
+class UserUpdate(ProfileUpdate):
+    role: RoleName | None = None
+    active: bool | None = None
+    department: Department | None = None
+    room: Room | None = None
+
+
+class UserPublic(BaseModel):
+    id: uuid.UUID
+    username: str
+    role: RoleName
+    full_name: str
+    email: str | None
+    phone_number: str | None
+    department: str | None
+    room: str | None
+    active: bool
+    activated: bool = Field(description="False until a walk-in patient sets a password.")
+    created_at: datetime
+    updated_at: datetime
+
+
+class WalkInPatientPublic(UserPublic):
+    activation_code: str = Field(description="Shown once: hand it to the patient.")
+    activation_code_expires_at: datetime
+
+
+class UserList(BaseModel):
+    items: list[UserPublic]
+    total: int
+    limit: int
+    offset: int
+
+
+class PasswordGrant(BaseModel):
+    """OAuth2 password grant form (RFC 6749 section 4.3.2); `username` may be a phone number."""
+
+    grant_type: Literal["password"] | None = None
+    username: LoginName
+    password: Annotated[str, Field(min_length=1, max_length=MAX_PASSWORD),
+                        AfterValidator(_encodable)]
+
+
+class TokenPair(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int = Field(description="Seconds until the access token expires.")
+
+
+RefreshTokenText = Annotated[str, Field(min_length=1, max_length=512), AfterValidator(_storable)]
+
+
+class RefreshRequest(_Body):
+    refresh_token: RefreshTokenText
+
+
+class LogoutRequest(_Body):
+    refresh_token: RefreshTokenText | None = Field(
+        default=None, description="Revoke this token's family; without it, every session.")
+
+
+class Jwks(BaseModel):
+    keys: list[dict[str, Any]]
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details; extension members (e.g. `errors`) may follow."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None

@@ -1,0 +1,17 @@
+"""`python -m hms_auth.entrypoints.relay`: publish auth's outbox to the event bus."""
+
+from __future__ import annotations
+
+import asyncio
+
+from hms_auth.adapters.orm import OUTBOX
+from hms_auth.config import AuthSettings
+from hms_platform.runtime import serve_relay
+
+
+def main() -> None:
+    asyncio.run(serve_relay(AuthSettings(), OUTBOX))
+
+
+if __name__ == "__main__":
+    main()

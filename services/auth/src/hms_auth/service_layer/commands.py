@@ -1,0 +1,160 @@
+"""Commands: what a caller asks the service to do. `Command[R]` says what handling returns."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from hms_auth.domain.keys import SigningKey
+from hms_auth.domain.users import User
+
+R = TypeVar("R")
+
+
+class Command(Generic[R]):
+    """Base of every command; the type parameter is the handler's result."""
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str = field(repr=False)
+    expires_in: int
+    token_type: str = "bearer"
+
+
+@dataclass(frozen=True)
+class WalkInRegistration:
+    user: User
+    activation_code: str = field(repr=False)  # shown once, to hand over at the desk
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class UserPage:
+    items: list[User]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class RegisterPatient(Command[User]):
+    phone_number: str
+    password: str = field(repr=False)
+    full_name: str
+    email: str | None = None
+    username: str | None = None
+
+
+@dataclass(frozen=True)
+class RegisterWalkInPatient(Command[WalkInRegistration]):
+    phone_number: str
+    full_name: str
+    email: str | None = None
+    username: str | None = None
+
+
+@dataclass(frozen=True)
+class IssueActivationCode(Command[WalkInRegistration]):
+    user_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class ActivatePatient(Command[None]):
+    phone_number: str
+    activation_code: str = field(repr=False)
+    password: str = field(repr=False)
+    client_ip: str = "unknown"
+
+
+@dataclass(frozen=True)
+class CreateStaffUser(Command[User]):
+    username: str
+    password: str = field(repr=False)
+    role: str
+    full_name: str
+    email: str | None = None
+    phone_number: str | None = None
+    department: str | None = None
+    room: str | None = None
+
+
+@dataclass(frozen=True)
+class EnsureFirstAdmin(Command[User | None]):
+    username: str
+    password: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class UpdateUser(Command[User]):
+    """An admin's change to any user (`changes`: field -> new value, None clears)."""
+
+    user_id: uuid.UUID
+    changes: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class UpdateProfile(Command[User]):
+    """A user's change to their own profile."""
+
+    user_id: uuid.UUID
+    changes: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class GetUser(Command[User]):
+    user_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class ListUsers(Command[UserPage]):
+    role: str | None = None
+    active: bool | None = None
+    query: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class ConfirmCaller(Command[None]):
+    """Is the bearer of a valid token still an active user with that role?"""
+
+    user_id: uuid.UUID
+    role: str
+
+
+@dataclass(frozen=True)
+class SignIn(Command[TokenPair]):
+    username: str
+    password: str = field(repr=False)
+    client_ip: str = "unknown"
+
+
+@dataclass(frozen=True)
+class RefreshSession(Command[TokenPair]):
+    refresh_token: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class SignOut(Command[None]):
+    user_id: uuid.UUID
+    refresh_token: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class EnsureSigningKey(Command[SigningKey]):
+    pass
+
+
+@dataclass(frozen=True)
+class RotateSigningKeys(Command[SigningKey]):
+    pass
+
+
+@dataclass(frozen=True)
+class GetJwks(Command[dict[str, Any]]):
+    pass

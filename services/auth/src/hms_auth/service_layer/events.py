@@ -1,0 +1,63 @@
+"""Domain events -> integration events (hms_contracts.auth), written through the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol
+
+from hms_auth.domain import events as domain
+from hms_contracts import auth as contracts
+from hms_contracts.envelope import Envelope, EventPayload
+from hms_platform.logging import correlation_id
+
+
+def _registered(e: domain.UserRegistered) -> EventPayload:
+    return contracts.UserRegistered(
+        user_id=e.user_id, role=e.role, full_name=e.full_name, phone_number=e.phone_number,
+        email=e.email, department=e.department, room=e.room)
+
+
+def _updated(e: domain.UserUpdated) -> EventPayload:
+    return contracts.UserUpdated(user_id=e.user_id, changed=list(e.changed), **e.values)
+
+
+def _deactivated(e: domain.UserDeactivated) -> EventPayload:
+    return contracts.UserDeactivated(user_id=e.user_id)
+
+
+def _signed_in(e: domain.SignInSucceeded) -> EventPayload:
+    return contracts.LoginSucceeded(user_id=e.user_id, username=e.username, ip=e.ip)
+
+
+def _sign_in_failed(e: domain.SignInFailed) -> EventPayload:
+    return contracts.LoginFailed(user_id=e.user_id, username=e.username, ip=e.ip, reason=e.reason)
+
+
+def _reuse(e: domain.RefreshTokenReuseDetected) -> EventPayload:
+    return contracts.RefreshTokenReuseDetected(user_id=e.user_id, family_id=e.family_id)
+
+
+_CONVERTERS: dict[type[domain.Event], Callable[[Any], EventPayload]] = {
+    domain.UserRegistered: _registered,
+    domain.UserUpdated: _updated,
+    domain.UserDeactivated: _deactivated,
+    domain.SignInSucceeded: _signed_in,
+    domain.SignInFailed: _sign_in_failed,
+    domain.RefreshTokenReuseDetected: _reuse,
+}
+
+
+def to_envelope(event: domain.Event, now: datetime) -> Envelope:
+    payload = _CONVERTERS[type(event)](event)
+    return Envelope.of(payload, correlation_id=correlation_id(), occurred_at=now)
+
+
+class EventSink(Protocol):
+    def add_event(self, envelope: Envelope) -> None: ...
+
+
+def record(uow: EventSink, now: datetime, *events: domain.Event) -> None:
+    """Queue `events` on the unit of work: they commit with the state change, or not at all."""
+    for event in events:
+        uow.add_event(to_envelope(event, now))

@@ -1,0 +1,108 @@
+"""Creating accounts: patients (self or at the desk), staff, and the first admin."""
+
+from __future__ import annotations
+
+import structlog
+
+from hms_auth.domain.errors import AlreadyRegistered
+from hms_auth.domain.policy import AuthPolicy
+from hms_auth.domain.users import Role, User, check_password, check_username, parse_role
+from hms_auth.service_layer.commands import (
+    CreateStaffUser,
+    EnsureFirstAdmin,
+    RegisterPatient,
+    RegisterWalkInPatient,
+    WalkInRegistration,
+)
+from hms_auth.service_layer.events import record
+from hms_auth.service_layer.handlers.activation import new_code_for
+from hms_auth.service_layer.ports import ContactValidator, PasswordHasher
+from hms_auth.service_layer.unit_of_work import AuthUnitOfWork
+from hms_platform.clock import Clock
+
+log = structlog.get_logger(__name__)
+
+
+async def register_patient(cmd: RegisterPatient, uow: AuthUnitOfWork, hasher: PasswordHasher,
+                           contacts: ContactValidator, clock: Clock) -> User:
+    phone = contacts.phone(cmd.phone_number)
+    email = contacts.email(cmd.email) if cmd.email else None
+    username = check_username(cmd.username) if cmd.username else phone
+    password_hash = await hasher.hash(check_password(cmd.password))  # before the transaction
+    async with uow:
+        user = User.register(username=username, role=Role.PATIENT, full_name=cmd.full_name,
+                             now=clock.now(), email=email, phone_number=phone,
+                             password_hash=password_hash)
+        await _add(uow, user)
+        await uow.commit()
+    log.info("user.registered", user_id=str(user.id), role=user.role.value)
+    return user
+
+
+async def register_walk_in_patient(cmd: RegisterWalkInPatient, uow: AuthUnitOfWork,
+                                   hasher: PasswordHasher, contacts: ContactValidator,
+                                   clock: Clock, policy: AuthPolicy) -> WalkInRegistration:
+    """A patient registered at the desk, without a password: the answer carries the one-time
+    code they redeem to set one (see README, "Activation codes")."""
+    phone = contacts.phone(cmd.phone_number)
+    email = contacts.email(cmd.email) if cmd.email else None
+    username = check_username(cmd.username) if cmd.username else phone
+    now = clock.now()
+    user = User.register(username=username, role=Role.PATIENT, full_name=cmd.full_name,
+                         now=now, email=email, phone_number=phone)
+    code, activation = await new_code_for(user.id, hasher, now, policy)
+    async with uow:
+        await _add(uow, user)
+        await uow.activation_codes.put(activation)
+        await uow.commit()
+    log.info("user.registered", user_id=str(user.id), role=user.role.value, walk_in=True)
+    return WalkInRegistration(user, code, activation.expires_at)
+
+
+async def create_staff_user(cmd: CreateStaffUser, uow: AuthUnitOfWork, hasher: PasswordHasher,
+                            contacts: ContactValidator, clock: Clock) -> User:
+    role = parse_role(cmd.role)
+    username = check_username(cmd.username)
+    phone = contacts.phone(cmd.phone_number) if cmd.phone_number else None
+    email = contacts.email(cmd.email) if cmd.email else None
+    password_hash = await hasher.hash(check_password(cmd.password))
+    async with uow:
+        user = User.register(username=username, role=role, full_name=cmd.full_name,
+                             now=clock.now(), email=email, phone_number=phone,
+                             department=cmd.department, room=cmd.room,
+                             password_hash=password_hash)
+        await _add(uow, user)
+        await uow.commit()
+    log.info("user.registered", user_id=str(user.id), role=user.role.value)
+    return user
+
+
+async def ensure_first_admin(cmd: EnsureFirstAdmin, uow: AuthUnitOfWork, hasher: PasswordHasher,
+                             clock: Clock) -> User | None:
+    """Create the admin from HMS_ADMIN_USERNAME / HMS_ADMIN_PASSWORD when there is no admin.
+    Replicas starting together queue on a lock and re-check, so exactly one creates it."""
+    async with uow:
+        if await uow.users.any_admin():
+            return None
+        await uow.users.lock_admins()
+        if await uow.users.any_admin():
+            return None
+        password_hash = await hasher.hash(check_password(cmd.password))
+        user = User.register(username=check_username(cmd.username), role=Role.ADMIN,
+                             full_name="Administrator", now=clock.now(),
+                             password_hash=password_hash)
+        await _add(uow, user)
+        await uow.commit()
+    log.info("user.first_admin_created", user_id=str(user.id))
+    return user
+
+
+async def _add(uow: AuthUnitOfWork, user: User) -> None:
+    """Insert (the database's unique indexes decide races) and queue the user's events."""
+    try:
+        await uow.users.add(user)
+    except AlreadyRegistered as exc:
+        if exc.field == "username" and user.username == user.phone_number:
+            raise AlreadyRegistered("phone_number") from None  # the username is the phone
+        raise
+    record(uow, user.created_at, *user.pull_events())

@@ -1,0 +1,99 @@
+"""Reading and changing users: an admin on anyone, everyone on themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from hms_auth.domain.errors import LastActiveAdmin, StaleAccessToken, UserNotFound
+from hms_auth.domain.users import ADMIN_EDITABLE, SELF_EDITABLE, Role, User, parse_role
+from hms_auth.service_layer.commands import (
+    ConfirmCaller,
+    GetUser,
+    ListUsers,
+    UpdateProfile,
+    UpdateUser,
+    UserPage,
+)
+from hms_auth.service_layer.events import record
+from hms_auth.service_layer.ports import ContactValidator
+from hms_auth.service_layer.unit_of_work import AuthUnitOfWork
+from hms_platform.clock import Clock
+
+
+async def get_user(cmd: GetUser, uow: AuthUnitOfWork) -> User:
+    async with uow:
+        user = await uow.users.get(cmd.user_id)
+    if user is None:
+        raise UserNotFound()
+    return user
+
+
+async def confirm_caller(cmd: ConfirmCaller, uow: AuthUnitOfWork) -> None:
+    """Auth's own routes go further than a signature check: a deactivated user or one whose
+    role changed is refused at once, without waiting for the access token to expire."""
+    async with uow:
+        user = await uow.users.get(cmd.user_id)
+    if user is None or not user.active or user.role.value != cmd.role:
+        raise StaleAccessToken()
+
+
+async def list_users(cmd: ListUsers, uow: AuthUnitOfWork) -> UserPage:
+    role = parse_role(cmd.role).value if cmd.role else None
+    async with uow:
+        items, total = await uow.users.search(role=role, active=cmd.active, query=cmd.query,
+                                              limit=cmd.limit, offset=cmd.offset)
+    return UserPage(items, total, cmd.limit, cmd.offset)
+
+
+async def update_profile(cmd: UpdateProfile, uow: AuthUnitOfWork, contacts: ContactValidator,
+                         clock: Clock) -> User:
+    changes = _normalised(_only(cmd.changes, SELF_EDITABLE), contacts)
+    return await _update(uow, cmd.user_id, changes, clock)
+
+
+async def update_user(cmd: UpdateUser, uow: AuthUnitOfWork, contacts: ContactValidator,
+                      clock: Clock) -> User:
+    changes = _normalised(_only(cmd.changes, ADMIN_EDITABLE), contacts)
+    return await _update(uow, cmd.user_id, changes, clock)
+
+
+async def _update(uow: AuthUnitOfWork, user_id: Any, changes: Mapping[str, Any],
+                  clock: Clock) -> User:
+    async with uow:
+        now = clock.now()
+        user = await uow.users.get(user_id, for_update=True)
+        if user is None:
+            raise UserNotFound()
+        if _demotes_admin(user, changes):
+            # Queued on a lock so that two admins demoting each other cannot leave none.
+            await uow.users.lock_admins()
+            if await uow.users.count_active_admins() <= 1:
+                raise LastActiveAdmin()
+        changed = user.update(changes, now)
+        if not changed:
+            return user
+        await uow.users.save(user)
+        if not user.active and "active" in changed:
+            await uow.refresh_tokens.revoke_all(user.id, now, "deactivated")
+        record(uow, now, *user.pull_events())
+        await uow.commit()
+    return user
+
+
+def _demotes_admin(user: User, changes: Mapping[str, Any]) -> bool:
+    if not user.is_active_admin:
+        return False
+    return changes.get("active", True) is False or changes.get("role", Role.ADMIN) != Role.ADMIN
+
+
+def _only(changes: Mapping[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+    return {name: value for name, value in changes.items() if name in allowed}
+
+
+def _normalised(changes: dict[str, Any], contacts: ContactValidator) -> dict[str, Any]:
+    if changes.get("phone_number") is not None:
+        changes["phone_number"] = contacts.phone(changes["phone_number"])
+    if changes.get("email") is not None:
+        changes["email"] = contacts.email(changes["email"])
+    return changes

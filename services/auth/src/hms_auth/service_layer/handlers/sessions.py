@@ -1,0 +1,132 @@
+"""Sign-in, refresh and sign-out: access tokens and refresh-token families."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from hms_auth.domain.errors import (
+    InvalidCredentials,
+    InvalidRefreshToken,
+    RefreshTokenReused,
+    TooManyAttempts,
+)
+from hms_auth.domain.events import SignInFailed, SignInSucceeded, mask_username
+from hms_auth.domain.policy import AuthPolicy
+from hms_auth.domain.refresh import RefreshFamily, hash_refresh_token
+from hms_auth.domain.throttle import Scope
+from hms_auth.domain.users import User
+from hms_auth.service_layer.commands import RefreshSession, SignIn, SignOut, TokenPair
+from hms_auth.service_layer.events import record
+from hms_auth.service_layer.handlers.guard import count_failure, counters, retry_after, subject_key
+from hms_auth.service_layer.ports import ContactValidator, PasswordHasher, TokenSigner
+from hms_auth.service_layer.unit_of_work import AuthUnitOfWork
+from hms_platform.clock import Clock
+
+
+async def sign_in(cmd: SignIn, uow: AuthUnitOfWork, hasher: PasswordHasher,
+                  contacts: ContactValidator, signer: TokenSigner, clock: Clock,
+                  policy: AuthPolicy) -> TokenPair:
+    """OAuth2 password grant. Every refusal is the same InvalidCredentials (or, when throttled,
+    TooManyAttempts) whatever the reason; the reason goes only into the audit event."""
+    login = cmd.username.strip()
+    phone = contacts.maybe_phone(login)
+    masked = mask_username(login)
+    async with uow:
+        now = clock.now()
+        user = await uow.users.find_by_login(login.lower(), phone)
+        user_id = user.id if user else None
+        subject = subject_key(user_id, phone or login.lower())
+        guards = counters(Scope.ACCOUNT, subject, cmd.client_ip, policy)
+        if wait := await retry_after(uow.throttle, guards, now, policy):
+            record(uow, now, SignInFailed(user_id, masked, cmd.client_ip, "throttled"))
+            await uow.commit()
+            raise TooManyAttempts(wait)
+        ok, new_hash = await hasher.verify(cmd.password, user.password_hash if user else None)
+        reason = _refusal(user, ok)
+        if reason is not None or user is None:
+            await count_failure(uow.throttle, guards, now, policy)
+            record(uow, now, SignInFailed(user_id, masked, cmd.client_ip, reason or "unknown"))
+            await uow.commit()
+            raise InvalidCredentials()
+        await uow.throttle.reset(Scope.ACCOUNT, subject)
+        if new_hash:  # Argon2 parameters changed since this hash was made: upgrade it now
+            user.set_password(new_hash, now)
+            await uow.users.save(user)
+        pair = await _start_session(uow, user, signer, now, policy)
+        record(uow, now, SignInSucceeded(user.id, masked, cmd.client_ip))
+        await uow.commit()
+        return pair
+
+
+def _refusal(user: User | None, password_ok: bool) -> str | None:
+    if user is None:
+        return "unknown_user"
+    if user.password_hash is None:
+        return "not_activated"
+    if not password_ok:
+        return "bad_password"
+    if not user.active:
+        return "inactive"
+    return None
+
+
+async def _start_session(uow: AuthUnitOfWork, user: User, signer: TokenSigner, now: datetime,
+                         policy: AuthPolicy) -> TokenPair:
+    family, token, raw = RefreshFamily.start(user.id, now, policy)
+    await uow.refresh_tokens.add_family(family, token)
+    return await _pair(uow, user, raw, signer, now, policy)
+
+
+async def _pair(uow: AuthUnitOfWork, user: User, refresh_token: str, signer: TokenSigner,
+                now: datetime, policy: AuthPolicy) -> TokenPair:
+    key = await uow.signing_keys.current()
+    if key is None:
+        raise RuntimeError("no signing key: the API creates one at startup")
+    access = signer.sign(key, subject=user.id, role=user.role.value, now=now,
+                         ttl=policy.access_token_ttl)
+    return TokenPair(access, refresh_token, int(policy.access_token_ttl.total_seconds()))
+
+
+async def refresh_session(cmd: RefreshSession, uow: AuthUnitOfWork, signer: TokenSigner,
+                          clock: Clock, policy: AuthPolicy) -> TokenPair:
+    async with uow:
+        now = clock.now()
+        # Locks the token and its family: of two concurrent uses, the second waits, then finds
+        # the token spent, which is reuse.
+        found = await uow.refresh_tokens.lock(hash_refresh_token(cmd.refresh_token))
+        if found is None:
+            raise InvalidRefreshToken()
+        family, token = found
+        try:
+            successor, raw = family.rotate(token, now, policy)
+        except RefreshTokenReused:
+            await uow.refresh_tokens.save(family)
+            record(uow, now, *family.pull_events())
+            await uow.commit()  # the revocation must stick although the request fails
+            raise
+        user = await uow.users.get(family.user_id)
+        if user is None or not user.active:
+            family.revoke(now, "inactive")
+            await uow.refresh_tokens.save(family)
+            await uow.commit()
+            raise InvalidRefreshToken()
+        await uow.refresh_tokens.save(family, token)
+        await uow.refresh_tokens.add_token(successor)
+        pair = await _pair(uow, user, raw, signer, now, policy)
+        await uow.commit()
+        return pair
+
+
+async def sign_out(cmd: SignOut, uow: AuthUnitOfWork, clock: Clock) -> None:
+    """Revoke the family of the given refresh token, or all the caller's families. Someone
+    else's or an unknown token changes nothing and is not reported: no oracle for tokens."""
+    async with uow:
+        now = clock.now()
+        if cmd.refresh_token is None:
+            await uow.refresh_tokens.revoke_all(cmd.user_id, now, "logout")
+        else:
+            found = await uow.refresh_tokens.lock(hash_refresh_token(cmd.refresh_token))
+            if found is not None and found[0].user_id == cmd.user_id:
+                found[0].revoke(now, "logout")
+                await uow.refresh_tokens.save(found[0])
+        await uow.commit()

@@ -1,0 +1,52 @@
+"""The migrations build exactly the tables orm.py describes, in the auth schema only."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from hms_auth import MIGRATIONS
+from hms_auth.adapters.orm import metadata
+from hms_platform.migrations import upgrade
+
+
+def _diff(connection: sa.Connection) -> list[object]:
+    context = MigrationContext.configure(connection, opts={
+        "include_schemas": True, "version_table_schema": "auth", "compare_type": True,
+        "include_name": lambda name, kind, _: name == "auth" if kind == "schema" else True})
+    return list(compare_metadata(context, metadata))
+
+
+async def test_migrations_are_idempotent_and_match_the_tables_in_code(auth_engine) -> None:
+    await upgrade(auth_engine, MIGRATIONS)  # again: nothing to do
+    async with auth_engine.connect() as conn:
+        assert await conn.run_sync(_diff) == []
+        version = await conn.scalar(sa.text("SELECT version_num FROM auth.alembic_version"))
+        tables = set((await conn.execute(sa.text(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'auth'"
+        ))).scalars())
+        elsewhere = await conn.scalar(sa.text(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name IN "
+            "('users', 'signing_keys', 'throttle') AND table_schema <> 'auth'"))
+    assert version == "0001"
+    assert {"users", "activation_codes", "refresh_families", "refresh_tokens", "throttle",
+            "signing_keys", "outbox", "inbox"} <= tables
+    assert elsewhere == 0
+
+
+async def test_the_database_itself_refuses_rule_breaking_rows(auth_engine) -> None:
+    """Constraints back the domain rules, so that no code path can skip them."""
+    bad_rows = [
+        "INSERT INTO auth.users VALUES (gen_random_uuid(), 'x', 'x', 'doctor', 'X', NULL, NULL,"
+        " NULL, NULL, NULL, true, now(), now())",
+        "INSERT INTO auth.users VALUES (gen_random_uuid(), 'y', 'y', 'wizard', 'Y', NULL, NULL,"
+        " NULL, NULL, NULL, true, now(), now())",
+    ]
+    for row in bad_rows:
+        async with auth_engine.connect() as conn:
+            try:
+                await conn.execute(sa.text(row))
+            except sa.exc.IntegrityError:
+                continue
+            raise AssertionError(f"accepted: {row}")

@@ -1,0 +1,85 @@
+"""Sign-in throttling with its state in Postgres, per account and per client address."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from hms_auth.adapters.keys import KeyCipher
+from hms_auth.domain.errors import InvalidCredentials, TooManyAttempts
+from hms_auth.service_layer import commands as c
+from hms_auth.service_layer.unit_of_work import SqlAuthUnitOfWork
+from hms_platform.db import make_session_factory
+from hms_platform.testing.clock import FakeClock
+
+
+@pytest.fixture
+async def timed(make_db_bus):
+    clock = FakeClock()
+    bus = await make_db_bus(clock=clock)
+    await bus.handle(c.RegisterPatient("0712345678", "password-1", "Amina"))
+    return bus, clock
+
+
+async def fail(bus, username: str, ip: str, times: int) -> None:
+    for _ in range(times):
+        with pytest.raises(InvalidCredentials):
+            await bus.handle(c.SignIn(username, "wrong-password", ip))
+
+
+async def test_an_account_is_blocked_for_the_rest_of_the_window(timed, auth_engine) -> None:
+    bus, clock = timed
+    await fail(bus, "0712345678", "10.0.0.1", 5)
+    clock.advance(minutes=14)
+    with pytest.raises(TooManyAttempts) as throttled:
+        await bus.handle(c.SignIn("+254 712 345 678", "password-1", "10.0.0.2"))
+    assert throttled.value.retry_after == 60
+    clock.advance(minutes=1)
+    assert await bus.handle(c.SignIn("0712345678", "password-1", "10.0.0.2"))
+    async with auth_engine.connect() as conn:
+        scopes = (await conn.execute(sa.text("SELECT scope FROM auth.throttle"))).scalars().all()
+    assert scopes == ["address"]  # the success reset the account's counter
+
+
+async def test_unknown_and_existing_accounts_block_alike(timed) -> None:
+    bus, _ = timed
+    answers = []
+    for username in ("ghost.user", "0712345678"):
+        await fail(bus, username, f"10.9.9.{len(answers)}", 5)
+        with pytest.raises(TooManyAttempts) as throttled:
+            await bus.handle(c.SignIn(username, "wrong-password", f"10.9.9.{len(answers)}"))
+        answers.append((str(throttled.value), throttled.value.retry_after))
+    assert answers[0] == answers[1]
+
+
+async def test_an_address_is_blocked_across_accounts(timed) -> None:
+    bus, _ = timed
+    for n in range(20):
+        await fail(bus, f"someone{n}", "203.0.113.50", 1)
+    with pytest.raises(TooManyAttempts):
+        await bus.handle(c.SignIn("0712345678", "password-1", "203.0.113.50"))
+    assert await bus.handle(c.SignIn("0712345678", "password-1", "203.0.113.51"))
+
+
+async def test_concurrent_failures_are_all_counted(auth_engine, settings) -> None:
+    sessions = make_session_factory(auth_engine)
+    cipher = KeyCipher.from_base64(settings.key_encryption_key.get_secret_value())
+    clock = FakeClock()
+
+    async def one_failure() -> None:
+        async with SqlAuthUnitOfWork(sessions, cipher) as uow:
+            await uow.throttle.record_failure("address", "198.51.100.1", clock.now(),
+                                              timedelta(minutes=15))
+            await uow.commit()
+
+    await asyncio.gather(*(one_failure() for _ in range(12)))
+    async with SqlAuthUnitOfWork(sessions, cipher) as uow:
+        state = await uow.throttle.get("address", "198.51.100.1")
+        assert state is not None and state.failures == 12
+        clock.advance(minutes=15)
+        fresh = await uow.throttle.record_failure("address", "198.51.100.1", clock.now(),
+                                                  timedelta(minutes=15))
+    assert (fresh.failures, fresh.window_start) == (1, clock.now())
