@@ -43,8 +43,16 @@ def first_admin(data_dir: Path) -> None:
              password_file=str(secret_file))
 
 
+def point_at_own_jwks(port: int) -> None:
+    """Services verify tokens from auth's JWKS, which this same process serves."""
+    url = f"http://127.0.0.1:{port}/api/auth/.well-known/jwks.json"
+    for prefix in ("AUTH", "APPOINTMENTS", "QUEUE", "NOTIFICATIONS", "REPORTING"):
+        os.environ.setdefault(f"{prefix}_JWKS_URL", url)
+
+
 async def serve(host: str, port: int, data_dir: Path) -> None:
     first_admin(data_dir)
+    point_at_own_jwks(port)
     server, uri = postgres.start(data_dir / "pgdata")
     await postgres.ensure_database(uri, "hms")
     url = postgres.database_url(uri, "hms")

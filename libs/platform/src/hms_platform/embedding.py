@@ -6,9 +6,10 @@ embedded runner migrates it, serves its app under its prefix, runs its relay and
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -34,4 +35,4 @@ class Component:
     migrations: Path
     subscriptions: list[Subscription] = field(default_factory=list)
     # Timed work (schedulers): coroutines run until the process stops.
-    background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)

@@ -1,0 +1,116 @@
+"""`make run`'s process, started for real: embedded Postgres, in-memory bus, both services on
+one port. A patient registers and signs in, an admin creates a doctor, the doctor reaches
+appointments' directory through an event, gets a schedule, and the patient books a slot once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+async def system(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Path]]:
+    port = free_port()
+    env = {**os.environ, "HMS_PORT": str(port), "HMS_DATA_DIR": str(tmp_path / "data"),
+           "HMS_LOG_LEVEL": "WARNING"}
+    env.pop("HMS_ADMIN_PASSWORD", None)
+    log = (tmp_path / "run.log").open("w")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "hms_embedded", env=env, stdout=log, stderr=subprocess.STDOUT)
+    client = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10)
+    try:
+        async with asyncio.timeout(60):
+            while True:
+                assert proc.returncode is None, (tmp_path / "run.log").read_text()[-3000:]
+                try:
+                    if (await client.get("/api/appointments/readyz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.2)
+        yield client, tmp_path / "data"
+    finally:
+        await client.aclose()
+        proc.send_signal(signal.SIGINT)
+        try:
+            async with asyncio.timeout(20):
+                await proc.wait()
+        except TimeoutError:
+            proc.kill()
+            await proc.wait()
+        log.close()
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 15) -> None:
+    async with asyncio.timeout(seconds):
+        while not await check():
+            await asyncio.sleep(0.2)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def sign_in(client: httpx.AsyncClient, username: str, password: str) -> str:
+    response = await client.post("/api/auth/token",
+                                 data={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])
+
+
+async def test_patient_journey_through_the_embedded_system(system) -> None:
+    client, data_dir = system
+    registered = await client.post("/api/auth/patients/register", json={
+        "phone_number": "+254 712 345 678", "password": "correct horse battery",
+        "full_name": "Amina Otieno"})
+    assert registered.status_code == 201, registered.text
+    patient = await sign_in(client, "0712345678", "correct horse battery")
+    me = await client.get("/api/auth/me", headers=bearer(patient))
+    assert me.json()["phone_number"] == "+254712345678"
+
+    admin = await sign_in(client, "admin", (data_dir / "admin-password").read_text().strip())
+    created = await client.post("/api/auth/users", headers=bearer(admin), json={
+        "username": "dr.kamau", "password": "doctor password 1", "role": "doctor",
+        "full_name": "Dr Kamau", "department": "General", "room": "12"})
+    assert created.status_code == 201, created.text
+    doctor_id = created.json()["id"]
+
+    async def listed() -> bool:  # auth.user_registered.v1 -> outbox -> relay -> bus -> inbox
+        doctors = (await client.get("/api/appointments/doctors", headers=bearer(patient))).json()
+        return any(d["id"] == doctor_id for d in doctors["items"])
+
+    await eventually(listed)
+    weekly = [{"weekday": d, "start": "00:00", "end": "23:30"} for d in range(7)]
+    schedule = await client.put(f"/api/appointments/doctors/{doctor_id}/schedule",
+                                headers=bearer(admin),
+                                json={"slot_minutes": 30, "weekly": weekly, "time_off": []})
+    assert schedule.status_code == 200, schedule.text
+
+    day = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
+    slots = (await client.get(f"/api/appointments/doctors/{doctor_id}/slots",
+                              params={"date": day}, headers=bearer(patient))).json()["slots"]
+    start = next(s["start"] for s in slots if s["available"])
+    booking = {"doctor_id": doctor_id, "start": start, "urgency": 2}
+    first = await client.post("/api/appointments", headers=bearer(patient), json=booking)
+    second = await client.post("/api/appointments", headers=bearer(patient), json=booking)
+    assert first.status_code == 201 and first.json()["status"] == "booked", first.text
+    assert second.status_code == 409
+    assert second.headers["content-type"].startswith("application/problem+json")
+    mine = await client.get("/api/appointments", headers=bearer(patient))
+    assert [a["id"] for a in mine.json()["items"]] == [first.json()["id"]]
