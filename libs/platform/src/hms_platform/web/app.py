@@ -12,6 +12,7 @@ from hms_platform.auth import HttpJwksSource, JwksCache, TokenVerifier
 from hms_platform.settings import ServiceSettings
 from hms_platform.web.health import ReadinessCheck, health_router
 from hms_platform.web.middleware import MetricsMiddleware, RequestIdMiddleware
+from hms_platform.web.openapi import install_problem_openapi
 from hms_platform.web.problems import install_problem_handlers
 
 
@@ -50,6 +51,7 @@ def create_service_app(
     if token_verifier is not None:
         app.state.token_verifier = token_verifier
     install_problem_handlers(app, error_map)
+    install_problem_openapi(app)
     app.include_router(health_router(readiness or {}, registry), prefix=prefix)
     app.add_middleware(MetricsMiddleware, registry=registry, service=name)
     app.add_middleware(RequestIdMiddleware)  # added last: outermost, so every log line has the id

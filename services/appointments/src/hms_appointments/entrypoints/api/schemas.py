@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from hms_appointments.domain.appointment import Status
+from hms_platform.web import problems as platform_problems
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -178,25 +179,6 @@ class PenaltyPage(_Page):
     items: list[PenaltyPublic]
 
 
-class Problem(BaseModel):
-    """RFC 9457 problem details; extension members (errors, current_status, ...) allowed."""
-
-    model_config = ConfigDict(extra="allow")
-    type: str
-    title: str
-    status: int
-    detail: str
-    instance: str | None = None
-
-
-_PROBLEM_SCHEMA = Problem.model_json_schema()
-_WHY = {400: "the body cannot be parsed", 401: "missing or invalid access token",
-        403: "role or ownership refusal", 404: "not found (or not yours to see)",
-        409: "conflict with the current state", 422: "invalid input"}
-
-
 def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses`` for error statuses, documented as application/problem+json."""
-    return {code: {"description": _WHY[code],
-                   "content": {"application/problem+json": {"schema": _PROBLEM_SCHEMA}}}
-            for code in (400, 401, 422, *codes)}
+    """OpenAPI ``responses``: every route may also answer 400, 401 and 422."""
+    return platform_problems(400, 401, 422, *codes)

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from hms_auth import bootstrap
 from hms_auth.config import AuthSettings
 from hms_auth.entrypoints.api.errors import ERROR_MAP
-from hms_auth.entrypoints.api.openapi import install_openapi
 from hms_auth.entrypoints.api.routes import router
 from hms_auth.service_layer.commands import EnsureFirstAdmin, EnsureSigningKey, GetJwks
 from hms_auth.service_layer.messagebus import MessageBus
@@ -66,7 +65,6 @@ def create_app(settings: AuthSettings | None = None, *,
     app.state.settings = settings
     app.state.trusted_proxies = settings.proxy_networks()
     app.include_router(router, prefix=PREFIX)
-    install_openapi(app)
     return app
 
 

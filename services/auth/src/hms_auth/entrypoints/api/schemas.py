@@ -178,15 +178,3 @@ class LogoutRequest(_Body):
 
 class Jwks(BaseModel):
     keys: list[dict[str, Any]]
-
-
-class Problem(BaseModel):
-    """RFC 9457 problem details; extension members (e.g. `errors`) may follow."""
-
-    model_config = ConfigDict(extra="allow")
-
-    type: str
-    title: str
-    status: int
-    detail: str
-    instance: str | None = None

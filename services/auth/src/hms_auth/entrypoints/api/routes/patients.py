@@ -7,7 +7,6 @@ import uuid
 from fastapi import APIRouter, Response, status
 
 from hms_auth.entrypoints.api.deps import Bus, ClientIp, Desk
-from hms_auth.entrypoints.api.openapi import problems
 from hms_auth.entrypoints.api.routes.views import user_public, walk_in_public
 from hms_auth.entrypoints.api.schemas import (
     PatientActivate,
@@ -17,6 +16,7 @@ from hms_auth.entrypoints.api.schemas import (
     WalkInPatientPublic,
 )
 from hms_auth.service_layer import commands as c
+from hms_platform.web import problems
 
 router = APIRouter(prefix="/patients", tags=["patients"])
 _NO_STORE = {"Cache-Control": "no-store"}  # the answer carries a secret

@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Response, status
 
 from hms_auth.entrypoints.api.deps import AnyUser, Bus, ClientIp
-from hms_auth.entrypoints.api.openapi import problems
 from hms_auth.entrypoints.api.schemas import LogoutRequest, PasswordGrant, RefreshRequest, TokenPair
 from hms_auth.service_layer import commands as c
+from hms_platform.web import problems
 
 router = APIRouter(tags=["tokens"])
 # RFC 6749 section 5.1: token responses must not be cached.

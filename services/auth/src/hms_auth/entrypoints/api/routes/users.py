@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from hms_auth.entrypoints.api.deps import Admin, AnyUser, Bus
-from hms_auth.entrypoints.api.openapi import problems
 from hms_auth.entrypoints.api.routes.views import user_public
 from hms_auth.entrypoints.api.schemas import (
     ProfileUpdate,
@@ -19,6 +18,7 @@ from hms_auth.entrypoints.api.schemas import (
     UserUpdate,
 )
 from hms_auth.service_layer import commands as c
+from hms_platform.web import problems
 
 router = APIRouter(tags=["users"])
 _SIGNED_IN = problems(401, 422)
