@@ -167,3 +167,57 @@ async def test_a_malformed_row_backs_off_alone_and_does_not_stall_the_others(
         stuck = (await conn.execute(sa.select(demo.TABLES.outbox)
                                     .where(demo.TABLES.outbox.c.published_at.is_(None)))).one()
     assert stuck.attempts == 1 and "ValidationError" in stuck.last_error
+
+
+class FlakyBus:
+    """A broker that is away until told otherwise; counts publish attempts."""
+
+    def __init__(self) -> None:
+        self.connected = False
+        self.attempts = 0
+        self.published: list[str] = []
+
+    async def publish(self, envelope) -> None:  # type: ignore[no-untyped-def]
+        self.attempts += 1
+        if not self.connected:
+            raise PublishError("ConnectionError: broker away")
+        self.published.append(envelope.payload["name"])
+
+    def is_connected(self) -> bool:
+        return self.connected
+
+
+async def test_relay_pauses_while_the_broker_is_away_and_resumes_when_it_returns(
+    uow_factory, demo_engine, demo
+) -> None:
+    bus = FlakyBus()
+    relay = OutboxRelay(demo_engine, demo.TABLES, bus, listen=False, poll_interval=0.05,  # type: ignore[arg-type]
+                        base_backoff=0.1, max_backoff=0.4)
+    passes = 0
+    run_once = relay.run_once
+
+    async def counted() -> int:
+        nonlocal passes
+        passes += 1
+        return await run_once()
+
+    relay.run_once = counted  # type: ignore[method-assign]
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop))
+    for i in range(20):  # commits keep coming while the broker is away
+        async with uow_factory() as uow:
+            uow.add_event(demo.item_added(i))
+            await uow.commit()
+        await asyncio.sleep(0.05)
+    passes_while_away = passes
+    bus.connected = True
+    await wait_for(lambda: len(bus.published) == 20, timeout=5)
+    stop.set()
+    await task
+    # ~1 s away, pauses of 0.1, 0.2, 0.4, 0.4 s: a handful of passes, not one per 0.05 s poll
+    assert 2 <= passes_while_away <= 7
+    async with demo_engine.connect() as conn:
+        rows = (await conn.execute(sa.select(demo.TABLES.outbox))).all()
+    assert all(r.published_at is not None for r in rows)
+    # rows failed only because the broker was away: no per-row backoff was pushed on them
+    assert max(r.attempts for r in rows) <= 8

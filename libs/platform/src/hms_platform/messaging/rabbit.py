@@ -66,7 +66,9 @@ class RabbitBus:
         async with self._lock:
             if self._connection is not None:
                 return self
-            url = f"{self.url}{'&' if '?' in self.url else '?'}heartbeat={self.heartbeat}"
+            # Reconnect every 2 s (aio-pika's default is 5 s): the relay resumes on reconnect.
+            query = f"heartbeat={self.heartbeat}&reconnect_interval=2"
+            url = f"{self.url}{'&' if '?' in self.url else '?'}{query}"
             self._connection = await aio_pika.connect_robust(url, timeout=self.publish_timeout)
             self._channel = await self._connection.channel(
                 publisher_confirms=True, on_return_raises=True)

@@ -44,6 +44,7 @@ class OutboxRelay:
         self.listen = listen
         self._wake = asyncio.Event()
         self.published_total = 0
+        self._stalled: str | None = None  # why the last pass published nothing of its rows
 
     def claim_query(self) -> sa.Select[Any]:
         """The next batch of due, unpublished rows, locked; rows another relay holds are skipped."""
@@ -61,6 +62,7 @@ class OutboxRelay:
         t = self.tables.outbox
         async with self.engine.begin() as conn:
             rows = (await conn.execute(self.claim_query())).all()
+            self._stalled = None
             if not rows:
                 return 0
             results = await asyncio.gather(
@@ -72,17 +74,23 @@ class OutboxRelay:
             if ok:
                 await conn.execute(
                     sa.update(t).where(t.c.id.in_(ok)).values(published_at=sa.func.now()))
+            # A row that fails on a live connection (unroutable, malformed) backs off alone; while
+            # the broker is away every row would fail, and run() pauses the relay instead, so
+            # the rows are due again the moment it is back.
+            backoff = self.bus.is_connected()
             for row_id, exc in failed:
-                await conn.execute(sa.update(t).where(t.c.id == row_id).values(
-                    attempts=t.c.attempts + 1,
-                    last_error=f"{type(exc).__name__}: {exc}"[:500],
-                    next_attempt_at=sa.func.now() + sa.func.make_interval(0, 0, 0, 0, 0, 0,
-                        sa.func.least(self.max_backoff,
-                                      self.base_backoff * sa.func.power(2, t.c.attempts))),
-                ))
-            if failed:
+                values: dict[str, Any] = {"attempts": t.c.attempts + 1,
+                                          "last_error": f"{type(exc).__name__}: {exc}"[:500]}
+                if backoff:
+                    values["next_attempt_at"] = sa.func.now() + sa.func.make_interval(
+                        0, 0, 0, 0, 0, 0, sa.func.least(
+                            self.max_backoff, self.base_backoff * sa.func.power(2, t.c.attempts)))
+                await conn.execute(sa.update(t).where(t.c.id == row_id).values(**values))
+            if failed and (ok or backoff):  # those rows wait their own backoff, others flow
                 log.warning("outbox.publish_failed", failed=len(failed), published=len(ok),
                             error=str(failed[0][1])[:200])
+            elif failed:
+                self._stalled = f"{type(failed[0][1]).__name__}: {failed[0][1]}"
         self.published_total += len(ok)
         return len(ok)
 
@@ -94,14 +102,22 @@ class OutboxRelay:
         """Relay until ``stop`` is set, woken by NOTIFY after commits and by polling."""
         stop = stop or asyncio.Event()
         listener = asyncio.create_task(self._listen(stop)) if self.listen else None
+        pause = 0.0
         try:
             while not stop.is_set():
                 self._wake.clear()  # before the pass: a NOTIFY during it triggers another
                 try:
-                    n = await self.run_once()
-                except Exception as exc:  # database down: keep trying, say so
-                    log.warning("outbox.relay_error", error=f"{type(exc).__name__}: {exc}")
-                    n = 0
+                    n, trouble = await self.run_once(), self._stalled
+                except Exception as exc:  # the database is away
+                    n, trouble = 0, f"{type(exc).__name__}: {exc}"
+                if trouble:  # nothing got through: back off as a whole, one log line a step
+                    pause = min(self.max_backoff, pause * 2 if pause else self.base_backoff)
+                    log.warning("outbox.relay_paused", seconds=pause, error=trouble[:200])
+                    await self._pause(pause, stop)
+                    continue
+                if pause:
+                    log.info("outbox.relay_resumed")
+                    pause = 0.0
                 if n < self.batch_size:
                     with contextlib.suppress(TimeoutError):
                         async with asyncio.timeout(self.poll_interval):
@@ -111,6 +127,18 @@ class OutboxRelay:
                 listener.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await listener
+
+    async def _pause(self, seconds: float, stop: asyncio.Event) -> None:
+        """Wait ``seconds``, or less if the bus reconnects or we are stopped meanwhile."""
+        was_connected = self.bus.is_connected()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while not stop.is_set() and loop.time() < deadline:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(min(0.2, max(0.0, deadline - loop.time()))):
+                    await stop.wait()
+            if not was_connected and self.bus.is_connected():
+                return
 
     async def _listen(self, stop: asyncio.Event) -> None:
         """LISTEN on the schema's channel so a commit wakes the relay at once; polling covers
