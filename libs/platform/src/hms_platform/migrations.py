@@ -56,7 +56,12 @@ def _run(connection: sa.Connection, metadata: sa.MetaData, schema: str) -> None:
     )
     with context.begin_transaction():
         # Inside the transaction: before it, SQLAlchemy 2's autobegin makes Alembic commit nothing.
-        context.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        # Only when missing: even with IF NOT EXISTS, PostgreSQL demands CREATE on the database,
+        # which a service role that owns its provisioned schema does not have.
+        exists = connection.execute(
+            sa.text("SELECT 1 FROM pg_namespace WHERE nspname = :s"), {"s": schema}).first()
+        if exists is None:
+            context.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         context.run_migrations()
 
 
