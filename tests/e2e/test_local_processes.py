@@ -1,0 +1,148 @@
+"""The services as separate processes, as compose runs them: each API, relay and consumer its
+own OS process, each service its own database role, events crossing between them through the
+real RabbitMQ. An admin creates a doctor in auth; appointments learns of it from the broker."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import secrets
+import signal
+import socket
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aio_pika
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy.engine import make_url
+
+from hms_platform.provision import provision_service
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+async def database(postgres_url: str) -> AsyncIterator[tuple[str, dict[str, str]]]:
+    server = make_url(postgres_url)
+    tag = uuid.uuid4().hex[:6]
+    name, roles = f"hms_procs_{tag}", {s: f"hms_p{tag}_{s}" for s in ("auth", "appointments")}
+    admin = await asyncpg.connect(server.set(drivername="postgresql")
+                                  .render_as_string(hide_password=False))
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    db = server.set(database=name)
+    conn = await asyncpg.connect(db.set(drivername="postgresql")
+                                 .render_as_string(hide_password=False))
+    for schema, role in roles.items():
+        await provision_service(conn, schema=schema, role=role, password="pw")
+    await conn.close()
+    urls = {s: db.set(username=r, password="pw").render_as_string(hide_password=False)
+            for s, r in roles.items()}
+    try:
+        yield name, urls
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for role in roles.values():
+            await admin.execute(f'DROP ROLE IF EXISTS "{role}"')
+        await admin.close()
+
+
+@pytest.fixture
+async def broker_prefix(amqp_url: str) -> AsyncIterator[str]:
+    prefix = f"p{uuid.uuid4().hex[:6]}."
+    yield prefix
+    connection = await aio_pika.connect(amqp_url)
+    async with connection:
+        channel = await connection.channel()
+        queue = f"{prefix}appointments.events"
+        retries = (f"{queue}.retry.{ms}" for ms in (1000, 10000, 60000))
+        for name in (queue, f"{queue}.dlq", *retries):
+            await channel.queue_delete(name)
+        for name in ("hms.events", "hms.dead"):
+            await channel.exchange_delete(f"{prefix}{name}")
+
+
+async def start(args: list[str], env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        *args, env=env, stdout=log.open("w"), stderr=asyncio.subprocess.STDOUT)
+
+
+async def test_services_as_processes_over_rabbitmq(database, broker_prefix, amqp_url,
+                                                   tmp_path: Path) -> None:
+    _, urls = database
+    auth_port, appointments_port = free_port(), free_port()
+    password = secrets.token_urlsafe(12)
+    env = {**os.environ,
+           "AUTH_DATABASE_URL": urls["auth"], "AUTH_AMQP_URL": amqp_url,
+           "AUTH_AMQP_PREFIX": broker_prefix, "AUTH_ENVIRONMENT": "test",
+           "AUTH_HOST": "127.0.0.1", "AUTH_PORT": str(auth_port),
+           "AUTH_KEY_ENCRYPTION_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+           "HMS_ADMIN_USERNAME": "admin", "HMS_ADMIN_PASSWORD": password,
+           "APPOINTMENTS_DATABASE_URL": urls["appointments"], "APPOINTMENTS_AMQP_URL": amqp_url,
+           "APPOINTMENTS_AMQP_PREFIX": broker_prefix, "APPOINTMENTS_ENVIRONMENT": "test",
+           "APPOINTMENTS_JWKS_URL":
+               f"http://127.0.0.1:{auth_port}/api/auth/.well-known/jwks.json"}
+    bin_dir = Path(sys.executable).parent
+    for cli in ("hms-auth", "hms-appointments"):  # as compose's migrate job does
+        migrate = await start([str(bin_dir / cli), "migrate"], env, tmp_path / f"{cli}.log")
+        assert await migrate.wait() == 0, (tmp_path / f"{cli}.log").read_text()[-2000:]
+    processes = {
+        "auth": [sys.executable, "-m", "hms_auth.entrypoints.api"],
+        "auth-relay": [sys.executable, "-m", "hms_auth.entrypoints.relay"],
+        "appointments": [str(bin_dir / "hms-appointments"), "api", "--host", "127.0.0.1",
+                         "--port", str(appointments_port)],
+        "appointments-consumer": [str(bin_dir / "hms-appointments"), "consumer"],
+    }
+    running = {name: await start(args, env, tmp_path / f"{name}.log")
+               for name, args in processes.items()}
+    auth = httpx.AsyncClient(base_url=f"http://127.0.0.1:{auth_port}", timeout=10)
+    appointments = httpx.AsyncClient(base_url=f"http://127.0.0.1:{appointments_port}", timeout=10)
+    try:
+        async with asyncio.timeout(60):
+            for client, path in ((auth, "/api/auth/readyz"),
+                                 (appointments, "/api/appointments/readyz")):
+                while True:
+                    dead = {n: p.returncode for n, p in running.items() if p.returncode is not None}
+                    assert not dead, {n: (tmp_path / f"{n}.log").read_text()[-1500:] for n in dead}
+                    try:
+                        if (await client.get(path)).status_code == 200:
+                            break
+                    except httpx.TransportError:
+                        pass
+                    await asyncio.sleep(0.2)
+        token = (await auth.post("/api/auth/token", data={
+            "username": "admin", "password": password})).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        created = await auth.post("/api/auth/users", headers=headers, json={
+            "username": "dr.wanjiru", "password": "doctor password 1", "role": "doctor",
+            "full_name": "Dr Wanjiru", "department": "Paediatrics", "room": "4"})
+        assert created.status_code == 201, created.text
+        async with asyncio.timeout(30):  # auth outbox -> relay -> RabbitMQ -> consumer -> inbox
+            while True:
+                listed = (await appointments.get("/api/appointments/doctors",
+                                                 headers=headers)).json()["items"]
+                if any(d["id"] == created.json()["id"] for d in listed):
+                    break
+                await asyncio.sleep(0.2)
+        assert listed[0]["department"] == "Paediatrics" and listed[0]["room"] == "4"
+    finally:
+        await auth.aclose()
+        await appointments.aclose()
+        for process in running.values():
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+        for process in running.values():
+            try:
+                async with asyncio.timeout(15):
+                    await process.wait()
+            except TimeoutError:
+                process.kill()
+                await process.wait()
