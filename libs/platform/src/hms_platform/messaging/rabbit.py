@@ -9,7 +9,6 @@ through the default exchange. Names get ``prefix`` in front (one namespace per t
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +27,7 @@ from aio_pika.abc import (
 from hms_contracts.envelope import Envelope
 from hms_platform.logging import set_correlation_id
 from hms_platform.messaging.bus import MessageHandler, PoisonMessage, PublishError, RetryPolicy
+from hms_platform.messaging.rabbit_watchdog import watch_consumer
 
 log = structlog.get_logger(__name__)
 ATTEMPT_HEADER = "x-hms-attempt"
@@ -129,39 +129,7 @@ class RabbitBus:
 
         tag = await main.consume(on_message)
         self._watchdogs.append(asyncio.create_task(
-            self._watch(channel, main, tag, queue, routing_keys, on_message)))
-
-    async def _watch(
-        self, channel: AbstractChannel, main: AbstractQueue, tag: str, queue: str,
-        routing_keys: Sequence[str], on_message: Any,
-    ) -> None:
-        """Re-consume when the broker cancelled our consumer (queue deleted, or moved off a
-        node) without closing the channel: aio-pika only logs that (STACK.md; aio-pika #588).
-        Two missed checks in a row, so a reconnect in progress is not mistaken for a loss."""
-        missed = 0
-        while True:
-            await asyncio.sleep(self.watch_interval)
-            if not self.is_connected() or channel.is_closed:
-                missed = 0
-                continue
-            try:
-                underlay = await asyncio.wait_for(channel.get_underlay_channel(), 5)
-            except Exception:
-                missed = 0
-                continue
-            consumers = getattr(underlay, "consumers", {})  # aiormq keeps live consumer tags
-            missed = 0 if tag in consumers else missed + 1
-            if missed < 2:
-                continue
-            log.warning("consumer.lost_resubscribing", queue=queue)
-            try:
-                with contextlib.suppress(Exception):
-                    await main.cancel(tag)  # forget it, or a reconnect would restore it too
-                main = await self.declare_topology(channel, queue, routing_keys)
-                tag = await main.consume(on_message)
-                missed = 0
-            except Exception as exc:
-                log.error("consumer.resubscribe_failed", queue=queue, error=repr(exc))
+            watch_consumer(self, channel, main, tag, queue, routing_keys, on_message)))
 
     async def declare_topology(
         self, channel: AbstractChannel, queue: str, routing_keys: Sequence[str]
