@@ -221,3 +221,26 @@ async def test_relay_pauses_while_the_broker_is_away_and_resumes_when_it_returns
     assert all(r.published_at is not None for r in rows)
     # rows failed only because the broker was away: no per-row backoff was pushed on them
     assert max(r.attempts for r in rows) <= 8
+
+
+async def test_unroutable_rows_back_off_longer_than_other_failures(
+    uow_factory, demo_engine, make_bus, demo
+) -> None:
+    bus = await make_bus()  # nothing bound: every publish is unroutable
+    t = demo.TABLES.outbox
+    async with demo_engine.begin() as conn:
+        await conn.execute(sa.insert(t).values(
+            event_id=demo.item_added(0).event_id, name="demo.item_added.v1", body={"junk": 1}))
+    async with uow_factory() as uow:
+        uow.add_event(demo.item_added(1))
+        await uow.commit()
+    async with demo_engine.begin() as conn:  # both have failed many times already
+        await conn.execute(sa.update(t).values(attempts=12))
+    relay = OutboxRelay(demo_engine, demo.TABLES, bus, listen=False)
+    assert await relay.run_once() == 0
+    async with demo_engine.connect() as conn:
+        waits = dict((await conn.execute(sa.text(
+            "SELECT last_error LIKE 'Unroutable%', "
+            "extract(epoch FROM next_attempt_at - now()) FROM demo.outbox"))).all())
+    assert 250 < waits[True] <= 300  # no consumer has bound it yet: retry quietly
+    assert 5 < waits[False] <= 10  # malformed: the ordinary cap

@@ -4,9 +4,11 @@ from hms_platform.messaging.bus import (
     PoisonMessage,
     PublishError,
     RetryPolicy,
+    Unroutable,
     topic_matches,
 )
 
 __all__ = [
-    "EventBus", "MessageHandler", "PoisonMessage", "PublishError", "RetryPolicy", "topic_matches",
+    "EventBus", "MessageHandler", "PoisonMessage", "PublishError", "RetryPolicy", "Unroutable",
+    "topic_matches",
 ]

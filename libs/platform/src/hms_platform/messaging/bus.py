@@ -16,6 +16,11 @@ class PublishError(Exception):
     """The broker did not take the message: unroutable, nacked, timed out or unreachable."""
 
 
+class Unroutable(PublishError):
+    """The broker answered that no queue is bound to this routing key (yet): no consumer of
+    this event has declared its queue. Definite, unlike a timeout; retry slowly."""
+
+
 class PoisonMessage(Exception):
     """A message that can never be handled (unparseable, unknown shape): dead-letter it at once."""
 

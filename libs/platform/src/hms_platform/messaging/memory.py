@@ -22,6 +22,7 @@ from hms_platform.messaging.bus import (
     PoisonMessage,
     PublishError,
     RetryPolicy,
+    Unroutable,
     topic_matches,
 )
 
@@ -63,7 +64,7 @@ class InMemoryBus:
         targets = [s for s in self._subs.values()
                    if any(topic_matches(k, routing_key) for k in s.routing_keys)]
         if not targets:
-            raise PublishError(f"unroutable: no queue bound to {routing_key!r}")
+            raise Unroutable(f"unroutable: no queue bound to {routing_key!r}")
         for sub in targets:
             for _ in range(2 if self.duplicate else 1):
                 self._spawn(self._deliver(sub, body, attempt=1))

@@ -26,7 +26,13 @@ from aio_pika.abc import (
 
 from hms_contracts.envelope import Envelope
 from hms_platform.logging import set_correlation_id
-from hms_platform.messaging.bus import MessageHandler, PoisonMessage, PublishError, RetryPolicy
+from hms_platform.messaging.bus import (
+    MessageHandler,
+    PoisonMessage,
+    PublishError,
+    RetryPolicy,
+    Unroutable,
+)
 from hms_platform.messaging.rabbit_watchdog import watch_consumer
 
 log = structlog.get_logger(__name__)
@@ -107,7 +113,7 @@ class RabbitBus:
             async with asyncio.timeout(self.publish_timeout):
                 result = await exchange.publish(message, routing_key, mandatory=True)
         except aio_pika.exceptions.PublishError as exc:
-            raise PublishError(f"unroutable: {routing_key}") from exc
+            raise Unroutable(f"unroutable: {routing_key}") from exc
         except (TimeoutError, aio_pika.exceptions.AMQPError, aiormq.exceptions.AMQPError,
                 ConnectionError, RuntimeError) as exc:
             raise PublishError(f"{type(exc).__name__}: {exc}") from exc

@@ -19,7 +19,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_contracts.envelope import Envelope
-from hms_platform.messaging.bus import EventBus
+from hms_platform.messaging.bus import EventBus, Unroutable
 from hms_platform.outbox.tables import OutboxTables
 
 log = structlog.get_logger(__name__)
@@ -36,11 +36,14 @@ class OutboxRelay:
         poll_interval: float = 0.5,
         base_backoff: float = 0.5,
         max_backoff: float = 10.0,
+        unroutable_max_backoff: float = 300.0,
         listen: bool = True,
     ) -> None:
         self.engine, self.tables, self.bus = engine, tables, bus
         self.batch_size, self.poll_interval = batch_size, poll_interval
         self.base_backoff, self.max_backoff = base_backoff, max_backoff
+        # No queue bound yet (its consumer service is not deployed): retried, but quietly.
+        self.unroutable_max_backoff = unroutable_max_backoff
         self.listen = listen
         self._wake = asyncio.Event()
         self.published_total = 0
@@ -82,9 +85,11 @@ class OutboxRelay:
                 values: dict[str, Any] = {"attempts": t.c.attempts + 1,
                                           "last_error": f"{type(exc).__name__}: {exc}"[:500]}
                 if backoff:
+                    cap = (self.unroutable_max_backoff if isinstance(exc, Unroutable)
+                           else self.max_backoff)
                     values["next_attempt_at"] = sa.func.now() + sa.func.make_interval(
                         0, 0, 0, 0, 0, 0, sa.func.least(
-                            self.max_backoff, self.base_backoff * sa.func.power(2, t.c.attempts)))
+                            cap, self.base_backoff * sa.func.power(2, t.c.attempts)))
                 await conn.execute(sa.update(t).where(t.c.id == row_id).values(**values))
             if failed and (ok or backoff):  # those rows wait their own backoff, others flow
                 log.warning("outbox.publish_failed", failed=len(failed), published=len(ok),
