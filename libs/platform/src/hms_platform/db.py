@@ -46,6 +46,10 @@ class SqlUnitOfWork:
     Events added with :meth:`add_event` are written to the service's outbox table inside the
     same transaction, just before it commits, so state and events commit together or not at all.
     Subclasses create their repositories in :meth:`_open` from ``self.session``.
+
+    Re-entrant: a handler that opens ``async with uow:`` on a unit of work its caller already
+    opened (the inbox consumer does, to claim the event) joins that transaction instead of
+    silently starting a second one; only the outermost block rolls back and closes.
     """
 
     def __init__(
@@ -55,13 +59,16 @@ class SqlUnitOfWork:
         self._outbox = outbox
         self._pending: list[Envelope] = []
         self.committed = False
+        self._depth = 0
         self.session: AsyncSession
 
     async def __aenter__(self) -> Self:
-        self.session = self._session_factory()
-        self._pending = []
-        self.committed = False
-        self._open()
+        if self._depth == 0:
+            self.session = self._session_factory()
+            self._pending = []
+            self.committed = False
+            self._open()
+        self._depth += 1
         return self
 
     def _open(self) -> None:
@@ -73,6 +80,9 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._depth -= 1
+        if self._depth:  # an inner block: the outer one owns the transaction
+            return
         try:
             await self.rollback()
         finally:

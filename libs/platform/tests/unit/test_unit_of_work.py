@@ -168,3 +168,38 @@ def test_relay_claims_unpublished_rows_with_skip_locked(tables: OutboxTables) ->
     assert text.endswith("FOR UPDATE SKIP LOCKED")
     assert 7 in query.compile(dialect=PG).params.values()
     assert "svc.outbox.id >" not in text  # never "ids above the last one seen"
+
+
+async def test_a_nested_block_joins_the_outer_transaction(tables: OutboxTables) -> None:
+    factory = FakeSessionFactory()
+    calls = 0
+    original = factory.__call__
+
+    def counting() -> FakeSession:
+        nonlocal calls
+        calls += 1
+        return original()
+
+    uow = make_uow(cast(Any, counting), tables)
+    async with uow:
+        outer = uow.session
+        async with uow:  # a handler opening the consumer's unit of work again
+            assert uow.session is outer
+        assert [c[0] for c in factory.log] == []  # the inner exit neither rolled back nor closed
+        await uow.commit()
+    assert calls == 1
+    assert [c[0] for c in factory.log] == ["commit", "rollback", "close"]
+
+
+async def test_an_exception_in_a_nested_block_rolls_back_the_outer_one(
+    tables: OutboxTables,
+) -> None:
+    factory = FakeSessionFactory()
+    uow = make_uow(factory, tables)
+    with pytest.raises(RuntimeError):
+        async with uow, uow:
+            raise RuntimeError("handler failed")
+    assert [c[0] for c in factory.log] == ["rollback", "close"]
+    async with uow:  # and the unit of work is usable again afterwards
+        pass
+    assert [c[0] for c in factory.log][-2:] == ["rollback", "close"]
