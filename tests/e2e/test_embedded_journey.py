@@ -106,7 +106,7 @@ async def test_patient_journey_through_the_embedded_system(system) -> None:
     slots = (await client.get(f"/api/appointments/doctors/{doctor_id}/slots",
                               params={"date": day}, headers=bearer(patient))).json()["slots"]
     start = next(s["start"] for s in slots if s["available"])
-    booking = {"doctor_id": doctor_id, "start": start, "urgency": 2}
+    booking = {"doctor_id": doctor_id, "start": start}
     first = await client.post("/api/appointments", headers=bearer(patient), json=booking)
     second = await client.post("/api/appointments", headers=bearer(patient), json=booking)
     assert first.status_code == 201 and first.json()["status"] == "booked", first.text

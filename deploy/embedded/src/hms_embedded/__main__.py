@@ -30,6 +30,7 @@ log = structlog.get_logger("hms.embedded")
 def first_admin(data_dir: Path) -> None:
     """Without HMS_ADMIN_USERNAME/PASSWORD, the embedded run makes an ``admin`` with a random
     password, kept in ``<data dir>/admin-password`` (mode 600) rather than printed."""
+    os.environ.setdefault("HMS_ADMIN_USERNAME", "admin")
     if os.environ.get("HMS_ADMIN_PASSWORD"):
         return
     secret_file = data_dir / "admin-password"

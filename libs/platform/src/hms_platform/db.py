@@ -24,8 +24,11 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEn
     would open and close a connection per transaction (measured: 3x slower commits in
     bench/event_pipeline). Waiting briefly for a pooled connection is cheaper.
     """
+    # hide_parameters: a failed statement's text ends up in logs, and its parameters can be
+    # password hashes or clinical notes.
     return create_async_engine(
-        url, pool_size=pool_size, max_overflow=0, pool_timeout=10, pool_pre_ping=True, echo=echo
+        url, pool_size=pool_size, max_overflow=0, pool_timeout=10, pool_pre_ping=True,
+        echo=echo, hide_parameters=True,
     )
 
 

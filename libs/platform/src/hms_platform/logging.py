@@ -17,6 +17,8 @@ _correlation_id: ContextVar[str | None] = ContextVar("hms_correlation_id", defau
 # E.164 and the usual human spellings of phone numbers (7+ digits with separators).
 _PHONE = re.compile(r"(?<![\w-])\+?\d[\d ().-]{5,}\d(?![\w-])")
 _EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
+_URL_AT = re.compile(r"%40", re.IGNORECASE)
+_URL_PLUS = re.compile(r"%2B(?=\d)", re.IGNORECASE)
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 # ISO 8601 dates and timestamps, as isoformat() and str() write them (T or space, fraction,
 # offset): digit runs with separators, which the phone pattern would otherwise mask.
@@ -48,6 +50,8 @@ def _mask_phone(match: re.Match[str]) -> str:
 
 def mask_text(text: str) -> str:
     """Mask emails (``j***@host``) and phone numbers (all but the last two digits)."""
+    # Query strings in access logs carry them URL-encoded (``%2B254...``, ``amina%40host``).
+    text = _URL_PLUS.sub("+", _URL_AT.sub("@", text))
     text = _EMAIL.sub(r"\1***@\2", text)
     # UUIDs and timestamps are digit runs too; protect them from the phone pattern.
     protected: list[str] = []

@@ -131,3 +131,10 @@ async def test_stdlib_logs_go_through_the_same_masking(capsys: pytest.CaptureFix
     assert line["event"] == "calling j***@example.org at ********78"
     assert line["level"] == "warning"
     assert line["correlation_id"] == "req-7"
+
+
+def test_url_encoded_contacts_in_access_lines_are_masked() -> None:
+    line = '"GET /api/auth/users?q=%2B254712345678 HTTP/1.1" and ?q=amina%40example.com'
+    masked = mask_text(line)
+    assert "254712345678" not in masked and "amina" not in masked
+    assert "78" in masked and "a***@example.com" in masked

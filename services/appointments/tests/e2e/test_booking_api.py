@@ -25,12 +25,12 @@ async def test_schedule_slots_book_reschedule_cancel(api) -> None:
         ("Dr Daudi", "General", "1"), ("Dr Esther", "General", "1")}
 
     booked = await api.call("patient", "POST", "", json={
-        "doctor_id": str(doctor), "start": "2026-03-02T09:30:00+03:00", "urgency": 2,
+        "doctor_id": str(doctor), "start": "2026-03-02T09:30:00+03:00",
         "reason": "follow-up"})
     assert booked.status_code == 201, booked.text
     appt = booked.json()
     assert (appt["status"], appt["start"], appt["end"], appt["urgency"], appt["reason"]) == (
-        "booked", "2026-03-02T06:30:00Z", "2026-03-02T07:00:00Z", 2, "follow-up")
+        "booked", "2026-03-02T06:30:00Z", "2026-03-02T07:00:00Z", 3, "follow-up")
 
     slots = (await api.call("other_patient", "GET", f"/doctors/{doctor}/slots",
                             params={"date": "2026-03-02"})).json()

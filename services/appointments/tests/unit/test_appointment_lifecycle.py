@@ -20,7 +20,7 @@ WEEK = timedelta(hours=24)
 ACTIONS = {
     "reschedule": lambda a: a.reschedule(LATER),
     "cancel": lambda a: a.cancel(uuid.uuid4(), BEFORE, None, WEEK),
-    "check_in": lambda a: a.check_in(BEFORE),
+    "check_in": lambda a: a.check_in(BEFORE, UTC),
     "complete": lambda a: a.complete(AFTER, "dx", "tx"),
     "no_show": lambda a: a.mark_no_show(AFTER, "scheduler"),
 }
@@ -123,7 +123,7 @@ def test_overdue_only_after_start_plus_grace_and_only_while_booked() -> None:
     appt, grace = booked(), timedelta(minutes=15)
     assert not appt.is_overdue(START + timedelta(minutes=14), grace)
     assert appt.is_overdue(START + grace, grace)
-    appt.check_in(START)
+    appt.check_in(START, UTC)
     assert not appt.is_overdue(START + timedelta(hours=5), grace)
 
 

@@ -19,15 +19,25 @@ def as_(role: str, user_id: uuid.UUID | None = None) -> Actor:
 
 async def test_a_patient_books_for_themselves(fake) -> None:
     doctor, me = fake.doctor(), as_(PATIENT, fake.person("patient"))
-    appt = await fake.bus.handle(c.BookAppointment(me, doctor, fake.at("10:00"), urgency=2,
+    appt = await fake.bus.handle(c.BookAppointment(me, doctor, fake.at("10:00"),
                                                    reason="fever"))
     assert (appt.patient_id, appt.booked_by, appt.urgency, appt.reason) == (
-        me.user_id, me.user_id, 2, "fever")
+        me.user_id, me.user_id, 3, "fever")
     assert appt.end - appt.start == timedelta(minutes=30)
     [event] = fake.store.published
     assert event.name == "appointments.appointment_booked.v1"
-    assert event.payload["booked_by"] == str(me.user_id) and event.payload["urgency"] == 2
+    assert event.payload["booked_by"] == str(me.user_id) and event.payload["urgency"] == 3
     assert event.occurred_at == fake.clock.now()
+
+
+async def test_urgency_is_triage_set_by_staff_not_by_the_patient(fake) -> None:
+    doctor, me = fake.doctor(), as_(PATIENT, fake.person("patient"))
+    with pytest.raises(exc.NotAllowed, match="triage"):
+        await fake.bus.handle(c.BookAppointment(me, doctor, fake.at("10:00"), urgency=1))
+    assert fake.store.published == []
+    desk = await fake.bus.handle(c.BookAppointment(
+        as_(RECEPTIONIST), doctor, fake.at("10:00"), patient_id=me.user_id, urgency=1))
+    assert desk.urgency == 1
 
 
 async def test_a_patient_may_not_book_for_someone_else(fake) -> None:

@@ -147,3 +147,29 @@ async def test_a_failed_handler_publishes_nothing_and_changes_nothing(fake, book
         await fake.bus.handle(c.MarkNoShow(as_(ADMIN), appt.id))
     assert fake.store.published == [] and fake.store.penalties == {}
     assert fake.store.appointments.rows[appt.id].status == "booked"
+
+
+async def test_a_patient_cannot_cancel_or_move_once_the_appointment_has_started(
+    fake, booked
+) -> None:
+    """Otherwise a patient who missed it could cancel at 10:10 and dodge the no-show penalty."""
+    appt, patient, _ = booked
+    fake.clock.set(fake.at("10:10", day=3))
+    with pytest.raises(exc.AlreadyStarted):
+        await fake.bus.handle(c.CancelAppointment(patient, appt.id))
+    with pytest.raises(exc.AlreadyStarted):
+        await fake.bus.handle(c.RescheduleAppointment(patient, appt.id, fake.at("11:00", day=3)))
+    assert fake.store.published == []
+    moved = await fake.bus.handle(  # the desk still can: the patient is there, late
+        c.RescheduleAppointment(as_(RECEPTIONIST), appt.id, fake.at("11:00", day=3)))
+    assert moved.start == fake.at("11:00", day=3)
+
+
+async def test_check_in_only_on_the_appointments_day(fake, booked) -> None:
+    appt, _, _ = booked
+    desk = as_(RECEPTIONIST)
+    fake.clock.set(fake.at("16:00", day=2))  # the day before: the queue must not get it yet
+    with pytest.raises(exc.NotCheckInDay):
+        await fake.bus.handle(c.CheckIn(desk, appt.id))
+    fake.clock.set(fake.at("07:30", day=3))  # early on the day is fine
+    assert (await fake.bus.handle(c.CheckIn(desk, appt.id))).status == "checked_in"

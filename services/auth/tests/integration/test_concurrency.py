@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 import sqlalchemy as sa
 
 from hms_auth.domain.errors import AlreadyRegistered, InvalidActivationCode
@@ -55,3 +56,26 @@ async def test_one_activation_code_redeemed_twice_at_once_sets_one_password(db_b
     winner = results.index(None)
     assert await db_bus.handle(c.SignIn("0712345678", f"password-{winner}"))
     assert isinstance(results[1 - winner], InvalidActivationCode)
+
+
+async def test_a_code_reissued_while_the_patient_activates_cannot_reset_the_password(
+        db_bus, auth_engine) -> None:
+    """The desk re-issues a code at the moment the patient activates. Either activation wins
+    (the re-issue is refused) or the re-issue wins (the old code is void); never both, so no
+    code is left that could replace the password the patient chose."""
+    for n in range(6):
+        phone = f"07123456{n:02d}"
+        registration = await db_bus.handle(c.RegisterWalkInPatient(phone, f"Walk In {n}"))
+        activate, reissue = await asyncio.gather(
+            db_bus.handle(c.ActivatePatient(phone, registration.activation_code, "patient-pw")),
+            db_bus.handle(c.IssueActivationCode(registration.user.id)),
+            return_exceptions=True)
+        if activate is None:
+            assert type(reissue).__name__ == "AlreadyActivated", reissue
+        else:
+            assert isinstance(activate, InvalidActivationCode)
+            await db_bus.handle(c.ActivatePatient(phone, reissue.activation_code, "patient-pw"))
+            with pytest.raises(InvalidActivationCode):  # used: it cannot reset the password
+                await db_bus.handle(
+                    c.ActivatePatient(phone, reissue.activation_code, "desk-chosen-pw"))
+        assert await db_bus.handle(c.SignIn(phone, "patient-pw"))

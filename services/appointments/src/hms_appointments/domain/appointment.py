@@ -12,11 +12,17 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from hms_appointments.domain import events as ev
-from hms_appointments.domain.exceptions import IllegalTransition, InvalidRequest, NoShowTooEarly
+from hms_appointments.domain.exceptions import (
+    AlreadyStarted,
+    IllegalTransition,
+    InvalidRequest,
+    NoShowTooEarly,
+    NotCheckInDay,
+)
 from hms_appointments.domain.schedule import Slot
 
 MAX_REASON = 500
@@ -87,6 +93,10 @@ class Appointment:
         if self.status is not status:
             raise IllegalTransition(action, self.status.value)
 
+    def require_not_started(self, now: datetime, action: str) -> None:
+        if now >= self.start:
+            raise AlreadyStarted(f"The appointment has started; only reception can {action} it.")
+
     def reschedule(self, slot: Slot) -> None:
         self.require(Status.BOOKED, "reschedule")
         old_start = self.start
@@ -105,8 +115,10 @@ class Appointment:
         self.events.append(ev.AppointmentCancelled(
             self.id, self.patient_id, self.doctor_id, by, self.late_cancel))
 
-    def check_in(self, now: datetime) -> None:
+    def check_in(self, now: datetime, clinic_tz: tzinfo) -> None:
         self.require(Status.BOOKED, "check in")
+        if now.astimezone(clinic_tz).date() != self.start.astimezone(clinic_tz).date():
+            raise NotCheckInDay("Check-in is on the day of the appointment.")
         self.status, self.checked_in_at = Status.CHECKED_IN, now
         self.events.append(ev.PatientCheckedIn(
             self.id, self.patient_id, self.doctor_id, self.urgency, now))

@@ -72,6 +72,15 @@ class NoShowTooEarly(Conflict):
     pass
 
 
+class AlreadyStarted(Conflict):
+    """Once its time has come, a patient can no longer cancel or move an appointment: it is
+    settled at the desk (or becomes a no-show), so penalties cannot be dodged."""
+
+
+class NotCheckInDay(Conflict):
+    """Check-in happens on the appointment's day (clinic time), not days ahead."""
+
+
 class IllegalTransition(Conflict):
     def __init__(self, action: str, current_status: str) -> None:
         super().__init__(f"Cannot {action} an appointment that is {current_status}.")

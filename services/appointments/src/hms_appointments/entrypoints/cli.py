@@ -38,8 +38,12 @@ def main(argv: list[str] | None = None) -> None:
         import uvicorn
 
         from hms_appointments.entrypoints.api.app import create_app
+        from hms_platform.logging import configure_logging
 
-        uvicorn.run(create_app(), host=args.host, port=args.port, log_config=None)
+        settings = AppointmentsSettings()
+        configure_logging(json=settings.json_logs, level=settings.log_level)
+        # log_config=None: uvicorn's own loggers go through the structlog setup above.
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None)
     else:
         import importlib
 

@@ -33,7 +33,8 @@ async def run_scheduler(
         try:
             await bus.handle(command)
         except Exception as error:
-            log.warning("no_shows.sweep_failed", error=f"{type(error).__name__}: {error}")
+            # The type only: a database error's text may quote the rows it was writing.
+            log.warning("no_shows.sweep_failed", error=type(error).__name__)
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(settings.no_show_interval_seconds):
                 await stop.wait()

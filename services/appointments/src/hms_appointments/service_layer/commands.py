@@ -39,7 +39,7 @@ class BookAppointment:
     doctor_id: uuid.UUID
     start: datetime
     patient_id: uuid.UUID | None = None
-    urgency: int = 3
+    urgency: int | None = None  # None: routine (3); set only by staff
     reason: str | None = None
 
 

@@ -105,7 +105,8 @@ class AppointmentCreate(_In):
     start: Instant
     patient_id: uuid.UUID | None = Field(default=None, description="staff only; a patient "
                                          "books for themselves")
-    urgency: int = Field(default=3, ge=1, le=5, description="1 most urgent .. 5 routine")
+    urgency: int | None = Field(default=None, ge=1, le=5, description=(
+        "staff only (triage): 1 most urgent .. 5 routine; default 3"))
     reason: Reason | None = None
 
 

@@ -19,6 +19,8 @@ from hms_appointments.service_layer.messages import publish
 from hms_appointments.service_layer.ports import UnitOfWork
 from hms_platform.clock import Clock
 
+DEFAULT_URGENCY = 3  # ESI 3: routine, until the desk triages
+
 log = structlog.get_logger(__name__)
 
 
@@ -27,6 +29,9 @@ async def book_appointment(
 ) -> Appointment:
     access.require_role(cmd.actor, PATIENT, RECEPTIONIST, ADMIN, action="book appointments")
     patient_id = access.booking_patient(cmd.actor, cmd.patient_id)
+    if cmd.actor.is_patient and cmd.urgency is not None:
+        # Urgency orders the queue (ESI triage): the desk sets it, not the patient's app.
+        raise exc.NotAllowed("Urgency is set by staff at triage; book without it.")
     now = clock.now()
     async with uow:
         await bookable_doctor(uow, cmd.doctor_id)
@@ -36,7 +41,8 @@ async def book_appointment(
             rules.penalties.check_self_booking(await uow.penalties.count_active(patient_id, since))
         slot = await bookable_slot(uow, cmd.doctor_id, cmd.start, now, rules)
         appointment = Appointment.book(
-            patient_id=patient_id, doctor_id=cmd.doctor_id, slot=slot, urgency=cmd.urgency,
+            patient_id=patient_id, doctor_id=cmd.doctor_id, slot=slot,
+            urgency=DEFAULT_URGENCY if cmd.urgency is None else cmd.urgency,
             reason=cmd.reason, booked_by=cmd.actor.user_id, now=now)
         # No check-then-insert: the exclusion constraints decide, even under concurrency.
         await uow.appointments.add(appointment)
@@ -55,6 +61,8 @@ async def reschedule_appointment(
         appointment = await access.load_visible(uow, cmd.actor, cmd.appointment_id,
                                                 for_update=True)
         appointment.require(Status.BOOKED, "reschedule")
+        if cmd.actor.role == PATIENT:
+            appointment.require_not_started(now, "reschedule")
         await bookable_doctor(uow, appointment.doctor_id)
         slot = await bookable_slot(uow, appointment.doctor_id, cmd.start, now, rules)
         appointment.reschedule(slot)

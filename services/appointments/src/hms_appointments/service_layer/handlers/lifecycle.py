@@ -30,6 +30,8 @@ async def cancel_appointment(
     async with uow:
         appointment = await access.load_visible(uow, cmd.actor, cmd.appointment_id,
                                                 for_update=True)
+        if cmd.actor.role == PATIENT:
+            appointment.require_not_started(now, "cancel")
         appointment.cancel(cmd.actor.user_id, now, cmd.reason, rules.late_cancel)
         await uow.appointments.save(appointment)
         publish(uow, now, appointment)
@@ -39,13 +41,13 @@ async def cancel_appointment(
     return appointment
 
 
-async def check_in(cmd: CheckIn, uow: UnitOfWork, clock: Clock) -> Appointment:
+async def check_in(cmd: CheckIn, uow: UnitOfWork, clock: Clock, rules: Rules) -> Appointment:
     access.require_role(cmd.actor, RECEPTIONIST, ADMIN, action="check patients in")
     now = clock.now()
     async with uow:
         appointment = await access.load_visible(uow, cmd.actor, cmd.appointment_id,
                                                 for_update=True)
-        appointment.check_in(now)
+        appointment.check_in(now, rules.clinic_tz)
         await uow.appointments.save(appointment)
         publish(uow, now, appointment)
         await uow.commit()

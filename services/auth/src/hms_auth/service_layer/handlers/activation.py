@@ -47,7 +47,9 @@ async def issue_activation_code(cmd: IssueActivationCode, uow: AuthUnitOfWork,
     the last. Not a password reset: that would let desk staff take over a patient's account."""
     now = clock.now()
     async with uow:
-        user = await uow.users.get(cmd.user_id)
+        # Locked, like activation: a code issued while the patient activates must not land on
+        # an account that has just got its password.
+        user = await uow.users.get(cmd.user_id, for_update=True)
         if user is None or user.role is not Role.PATIENT:
             raise UserNotFound()
         if user.activated:
@@ -67,12 +69,16 @@ async def activate_patient(cmd: ActivatePatient, uow: AuthUnitOfWork, hasher: Pa
     async with uow:
         now = clock.now()
         user = await uow.users.get_by_phone(phone)
+        if user is not None:  # serialised with a desk re-issuing a code for this patient
+            user = await uow.users.get(user.id, for_update=True)
         guards = counters(Scope.ACTIVATION, subject_key(user.id if user else None, phone),
                           cmd.client_ip, policy)
         if wait := await retry_after(uow.throttle, guards, now, policy):
             raise TooManyAttempts(wait)
         activation = None
-        if user is not None and user.active and user.role is Role.PATIENT:
+        # A code never resets a password: once activated, every code is void.
+        if (user is not None and user.active and user.role is Role.PATIENT
+                and not user.activated):
             # Locked: of two concurrent redemptions of one code, the second finds it used.
             activation = await uow.activation_codes.get_for_update(user.id)
         ok, _ = await hasher.verify(normalise_code(cmd.activation_code),
