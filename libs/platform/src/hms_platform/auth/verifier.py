@@ -88,6 +88,15 @@ class TokenVerifier:
         self._leeway = leeway
         self._token_type = token_type
         self._clock = clock
+        # Built once: it reads the clock when it validates, so it holds no per-token state.
+        self._claims = jwt.JWTClaimsRegistry(
+            now=lambda: int(self._clock()),
+            leeway=self._leeway,
+            iss={"essential": True, "value": self._issuer},
+            aud={"essential": True, "value": self._audience},
+            exp={"essential": True},
+            sub={"essential": True},
+        )
 
     def _check_header(self, header: Mapping[str, Any]) -> str:
         # Allow-list the algorithm before any key is touched (RFC 8725 section 3.1).
@@ -103,16 +112,6 @@ class TokenVerifier:
             raise _Rejected("no kid")
         return kid
 
-    def _claims_registry(self) -> jwt.JWTClaimsRegistry:
-        return jwt.JWTClaimsRegistry(
-            now=lambda: int(self._clock()),
-            leeway=self._leeway,
-            iss={"essential": True, "value": self._issuer},
-            aud={"essential": True, "value": self._audience},
-            exp={"essential": True},
-            sub={"essential": True},
-        )
-
     async def verify(self, token: str) -> Principal:
         """Return the caller of a valid access token; raise Unauthorized for anything else."""
         try:
@@ -122,7 +121,7 @@ class TokenVerifier:
         key = await self._cache.get_key(kid)
         try:
             claims = jwt.decode(token, key, algorithms=self._algorithms).claims
-            self._claims_registry().validate(claims)
+            self._claims.validate(claims)
             return _principal(claims)
         except (JoseError, ValueError) as exc:
             raise _reject(exc) from None

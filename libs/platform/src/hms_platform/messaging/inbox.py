@@ -14,6 +14,7 @@ import structlog
 from pydantic import ValidationError
 
 from hms_contracts.envelope import Envelope, EventPayload
+from hms_contracts.registry import parse_payload
 from hms_platform.db import SqlUnitOfWork
 from hms_platform.messaging.bus import PoisonMessage
 
@@ -27,12 +28,6 @@ class EventHandler(Protocol):
 PayloadParser = Callable[[Envelope], EventPayload]
 
 
-def _default_parser(envelope: Envelope) -> EventPayload:
-    from hms_contracts.registry import parse_payload
-
-    return parse_payload(envelope)
-
-
 class InboxConsumer:
     """A ``MessageHandler`` for the bus: ``await bus.subscribe(queue, c.routing_keys, c)``."""
 
@@ -41,7 +36,7 @@ class InboxConsumer:
         name: str,
         uow_factory: Callable[[], SqlUnitOfWork],
         handlers: Mapping[str, EventHandler],
-        parser: PayloadParser = _default_parser,
+        parser: PayloadParser = parse_payload,
     ) -> None:
         self.name = name
         self.uow_factory = uow_factory

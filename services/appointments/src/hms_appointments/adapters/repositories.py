@@ -23,8 +23,9 @@ from hms_appointments.domain.appointment import Appointment, Status
 from hms_appointments.domain.schedule import Schedule, TimeOff, WeeklyHours
 from hms_appointments.service_layer.ports import AppointmentFilter, Page
 
-# Generated columns (the overlap keys) are the database's, neither written nor mapped.
-_FIELDS = [c.name for c in appointments.columns if c.computed is None]
+# Generated columns (the overlap keys) are the database's: neither written, read nor mapped.
+_COLUMNS = [c for c in appointments.columns if c.computed is None]
+_FIELDS = [c.name for c in _COLUMNS]
 _RENAMED = {"start_at": "start", "end_at": "end"}
 
 
@@ -35,7 +36,7 @@ def _row(appointment: Appointment) -> dict[str, Any]:
 
 
 def _appointment(row: sa.Row[Any]) -> Appointment:
-    data = {_RENAMED.get(k, k): v for k, v in row._mapping.items() if k in _FIELDS}
+    data = {_RENAMED.get(k, k): v for k, v in row._mapping.items()}
     data["status"] = Status(data["status"])
     return Appointment(**data)
 
@@ -64,7 +65,7 @@ class SqlAppointmentRepository:
     async def get(
         self, appointment_id: uuid.UUID, *, for_update: bool = False
     ) -> Appointment | None:
-        query = sa.select(appointments).where(appointments.c.id == appointment_id)
+        query = sa.select(*_COLUMNS).where(appointments.c.id == appointment_id)
         if for_update:
             query = query.with_for_update()
         row = (await self.session.execute(query)).first()
@@ -91,7 +92,7 @@ class SqlAppointmentRepository:
         total = (await self.session.execute(
             sa.select(sa.func.count()).select_from(appointments).where(*conditions))).scalar_one()
         rows = (await self.session.execute(
-            sa.select(appointments).where(*conditions).order_by(t.start_at, t.id)
+            sa.select(*_COLUMNS).where(*conditions).order_by(t.start_at, t.id)
             .limit(limit).offset(offset))).all()
         return Page([_appointment(r) for r in rows], int(total), limit, offset)
 
@@ -108,7 +109,7 @@ class SqlAppointmentRepository:
     async def claim_overdue(self, cutoff: datetime, limit: int) -> list[Appointment]:
         t = appointments.c
         rows = (await self.session.execute(
-            sa.select(appointments)
+            sa.select(*_COLUMNS)
             .where(t.status == Status.BOOKED.value, t.start_at <= cutoff)
             .order_by(t.start_at).limit(limit)
             .with_for_update(skip_locked=True))).all()
