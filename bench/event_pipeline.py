@@ -28,6 +28,7 @@ from hms_platform.db import SqlUnitOfWork, make_engine, make_session_factory
 from hms_platform.messaging.inbox import InboxConsumer
 from hms_platform.messaging.rabbit import RabbitBus
 from hms_platform.outbox import OutboxRelay, OutboxTables
+from hms_platform.pgurl import libpq_url
 from hms_platform.testing.infra import postgres_server, rabbitmq_server
 
 NAME = "event_pipeline"
@@ -47,8 +48,7 @@ def pct(values: list[float], q: float) -> float:
 @contextlib.asynccontextmanager
 async def database(server_url: str) -> AsyncIterator[str]:
     name = f"hms_bench_{uuid.uuid4().hex[:8]}"
-    plain = make_url(server_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    admin = await asyncpg.connect(plain)
+    admin = await asyncpg.connect(libpq_url(server_url))
     await admin.execute(f'CREATE DATABASE "{name}"')
     try:
         yield make_url(server_url).set(database=name).render_as_string(hide_password=False)

@@ -7,21 +7,17 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from hms_platform.testing.infra import free_port
+from hms_platform.testing.polling import eventually
 
 
 @pytest.fixture
@@ -55,12 +51,6 @@ async def system(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Path]
             proc.kill()
             await proc.wait()
         log.close()
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 15) -> None:
-    async with asyncio.timeout(seconds):
-        while not await check():
-            await asyncio.sleep(0.2)
 
 
 def bearer(token: str) -> dict[str, str]:

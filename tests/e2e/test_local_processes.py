@@ -9,50 +9,16 @@ import base64
 import os
 import secrets
 import signal
-import socket
 import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aio_pika
-import asyncpg
 import httpx
 import pytest
-from sqlalchemy.engine import make_url
 
-from hms_platform.provision import provision_service
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-async def database(postgres_url: str) -> AsyncIterator[tuple[str, dict[str, str]]]:
-    server = make_url(postgres_url)
-    tag = uuid.uuid4().hex[:6]
-    name, roles = f"hms_procs_{tag}", {s: f"hms_p{tag}_{s}" for s in ("auth", "appointments")}
-    admin = await asyncpg.connect(server.set(drivername="postgresql")
-                                  .render_as_string(hide_password=False))
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    db = server.set(database=name)
-    conn = await asyncpg.connect(db.set(drivername="postgresql")
-                                 .render_as_string(hide_password=False))
-    for schema, role in roles.items():
-        await provision_service(conn, schema=schema, role=role, password="pw")
-    await conn.close()
-    urls = {s: db.set(username=r, password="pw").render_as_string(hide_password=False)
-            for s, r in roles.items()}
-    try:
-        yield name, urls
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        for role in roles.values():
-            await admin.execute(f'DROP ROLE IF EXISTS "{role}"')
-        await admin.close()
+from hms_platform.testing.infra import free_port
 
 
 @pytest.fixture
@@ -75,9 +41,9 @@ async def start(args: list[str], env: dict[str, str], log: Path) -> asyncio.subp
         *args, env=env, stdout=log.open("w"), stderr=asyncio.subprocess.STDOUT)
 
 
-async def test_services_as_processes_over_rabbitmq(database, broker_prefix, amqp_url,
+async def test_services_as_processes_over_rabbitmq(provisioned, broker_prefix, amqp_url,
                                                    tmp_path: Path) -> None:
-    _, urls = database
+    urls = {schema: provisioned.url_for(schema) for schema in ("auth", "appointments")}
     auth_port, appointments_port = free_port(), free_port()
     password = secrets.token_urlsafe(12)
     env = {**os.environ,

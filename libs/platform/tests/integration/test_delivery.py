@@ -9,12 +9,7 @@ import aio_pika
 import sqlalchemy as sa
 
 from hms_platform.messaging.bus import RetryPolicy
-
-
-async def wait_until(predicate, timeout: float = 20.0, interval: float = 0.05) -> None:  # type: ignore[no-untyped-def]
-    async with asyncio.timeout(timeout):
-        while not await predicate():
-            await asyncio.sleep(interval)
+from hms_platform.testing.polling import eventually
 
 
 async def dlq_bodies(bus, queue: str) -> list[bytes]:  # type: ignore[no-untyped-def]
@@ -55,7 +50,7 @@ async def test_every_event_delivered_twice_concurrently_to_two_replicas_has_one_
     async def all_handled() -> bool:
         return await demo.count(demo_engine, "SELECT count(*) FROM demo.inbox") == 200
 
-    await wait_until(all_handled)
+    await eventually(all_handled)
     await asyncio.sleep(0.5)  # let stragglers (the second copies) finish
     assert sum(deliveries.values()) == 400 and set(deliveries.values()) == {2}
     assert per_replica["a"] > 0 and per_replica["b"] > 0
@@ -88,13 +83,13 @@ async def test_poison_message_reaches_the_dlq_after_its_retries_while_others_flo
     async def others_done() -> bool:
         return await demo.count(demo_engine, "SELECT count(*) FROM demo.effects") == 50
 
-    await wait_until(others_done)
+    await eventually(others_done)
     async def three_dead() -> bool:
         dead.extend(await dlq_bodies(bus, queue_name))
         return len(dead) >= 3
 
     dead: list[bytes] = []
-    await wait_until(three_dead, timeout=10, interval=0.2)
+    await eventually(three_dead, timeout=10, interval=0.2)
     assert attempts["item-113"] == policy.max_attempts == 4
     assert b"\x00not json" in dead
     assert any(str(poison.event_id) in body.decode(errors="replace") for body in dead)
@@ -136,7 +131,7 @@ async def test_unknown_event_names_are_acked_and_ignored(
     async def one() -> bool:
         return await demo.count(demo_engine, "SELECT count(*) FROM demo.effects") == 1
 
-    await wait_until(one)
+    await eventually(one)
     assert await dlq_bodies(bus, queue_name) == []
     async with demo_engine.connect() as conn:
         names = (await conn.execute(sa.text("SELECT name FROM demo.inbox"))).scalars().all()
@@ -155,7 +150,7 @@ async def test_consumer_comes_back_after_its_queue_is_deleted_under_it(
     async def effects(n: int) -> bool:
         return await demo.count(demo_engine, "SELECT count(*) FROM demo.effects") == n
 
-    await wait_until(lambda: effects(1), timeout=10)
+    await eventually(lambda: effects(1), timeout=10)
     admin = await bus._connection.channel()
     await admin.queue_delete(f"{bus.prefix}{queue_name}")  # the broker cancels our consumer
     await admin.close()
@@ -167,5 +162,5 @@ async def test_consumer_comes_back_after_its_queue_is_deleted_under_it(
             return False
         return True
 
-    await wait_until(republished, timeout=10, interval=0.2)
-    await wait_until(lambda: effects(2), timeout=10)
+    await eventually(republished, timeout=10, interval=0.2)
+    await eventually(lambda: effects(2), timeout=10)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hms_platform.messaging.bus import PublishError
 from hms_platform.outbox import OutboxRelay
+from hms_platform.testing.polling import eventually
 
 
 class Collector:
@@ -22,12 +23,6 @@ class Collector:
         self.event_ids.append(str(envelope.event_id))
         self.names.append(envelope.payload["name"])
         self.arrived.set()
-
-
-async def wait_for(predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
-    async with asyncio.timeout(timeout):
-        while not predicate():
-            await asyncio.sleep(0.02)
 
 
 async def test_state_and_event_commit_together_or_not_at_all(
@@ -54,7 +49,7 @@ async def test_state_and_event_commit_together_or_not_at_all(
 
     relay = OutboxRelay(demo_engine, TABLES, bus, listen=False)
     assert await relay.run_once() == 1
-    await wait_for(lambda: len(seen.names) >= 1)
+    await eventually(lambda: len(seen.names) >= 1)
     await asyncio.sleep(0.3)  # anything else would have arrived by now
     assert seen.names == ["item-1"]
     assert await count(demo_engine, "SELECT count(*) FROM demo.outbox") == 1
@@ -84,7 +79,7 @@ async def test_row_held_open_while_later_rows_commit_is_still_published(
     await held.commit()
     await held.__aexit__(None, None, None)
     assert await relay.run_once() == 1
-    await wait_for(lambda: len(seen.names) == 3)
+    await eventually(lambda: len(seen.names) == 3)
     assert sorted(seen.names) == ["item-1", "item-2", "item-3"]
     assert await count(demo_engine, "SELECT min(id) FROM demo.outbox") == 1
     assert await unpublished(demo_engine) == 0
@@ -162,7 +157,7 @@ async def test_a_malformed_row_backs_off_alone_and_does_not_stall_the_others(
             await uow.commit()
     relay = OutboxRelay(demo_engine, demo.TABLES, bus, listen=False)
     assert await relay.run_once() == 2
-    await wait_for(lambda: len(seen.names) == 2)
+    await eventually(lambda: len(seen.names) == 2)
     async with demo_engine.connect() as conn:
         stuck = (await conn.execute(sa.select(demo.TABLES.outbox)
                                     .where(demo.TABLES.outbox.c.published_at.is_(None)))).one()
@@ -211,7 +206,7 @@ async def test_relay_pauses_while_the_broker_is_away_and_resumes_when_it_returns
         await asyncio.sleep(0.05)
     passes_while_away = passes
     bus.connected = True
-    await wait_for(lambda: len(bus.published) == 20, timeout=5)
+    await eventually(lambda: len(bus.published) == 20, timeout=5)
     stop.set()
     await task
     # ~1 s away, pauses of 0.1, 0.2, 0.4, 0.4 s: a handful of passes, not one per 0.05 s poll

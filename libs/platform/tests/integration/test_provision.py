@@ -6,15 +6,14 @@ import uuid
 
 import asyncpg
 import pytest
-from sqlalchemy.engine import make_url
 
+from hms_platform.pgurl import libpq_url
 from hms_platform.provision import provision_service
 
 
 @pytest.fixture
 async def two_services(database_url):  # type: ignore[no-untyped-def]
-    url = make_url(database_url).set(drivername="postgresql")
-    admin = await asyncpg.connect(url.render_as_string(hide_password=False))
+    admin = await asyncpg.connect(libpq_url(database_url))
     tag = uuid.uuid4().hex[:6]
     roles = {"alpha": f"hms_t{tag}_alpha", "beta": f"hms_t{tag}_beta"}
     for schema, role in roles.items():
@@ -23,8 +22,7 @@ async def two_services(database_url):  # type: ignore[no-untyped-def]
                                     extensions=("btree_gist",))
 
     async def connect(role: str) -> asyncpg.Connection:
-        return await asyncpg.connect(url.set(username=role, password="pw")
-                                     .render_as_string(hide_password=False))
+        return await asyncpg.connect(libpq_url(database_url, username=role, password="pw"))
 
     yield roles, connect
     for schema, role in roles.items():
@@ -62,8 +60,7 @@ async def test_a_service_role_owns_its_schema_and_cannot_touch_another(two_servi
 
 
 async def test_unsafe_identifiers_are_refused(database_url) -> None:
-    url = make_url(database_url).set(drivername="postgresql")
-    admin = await asyncpg.connect(url.render_as_string(hide_password=False))
+    admin = await asyncpg.connect(libpq_url(database_url))
     try:
         with pytest.raises(ValueError):
             await provision_service(admin, schema='x"; DROP SCHEMA public; --', role="r",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 from typing import Annotated
 
 import httpx
@@ -15,15 +14,10 @@ from sqlalchemy.engine import make_url
 
 from hms_platform.auth import HttpJwksSource, JwksCache, Principal, TokenVerifier, require_role
 from hms_platform.db import make_engine, ping
+from hms_platform.testing.infra import free_port
 from hms_platform.testing.tcp_proxy import TcpProxy
 from hms_platform.testing.tokens import TokenFactory
 from hms_platform.web import create_service_app
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextlib.asynccontextmanager

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from hms_contracts.envelope import Envelope
 from hms_platform.messaging.bus import EventBus, Unroutable
 from hms_platform.outbox.tables import OutboxTables
+from hms_platform.pgurl import libpq_url
 
 log = structlog.get_logger(__name__)
 
@@ -148,7 +149,7 @@ class OutboxRelay:
     async def _listen(self, stop: asyncio.Event) -> None:
         """LISTEN on the schema's channel so a commit wakes the relay at once; polling covers
         the gaps while this connection is down."""
-        dsn = _asyncpg_dsn(self.engine)
+        dsn = libpq_url(self.engine.url)
         while not stop.is_set():
             conn: asyncpg.Connection | None = None
             try:
@@ -167,10 +168,6 @@ class OutboxRelay:
 
     def _on_notify(self, *_: object) -> None:
         self._wake.set()
-
-
-def _asyncpg_dsn(engine: AsyncEngine) -> str:
-    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 async def _first(*aws: Awaitable[object]) -> None:

@@ -32,6 +32,13 @@ def listening(host: str, port: int, timeout: float = 1.0) -> bool:
     return False
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 def docker_available() -> bool:
     try:
         import docker

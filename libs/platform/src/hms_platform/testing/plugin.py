@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_platform.db import make_engine
 from hms_platform.messaging.rabbit import RabbitBus
+from hms_platform.pgurl import libpq_url
 from hms_platform.testing.infra import postgres_server, rabbitmq_server
 
 
@@ -29,10 +30,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.integration)
         elif "/e2e/" in path or "/tests/system/" in path:
             item.add_marker(pytest.mark.e2e)
-
-
-def _plain(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +44,7 @@ def database_url(postgres_url: str) -> Iterator[str]:
     name = f"hms_test_{uuid.uuid4().hex[:12]}"
 
     async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(_plain(postgres_url))
+        conn = await asyncpg.connect(libpq_url(postgres_url))
         try:
             await conn.execute(sql)
         finally:
@@ -79,21 +76,12 @@ def amqp_prefix(amqp_url: str) -> Iterator[str]:
     asyncio.run(_delete_declared(amqp_url))
 
 
-_DECLARED: set[str] = set()
-_EXCHANGES: set[str] = set()
+_BUSES: list[RabbitBus] = []
 
 
 def track_bus(bus: RabbitBus) -> RabbitBus:
-    """Remember what a test bus declares so the session can delete it afterwards."""
-    original = bus.declare_topology
-
-    async def declare(*args, **kwargs):
-        queue = await original(*args, **kwargs)
-        _DECLARED.update(bus.declared_queues)
-        return queue
-
-    bus.declare_topology = declare  # type: ignore[method-assign]
-    _EXCHANGES.update((bus.exchange_name, bus.dead_exchange_name))
+    """Remember a test bus so the session deletes what it declared afterwards."""
+    _BUSES.append(bus)
     return bus
 
 
@@ -102,11 +90,12 @@ async def _delete_declared(url: str) -> None:
 
     connection = await aio_pika.connect(url)
     async with connection:
-        for name in sorted(_DECLARED):
+        for name in sorted({q for bus in _BUSES for q in bus.declared_queues}):
             channel = await connection.channel()
             with contextlib.suppress(Exception):  # already gone
                 await channel.queue_delete(name)
-        for name in sorted(_EXCHANGES):
+        exchanges = {x for bus in _BUSES for x in (bus.exchange_name, bus.dead_exchange_name)}
+        for name in sorted(exchanges):
             channel = await connection.channel()
             with contextlib.suppress(Exception):
                 await channel.exchange_delete(name)
