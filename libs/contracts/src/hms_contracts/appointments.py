@@ -37,6 +37,11 @@ class AppointmentBooked(_AppointmentsEvent):
     end: AwareDatetime
     urgency: Urgency
     booked_by: uuid.UUID
+    # Optional (older producers omit it): set only when staff booked past the patient's cap.
+    override_reason: str | None = Field(
+        default=None, max_length=500,
+        description="Why staff booked past the patient's limit of active upcoming "
+                    "appointments; null on ordinary bookings.")
 
 
 class AppointmentRescheduled(_AppointmentsEvent):

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 
-from hms_appointments.domain.rules import PenaltyPolicy, Rules
+from hms_appointments.domain.rules import BookingLimits, PenaltyPolicy, Rules
 from hms_platform.settings import ServiceSettings, service_config
 
 
@@ -24,6 +24,8 @@ class AppointmentsSettings(ServiceSettings):
     no_show_batch_size: int = Field(default=100, ge=1, le=10_000)
     penalty_limit: int = Field(default=3, ge=1, le=100)
     penalty_window_days: int = Field(default=90, ge=1, le=3650)
+    max_active_bookings: int = Field(default=3, ge=1, le=100)
+    booking_horizon_days: int = Field(default=90, ge=1, le=3650)
 
     @field_validator("clinic_timezone")
     @classmethod
@@ -40,4 +42,6 @@ class AppointmentsSettings(ServiceSettings):
             late_cancel=timedelta(hours=self.late_cancel_hours),
             no_show_grace=timedelta(minutes=self.no_show_grace_minutes),
             penalties=PenaltyPolicy(self.penalty_limit, timedelta(days=self.penalty_window_days)),
+            bookings=BookingLimits(self.max_active_bookings,
+                                   timedelta(days=self.booking_horizon_days)),
         )

@@ -111,8 +111,10 @@ async def test_a_deactivated_doctor_takes_no_new_bookings(api) -> None:
 
 
 async def test_three_no_shows_stop_self_booking_until_one_is_waived(api) -> None:
-    for hhmm in ("09:00", "09:30", "10:00"):
-        await api.book(hhmm)
+    third_doctor = await api.world.doctor()  # one visit per doctor a day: three doctors
+    for hhmm, doctor in (("09:00", api.ids["doctor"]), ("09:30", api.ids["other_doctor"]),
+                         ("10:00", third_doctor)):
+        await api.book(hhmm, doctor_id=str(doctor))
     api.clock.set(api.world.at("11:00"))
     assert await api.app.state.bus.handle(c.MarkNoShows()) == 3
     penalties = (await api.call("patient", "GET", "/penalties")).json()
@@ -130,7 +132,8 @@ async def test_three_no_shows_stop_self_booking_until_one_is_waived(api) -> None
     assert waived.status_code == 200 and waived.json()["active"] is False
     twice = await api.call("admin", "POST", f"/penalties/{first}/waive", json={"reason": "x"})
     assert twice.status_code == 409
-    assert (await api.book("13:00", who="patient"))["status"] == "booked"
+    assert (await api.book("13:00", who="patient",  # D has A at 12:00 already
+                           doctor_id=str(api.ids["other_doctor"])))["status"] == "booked"
 
 
 async def test_fifty_concurrent_http_bookings_of_one_slot(api) -> None:

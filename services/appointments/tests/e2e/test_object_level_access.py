@@ -10,7 +10,7 @@ from hms_appointments.service_layer import commands as c
 
 async def test_patient_b_learns_nothing_about_patient_a(api) -> None:
     mine = await api.book("09:00", who="patient")
-    missed = await api.book("10:00", who="patient")
+    missed = await api.book("10:00", who="patient", doctor_id=str(api.ids["other_doctor"]))
     api.clock.set(api.world.at("11:00"))
     await api.app.state.bus.handle(c.MarkNoShows())
     penalty = (await api.call("patient", "GET", "/penalties")).json()["items"][0]

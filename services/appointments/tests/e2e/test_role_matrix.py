@@ -40,9 +40,17 @@ MATRIX: dict[str, tuple[int, ...]] = {
 async def run_row(api, route: str) -> dict[str, int]:
     ids, at = api.ids, api.world.at
     per_caller: dict[str, Any] = {}
+    # Patient A holds one appointment per caller, all on Monday: one doctor each (one visit per
+    # doctor a day), D's for doctor D so that D acts on its own; staff book past A's cap of
+    # active bookings with a reason, as the desk would.
+    doctors = {who: ids["doctor"] if who == "doctor" else None for who in CALLERS}
+    if route == "POST / for A" or "{id}" in route or "{p}" in route:
+        for who in CALLERS:
+            doctors[who] = doctors[who] or await api.world.doctor()
     if "{id}" in route or "{p}" in route:
         for who, hhmm in zip(CALLERS, SLOTS, strict=True):
-            per_caller[who] = (await api.book(hhmm))["id"]
+            per_caller[who] = (await api.book(hhmm, doctor_id=str(doctors[who]),
+                                              override_reason="role matrix"))["id"]
     if route.endswith("complete"):
         for appt in per_caller.values():
             assert (await api.call("admin", "POST", f"/{appt}/check-in")).status_code == 200
@@ -64,7 +72,7 @@ async def run_row(api, route: str) -> dict[str, int]:
         body: dict[str, Any] | None = None
         query = {"date": "2026-03-02"} if path.endswith("slots") else None
         if route == "POST / for A":
-            body = {"doctor_id": str(ids["doctor"]), "start": at(SLOTS[i]).isoformat()}
+            body = {"doctor_id": str(doctors[who]), "start": at(SLOTS[i]).isoformat()}
             if who != "patient":
                 body["patient_id"] = str(ids["patient"])
         elif route.startswith("PUT"):

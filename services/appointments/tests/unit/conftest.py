@@ -1,6 +1,7 @@
 """In-memory fakes of the ports, offered as fixtures (importlib mode: tests cannot import
-this module). They keep copies, as a database would, and emulate the exclusion constraints
-and the penalty's UNIQUE(appointment_id), so handler tests see the same errors."""
+this module). They keep copies, as a database would, and emulate the exclusion constraints,
+the one-per-patient-doctor-and-day index and the penalty's UNIQUE(appointment_id), so handler
+tests see the same errors."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ def _copy(obj: T) -> T:
 class FakeAppointments:
     def __init__(self) -> None:
         self.rows: dict[uuid.UUID, Appointment] = {}
+        self.locked: list[uuid.UUID] = []  # lock_patient calls, in order
 
     def _check_overlaps(self, appt: Appointment) -> None:
         for other in self.rows.values():
@@ -46,6 +48,16 @@ class FakeAppointments:
                     raise exc.SlotTaken("That slot is already taken.")
                 if other.patient_id == appt.patient_id:
                     raise exc.PatientBusy("The patient already has an appointment then.")
+            if ((other.patient_id, other.doctor_id) == (appt.patient_id, appt.doctor_id)
+                    and other.clinic_day is not None and other.clinic_day == appt.clinic_day):
+                raise exc.SameDoctorSameDay("The patient already has this doctor that day.")
+
+    async def lock_patient(self, patient_id: uuid.UUID) -> None:
+        self.locked.append(patient_id)
+
+    async def count_active_after(self, patient_id: uuid.UUID, after: datetime) -> int:
+        return sum(1 for a in self.rows.values()
+                   if a.patient_id == patient_id and a.is_active and a.start > after)
 
     async def add(self, appt: Appointment) -> None:
         self._check_overlaps(appt)

@@ -14,6 +14,7 @@ TABLES = OutboxTables(metadata, SCHEMA)
 ACTIVE_STATUSES = "status IN ('booked', 'checked_in')"
 DOCTOR_OVERLAP = "appointments_no_doctor_overlap"
 PATIENT_OVERLAP = "appointments_no_patient_overlap"
+SAME_DOCTOR_SAME_DAY = "appointments_one_per_doctor_per_day"
 
 
 def uuid_as_inet(column: str) -> str:
@@ -76,6 +77,9 @@ appointments = sa.Table(
     sa.Column("treatment", sa.Text),
     _ts("no_show_at"),
     sa.Column("no_show_marked_by", sa.String(50)),
+    # The clinic-calendar date of start_at (clinic time zone from settings): the application
+    # writes it, so the rule below holds in any zone. NULL only on rows grandfathered by 0002.
+    sa.Column("clinic_day", sa.Date),
     sa.Column("doctor_key", INET, sa.Computed(uuid_as_inet("doctor_id"), persisted=True)),
     sa.Column("patient_key", INET, sa.Computed(uuid_as_inet("patient_id"), persisted=True)),
     sa.CheckConstraint("end_at > start_at", name="appointments_end_after_start"),
@@ -88,6 +92,9 @@ appointments = sa.Table(
     # The scheduler's sweep reads only booked rows, however long the history grows.
     sa.Index("ix_appointments_booked_start", "start_at",
              postgresql_where=sa.text("status = 'booked'")),
+    # One active appointment per patient, doctor and clinic day (migration 0002).
+    sa.Index(SAME_DOCTOR_SAME_DAY, "patient_id", "doctor_id", "clinic_day", unique=True,
+             postgresql_where=sa.text(ACTIVE_STATUSES)),
     schema=SCHEMA,
 )
 # No double booking, enforced by the database itself: same person AND overlapping time.

@@ -15,6 +15,7 @@ from hms_appointments.adapters.orm import (
     ACTIVE_STATUSES,
     DOCTOR_OVERLAP,
     PATIENT_OVERLAP,
+    SAME_DOCTOR_SAME_DAY,
     appointments,
     schedules,
 )
@@ -42,13 +43,17 @@ def _appointment(row: sa.Row[Any]) -> Appointment:
 
 
 def _overlap_error(error: IntegrityError) -> Exception:
-    """The domain error for a violated exclusion constraint (asyncpg's
-    ExclusionViolationError, SQLSTATE 23P01, names it); anything else stays as it was."""
+    """The domain error for a violated exclusion constraint or unique index (asyncpg's
+    ExclusionViolationError 23P01 / UniqueViolationError 23505 name it); anything else stays
+    as it was."""
     name = getattr(getattr(error.orig, "__cause__", None), "constraint_name", None)
     if name == DOCTOR_OVERLAP:
         return exc.SlotTaken("That slot is already taken.")
     if name == PATIENT_OVERLAP:
         return exc.PatientBusy("The patient already has an appointment at that time.")
+    if name == SAME_DOCTOR_SAME_DAY:
+        return exc.SameDoctorSameDay(
+            "The patient already has an appointment with this doctor on that day.")
     return error
 
 
@@ -95,6 +100,19 @@ class SqlAppointmentRepository:
             sa.select(*_COLUMNS).where(*conditions).order_by(t.start_at, t.id)
             .limit(limit).offset(offset))).all()
         return Page([_appointment(r) for r in rows], int(total), limit, offset)
+
+    async def lock_patient(self, patient_id: uuid.UUID) -> None:
+        """Until this transaction ends, every other booking for this patient waits here: an
+        advisory lock on the patient's id (held even while the patient has no row at all)."""
+        await self.session.execute(sa.select(sa.func.pg_advisory_xact_lock(
+            sa.func.hashtext("appointments.patient_bookings"),
+            sa.func.hashtext(str(patient_id)))))
+
+    async def count_active_after(self, patient_id: uuid.UUID, after: datetime) -> int:
+        t = appointments.c
+        query = sa.select(sa.func.count()).select_from(appointments).where(
+            t.patient_id == patient_id, sa.text(ACTIVE_STATUSES), t.start_at > after)
+        return int((await self.session.execute(query)).scalar_one())
 
     async def busy_between(
         self, doctor_id: uuid.UUID, start: datetime, end: datetime

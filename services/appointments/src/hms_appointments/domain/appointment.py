@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from hms_appointments.domain import events as ev
@@ -63,22 +63,29 @@ class Appointment:
     treatment: str | None = None
     no_show_at: datetime | None = None
     no_show_marked_by: str | None = None
+    # The clinic day of the start: one active appointment per patient, doctor and clinic day
+    # (a unique index). None only for rows from before that rule which broke it.
+    clinic_day: date | None = None
     events: list[ev.DomainEvent] = field(default_factory=list, repr=False)
 
     @classmethod
     def book(
         cls, *, patient_id: uuid.UUID, doctor_id: uuid.UUID, slot: Slot, urgency: int,
         reason: str | None, booked_by: uuid.UUID, now: datetime,
-        appointment_id: uuid.UUID | None = None,
+        appointment_id: uuid.UUID | None = None, override_reason: str | None = None,
     ) -> Appointment:
+        """``override_reason``: why staff booked past the patient's cap (into the event)."""
         if not 1 <= urgency <= 5:
             raise InvalidRequest("urgency must be 1 (most urgent) to 5 (routine).")
         if reason is not None and len(reason) > MAX_REASON:
             raise InvalidRequest(f"reason must be at most {MAX_REASON} characters.")
+        if override_reason is not None and len(override_reason) > MAX_REASON:
+            raise InvalidRequest(f"override_reason must be at most {MAX_REASON} characters.")
         appt = cls(appointment_id or uuid.uuid4(), patient_id, doctor_id, slot.start, slot.end,
-                   urgency, reason, booked_by, now)
+                   urgency, reason, booked_by, now, clinic_day=slot.day)
         appt.events.append(ev.AppointmentBooked(
-            appt.id, patient_id, doctor_id, slot.start, slot.end, urgency, booked_by))
+            appt.id, patient_id, doctor_id, slot.start, slot.end, urgency, booked_by,
+            override_reason))
         return appt
 
     @property
@@ -100,7 +107,7 @@ class Appointment:
     def reschedule(self, slot: Slot) -> None:
         self.require(Status.BOOKED, "reschedule")
         old_start = self.start
-        self.start, self.end = slot.start, slot.end
+        self.start, self.end, self.clinic_day = slot.start, slot.end, slot.day
         self.events.append(ev.AppointmentRescheduled(
             self.id, old_start, slot.start, slot.end, self.patient_id, self.doctor_id))
 

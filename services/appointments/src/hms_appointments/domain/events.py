@@ -22,6 +22,7 @@ class AppointmentBooked:
     end: datetime
     urgency: int
     booked_by: uuid.UUID
+    override_reason: str | None = None  # staff booked past the patient's cap: why
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,22 @@ class PatientBusy(Conflict):
     """The patient already holds an active appointment overlapping this time."""
 
 
+class BookingLimitReached(Conflict):
+    """The patient already holds as many active upcoming appointments as the cap allows."""
+
+    def __init__(self, active: int, limit: int, *, by_staff: bool) -> None:
+        way_out = ("Staff may book past the limit by giving override_reason."
+                   if by_staff else "Cancel one first, or ask reception.")
+        super().__init__(
+            f"The patient already has {active} active upcoming appointments (the limit is "
+            f"{limit}). {way_out}")
+        self.problem_extra = {"active_bookings": active, "limit": limit}
+
+
+class SameDoctorSameDay(Conflict):
+    """The patient already holds an active appointment with this doctor on that clinic day."""
+
+
 class DoctorUnavailable(Conflict):
     """The doctor is deactivated: no new bookings."""
 
@@ -89,6 +105,15 @@ class IllegalTransition(Conflict):
 
 class InvalidRequest(AppointmentsError):
     """Well-formed but breaks a rule (422)."""
+
+
+class BeyondHorizon(InvalidRequest):
+    """The start is further ahead than the clinic takes bookings."""
+
+    def __init__(self, horizon_days: int, latest: str) -> None:
+        super().__init__(f"Appointments can be booked at most {horizon_days} days ahead "
+                         f"(until {latest}).")
+        self.problem_extra = {"horizon_days": horizon_days, "latest_start": latest}
 
 
 class InvalidSchedule(InvalidRequest):

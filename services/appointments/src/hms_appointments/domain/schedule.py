@@ -38,6 +38,7 @@ class TimeOff:
 class Slot:
     start: datetime
     end: datetime
+    day: date | None = None  # the clinic day it starts on (set by the schedule that gave it)
 
     def overlaps(self, start: datetime, end: datetime) -> bool:
         return self.start < end and start < self.end
@@ -100,7 +101,7 @@ class Schedule:
         for start, end in self.ranges_on(day, tz):
             at = start
             while at + step <= end:
-                slots.append(Slot(at, at + step))
+                slots.append(Slot(at, at + step, day))
                 at += step
         return slots
 

@@ -41,6 +41,7 @@ class BookAppointment:
     patient_id: uuid.UUID | None = None
     urgency: int | None = None  # None: routine (3); set only by staff
     reason: str | None = None
+    override_reason: str | None = None  # staff only: why to book past the patient's cap
 
 
 @dataclass(frozen=True)

@@ -37,17 +37,25 @@ class AppointmentFilter:
 
 class AppointmentRepository(Protocol):
     async def add(self, appointment: Appointment) -> None:
-        """Insert; SlotTaken / PatientBusy when it overlaps an active appointment."""
+        """Insert; SlotTaken / PatientBusy when it overlaps an active appointment,
+        SameDoctorSameDay when the patient already has that doctor on that clinic day."""
 
     async def get(
         self, appointment_id: uuid.UUID, *, for_update: bool = False
     ) -> Appointment | None: ...
 
     async def save(self, appointment: Appointment) -> None:
-        """Update; SlotTaken / PatientBusy when a new time overlaps an active appointment."""
+        """Update; SlotTaken / PatientBusy / SameDoctorSameDay as for ``add``."""
 
     async def search(self, where: AppointmentFilter, limit: int, offset: int) -> Page[Appointment]:
         ...
+
+    async def lock_patient(self, patient_id: uuid.UUID) -> None:
+        """Serialise this transaction with every other that took the same patient's lock
+        (until commit or rollback), so that a count made after it stays true."""
+
+    async def count_active_after(self, patient_id: uuid.UUID, after: datetime) -> int:
+        """The patient's active (booked or checked-in) appointments starting after ``after``."""
 
     async def busy_between(
         self, doctor_id: uuid.UUID, start: datetime, end: datetime

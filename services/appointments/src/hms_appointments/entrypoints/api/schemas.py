@@ -108,6 +108,9 @@ class AppointmentCreate(_In):
     urgency: int | None = Field(default=None, ge=1, le=5, description=(
         "staff only (triage): 1 most urgent .. 5 routine; default 3"))
     reason: Reason | None = None
+    override_reason: RequiredReason | None = Field(default=None, description=(
+        "staff only: why to book past the patient's limit of active upcoming appointments "
+        "(recorded in the booking event); a patient who sends it gets 403"))
 
 
 class CancelRequest(_In):

@@ -1,4 +1,6 @@
-"""Booking and rescheduling: the same slot rules; the database has the last word on overlaps."""
+"""Booking and rescheduling: the same slot rules; the database has the last word on overlaps
+and on one visit per patient, doctor and clinic day. The cap on a patient's active bookings is
+counted under a per-patient lock, so parallel requests cannot all pass it."""
 
 from __future__ import annotations
 
@@ -32,6 +34,9 @@ async def book_appointment(
     if cmd.actor.is_patient and cmd.urgency is not None:
         # Urgency orders the queue (ESI triage): the desk sets it, not the patient's app.
         raise exc.NotAllowed("Urgency is set by staff at triage; book without it.")
+    if cmd.actor.is_patient and cmd.override_reason is not None:
+        # The cap protects other patients' access: only the desk may go past it, with a reason.
+        raise exc.NotAllowed("Only staff may book past the limit of active appointments.")
     now = clock.now()
     async with uow:
         await bookable_doctor(uow, cmd.doctor_id)
@@ -40,15 +45,24 @@ async def book_appointment(
             since = rules.penalties.window_start(now)
             rules.penalties.check_self_booking(await uow.penalties.count_active(patient_id, since))
         slot = await bookable_slot(uow, cmd.doctor_id, cmd.start, now, rules)
+        # Count only once every other booking of this patient has committed or rolled back:
+        # without the lock, N parallel requests would each count the same N-1 and all pass.
+        await uow.appointments.lock_patient(patient_id)
+        overridden = rules.bookings.check_active(
+            await uow.appointments.count_active_after(patient_id, now),
+            by_staff=cmd.actor.is_staff, override_reason=cmd.override_reason)
         appointment = Appointment.book(
             patient_id=patient_id, doctor_id=cmd.doctor_id, slot=slot,
             urgency=DEFAULT_URGENCY if cmd.urgency is None else cmd.urgency,
-            reason=cmd.reason, booked_by=cmd.actor.user_id, now=now)
-        # No check-then-insert: the exclusion constraints decide, even under concurrency.
+            reason=cmd.reason, booked_by=cmd.actor.user_id, now=now,
+            override_reason=cmd.override_reason if overridden else None)
+        # No check-then-insert: the exclusion constraints and the one-per-day index decide,
+        # even under concurrency.
         await uow.appointments.add(appointment)
         publish(uow, now, appointment)
         await uow.commit()
-    log.info("appointment.booked", appointment_id=str(appointment.id))
+    log.info("appointment.booked", appointment_id=str(appointment.id),
+             over_limit=overridden)
     return appointment
 
 
@@ -97,6 +111,7 @@ async def _check_patient(uow: UnitOfWork, patient_id: uuid.UUID, *, self_booking
 async def bookable_slot(
     uow: UnitOfWork, doctor_id: uuid.UUID, start: datetime, now: datetime, rules: Rules
 ) -> Slot:
+    rules.bookings.check_horizon(start, now)
     schedule = await uow.schedules.get(doctor_id)
     if schedule is None:
         raise exc.OutsideHours(f"Doctor {doctor_id} has no working hours yet.")

@@ -27,9 +27,12 @@ One = s.AppointmentPublic
 
 @router.post("", status_code=201, response_model=One, responses=s.problems(403, 404, 409))
 async def book(body: s.AppointmentCreate, bus: BusDep, actor: BookerActor) -> One:
-    """Book a slot. A patient books for themselves; staff name the patient. Taken: 409."""
+    """Book a slot. A patient books for themselves; staff name the patient. Taken, the same
+    doctor that day, or the patient's limit of active bookings reached: 409. Too far ahead:
+    422."""
     appt = await bus.handle(c.BookAppointment(
-        actor, body.doctor_id, body.start, body.patient_id, body.urgency, body.reason))
+        actor, body.doctor_id, body.start, body.patient_id, body.urgency, body.reason,
+        body.override_reason))
     return views.appointment(appt, actor)
 
 
@@ -70,7 +73,8 @@ async def cancel(
 async def reschedule(
     appointment_id: uuid.UUID, body: s.RescheduleRequest, bus: BusDep, actor: BookerActor
 ) -> One:
-    """Same appointment, new time; the same rules as booking."""
+    """Same appointment, new time; the same rules as booking (slot, horizon, one visit per
+    doctor and day)."""
     return views.appointment(
         await bus.handle(c.RescheduleAppointment(actor, appointment_id, body.start)), actor)
 
