@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import itertools
+import os
 import random
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -32,6 +33,7 @@ from hms_auth.entrypoints.api.app import create_app
 from hms_auth.service_layer.commands import EnsureSigningKey
 from hms_auth.service_layer.messagebus import MessageBus
 from hms_platform.migrations import upgrade
+from hms_platform.sealing import Sealer
 from hms_platform.testing.clock import FakeClock
 
 
@@ -86,10 +88,22 @@ def hasher() -> Any:
 
 
 @pytest.fixture
-async def bus(uow: Any, hasher: Any, clock: FakeClock, policy: AuthPolicy) -> MessageBus:
+def pause() -> Any:
+    return FAKES.FakePause()
+
+
+@pytest.fixture
+def sealer() -> Sealer:
+    return Sealer(os.urandom(32))
+
+
+@pytest.fixture
+async def bus(uow: Any, hasher: Any, clock: FakeClock, policy: AuthPolicy, pause: Any,
+              sealer: Sealer) -> MessageBus:
     message_bus = bootstrap.bootstrap(
         lambda: uow, hasher=hasher, contacts=PhoneEmailValidator("KE"),
-        signer=FAKES.FakeSigner(), new_key=FAKES.FakeKeyGenerator(), clock=clock, policy=policy)
+        signer=FAKES.FakeSigner(), new_key=FAKES.FakeKeyGenerator(), clock=clock, policy=policy,
+        sealer=sealer, pause=pause)
     await message_bus.handle(EnsureSigningKey())
     return message_bus
 
@@ -118,6 +132,9 @@ def build_settings(database_url: str, **overrides: Any) -> AuthSettings:
         # pose as different clients with X-Forwarded-For.
         "trusted_proxies": ["127.0.0.1"],
         "jwks_min_refresh_seconds": 0,  # a key rotated mid-test is picked up at once
+        # Every request of a test comes from one address: only the throttling tests (which
+        # set it low) should meet the per-address registration limit.
+        "throttle_registrations_per_address": 1000,
     }
     values.update(overrides)
     return AuthSettings(**values)

@@ -15,7 +15,7 @@ from typing import Any
 
 from hms_auth.domain.errors import AlreadyRegistered
 from hms_auth.domain.keys import KeyStatus, SigningKey
-from hms_auth.domain.throttle import ThrottleState, after_failure
+from hms_auth.domain.throttle import ThrottleState, after_failure, after_take
 from hms_auth.domain.users import Role
 from hms_contracts.envelope import Envelope
 
@@ -134,6 +134,18 @@ class FakeThrottleRepository:
         self.rows[(scope, key)] = state
         return state
 
+    async def take(self, scope: str, key: str, now: datetime, window: timedelta,
+                   limit: int) -> ThrottleState | None:
+        state = after_take(self.rows.get((scope, key)), now, window, limit)
+        if state is not None:
+            self.rows[(scope, key)] = state
+        return state
+
+    async def give_back(self, scope: str, key: str, window_start: datetime) -> None:
+        state = self.rows.get((scope, key))
+        if state is not None and state.window_start == window_start and state.failures > 0:
+            self.rows[(scope, key)] = ThrottleState(window_start, state.failures - 1)
+
     async def reset(self, scope: str, key: str) -> None:
         self.rows.pop((scope, key), None)
 
@@ -210,6 +222,16 @@ class FakePasswordHasher:
         if hashed is None:
             return False, None
         return hashed == await self.hash(secret), None
+
+
+class FakePause:
+    """Records the delays a handler asked for instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
 
 
 class FakeSigner:

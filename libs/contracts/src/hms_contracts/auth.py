@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from hms_contracts.envelope import EventPayload
 from hms_contracts.fields import Role
@@ -85,3 +85,29 @@ class RefreshTokenReuseDetected(_AuthEvent):
 
     user_id: uuid.UUID
     family_id: uuid.UUID
+
+
+class SessionsRevoked(_AuthEvent):
+    """A user's sessions ended: every service refuses their access tokens issued before `not_before`."""
+
+    # Sent on logout, password change or reset, deactivation and role change.
+
+    NAME: ClassVar[str] = "auth.sessions_revoked.v1"
+
+    user_id: uuid.UUID
+    not_before: AwareDatetime
+    reason: str
+
+
+class PasswordResetIssued(_AuthEvent):
+    """Staff issued a one-time password reset code; the user's old password no longer works."""
+
+    # The code travels only sealed (AES-256-GCM under the code key auth and notifications
+    # share, see hms_platform.sealing), for notifications to send by SMS.
+
+    NAME: ClassVar[str] = "auth.password_reset_issued.v1"
+
+    user_id: uuid.UUID
+    issued_by: uuid.UUID
+    sealed_code: str = Field(description="The code, sealed; never in clear.")
+    expires_at: AwareDatetime

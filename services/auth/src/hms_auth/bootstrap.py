@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -18,6 +19,7 @@ from hms_auth.service_layer.messagebus import MessageBus
 from hms_auth.service_layer.unit_of_work import AuthUnitOfWork, SqlAuthUnitOfWork
 from hms_platform.clock import Clock, SystemClock
 from hms_platform.db import make_session_factory
+from hms_platform.sealing import Sealer
 
 
 def bootstrap(
@@ -29,10 +31,12 @@ def bootstrap(
     new_key: ports.KeyGenerator,
     clock: Clock,
     policy: AuthPolicy,
+    sealer: ports.CodeSealer,
+    pause: ports.Pause = asyncio.sleep,
 ) -> MessageBus:
     return MessageBus(HANDLERS, uow_factory, {
         "hasher": hasher, "contacts": contacts, "signer": signer, "new_key": new_key,
-        "clock": clock, "policy": policy,
+        "clock": clock, "policy": policy, "sealer": sealer, "pause": pause,
     })
 
 
@@ -43,12 +47,13 @@ def build(settings: AuthSettings, engine: AsyncEngine, *, clock: Clock | None = 
     cipher = KeyCipher.from_base64(settings.key_encryption_key.get_secret_value())
     return bootstrap(
         lambda: SqlAuthUnitOfWork(sessions, cipher),
-        hasher=hasher or Argon2PasswordHasher(settings.argon2_time_cost,
-                                              settings.argon2_memory_cost,
-                                              settings.argon2_parallelism),
+        hasher=hasher or Argon2PasswordHasher(
+            settings.argon2_time_cost, settings.argon2_memory_cost, settings.argon2_parallelism,
+            concurrency=settings.argon2_concurrency, max_waiting=settings.argon2_max_waiting),
         contacts=PhoneEmailValidator(settings.default_phone_region),
         signer=JwtSigner(settings.jwt_issuer, settings.jwt_audience),
         new_key=generate_signing_key,
         clock=clock or SystemClock(),
         policy=settings.policy(),
+        sealer=Sealer.from_base64(settings.code_encryption_key.get_secret_value()),
     )

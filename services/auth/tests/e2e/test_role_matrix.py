@@ -50,6 +50,21 @@ async def rename(env: SimpleNamespace) -> dict[str, Any]:
     return {"json": {"full_name": "Renamed Person"}}
 
 
+async def password_change(env: SimpleNamespace) -> dict[str, Any]:
+    current = "patient-password" if env.role == "patient" else "staff-password"
+    return {"json": {"current_password": current, "new_password": "a brand new password"}}
+
+
+async def reset_code(env: SimpleNamespace) -> dict[str, Any]:
+    phone = env.api.new_phone()
+    created = await env.api.client.post("/api/auth/patients", headers=env.admin,
+                                        json={"phone_number": phone, "full_name": "W"})
+    reset = await env.api.client.post(
+        f"/api/auth/users/{created.json()['id']}/password-reset", headers=env.admin)
+    return {"json": {"phone_number": phone, "code": reset.json()["code"],
+                     "new_password": "password-1"}}
+
+
 async def new_staff(env: SimpleNamespace) -> dict[str, Any]:
     return {"json": {"username": f"rec.{uuid.uuid4().hex[:8]}", "password": "password-1",
                      "role": "receptionist", "full_name": "New Receptionist"}}
@@ -79,6 +94,10 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Build]] = {
     ("POST", "/api/auth/logout"): (allowed(204, *SIGNED_IN), nothing),
     ("GET", "/api/auth/me"): (allowed(200, *SIGNED_IN), nothing),
     ("PATCH", "/api/auth/me"): (allowed(200, *SIGNED_IN), rename),
+    ("POST", "/api/auth/me/password"): (allowed(204, *SIGNED_IN), password_change),
+    # The target is a doctor: staff passwords are reset by an admin only.
+    ("POST", "/api/auth/users/{user_id}/password-reset"): (allowed(201, "admin"), nothing),
+    ("POST", "/api/auth/password-reset"): (everyone(204), reset_code),
     ("POST", "/api/auth/users"): (allowed(201, "admin"), new_staff),
     ("GET", "/api/auth/users"): (allowed(200, "admin"), nothing),
     ("PATCH", "/api/auth/users/{user_id}"): (allowed(200, "admin"), move_room),
@@ -122,6 +141,7 @@ async def test_each_role_gets_the_expected_status(env, method: str, path: str) -
     got = {}
     for role in ROLES:
         headers = {} if role == "anonymous" else env.api.bearer(env.tokens[role])
+        env.role = role
         response = await env.api.client.request(method, url, headers=headers, **await build(env))
         got[role] = response.status_code
         if response.status_code >= 400:

@@ -29,7 +29,7 @@ async def test_migrations_are_idempotent_and_match_the_tables_in_code(auth_engin
         elsewhere = await conn.scalar(sa.text(
             "SELECT count(*) FROM information_schema.tables WHERE table_name IN "
             "('users', 'signing_keys', 'throttle') AND table_schema <> 'auth'"))
-    assert version == "0001"
+    assert version == "0002"
     assert {"users", "activation_codes", "refresh_families", "refresh_tokens", "throttle",
             "signing_keys", "outbox", "inbox"} <= tables
     assert elsewhere == 0

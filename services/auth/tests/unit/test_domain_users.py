@@ -7,7 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from hms_auth.domain import errors
-from hms_auth.domain.events import UserDeactivated, UserRegistered, UserUpdated, mask_username
+from hms_auth.domain.events import (
+    SessionsRevoked,
+    UserDeactivated,
+    UserRegistered,
+    UserUpdated,
+    mask_username,
+)
 from hms_auth.domain.users import Role, User, check_password, check_username, parse_role
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -75,7 +81,8 @@ def test_deactivation_is_its_own_event_and_reactivation_an_update() -> None:
     user = doctor()
     user.pull_events()
     user.update({"active": False, "full_name": "Dr O"}, NOW)
-    assert user.pull_events() == [UserDeactivated(user.id),
+    assert user.pull_events() == [SessionsRevoked(user.id, NOW, "deactivated"),
+                                  UserDeactivated(user.id),
                                   UserUpdated(user.id, ("full_name",), {"full_name": "Dr O"})]
     user.update({"active": True}, NOW)
     assert user.pull_events() == [UserUpdated(user.id, ("active",), {"active": True})]

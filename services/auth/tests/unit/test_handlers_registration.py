@@ -121,7 +121,7 @@ async def test_an_expired_code_a_wrong_code_and_an_unknown_phone_answer_alike(
 
 async def test_guessing_codes_is_throttled_like_sign_in(bus, policy) -> None:
     registration = await walk_in(bus)
-    for _ in range(policy.account_failures):
+    for _ in range(policy.account_address_failures):
         with pytest.raises(errors.InvalidActivationCode):
             await bus.handle(c.ActivatePatient("0712345678", "AAAAA-AAAAA", "pw-123456"))
     with pytest.raises(errors.TooManyAttempts) as throttled:

@@ -31,9 +31,14 @@ def test_production_refuses_the_dev_key_encryption_key() -> None:
     with pytest.raises(ValidationError, match="key_encryption_key"):
         AuthSettings(environment="production", database_url="postgresql+asyncpg://x/y",
                      amqp_url="amqp://u:p@mq/")
+    with pytest.raises(ValidationError, match="code_encryption_key"):
+        AuthSettings(environment="production", database_url="postgresql+asyncpg://x/y",
+                     amqp_url="amqp://u:p@mq/",
+                     key_encryption_key="MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
     ok = AuthSettings(environment="production", database_url="postgresql+asyncpg://x/y",
                       amqp_url="amqp://u:p@mq/",
-                      key_encryption_key="MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+                      key_encryption_key="MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+                      code_encryption_key="ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=")
     assert ok.argon2_time_cost is None  # production keeps pwdlib's recommended parameters
 
 

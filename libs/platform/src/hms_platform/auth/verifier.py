@@ -40,6 +40,12 @@ class Principal:
     claims: Mapping[str, Any] = field(hash=False, repr=False)
 
     @property
+    def issued_at(self) -> float | None:
+        """The token's `iat` (seconds, possibly fractional), or None when it has none."""
+        iat = self.claims.get("iat")
+        return float(iat) if isinstance(iat, int | float) and not isinstance(iat, bool) else None
+
+    @property
     def is_staff(self) -> bool:
         """Admins and receptionists act on other people's records."""
         return self.role in STAFF_ROLES

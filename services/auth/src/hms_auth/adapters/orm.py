@@ -34,6 +34,7 @@ users = sa.Table(
     sa.Column("room", sa.String(50)),
     sa.Column("password_hash", sa.Text),
     sa.Column("active", sa.Boolean, nullable=False),
+    _ts("tokens_valid_after", nullable=True),
     _ts("created_at"),
     _ts("updated_at"),
     # The repository names the taken field from these constraint names.

@@ -27,6 +27,7 @@ def _row(user: User) -> dict[str, Any]:
         "role": user.role.value, "full_name": user.full_name, "email": user.email,
         "phone_number": user.phone_number, "department": user.department, "room": user.room,
         "password_hash": user.password_hash, "active": user.active,
+        "tokens_valid_after": user.tokens_valid_after,
         "created_at": user.created_at, "updated_at": user.updated_at,
     }
 

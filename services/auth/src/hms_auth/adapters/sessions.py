@@ -87,6 +87,28 @@ class SqlThrottleRepository:
         row = (await self.session.execute(statement)).one()
         return ThrottleState(row.window_start, row.failures)
 
+    async def take(self, scope: str, key: str, now: datetime, window: timedelta,
+                   limit: int) -> ThrottleState | None:
+        # domain.throttle.after_take in one statement: the row lock serialises concurrent
+        # attempts, and the WHERE refuses the one past the limit (no row comes back).
+        expired = throttle.c.window_start <= now - window
+        first = insert(throttle).values(scope=scope, key=key, window_start=now, failures=1)
+        statement = first.on_conflict_do_update(
+            index_elements=[throttle.c.scope, throttle.c.key],
+            set_={"window_start": sa.case((expired, now), else_=throttle.c.window_start),
+                  "failures": sa.case((expired, 1), else_=throttle.c.failures + 1)},
+            where=sa.or_(expired, throttle.c.failures < limit),
+        ).returning(throttle.c.window_start, throttle.c.failures)
+        row = (await self.session.execute(statement)).first()
+        return ThrottleState(row.window_start, row.failures) if row is not None else None
+
+    async def give_back(self, scope: str, key: str, window_start: datetime) -> None:
+        await self.session.execute(
+            sa.update(throttle)
+            .where(throttle.c.scope == scope, throttle.c.key == key,
+                   throttle.c.window_start == window_start, throttle.c.failures > 0)
+            .values(failures=throttle.c.failures - 1))
+
     async def reset(self, scope: str, key: str) -> None:
         await self.session.execute(
             sa.delete(throttle).where(throttle.c.scope == scope, throttle.c.key == key))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from datetime import datetime, timedelta
 
@@ -21,9 +22,13 @@ class JwtSigner:
     def sign(self, key: SigningKey, *, subject: uuid.UUID, role: str, now: datetime,
              ttl: timedelta) -> str:
         issued = int(now.timestamp())
+        # iat to the millisecond (a NumericDate may be fractional, RFC 7519 section 2), never
+        # rounded up: revocation refuses tokens issued before an instant, and a sign-in right
+        # after a logout must not fall on the wrong side of it.
+        iat = math.floor(now.timestamp() * 1000) / 1000
         claims = {
             "iss": self.issuer, "aud": self.audience, "sub": str(subject), "role": role,
-            "iat": issued, "nbf": issued, "exp": issued + int(ttl.total_seconds()),
+            "iat": iat, "nbf": issued, "exp": issued + int(ttl.total_seconds()),
             "jti": uuid.uuid4().hex,
         }
         # typ at+jwt (RFC 9068 section 2.1) keeps ID and refresh tokens out of the verifiers.

@@ -71,6 +71,33 @@ class TooManyAttempts(AuthError):
         return {"headers": {"Retry-After": str(self.retry_after)}, "retry_after": self.retry_after}
 
 
+class ServiceBusy(AuthError):
+    """Every password-hashing slot is taken and enough callers already wait: answer at once
+    (503 + Retry-After) rather than queue into timeouts."""
+
+    message = "The service is busy. Try again shortly."
+
+    def __init__(self, retry_after: int = 1) -> None:
+        super().__init__()
+        self.retry_after = max(1, retry_after)
+
+    @property
+    def problem_extra(self) -> dict[str, Any]:
+        return {"headers": {"Retry-After": str(self.retry_after)}, "retry_after": self.retry_after}
+
+
+class Forbidden(AuthError):
+    pass
+
+
+class CurrentPasswordIncorrect(Forbidden):
+    message = "The current password is not correct."
+
+
+class ResetNotAllowed(Forbidden):
+    message = "Only an admin may reset a staff member's password."
+
+
 class Conflict(AuthError):
     pass
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,23 @@ class SignInFailed(Event):
 class RefreshTokenReuseDetected(Event):
     user_id: uuid.UUID
     family_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class SessionsRevoked(Event):
+    """Every refresh token and every access token issued before `not_before` is void."""
+
+    user_id: uuid.UUID
+    not_before: datetime
+    reason: str  # logout, password_changed, password_reset, deactivated, role_changed
+
+
+@dataclass(frozen=True)
+class PasswordResetIssued(Event):
+    user_id: uuid.UUID
+    issued_by: uuid.UUID
+    sealed_code: str  # encrypted for notifications (the code key); never the code itself
+    expires_at: datetime
 
 
 def mask_username(username: str) -> str:

@@ -1,4 +1,4 @@
-"""Fixed-window counting of failed attempts, per account and per client address."""
+"""Fixed-window counting of attempts: per account and address, per address, per account."""
 
 from __future__ import annotations
 
@@ -9,9 +9,15 @@ from enum import StrEnum
 
 
 class Scope(StrEnum):
-    ACCOUNT = "account"  # sign-in failures against one account (or one unknown name)
-    ADDRESS = "address"  # failures of any kind from one client address
-    ACTIVATION = "activation"  # wrong activation codes against one phone number
+    # Sign-in failures against one account (or one unknown name) from one address: the hard
+    # limit. Keyed by both, so nobody can lock an owner out from somewhere else.
+    ACCOUNT_ADDRESS = "account_address"
+    ADDRESS = "address"  # evaluated attempts from one client address (a hospital's NAT too)
+    # Failures against one account from anywhere, over a day: slows sign-in, never refuses
+    # an address that has not failed against the account (see AuthPolicy.account_delay).
+    ACCOUNT = "account"
+    ACTIVATION = "activation"  # wrong one-time codes against one account or phone number
+    REGISTRATION = "registration"  # self-registrations and contact changes from one address
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,10 @@ class ThrottleState:
 
     def live(self, now: datetime, window: timedelta) -> bool:
         return now < self.window_start + window
+
+    def count(self, now: datetime, window: timedelta) -> int:
+        """Attempts counted in the window that is open at `now` (0 once it has passed)."""
+        return self.failures if self.live(now, window) else 0
 
     def retry_after(self, now: datetime, window: timedelta, limit: int) -> int:
         """Whole seconds until another attempt is allowed; 0 when it is allowed now."""
@@ -32,8 +42,17 @@ class ThrottleState:
 def after_failure(state: ThrottleState | None, now: datetime, window: timedelta) -> ThrottleState:
     """The state after one more failure: a failure after the window has passed opens a new one.
 
-    The SQL upsert in adapters/throttle.py does the same in one atomic statement.
+    The SQL upsert in adapters/sessions.py does the same in one atomic statement.
     """
     if state is None or not state.live(now, window):
         return ThrottleState(window_start=now, failures=1)
     return ThrottleState(window_start=state.window_start, failures=state.failures + 1)
+
+
+def after_take(state: ThrottleState | None, now: datetime, window: timedelta,
+               limit: int) -> ThrottleState | None:
+    """Take one attempt before it is evaluated: the new state, or None when the limit is
+    reached. Taking first is what keeps N concurrent guesses from all being evaluated."""
+    if state is not None and state.live(now, window) and state.failures >= limit:
+        return None
+    return after_failure(state, now, window)

@@ -11,7 +11,13 @@ from enum import StrEnum
 from typing import Any
 
 from hms_auth.domain import errors
-from hms_auth.domain.events import Event, UserDeactivated, UserRegistered, UserUpdated
+from hms_auth.domain.events import (
+    Event,
+    SessionsRevoked,
+    UserDeactivated,
+    UserRegistered,
+    UserUpdated,
+)
 
 
 class Role(StrEnum):
@@ -67,6 +73,9 @@ class User:
     room: str | None = None
     password_hash: str | None = field(default=None, repr=False)
     active: bool = True
+    # Access tokens issued before this instant are refused (logout, password change or
+    # reset, deactivation, role change), here and, through SessionsRevoked, everywhere.
+    tokens_valid_after: datetime | None = None
     events: list[Event] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
@@ -120,6 +129,10 @@ class User:
 
     def _record_update(self, changed: list[str]) -> None:
         if "active" in changed and not self.active:
+            self.revoke_tokens(self.updated_at, "deactivated")
+        elif "role" in changed:
+            self.revoke_tokens(self.updated_at, "role_changed")
+        if "active" in changed and not self.active:
             self.events.append(UserDeactivated(self.id))
             changed = [name for name in changed if name != "active"]
         if changed:
@@ -129,6 +142,23 @@ class User:
     def set_password(self, password_hash: str, now: datetime) -> None:
         self.password_hash = password_hash
         self.updated_at = now
+
+    def void_password(self, now: datetime) -> None:
+        """A reset: the old password stops working; only the one-time code sets a new one."""
+        self.password_hash = None
+        self.updated_at = now
+
+    def revoke_tokens(self, now: datetime, reason: str) -> None:
+        """Refuse every access token issued until now (to the millisecond, as tokens say)."""
+        cut = now.replace(microsecond=now.microsecond // 1000 * 1000)
+        if self.tokens_valid_after is None or cut > self.tokens_valid_after:
+            self.tokens_valid_after = cut
+        self.events.append(SessionsRevoked(self.id, cut, reason))
+
+    def accepts_token_issued(self, issued_at: float | None) -> bool:
+        if self.tokens_valid_after is None:
+            return True
+        return issued_at is not None and issued_at >= self.tokens_valid_after.timestamp()
 
     def pull_events(self) -> list[Event]:
         events, self.events = self.events, []

@@ -42,12 +42,20 @@ class UserPage:
 
 
 @dataclass(frozen=True)
+class ResetCode:
+    user: User
+    code: str = field(repr=False)  # shown once, to hand over (and sent sealed in an event)
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
 class RegisterPatient(Command[User]):
     phone_number: str
     password: str = field(repr=False)
     full_name: str
     email: str | None = None
     username: str | None = None
+    client_ip: str = "unknown"
 
 
 @dataclass(frozen=True)
@@ -103,6 +111,37 @@ class UpdateProfile(Command[User]):
 
     user_id: uuid.UUID
     changes: Mapping[str, Any]
+    client_ip: str = "unknown"
+
+
+@dataclass(frozen=True)
+class ChangePassword(Command[None]):
+    """The signed-in user's own change; every session ends."""
+
+    user_id: uuid.UUID
+    current_password: str = field(repr=False)
+    new_password: str = field(repr=False)
+    client_ip: str = "unknown"
+
+
+@dataclass(frozen=True)
+class IssuePasswordReset(Command[ResetCode]):
+    """Staff void a user's password and get a one-time code that sets a new one: an admin
+    for staff, the desk (or an admin) for patients."""
+
+    actor_id: uuid.UUID
+    actor_role: str
+    user_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class ResetPassword(Command[None]):
+    """Redeem a reset code: `login` is a username or a phone number."""
+
+    login: str
+    code: str = field(repr=False)
+    new_password: str = field(repr=False)
+    client_ip: str = "unknown"
 
 
 @dataclass(frozen=True)
@@ -125,6 +164,7 @@ class ConfirmCaller(Command[None]):
 
     user_id: uuid.UUID
     role: str
+    issued_at: float | None = None  # the token's iat
 
 
 @dataclass(frozen=True)

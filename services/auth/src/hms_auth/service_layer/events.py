@@ -38,6 +38,15 @@ def _reuse(e: domain.RefreshTokenReuseDetected) -> EventPayload:
     return contracts.RefreshTokenReuseDetected(user_id=e.user_id, family_id=e.family_id)
 
 
+def _revoked(e: domain.SessionsRevoked) -> EventPayload:
+    return contracts.SessionsRevoked(user_id=e.user_id, not_before=e.not_before, reason=e.reason)
+
+
+def _reset_issued(e: domain.PasswordResetIssued) -> EventPayload:
+    return contracts.PasswordResetIssued(user_id=e.user_id, issued_by=e.issued_by,
+                                         sealed_code=e.sealed_code, expires_at=e.expires_at)
+
+
 _CONVERTERS: dict[type[domain.Event], Callable[[Any], EventPayload]] = {
     domain.UserRegistered: _registered,
     domain.UserUpdated: _updated,
@@ -45,6 +54,8 @@ _CONVERTERS: dict[type[domain.Event], Callable[[Any], EventPayload]] = {
     domain.SignInSucceeded: _signed_in,
     domain.SignInFailed: _sign_in_failed,
     domain.RefreshTokenReuseDetected: _reuse,
+    domain.SessionsRevoked: _revoked,
+    domain.PasswordResetIssued: _reset_issued,
 }
 
 

@@ -68,6 +68,14 @@ class ThrottleRepository(Protocol):
                              window: timedelta) -> ThrottleState:
         """Count one failure atomically (domain.throttle.after_failure, in the database)."""
 
+    async def take(self, scope: str, key: str, now: datetime, window: timedelta,
+                   limit: int) -> ThrottleState | None:
+        """Count one attempt atomically unless the limit is reached (domain.throttle.after_take,
+        in the database): the new state, or None when refused."""
+
+    async def give_back(self, scope: str, key: str, window_start: datetime) -> None:
+        """Undo one `take` made in the window that started at `window_start`."""
+
     async def reset(self, scope: str, key: str) -> None: ...
 
 
@@ -87,6 +95,9 @@ class SigningKeyRepository(Protocol):
 
 
 class PasswordHasher(Protocol):
+    """Argon2 is slow on purpose: implementations bound how many run at once and raise
+    ServiceBusy at once, rather than queue, when that many are already waiting."""
+
     async def hash(self, secret: str) -> str: ...
 
     async def verify(self, secret: str, hashed: str | None) -> tuple[bool, str | None]:
@@ -108,6 +119,15 @@ class TokenSigner(Protocol):
     def sign(self, key: SigningKey, *, subject: uuid.UUID, role: str, now: datetime,
              ttl: timedelta) -> str:
         """An access token for `subject`, signed with `key`."""
+
+
+class CodeSealer(Protocol):
+    def seal(self, secret: str, context: str) -> str:
+        """`secret` encrypted for the services that share the code key (notifications)."""
+
+
+class Pause(Protocol):
+    async def __call__(self, seconds: float) -> None: ...
 
 
 class KeyGenerator(Protocol):

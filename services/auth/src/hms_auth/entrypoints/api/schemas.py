@@ -83,6 +83,35 @@ class PatientActivate(_Body):
     password: Password
 
 
+class PasswordChange(_Body):
+    current_password: Annotated[str, Field(min_length=1, max_length=MAX_PASSWORD),
+                                AfterValidator(_encodable)]
+    new_password: Password
+
+
+class PasswordResetRedeem(_Body):
+    username: LoginName | None = None
+    phone_number: PhoneNumber | None = None
+    code: ActivationCodeText
+    new_password: Password
+
+    @model_validator(mode="after")
+    def _one_login(self) -> Self:
+        if (self.username is None) == (self.phone_number is None):
+            raise ValueError("give exactly one of username or phone_number")
+        return self
+
+    @property
+    def login(self) -> str:
+        return self.username or self.phone_number or ""
+
+
+class PasswordResetPublic(BaseModel):
+    user_id: uuid.UUID
+    code: str = Field(description="Shown once: the user sets a new password with it.")
+    expires_at: datetime
+
+
 class StaffCreate(_Body):
     username: Username
     password: Password

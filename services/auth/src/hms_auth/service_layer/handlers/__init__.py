@@ -13,6 +13,11 @@ from hms_auth.service_layer.handlers.accounts import (
 )
 from hms_auth.service_layer.handlers.activation import activate_patient, issue_activation_code
 from hms_auth.service_layer.handlers.keys import ensure_signing_key, get_jwks, rotate_signing_keys
+from hms_auth.service_layer.handlers.passwords import (
+    change_password,
+    issue_password_reset,
+    reset_password,
+)
 from hms_auth.service_layer.handlers.profiles import (
     confirm_caller,
     get_user,
@@ -38,6 +43,9 @@ HANDLERS: dict[type[c.Command[Any]], Handler] = {
     c.SignIn: sign_in,
     c.RefreshSession: refresh_session,
     c.SignOut: sign_out,
+    c.ChangePassword: change_password,
+    c.IssuePasswordReset: issue_password_reset,
+    c.ResetPassword: reset_password,
     c.EnsureSigningKey: ensure_signing_key,
     c.RotateSigningKeys: rotate_signing_keys,
     c.GetJwks: get_jwks,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import structlog
 
-from hms_auth.domain.errors import AlreadyRegistered
+from hms_auth.domain.errors import AlreadyRegistered, TooManyAttempts
 from hms_auth.domain.policy import AuthPolicy
 from hms_auth.domain.users import Role, User, check_password, check_username, parse_role
 from hms_auth.service_layer.commands import (
@@ -16,6 +16,7 @@ from hms_auth.service_layer.commands import (
 )
 from hms_auth.service_layer.events import record
 from hms_auth.service_layer.handlers.activation import new_code_for
+from hms_auth.service_layer.handlers.guard import registration_counter, take
 from hms_auth.service_layer.ports import ContactValidator, PasswordHasher
 from hms_auth.service_layer.unit_of_work import AuthUnitOfWork
 from hms_platform.clock import Clock
@@ -24,16 +25,29 @@ log = structlog.get_logger(__name__)
 
 
 async def register_patient(cmd: RegisterPatient, uow: AuthUnitOfWork, hasher: PasswordHasher,
-                           contacts: ContactValidator, clock: Clock) -> User:
+                           contacts: ContactValidator, clock: Clock, policy: AuthPolicy) -> User:
+    """Self-registration. Throttled per address, and a taken phone number or username is
+    found before any hashing: the 409 stays (a patient must learn their number is taken) but
+    costs an attacker the throttle's time, not our CPU."""
     phone = contacts.phone(cmd.phone_number)
     email = contacts.email(cmd.email) if cmd.email else None
     username = check_username(cmd.username) if cmd.username else phone
-    password_hash = await hasher.hash(check_password(cmd.password))  # before the transaction
+    check_password(cmd.password)
+    async with uow:
+        _, wait = await take(uow.throttle, [registration_counter(cmd.client_ip, policy)],
+                             clock.now())
+        if wait:
+            raise TooManyAttempts(wait)
+        taken = await uow.users.find_by_login(username.lower(), phone)
+        await uow.commit()  # the attempt counts, taken or not
+    if taken is not None:
+        raise AlreadyRegistered("phone_number" if taken.phone_number == phone else "username")
+    password_hash = await hasher.hash(cmd.password)  # no connection held meanwhile
     async with uow:
         user = User.register(username=username, role=Role.PATIENT, full_name=cmd.full_name,
                              now=clock.now(), email=email, phone_number=phone,
                              password_hash=password_hash)
-        await _add(uow, user)
+        await _add(uow, user)  # a registration racing this one is still caught here
         await uow.commit()
     log.info("user.registered", user_id=str(user.id), role=user.role.value)
     return user
@@ -84,10 +98,11 @@ async def ensure_first_admin(cmd: EnsureFirstAdmin, uow: AuthUnitOfWork, hasher:
     async with uow:
         if await uow.users.any_admin():
             return None
+    password_hash = await hasher.hash(check_password(cmd.password))  # outside the lock
+    async with uow:
         await uow.users.lock_admins()
         if await uow.users.any_admin():
             return None
-        password_hash = await hasher.hash(check_password(cmd.password))
         user = User.register(username=check_username(cmd.username), role=Role.ADMIN,
                              full_name="Administrator", now=clock.now(),
                              password_hash=password_hash)

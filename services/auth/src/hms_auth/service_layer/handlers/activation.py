@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 import structlog
@@ -21,9 +22,15 @@ from hms_auth.domain.errors import (
 )
 from hms_auth.domain.policy import AuthPolicy
 from hms_auth.domain.throttle import Scope
-from hms_auth.domain.users import Role, check_password
+from hms_auth.domain.users import Role, User, check_password
 from hms_auth.service_layer.commands import ActivatePatient, IssueActivationCode, WalkInRegistration
-from hms_auth.service_layer.handlers.guard import count_failure, counters, retry_after, subject_key
+from hms_auth.service_layer.handlers.guard import (
+    guess_counters,
+    subject_key,
+    succeeded,
+    take,
+    verify,
+)
 from hms_auth.service_layer.ports import ContactValidator, PasswordHasher
 from hms_auth.service_layer.unit_of_work import AuthUnitOfWork
 from hms_platform.clock import Clock
@@ -44,8 +51,9 @@ async def issue_activation_code(cmd: IssueActivationCode, uow: AuthUnitOfWork,
                                 hasher: PasswordHasher, clock: Clock,
                                 policy: AuthPolicy) -> WalkInRegistration:
     """A fresh code for a patient who has not activated yet (code lost or expired); it replaces
-    the last. Not a password reset: that would let desk staff take over a patient's account."""
+    the last. A patient who has a password gets a password reset instead (recorded, sent)."""
     now = clock.now()
+    code, activation = await new_code_for(cmd.user_id, hasher, now, policy)  # no connection
     async with uow:
         # Locked, like activation: a code issued while the patient activates must not land on
         # an account that has just got its password.
@@ -54,7 +62,6 @@ async def issue_activation_code(cmd: IssueActivationCode, uow: AuthUnitOfWork,
             raise UserNotFound()
         if user.activated:
             raise AlreadyActivated()
-        code, activation = await new_code_for(user.id, hasher, now, policy)
         await uow.activation_codes.put(activation)
         await uow.commit()
     return WalkInRegistration(user, code, activation.expires_at)
@@ -63,34 +70,56 @@ async def issue_activation_code(cmd: IssueActivationCode, uow: AuthUnitOfWork,
 async def activate_patient(cmd: ActivatePatient, uow: AuthUnitOfWork, hasher: PasswordHasher,
                            contacts: ContactValidator, clock: Clock, policy: AuthPolicy) -> None:
     """Redeem a code and set the password. Wrong, expired, used, unknown phone, inactive
-    account: one answer. Throttled like sign-in, per phone number and per address."""
+    account: one answer. Throttled like sign-in, per phone number and address."""
     phone = contacts.phone(cmd.phone_number)
-    check_password(cmd.password)
+
+    async def patient(found: AuthUnitOfWork) -> User | None:
+        user = await found.users.get_by_phone(phone)
+        return user if user is not None and user.role is Role.PATIENT else None
+
+    user = await redeem_code(uow, hasher, clock, policy, find=patient, attempted=phone,
+                             code=cmd.activation_code, password=cmd.password,
+                             client_ip=cmd.client_ip)
+    log.info("user.activated", user_id=str(user.id))
+
+
+async def redeem_code(uow: AuthUnitOfWork, hasher: PasswordHasher, clock: Clock,
+                      policy: AuthPolicy, *, find: Callable[[AuthUnitOfWork],
+                                                            Awaitable[User | None]],
+                      attempted: str, code: str, password: str, client_ip: str) -> User:
+    """Set the first password of an account that has none (a walk-in, or after a reset) with
+    its one-time code. Like sign-in, no connection is held while Argon2 runs."""
+    check_password(password)
     async with uow:
         now = clock.now()
-        user = await uow.users.get_by_phone(phone)
-        if user is not None:  # serialised with a desk re-issuing a code for this patient
-            user = await uow.users.get(user.id, for_update=True)
-        guards = counters(Scope.ACTIVATION, subject_key(user.id if user else None, phone),
-                          cmd.client_ip, policy)
-        if wait := await retry_after(uow.throttle, guards, now, policy):
+        user = await find(uow)
+        guards = guess_counters(Scope.ACTIVATION, subject_key(user.id if user else None,
+                                                              attempted), client_ip, policy)
+        holds, wait = await take(uow.throttle, guards, now)
+        if wait:
             raise TooManyAttempts(wait)
-        activation = None
-        # A code never resets a password: once activated, every code is void.
-        if (user is not None and user.active and user.role is Role.PATIENT
-                and not user.activated):
-            # Locked: of two concurrent redemptions of one code, the second finds it used.
-            activation = await uow.activation_codes.get_for_update(user.id)
-        ok, _ = await hasher.verify(normalise_code(cmd.activation_code),
-                                    activation.code_hash if activation else None)
-        if user is None or activation is None or not ok or not activation.is_redeemable(now):
-            await count_failure(uow.throttle, guards, now, policy)
-            await uow.commit()
-            raise InvalidActivationCode()
-        activation.redeem(now)
-        user.set_password(await hasher.hash(cmd.password), now)
-        await uow.activation_codes.save(activation)
-        await uow.users.save(user)
-        await uow.throttle.reset(guards[0].scope, guards[0].key)
+        # A code never replaces a password: once an account has one, every code is void.
+        stored = (await uow.activation_codes.get_for_update(user.id)
+                  if user is not None and user.active and not user.activated else None)
         await uow.commit()
-    log.info("user.activated", user_id=str(user.id))
+    ok, _ = await verify(uow, hasher, holds, normalise_code(code),
+                         stored.code_hash if stored else None)
+    if user is None or stored is None or not ok or not stored.is_redeemable(clock.now()):
+        raise InvalidActivationCode()  # what was taken from the counters stays: a failure
+    new_hash = await hasher.hash(password)
+    async with uow:
+        now = clock.now()
+        # Locked, then checked again: of two concurrent redemptions one finds the code used,
+        # and a desk re-issuing a code meanwhile waits for this to commit.
+        user = await uow.users.get(user.id, for_update=True)
+        current = await uow.activation_codes.get_for_update(user.id) if user else None
+        if (user is None or current is None or not user.active or user.activated
+                or current.code_hash != stored.code_hash):
+            raise InvalidActivationCode()
+        current.redeem(now)
+        user.set_password(new_hash, now)
+        await uow.activation_codes.save(current)
+        await uow.users.save(user)
+        await succeeded(uow.throttle, holds)
+        await uow.commit()
+    return user

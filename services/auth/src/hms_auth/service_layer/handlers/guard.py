@@ -1,4 +1,9 @@
-"""Throttling of guesses (passwords, activation codes), shared by sign-in and activation."""
+"""Throttling of guesses (passwords, one-time codes) and of registrations.
+
+An attempt is taken from every counter before it is evaluated, in one short transaction:
+the increment is atomic in the database, so N concurrent guesses evaluate at most the limit.
+A failed attempt simply keeps what it took; a successful one gives it back.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,13 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from hms_auth.domain.errors import ServiceBusy
 from hms_auth.domain.policy import AuthPolicy
 from hms_auth.domain.throttle import Scope
-from hms_auth.service_layer.ports import ThrottleRepository
+from hms_auth.service_layer.ports import PasswordHasher, ThrottleRepository
+from hms_auth.service_layer.unit_of_work import AuthUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -18,6 +25,15 @@ class Counter:
     scope: Scope
     key: str
     limit: int
+    window: timedelta
+
+
+@dataclass(frozen=True)
+class Hold:
+    """One attempt taken from a counter, in the window that started at `window_start`."""
+
+    counter: Counter
+    window_start: datetime
 
 
 def subject_key(user_id: uuid.UUID | None, attempted: str) -> str:
@@ -28,27 +44,66 @@ def subject_key(user_id: uuid.UUID | None, attempted: str) -> str:
     return "name:" + hashlib.sha256(attempted.encode("utf-8")).hexdigest()[:40]
 
 
-def counters(scope: Scope, subject: str, client_ip: str, policy: AuthPolicy) -> list[Counter]:
-    return [Counter(scope, subject, policy.account_failures),
-            Counter(Scope.ADDRESS, client_ip[:100], policy.address_failures)]
+def _address(client_ip: str) -> str:
+    return client_ip[:100]
 
 
-async def retry_after(throttle: ThrottleRepository, guards: Sequence[Counter], now: datetime,
-                      policy: AuthPolicy) -> int:
-    """Seconds to wait before the next attempt (0: go ahead).
+def guess_counters(scope: Scope, subject: str, client_ip: str, policy: AuthPolicy,
+                   limit: int | None = None) -> list[Counter]:
+    """Guesses at one subject from one address, and everything evaluated from that address."""
+    ip = _address(client_ip)
+    return [Counter(scope, f"{subject}|{ip}", limit or policy.account_address_failures,
+                    policy.throttle_window),
+            Counter(Scope.ADDRESS, ip, policy.address_failures, policy.throttle_window)]
 
-    Read without a lock: attempts already in flight may each add a failure past the limit, so
-    a burst of N concurrent guesses can exceed it by at most N once, and then waits like all.
+
+def registration_counter(client_ip: str, policy: AuthPolicy) -> Counter:
+    return Counter(Scope.REGISTRATION, _address(client_ip), policy.registrations_per_address,
+                   policy.throttle_window)
+
+
+async def take(throttle: ThrottleRepository, counters: Sequence[Counter],
+               now: datetime) -> tuple[list[Hold], int]:
+    """Take one attempt from every counter, or from none: (holds, 0), or ([], seconds to wait).
+
+    Run it in its own transaction and commit at once: the counters' rows stay locked until then.
     """
-    wait = 0
-    for guard in guards:
-        state = await throttle.get(guard.scope, guard.key)
-        if state is not None:
-            wait = max(wait, state.retry_after(now, policy.throttle_window, guard.limit))
-    return wait
+    holds: list[Hold] = []
+    for counter in counters:
+        state = await throttle.take(counter.scope, counter.key, now, counter.window,
+                                    counter.limit)
+        if state is None:
+            await give_back(throttle, holds)
+            current = await throttle.get(counter.scope, counter.key)
+            wait = current.retry_after(now, counter.window, counter.limit) if current else 1
+            return [], max(1, wait)
+        holds.append(Hold(counter, state.window_start))
+    return holds, 0
 
 
-async def count_failure(throttle: ThrottleRepository, guards: Sequence[Counter], now: datetime,
-                        policy: AuthPolicy) -> None:
-    for guard in guards:
-        await throttle.record_failure(guard.scope, guard.key, now, policy.throttle_window)
+async def give_back(throttle: ThrottleRepository, holds: Sequence[Hold]) -> None:
+    for hold in holds:
+        await throttle.give_back(hold.counter.scope, hold.counter.key, hold.window_start)
+
+
+async def succeeded(throttle: ThrottleRepository, holds: Sequence[Hold]) -> None:
+    """The attempt was right: the guessed subject's counter starts over; the address gets its
+    attempt back (it counts failures)."""
+    for hold in holds:
+        if hold.counter.scope is Scope.ADDRESS:
+            await give_back(throttle, [hold])
+        else:
+            await throttle.reset(hold.counter.scope, hold.counter.key)
+
+
+async def verify(uow: AuthUnitOfWork, hasher: PasswordHasher, holds: Sequence[Hold],
+                 secret: str, hashed: str | None) -> tuple[bool, str | None]:
+    """Verify outside any transaction. When hashing is saturated the attempt was never made,
+    so what it took from the counters goes back."""
+    try:
+        return await hasher.verify(secret, hashed)
+    except ServiceBusy:
+        async with uow:
+            await give_back(uow.throttle, holds)
+            await uow.commit()
+        raise

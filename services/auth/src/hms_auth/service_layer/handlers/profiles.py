@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from hms_auth.domain.errors import LastActiveAdmin, StaleAccessToken, UserNotFound
+from hms_auth.domain.errors import (
+    LastActiveAdmin,
+    StaleAccessToken,
+    TooManyAttempts,
+    UserNotFound,
+)
+from hms_auth.domain.policy import AuthPolicy
 from hms_auth.domain.users import ADMIN_EDITABLE, SELF_EDITABLE, Role, User, parse_role
 from hms_auth.service_layer.commands import (
     ConfirmCaller,
@@ -16,6 +22,7 @@ from hms_auth.service_layer.commands import (
     UserPage,
 )
 from hms_auth.service_layer.events import record
+from hms_auth.service_layer.handlers.guard import registration_counter, take
 from hms_auth.service_layer.ports import ContactValidator
 from hms_auth.service_layer.unit_of_work import AuthUnitOfWork
 from hms_platform.clock import Clock
@@ -34,7 +41,8 @@ async def confirm_caller(cmd: ConfirmCaller, uow: AuthUnitOfWork) -> None:
     role changed is refused at once, without waiting for the access token to expire."""
     async with uow:
         user = await uow.users.get(cmd.user_id)
-    if user is None or not user.active or user.role.value != cmd.role:
+    if (user is None or not user.active or user.role.value != cmd.role
+            or not user.accepts_token_issued(cmd.issued_at)):
         raise StaleAccessToken()
 
 
@@ -47,8 +55,16 @@ async def list_users(cmd: ListUsers, uow: AuthUnitOfWork) -> UserPage:
 
 
 async def update_profile(cmd: UpdateProfile, uow: AuthUnitOfWork, contacts: ContactValidator,
-                         clock: Clock) -> User:
+                         clock: Clock, policy: AuthPolicy) -> User:
     changes = _normalised(_only(cmd.changes, SELF_EDITABLE), contacts)
+    if {"phone_number", "email"} & changes.keys():
+        # A taken number answers 409, like registration: throttled alike per address.
+        async with uow:
+            _, wait = await take(uow.throttle, [registration_counter(cmd.client_ip, policy)],
+                                 clock.now())
+            await uow.commit()
+        if wait:
+            raise TooManyAttempts(wait)
     return await _update(uow, cmd.user_id, changes, clock)
 
 

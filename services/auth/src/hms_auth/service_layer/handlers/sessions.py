@@ -17,17 +17,28 @@ from hms_auth.domain.throttle import Scope
 from hms_auth.domain.users import User
 from hms_auth.service_layer.commands import RefreshSession, SignIn, SignOut, TokenPair
 from hms_auth.service_layer.events import record
-from hms_auth.service_layer.handlers.guard import count_failure, counters, retry_after, subject_key
-from hms_auth.service_layer.ports import ContactValidator, PasswordHasher, TokenSigner
+from hms_auth.service_layer.handlers.guard import (
+    guess_counters,
+    subject_key,
+    succeeded,
+    take,
+    verify,
+)
+from hms_auth.service_layer.ports import ContactValidator, PasswordHasher, Pause, TokenSigner
 from hms_auth.service_layer.unit_of_work import AuthUnitOfWork
 from hms_platform.clock import Clock
 
 
 async def sign_in(cmd: SignIn, uow: AuthUnitOfWork, hasher: PasswordHasher,
                   contacts: ContactValidator, signer: TokenSigner, clock: Clock,
-                  policy: AuthPolicy) -> TokenPair:
+                  policy: AuthPolicy, pause: Pause) -> TokenPair:
     """OAuth2 password grant. Every refusal is the same InvalidCredentials (or, when throttled,
-    TooManyAttempts) whatever the reason; the reason goes only into the audit event."""
+    TooManyAttempts) whatever the reason; the reason goes only into the audit event.
+
+    Three steps, so that no database connection waits on Argon2: take an attempt from the
+    throttle counters (one short transaction), verify the password (no connection held),
+    then record the outcome (another short transaction).
+    """
     login = cmd.username.strip()
     phone = contacts.maybe_phone(login)
     masked = mask_username(login)
@@ -36,24 +47,36 @@ async def sign_in(cmd: SignIn, uow: AuthUnitOfWork, hasher: PasswordHasher,
         user = await uow.users.find_by_login(login.lower(), phone)
         user_id = user.id if user else None
         subject = subject_key(user_id, phone or login.lower())
-        guards = counters(Scope.ACCOUNT, subject, cmd.client_ip, policy)
-        if wait := await retry_after(uow.throttle, guards, now, policy):
+        account = await uow.throttle.get(Scope.ACCOUNT, subject)
+        failures = account.count(now, policy.account_window) if account else 0
+        guards = guess_counters(Scope.ACCOUNT_ADDRESS, subject, cmd.client_ip, policy,
+                                limit=policy.account_address_limit(failures))
+        holds, wait = await take(uow.throttle, guards, now)
+        if wait:
             record(uow, now, SignInFailed(user_id, masked, cmd.client_ip, "throttled"))
             await uow.commit()
             raise TooManyAttempts(wait)
-        ok, new_hash = await hasher.verify(cmd.password, user.password_hash if user else None)
-        reason = _refusal(user, ok)
-        if reason is not None or user is None:
-            await count_failure(uow.throttle, guards, now, policy)
+        await uow.commit()
+    await pause(policy.account_delay(failures))  # many failures on the account: slower
+    hashed = user.password_hash if user else None
+    ok, new_hash = await verify(uow, hasher, holds, cmd.password, hashed)
+    async with uow:
+        now = clock.now()
+        current = await uow.users.get(user.id, for_update=True) if user else None
+        # A password changed meanwhile makes what was verified stale: refuse.
+        reason = _refusal(current, ok and current is not None and current.password_hash == hashed)
+        if reason is not None or current is None:
+            await uow.throttle.record_failure(Scope.ACCOUNT, subject, now, policy.account_window)
             record(uow, now, SignInFailed(user_id, masked, cmd.client_ip, reason or "unknown"))
             await uow.commit()
             raise InvalidCredentials()
+        await succeeded(uow.throttle, holds)
         await uow.throttle.reset(Scope.ACCOUNT, subject)
         if new_hash:  # Argon2 parameters changed since this hash was made: upgrade it now
-            user.set_password(new_hash, now)
-            await uow.users.save(user)
-        pair = await _start_session(uow, user, signer, now, policy)
-        record(uow, now, SignInSucceeded(user.id, masked, cmd.client_ip))
+            current.set_password(new_hash, now)
+            await uow.users.save(current)
+        pair = await _start_session(uow, current, signer, now, policy)
+        record(uow, now, SignInSucceeded(current.id, masked, cmd.client_ip))
         await uow.commit()
         return pair
 
@@ -129,4 +152,18 @@ async def sign_out(cmd: SignOut, uow: AuthUnitOfWork, clock: Clock) -> None:
             if found is not None and found[0].user_id == cmd.user_id:
                 found[0].revoke(now, "logout")
                 await uow.refresh_tokens.save(found[0])
+        # The access token in hand (and any other issued so far) stops working everywhere;
+        # other devices' sessions refresh into new ones.
+        user = await uow.users.get(cmd.user_id, for_update=True)
+        if user is not None:
+            user.revoke_tokens(now, "logout")
+            await uow.users.save(user)
+            record(uow, now, *user.pull_events())
         await uow.commit()
+
+
+async def revoke_sessions(uow: AuthUnitOfWork, user: User, now: datetime, reason: str) -> None:
+    """End every session of `user`: refresh families revoked, access tokens refused (here at
+    once, elsewhere through the SessionsRevoked event). The caller saves and commits."""
+    await uow.refresh_tokens.revoke_all(user.id, now, reason)
+    user.revoke_tokens(now, reason)

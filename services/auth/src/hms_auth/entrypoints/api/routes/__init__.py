@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from hms_auth.entrypoints.api.routes import keys, patients, tokens, users
+from hms_auth.entrypoints.api.routes import keys, passwords, patients, tokens, users
 
 router = APIRouter()
-for module in (patients, tokens, users, keys):
+for module in (patients, tokens, users, passwords, keys):
     router.include_router(module.router)

@@ -22,12 +22,14 @@ router = APIRouter(prefix="/patients", tags=["patients"])
 _NO_STORE = {"Cache-Control": "no-store"}  # the answer carries a secret
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED, responses=problems(409, 422))
-async def register_patient(body: PatientRegister, bus: Bus) -> UserPublic:
-    """A patient registers themselves; the phone number is their username unless one is given."""
+@router.post("/register", status_code=status.HTTP_201_CREATED,
+             responses=problems(409, 422, 429, 503))
+async def register_patient(body: PatientRegister, bus: Bus, client_ip: ClientIp) -> UserPublic:
+    """A patient registers themselves; the phone number is their username unless one is given.
+    Attempts are throttled per address (429 with Retry-After)."""
     user = await bus.handle(c.RegisterPatient(
         phone_number=body.phone_number, password=body.password, full_name=body.full_name,
-        email=body.email, username=body.username))
+        email=body.email, username=body.username, client_ip=client_ip))
     return user_public(user)
 
 

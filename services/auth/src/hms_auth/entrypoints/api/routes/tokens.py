@@ -22,7 +22,7 @@ def _pair(pair: c.TokenPair, response: Response) -> TokenPair:
                      expires_in=pair.expires_in)
 
 
-@router.post("/token", responses=problems(400, 401, 422, 429))
+@router.post("/token", responses=problems(400, 401, 422, 429, 503))
 async def issue_token(form: Annotated[PasswordGrant, Form()], bus: Bus, client_ip: ClientIp,
                       response: Response) -> TokenPair:
     """Sign in with a username or phone number (any common format) and a password."""

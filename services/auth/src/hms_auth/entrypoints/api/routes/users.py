@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from hms_auth.entrypoints.api.deps import Admin, AnyUser, Bus
+from hms_auth.entrypoints.api.deps import Admin, AnyUser, Bus, ClientIp
 from hms_auth.entrypoints.api.routes.views import user_public
 from hms_auth.entrypoints.api.schemas import (
     ProfileUpdate,
@@ -30,10 +30,13 @@ async def get_me(user: AnyUser, bus: Bus) -> UserPublic:
     return user_public(await bus.handle(c.GetUser(user.user_id)))
 
 
-@router.patch("/me", responses=problems(401, 409, 422))
-async def update_me(body: ProfileUpdate, user: AnyUser, bus: Bus) -> UserPublic:
-    """Change your name, email or phone number (still unique); null clears email."""
-    return user_public(await bus.handle(c.UpdateProfile(user.user_id, body.changes())))
+@router.patch("/me", responses=problems(401, 409, 422, 429))
+async def update_me(body: ProfileUpdate, user: AnyUser, bus: Bus,
+                    client_ip: ClientIp) -> UserPublic:
+    """Change your name, email or phone number (still unique); null clears email. Contact
+    changes are throttled per address, like registration."""
+    return user_public(await bus.handle(c.UpdateProfile(user.user_id, body.changes(),
+                                                        client_ip)))
 
 
 @router.post("/users", status_code=status.HTTP_201_CREATED, responses=problems(401, 403, 409, 422))

@@ -1,0 +1,49 @@
+"""Passwords: a user's own change, a reset by staff, redeeming the reset code."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Response, status
+
+from hms_auth.entrypoints.api.deps import AnyUser, Bus, ClientIp, Desk
+from hms_auth.entrypoints.api.schemas import (
+    PasswordChange,
+    PasswordResetPublic,
+    PasswordResetRedeem,
+)
+from hms_auth.service_layer import commands as c
+from hms_platform.web import problems
+
+router = APIRouter(tags=["passwords"])
+
+
+@router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT,
+             responses=problems(401, 403, 422, 429, 503))
+async def change_password(body: PasswordChange, user: AnyUser, bus: Bus,
+                          client_ip: ClientIp) -> None:
+    """Change your password with the current one (403 when it is wrong). Every session ends,
+    this one included: sign in again with the new password."""
+    await bus.handle(c.ChangePassword(user.user_id, body.current_password, body.new_password,
+                                      client_ip))
+
+
+@router.post("/users/{user_id}/password-reset", status_code=status.HTTP_201_CREATED,
+             responses=problems(401, 403, 404, 422))
+async def issue_password_reset(user_id: uuid.UUID, actor: Desk, bus: Bus,
+                               response: Response) -> PasswordResetPublic:
+    """Void a user's password and end their sessions; the one-time `code` in the answer
+    (shown once; also sent to the user's phone once notifications run) sets a new one at
+    `POST /api/auth/password-reset`. Staff accounts: admin only; patients: the desk too."""
+    reset = await bus.handle(c.IssuePasswordReset(actor.user_id, actor.role, user_id))
+    response.headers["Cache-Control"] = "no-store"
+    return PasswordResetPublic(user_id=reset.user.id, code=reset.code,
+                               expires_at=reset.expires_at)
+
+
+@router.post("/password-reset", status_code=status.HTTP_204_NO_CONTENT,
+             responses=problems(401, 422, 429, 503))
+async def reset_password(body: PasswordResetRedeem, bus: Bus, client_ip: ClientIp) -> None:
+    """Set a new password with a reset code and a username or phone number. Any mismatch is
+    one 401; guesses are throttled like sign-in."""
+    await bus.handle(c.ResetPassword(body.login, body.code, body.new_password, client_ip))
