@@ -213,15 +213,21 @@ class FakePasswordHasher:
 
     def __init__(self) -> None:
         self.verified: list[str | None] = []
+        self.hashed = 0  # how many hashes were made
+
+    @staticmethod
+    def _digest(secret: str) -> str:
+        return "fake$" + hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
     async def hash(self, secret: str) -> str:
-        return "fake$" + hashlib.sha256(secret.encode("utf-8")).hexdigest()
+        self.hashed += 1
+        return self._digest(secret)
 
     async def verify(self, secret: str, hashed: str | None) -> tuple[bool, str | None]:
         self.verified.append(hashed)
         if hashed is None:
             return False, None
-        return hashed == await self.hash(secret), None
+        return hashed == self._digest(secret), None
 
 
 class FakePause:

@@ -88,7 +88,7 @@ class RefreshTokenReuseDetected(_AuthEvent):
 
 
 class SessionsRevoked(_AuthEvent):
-    """A user's sessions ended: every service refuses their access tokens issued before `not_before`."""
+    """A user's sessions ended: refuse their access tokens issued before `not_before`."""
 
     # Sent on logout, password change or reset, deactivation and role change.
 
