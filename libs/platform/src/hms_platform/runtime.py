@@ -1,7 +1,9 @@
-"""Process entrypoints every service shares: the outbox relay and the event consumer.
+"""Process entrypoints every service shares: the HTTP server, the outbox relay and the event
+consumer.
 
 A service's ``entrypoints/relay.py`` and ``entrypoints/consumer.py`` build their tables and
-handlers and hand them to these; SIGTERM/SIGINT stop them after the message in hand.
+handlers and hand them to these; SIGTERM/SIGINT stop them after the message in hand. Every
+uvicorn start goes through ``uvicorn_config``, so none of them can believe X-Forwarded-For.
 """
 
 from __future__ import annotations
@@ -9,9 +11,12 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections.abc import Callable
+from typing import Any
 
 import structlog
+import uvicorn
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.types import ASGIApp
 
 from hms_platform.db import make_engine
 from hms_platform.logging import configure_logging
@@ -40,6 +45,29 @@ async def make_bus(settings: ServiceSettings) -> EventBus:
     bus = RabbitBus(url, prefix=settings.amqp_prefix, heartbeat=settings.amqp_heartbeat,
                     publish_timeout=settings.publish_timeout)
     return await bus.connect()
+
+
+def uvicorn_config(app: ASGIApp, *, host: str, port: int, **options: Any) -> uvicorn.Config:
+    """uvicorn's settings for every HMS server:
+
+    - ``proxy_headers=False``: uvicorn would otherwise believe X-Forwarded-For from
+      FORWARDED_ALLOW_IPS (127.0.0.1 by default), so any local client could pick its own
+      address. The platform's ClientAddressMiddleware judges the header with the service's
+      ``trusted_proxies`` instead.
+    - ``log_config=None``: uvicorn's loggers go through ``configure_logging``.
+    - ``server_header=False``: no software version advertised.
+    """
+    for fixed in ("proxy_headers", "forwarded_allow_ips", "log_config"):
+        if fixed in options:
+            raise TypeError(f"{fixed} is fixed by the platform")
+    options.setdefault("server_header", False)
+    return uvicorn.Config(app, host=host, port=port, proxy_headers=False, log_config=None,
+                          **options)
+
+
+def serve_api(app: ASGIApp, *, host: str, port: int, **options: Any) -> None:
+    """Serve ``app`` until SIGINT/SIGTERM (call ``configure_logging`` first)."""
+    uvicorn.Server(uvicorn_config(app, host=host, port=port, **options)).run()
 
 
 def engine_for(settings: ServiceSettings) -> AsyncEngine:

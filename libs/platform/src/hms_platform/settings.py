@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import ipaddress
+import json
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEV_ENVIRONMENTS = frozenset({"dev", "test"})
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def secret(default: str, **kwargs: Any) -> Any:
@@ -41,11 +44,44 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str = "https://hms.local/auth"
     jwt_audience: str = "hms"
 
+    # Addresses or networks of the gateway: only their X-Forwarded-For is believed. From the
+    # environment as JSON (`["10.0.0.2"]`) or comma-separated (`10.0.0.2, 10.1.0.0/16`).
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Larger request bodies are refused with 413 before they are read.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    # Without it /metrics answers 404; with it, only `Authorization: Bearer <token>`.
+    metrics_token: SecretStr | None = None
+
     @property
     def json_logs(self) -> bool:
         if self.log_json is not None:
             return self.log_json
         return self.environment not in DEV_ENVIRONMENTS
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxy_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [item.strip() for item in text.split(",") if item.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            ipaddress.ip_network(item, strict=False)  # raises ValueError on a typo
+        return value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _no_empty_token(cls, value: SecretStr | None) -> SecretStr | None:
+        return value if value is not None and value.get_secret_value() else None
+
+    def proxy_networks(self) -> list[IpNetwork]:
+        return [ipaddress.ip_network(item, strict=False) for item in self.trusted_proxies]
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> ServiceSettings:

@@ -35,9 +35,13 @@ def client(app: FastAPI) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
 
 
-def health_app(checks: Mapping[str, ReadinessCheck], registry: CollectorRegistry) -> FastAPI:
+METRICS_TOKEN = "scrape-token-0123456789"
+
+
+def health_app(checks: Mapping[str, ReadinessCheck], registry: CollectorRegistry,
+               metrics_token: str | None = METRICS_TOKEN) -> FastAPI:
     app = FastAPI()
-    app.include_router(health_router(checks, registry, timeout=0.05))
+    app.include_router(health_router(checks, registry, timeout=0.05, metrics_token=metrics_token))
     return app
 
 
@@ -70,11 +74,46 @@ async def test_metrics_are_prometheus_text() -> None:
     registry = CollectorRegistry()
     Counter("hms_test_events", "events", registry=registry).inc(3)
     async with client(health_app({}, registry)) as c:
-        r = await c.get("/metrics")
+        r = await c.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/plain")
     assert "# TYPE hms_test_events_total counter" in r.text
     assert "hms_test_events_total 3.0" in r.text
+
+
+async def test_metrics_are_a_404_while_no_token_is_configured() -> None:
+    async with client(health_app({}, CollectorRegistry(), metrics_token=None)) as c:
+        for headers in ({}, {"Authorization": "Bearer "}, {"Authorization": "Bearer None"}):
+            r = await c.get("/metrics", headers=headers)
+            assert r.status_code == 404
+            assert r.headers["content-type"] == "application/problem+json"
+            assert "hms_" not in r.text
+
+
+@pytest.mark.parametrize("authorization", [
+    None, "", "Bearer", "Bearer ", f"Basic {METRICS_TOKEN}", f"Bearer {METRICS_TOKEN}x",
+    f"Bearer {METRICS_TOKEN[:-1]}", "Bearer wrong-token", f"{METRICS_TOKEN}",
+    "Bearer \u00e9t\u00e9".encode("latin-1"),  # not ASCII: still just a wrong token
+])
+async def test_metrics_without_the_right_bearer_token_are_a_401(
+    authorization: str | bytes | None,
+) -> None:
+    registry = CollectorRegistry()
+    Counter("hms_test_events", "events", registry=registry).inc()
+    headers = {} if authorization is None else {"Authorization": authorization}
+    async with client(health_app({}, registry)) as c:
+        r = await c.get("/metrics", headers=headers)
+    assert r.status_code == 401
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.headers["www-authenticate"] == "Bearer"
+    assert "hms_test_events" not in r.text
+
+
+async def test_the_metrics_token_is_case_insensitive_in_its_scheme_only() -> None:
+    async with client(health_app({}, CollectorRegistry())) as c:
+        ok = await c.get("/metrics", headers={"Authorization": f"bearer {METRICS_TOKEN}"})
+        upper = await c.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN.upper()}"})
+    assert (ok.status_code, upper.status_code) == (200, 401)
 
 
 class Echo:

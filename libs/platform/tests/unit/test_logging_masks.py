@@ -4,12 +4,17 @@ correlation id."""
 import json
 import logging
 import re
-from collections.abc import Iterator
 
 import pytest
 import structlog
 
-from hms_platform.logging import configure_logging, mask_contacts, mask_text, set_correlation_id
+from hms_platform.logging import (
+    configure_logging,
+    flush_logging,
+    mask_contacts,
+    mask_text,
+    set_correlation_id,
+)
 
 PHONES = [
     "+254712345678",
@@ -19,6 +24,8 @@ PHONES = [
     "0712-345-678",
     "(415) 555-2671",
     "415.555.2671",
+    "0712.345.678",
+    "254.712.345.678",  # four dotted groups, but not an IPv4 address
 ]
 
 
@@ -55,6 +62,8 @@ def test_emails_keep_first_letter_and_domain(text: str, expected: str) -> None:
         "ticket 42 of 120, room 12345",
         "ticket A-1024 user_id=17 attempts=3",
         "auth.user_registered.v1 version 1.2.3",
+        '203.0.113.66:0 - "GET /api/auth/me HTTP/1.1" 200',
+        "client_ip=198.51.100.255, peer 10.0.0.1.",
     ],
 )
 def test_ids_times_and_small_numbers_are_untouched(text: str) -> None:
@@ -83,22 +92,8 @@ def test_mask_contacts_masks_nested_values_and_leaves_metadata() -> None:
     }
 
 
-@pytest.fixture
-def restore_logging() -> Iterator[None]:
-    """Undo configure_logging: structlog defaults, root handlers and levels as they were."""
-    root = logging.getLogger()
-    saved_handlers, saved_level = root.handlers[:], root.level
-    noisy = {name: logging.getLogger(name).level for name in ("aiormq", "aio_pika")}
-    yield
-    structlog.reset_defaults()
-    structlog.contextvars.clear_contextvars()
-    root.handlers[:] = saved_handlers
-    root.setLevel(saved_level)
-    for name, level in noisy.items():
-        logging.getLogger(name).setLevel(level)
-
-
 def json_lines(capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
+    assert flush_logging()  # a writer thread does the output
     return [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
 
 

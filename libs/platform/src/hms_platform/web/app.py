@@ -10,8 +10,15 @@ from prometheus_client import CollectorRegistry
 
 from hms_platform.auth import HttpJwksSource, JwksCache, TokenVerifier
 from hms_platform.settings import ServiceSettings
+from hms_platform.web.client_ip import ClientAddressMiddleware
 from hms_platform.web.health import ReadinessCheck, health_router
-from hms_platform.web.middleware import MetricsMiddleware, RequestIdMiddleware
+from hms_platform.web.middleware import (
+    BodyLimitMiddleware,
+    MetricsMiddleware,
+    RequestIdMiddleware,
+    SecurityHeadersMiddleware,
+    UnhandledErrorMiddleware,
+)
 from hms_platform.web.openapi import install_problem_openapi
 from hms_platform.web.problems import install_problem_handlers
 
@@ -29,6 +36,7 @@ def create_service_app(
     name: str,
     *,
     prefix: str,
+    settings: ServiceSettings | None = None,
     readiness: Mapping[str, ReadinessCheck] | None = None,
     error_map: Mapping[type[Exception], int] | None = None,
     token_verifier: TokenVerifier | None = None,
@@ -36,7 +44,12 @@ def create_service_app(
     **fastapi_kwargs: Any,
 ) -> FastAPI:
     """A service app whose docs, OpenAPI, health, readiness and metrics live under ``prefix``
-    (the gateway's path, e.g. ``/api/queue``), so the same app serves alone or embedded."""
+    (the gateway's path, e.g. ``/api/queue``), so the same app serves alone or embedded.
+
+    From ``settings`` (the defaults without it): ``trusted_proxies`` (whose X-Forwarded-For
+    decides the client address), ``max_body_bytes`` (413 beyond it) and ``metrics_token``
+    (``/metrics`` needs it as a bearer token; unset, ``/metrics`` is a 404)."""
+    settings = settings if settings is not None else ServiceSettings.model_construct()
     registry = CollectorRegistry()
     app = FastAPI(
         title=f"HMS {name}",
@@ -52,7 +65,13 @@ def create_service_app(
         app.state.token_verifier = token_verifier
     install_problem_handlers(app, error_map)
     install_problem_openapi(app)
-    app.include_router(health_router(readiness or {}, registry), prefix=prefix)
+    app.include_router(health_router(readiness or {}, registry,
+                                     metrics_token=settings.metrics_token), prefix=prefix)
+    # Each add_middleware wraps the ones before it: the first added is the innermost.
+    app.add_middleware(UnhandledErrorMiddleware)  # innermost: its 500 passes every layer
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(MetricsMiddleware, registry=registry, service=name)
+    app.add_middleware(ClientAddressMiddleware, trusted=settings.proxy_networks())
     app.add_middleware(RequestIdMiddleware)  # added last: outermost, so every log line has the id
     return app

@@ -90,7 +90,9 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
     return problem_response(error.status_code, phrase, detail, headers=error.headers)
 
 
-async def _unexpected(request: Request, exc: Exception) -> Response:
+async def unexpected_error(request: Request, exc: Exception) -> Response:
+    """Log the exception (a plain, masked traceback: hms_platform.logging) and answer a generic
+    500 that says nothing about it."""
     log.exception("unhandled_exception", exc_info=exc, method=request.method, path=request.url.path)
     return problem_response(500, _phrase(500), "An unexpected error occurred.")
 
@@ -111,4 +113,4 @@ def install_problem_handlers(
             app.add_exception_handler(exc_class, handler)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_exception)
-    app.add_exception_handler(Exception, _unexpected)
+    app.add_exception_handler(Exception, unexpected_error)
