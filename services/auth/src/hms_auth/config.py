@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import ipaddress
 from datetime import timedelta
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
@@ -15,7 +14,6 @@ from hms_platform.settings import ServiceSettings, secret, service_config
 
 # base64 of 32 bytes; the platform refuses to start outside dev/test while it is unchanged.
 DEV_KEY_ENCRYPTION_KEY = "aG1zLWRldi1vbmx5LWtleS1lbmNyeXB0aW9uLWtleSE="
-IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class AuthSettings(ServiceSettings):
@@ -36,8 +34,6 @@ class AuthSettings(ServiceSettings):
     throttle_window_seconds: int = Field(default=900, ge=1)
     throttle_account_failures: int = Field(default=5, ge=1)
     throttle_address_failures: int = Field(default=20, ge=1)
-    # Addresses (or networks) of the gateway: only their X-Forwarded-For is believed.
-    trusted_proxies: list[str] = Field(default_factory=list)
 
     # None: pwdlib's recommended parameters. Tests use time_cost=1, memory_cost=1024.
     argon2_time_cost: int | None = Field(default=None, ge=1)
@@ -67,16 +63,6 @@ class AuthSettings(ServiceSettings):
         if len(raw) != 32:
             raise ValueError("AUTH_KEY_ENCRYPTION_KEY must be the base64 of 32 random bytes")
         return value
-
-    @field_validator("trusted_proxies")
-    @classmethod
-    def _networks(cls, value: list[str]) -> list[str]:
-        for item in value:
-            ipaddress.ip_network(item, strict=False)  # raises ValueError on a typo
-        return value
-
-    def proxy_networks(self) -> list[IpNetwork]:
-        return [ipaddress.ip_network(item, strict=False) for item in self.trusted_proxies]
 
     def policy(self) -> AuthPolicy:
         return AuthPolicy(

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import uvicorn
-
 from hms_auth.config import AuthSettings
 from hms_auth.entrypoints.api.app import create_app
 from hms_platform.logging import configure_logging
+from hms_platform.runtime import serve_api
 
 
 def main() -> None:
     settings = AuthSettings()
     configure_logging(json=settings.json_logs, level=settings.log_level)
-    # log_config=None: uvicorn's own loggers go through the structlog setup above.
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None,
-                proxy_headers=False)  # X-Forwarded-For is judged by trusted_proxies instead
+    # X-Forwarded-For is judged by the app with AUTH_TRUSTED_PROXIES, never by uvicorn.
+    serve_api(create_app(settings), host=settings.host, port=settings.port)
 
 
 if __name__ == "__main__":

@@ -59,11 +59,11 @@ def create_app(settings: AuthSettings | None = None, *,
                 await db.dispose()
 
     # The relay is its own process (hms_auth.entrypoints.relay): the API needs no broker.
-    app = create_service_app("auth", prefix=PREFIX, readiness={"database": lambda: ping(db)},
+    app = create_service_app("auth", prefix=PREFIX, settings=settings,
+                             readiness={"database": lambda: ping(db)},
                              error_map=ERROR_MAP, token_verifier=verifier, lifespan=lifespan)
     app.state.bus = bus
     app.state.settings = settings
-    app.state.trusted_proxies = settings.proxy_networks()
     app.include_router(router, prefix=PREFIX)
     return app
 
