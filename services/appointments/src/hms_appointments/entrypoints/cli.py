@@ -35,15 +35,14 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "migrate":
         asyncio.run(migrate(AppointmentsSettings()))
     elif args.command == "api":
-        import uvicorn
-
         from hms_appointments.entrypoints.api.app import create_app
         from hms_platform.logging import configure_logging
+        from hms_platform.runtime import serve_api
 
         settings = AppointmentsSettings()
         configure_logging(json=settings.json_logs, level=settings.log_level)
-        # log_config=None: uvicorn's own loggers go through the structlog setup above.
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None)
+        # X-Forwarded-For is judged by the app with APPOINTMENTS_TRUSTED_PROXIES, never uvicorn.
+        serve_api(create_app(settings), host=args.host, port=args.port)
     else:
         import importlib
 

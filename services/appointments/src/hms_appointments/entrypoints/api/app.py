@@ -41,7 +41,7 @@ def create_app(
             await db.dispose()
 
     app = create_service_app(
-        "appointments", prefix=PREFIX, error_map=ERROR_MAP,
+        "appointments", prefix=PREFIX, settings=settings, error_map=ERROR_MAP,
         readiness={"database": lambda: ping(db)},
         token_verifier=token_verifier or make_token_verifier(settings),
         lifespan=lifespan,
