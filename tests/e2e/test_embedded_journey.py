@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import stat
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -66,6 +67,14 @@ async def sign_in(client: httpx.AsyncClient, username: str, password: str) -> st
 
 async def test_patient_journey_through_the_embedded_system(system) -> None:
     client, data_dir = system
+    # The signing keys' encryption key: made at first start, owner-only, never the dev constant.
+    assert stat.S_IMODE((data_dir / "key-encryption-key").stat().st_mode) == 0o600
+    health = await client.get("/api/auth/healthz")
+    assert health.headers["cache-control"] == "no-store"
+    assert health.headers["x-content-type-options"] == "nosniff"
+    assert (await client.get("/api/appointments/metrics")).status_code == 404  # no token set
+    nowhere = await client.get("/api/nowhere")  # the runner's own answer has the headers too
+    assert nowhere.status_code == 404 and nowhere.headers["x-frame-options"] == "DENY"
     registered = await client.post("/api/auth/patients/register", json={
         "phone_number": "+254 712 345 678", "password": "correct horse battery",
         "full_name": "Amina Otieno"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import contextlib
 import importlib
 import os
@@ -21,10 +22,22 @@ from hms_platform.logging import configure_logging
 from hms_platform.messaging.memory import InMemoryBus
 from hms_platform.migrations import upgrade
 from hms_platform.outbox import OutboxRelay
+from hms_platform.runtime import uvicorn_config
+from hms_platform.web.middleware import SecurityHeadersMiddleware
 
 # Each module exposes component(database_url, bus) -> Component. Services join as they land.
 SERVICES = ("hms_auth.embedded", "hms_appointments.embedded")
+# The env prefixes of every service's settings, joined or to come.
+PREFIXES = ("AUTH", "APPOINTMENTS", "QUEUE", "NOTIFICATIONS", "REPORTING")
 log = structlog.get_logger("hms.embedded")
+
+
+def _private_file(path: Path, content: str) -> None:
+    """Create ``path`` readable by its owner only before anything secret is written to it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as file:
+        file.write(content)
 
 
 def first_admin(data_dir: Path) -> None:
@@ -35,25 +48,52 @@ def first_admin(data_dir: Path) -> None:
         return
     secret_file = data_dir / "admin-password"
     if not secret_file.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        secret_file.touch(mode=0o600)
-        secret_file.write_text(secrets.token_urlsafe(18) + "\n")
+        _private_file(secret_file, secrets.token_urlsafe(18) + "\n")
     os.environ.setdefault("HMS_ADMIN_USERNAME", "admin")
     os.environ["HMS_ADMIN_PASSWORD"] = secret_file.read_text().strip()
     log.info("embedded.admin", username=os.environ["HMS_ADMIN_USERNAME"],
              password_file=str(secret_file))
 
 
+def key_encryption_key(data_dir: Path) -> None:
+    """auth encrypts its signing keys under AUTH_KEY_ENCRYPTION_KEY. Unless that is set, the
+    embedded run uses a random key made at first start and kept in
+    ``<data dir>/key-encryption-key`` (mode 600), never a key written in the source: whoever
+    can read the data folder but not that file cannot sign tokens."""
+    if os.environ.get("AUTH_KEY_ENCRYPTION_KEY"):
+        return
+    key_file = data_dir / "key-encryption-key"
+    if not key_file.exists():
+        if (data_dir / "pgdata").exists():  # the key is made before the database, never after
+            raise SystemExit(
+                f"{data_dir} has a database but no key-encryption-key file: its signing keys "
+                "were sealed under another key (earlier versions used a fixed development "
+                f"key). Delete {data_dir} to start afresh, or set AUTH_KEY_ENCRYPTION_KEY to "
+                "the key they were sealed under.")
+        _private_file(key_file, base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+    os.environ["AUTH_KEY_ENCRYPTION_KEY"] = key_file.read_text().strip()
+
+
 def point_at_own_jwks(port: int) -> None:
     """Services verify tokens from auth's JWKS, which this same process serves."""
     url = f"http://127.0.0.1:{port}/api/auth/.well-known/jwks.json"
-    for prefix in ("AUTH", "APPOINTMENTS", "QUEUE", "NOTIFICATIONS", "REPORTING"):
+    for prefix in PREFIXES:
         os.environ.setdefault(f"{prefix}_JWKS_URL", url)
+
+
+def trust_proxies() -> None:
+    """HMS_TRUSTED_PROXIES (default none: X-Forwarded-For is ignored) for every service, unless
+    a service's own <PREFIX>_TRUSTED_PROXIES says otherwise."""
+    value = os.environ.get("HMS_TRUSTED_PROXIES", "")
+    for prefix in PREFIXES:
+        os.environ.setdefault(f"{prefix}_TRUSTED_PROXIES", value)
 
 
 async def serve(host: str, port: int, data_dir: Path) -> None:
     first_admin(data_dir)
+    key_encryption_key(data_dir)
     point_at_own_jwks(port)
+    trust_proxies()
     server, uri = postgres.start(data_dir / "pgdata")
     await postgres.ensure_database(uri, "hms")
     url = postgres.database_url(uri, "hms")
@@ -68,11 +108,12 @@ async def serve(host: str, port: int, data_dir: Path) -> None:
     tasks = [asyncio.create_task(OutboxRelay(c.engine, c.tables, bus, listen=False).run(stop))
              for c in components]
     tasks += [asyncio.create_task(job()) for c in components for job in c.background]
-    app = PrefixDispatcher({c.prefix: c.app for c in components})
+    # The services' answers carry their own headers; this adds them to the dispatcher's 404.
+    app = SecurityHeadersMiddleware(PrefixDispatcher({c.prefix: c.app for c in components}))
     log.info("embedded.ready", url=f"http://{host}:{port}", services=[c.name for c in components],
              data_dir=str(data_dir))
     try:
-        await uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_config=None)).serve()
+        await uvicorn.Server(uvicorn_config(app, host=host, port=port)).serve()
     finally:
         stop.set()
         for task in tasks:
