@@ -12,6 +12,7 @@ import signal
 import sys
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import aio_pika
@@ -41,8 +42,16 @@ async def start(args: list[str], env: dict[str, str], log: Path) -> asyncio.subp
         *args, env=env, stdout=log.open("w"), stderr=asyncio.subprocess.STDOUT)
 
 
-async def test_services_as_processes_over_rabbitmq(provisioned, broker_prefix, amqp_url,
-                                                   tmp_path: Path) -> None:
+@dataclass
+class LocalSystem:
+    auth: httpx.AsyncClient
+    appointments: httpx.AsyncClient
+    admin: dict[str, str]
+
+
+@pytest.fixture
+async def local(provisioned, broker_prefix, amqp_url, tmp_path: Path
+                ) -> AsyncIterator[LocalSystem]:
     urls = {schema: provisioned.url_for(schema) for schema in ("auth", "appointments")}
     auth_port, appointments_port = free_port(), free_port()
     password = secrets.token_urlsafe(12)
@@ -86,19 +95,7 @@ async def test_services_as_processes_over_rabbitmq(provisioned, broker_prefix, a
                     await asyncio.sleep(0.2)
         token = (await auth.post("/api/auth/token", data={
             "username": "admin", "password": password})).json()["access_token"]
-        headers = {"Authorization": f"Bearer {token}"}
-        created = await auth.post("/api/auth/users", headers=headers, json={
-            "username": "dr.wanjiru", "password": "doctor password 1", "role": "doctor",
-            "full_name": "Dr Wanjiru", "department": "Paediatrics", "room": "4"})
-        assert created.status_code == 201, created.text
-        async with asyncio.timeout(30):  # auth outbox -> relay -> RabbitMQ -> consumer -> inbox
-            while True:
-                listed = (await appointments.get("/api/appointments/doctors",
-                                                 headers=headers)).json()["items"]
-                if any(d["id"] == created.json()["id"] for d in listed):
-                    break
-                await asyncio.sleep(0.2)
-        assert listed[0]["department"] == "Paediatrics" and listed[0]["room"] == "4"
+        yield LocalSystem(auth, appointments, {"Authorization": f"Bearer {token}"})
     finally:
         await auth.aclose()
         await appointments.aclose()
@@ -112,3 +109,68 @@ async def test_services_as_processes_over_rabbitmq(provisioned, broker_prefix, a
             except TimeoutError:
                 process.kill()
                 await process.wait()
+
+
+async def test_services_as_processes_over_rabbitmq(local: LocalSystem) -> None:
+    auth, appointments, headers = local.auth, local.appointments, local.admin
+    created = await auth.post("/api/auth/users", headers=headers, json={
+        "username": "dr.wanjiru", "password": "doctor password 1", "role": "doctor",
+        "full_name": "Dr Wanjiru", "department": "Paediatrics", "room": "4"})
+    assert created.status_code == 201, created.text
+    async with asyncio.timeout(30):  # auth outbox -> relay -> RabbitMQ -> consumer -> inbox
+        while True:
+            listed = (await appointments.get("/api/appointments/doctors",
+                                             headers=headers)).json()["items"]
+            if any(d["id"] == created.json()["id"] for d in listed):
+                break
+            await asyncio.sleep(0.2)
+    assert listed[0]["department"] == "Paediatrics" and listed[0]["room"] == "4"
+
+
+async def test_revoked_access_tokens_fail_in_appointments_within_seconds(
+        local: LocalSystem) -> None:
+    """Logout, password change, deactivation and role change each end the user's access
+    tokens in auth at once and in appointments through auth.sessions_revoked.v1."""
+    auth, appointments, admin = local.auth, local.appointments, local.admin
+
+    async def staff(role: str) -> tuple[str, dict[str, str]]:
+        name = f"{role}.{uuid.uuid4().hex[:6]}"
+        body = {"username": name, "password": "staff password 1", "role": role,
+                "full_name": name, "department": "General", "room": "1"}
+        created = await auth.post("/api/auth/users", headers=admin, json=body)
+        assert created.status_code == 201, created.text
+        pair = (await auth.post("/api/auth/token", data={
+            "username": name, "password": "staff password 1"})).json()
+        return created.json()["id"], {"Authorization": f"Bearer {pair['access_token']}"}
+
+    async def revoke_by(case: str) -> dict[str, str]:
+        user_id, token = await staff("receptionist")
+        seen = await appointments.get("/api/appointments/doctors", headers=token)
+        assert seen.status_code == 200
+        if case == "logout":
+            answer = await auth.post("/api/auth/logout", headers=token)
+        elif case == "password":
+            answer = await auth.post("/api/auth/me/password", headers=token, json={
+                "current_password": "staff password 1", "new_password": "staff password 2"})
+        elif case == "deactivation":
+            answer = await auth.patch(f"/api/auth/users/{user_id}", headers=admin,
+                                      json={"active": False})
+        else:
+            answer = await auth.patch(f"/api/auth/users/{user_id}", headers=admin,
+                                      json={"role": "admin"})
+        assert answer.status_code in (200, 204), answer.text
+        assert (await auth.get("/api/auth/me", headers=token)).status_code == 401  # at once
+        return token
+
+    tokens = {case: await revoke_by(case)
+              for case in ("logout", "password", "deactivation", "role")}
+    async with asyncio.timeout(20):  # relay -> RabbitMQ -> consumer -> the API's next re-read
+        while True:
+            statuses = {case: (await appointments.get("/api/appointments/doctors",
+                                                      headers=token)).status_code
+                        for case, token in tokens.items()}
+            if set(statuses.values()) == {401}:
+                break
+            await asyncio.sleep(0.2)
+    _, fresh = await staff("receptionist")  # an untouched user's token still works
+    assert (await appointments.get("/api/appointments/doctors", headers=fresh)).status_code == 200

@@ -31,7 +31,8 @@ from hms_platform.db import make_engine
 from hms_platform.migrations import upgrade
 from hms_platform.testing.clock import FakeClock
 
-TABLES = ("penalties", "appointments", "schedules", "people", "outbox", "inbox")
+TABLES = ("penalties", "appointments", "schedules", "people", "outbox", "inbox",
+          "token_revocations")
 # Monday 2 March 2026, 08:00 in Nairobi (UTC+3, no DST): the clinic opens at 09:00.
 MONDAY = date(2026, 3, 2)
 NOW = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)

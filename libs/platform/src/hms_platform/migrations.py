@@ -75,6 +75,16 @@ def create_messaging_tables(schema: str) -> None:
     tables.outbox.metadata.create_all(op.get_bind(), tables=[tables.outbox, tables.inbox])
 
 
+def create_revocation_table(schema: str) -> None:
+    """For a service that verifies access tokens: its ``token_revocations`` table."""
+    from alembic import op
+
+    from hms_platform.auth.revocation import revocation_table
+
+    table = revocation_table(sa.MetaData(), schema)
+    table.metadata.create_all(op.get_bind(), tables=[table])
+
+
 def alembic_config(script_location: str | Path) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(script_location))

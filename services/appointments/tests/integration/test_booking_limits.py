@@ -155,7 +155,7 @@ async def test_the_migration_fills_clinic_days_and_grandfathers_existing_duplica
                     "CAST(:s AS timestamptz) + interval '30 minutes', :st, 3, :p, now())"),
                     {"i": row_id, "p": patient, "d": doctor, "s": start, "st": status})
 
-        await upgrade(engine, MIGRATIONS)
+        await upgrade(engine, MIGRATIONS, "0002")
 
         async with engine.connect() as conn:
             days = dict((await conn.execute(sa.text(

@@ -102,4 +102,4 @@ def test_cli_migrate_is_idempotent(migrated_url, monkeypatch) -> None:
         await engine.dispose()
         return str(value)
 
-    assert asyncio.run(version()) == "0002"
+    assert asyncio.run(version()) == "0003"

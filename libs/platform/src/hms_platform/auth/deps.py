@@ -7,8 +7,12 @@ import structlog
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from hms_platform.auth.jwks import invalid_token
+from hms_platform.auth.revocation import RevocationList
 from hms_platform.auth.verifier import ROLES, Principal, TokenVerifier
 from hms_platform.errors import Forbidden, Unauthorized
+
+log = structlog.get_logger(__name__)
 
 # auto_error=False: a missing token must become our problem+json 401, not FastAPI's own body;
 # the scheme is still declared so the OpenAPI documents bearer auth.
@@ -34,6 +38,10 @@ async def get_principal(
         raise _missing_token()
     verifier: TokenVerifier = request.app.state.token_verifier
     principal = await verifier.verify(credentials.credentials)
+    revocations: RevocationList | None = getattr(request.app.state, "revocations", None)
+    if revocations is not None and await revocations.refuses(principal):
+        log.info("token_rejected", reason="revoked")
+        raise invalid_token()
     request.state.principal = principal
     structlog.contextvars.bind_contextvars(user_id=str(principal.user_id))
     return principal

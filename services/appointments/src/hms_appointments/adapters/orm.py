@@ -6,11 +6,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import INET, JSONB, UUID, ExcludeConstraint
 
+from hms_platform.auth.revocation import revocation_table
 from hms_platform.outbox import OutboxTables
 
 SCHEMA = "appointments"
 metadata = sa.MetaData()
 TABLES = OutboxTables(metadata, SCHEMA)
+REVOCATIONS = revocation_table(metadata, SCHEMA)  # access tokens revoked by auth
 ACTIVE_STATUSES = "status IN ('booked', 'checked_in')"
 DOCTOR_OVERLAP = "appointments_no_doctor_overlap"
 PATIENT_OVERLAP = "appointments_no_patient_overlap"

@@ -9,12 +9,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hms_appointments.adapters.orm import REVOCATIONS
 from hms_appointments.bootstrap import sql_uow_factory
 from hms_appointments.config import AppointmentsSettings
 from hms_appointments.service_layer import commands as c
 from hms_appointments.service_layer.handlers import directory
-from hms_contracts.auth import UserDeactivated, UserRegistered, UserUpdated
+from hms_contracts.auth import SessionsRevoked, UserDeactivated, UserRegistered, UserUpdated
 from hms_contracts.envelope import Envelope
+from hms_platform.auth.revocation import on_sessions_revoked
 from hms_platform.messaging.inbox import InboxConsumer
 
 QUEUE = "appointments.events"
@@ -42,10 +44,12 @@ def build_consumer(engine: AsyncEngine) -> InboxConsumer:
         UserRegistered.NAME: on_user_registered,
         UserUpdated.NAME: on_user_updated,
         UserDeactivated.NAME: on_user_deactivated,
+        SessionsRevoked.NAME: on_sessions_revoked(REVOCATIONS),
     })
 
 
-ROUTING_KEYS = sorted((UserRegistered.NAME, UserUpdated.NAME, UserDeactivated.NAME))
+ROUTING_KEYS = sorted((UserRegistered.NAME, UserUpdated.NAME, UserDeactivated.NAME,
+                       SessionsRevoked.NAME))
 
 
 def main() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -126,8 +126,8 @@ class CodeSealer(Protocol):
         """`secret` encrypted for the services that share the code key (notifications)."""
 
 
-class Pause(Protocol):
-    async def __call__(self, seconds: float) -> None: ...
+# Waits that many seconds (asyncio.sleep; tests record instead).
+Pause = Callable[[float], Awaitable[None]]
 
 
 class KeyGenerator(Protocol):

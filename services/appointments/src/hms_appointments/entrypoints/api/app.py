@@ -8,11 +8,13 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hms_appointments.adapters.orm import REVOCATIONS
 from hms_appointments.bootstrap import bootstrap
 from hms_appointments.config import AppointmentsSettings
 from hms_appointments.entrypoints.api.errors import ERROR_MAP
 from hms_appointments.entrypoints.api.routes import appointments, doctors, penalties
 from hms_platform.auth import TokenVerifier
+from hms_platform.auth.revocation import RevocationList
 from hms_platform.clock import Clock, SystemClock
 from hms_platform.db import make_engine, ping
 from hms_platform.web import create_service_app, make_token_verifier
@@ -49,6 +51,7 @@ def create_app(
                     "lifecycle, no-shows and penalties.",
     )
     app.state.settings = settings
+    app.state.revocations = RevocationList(db, REVOCATIONS)  # tokens auth has revoked
     app.state.bus = bootstrap(engine=db, clock=clock or SystemClock(), rules=settings.rules())
     # /doctors and /penalties before /{appointment_id}, which would otherwise match them.
     for module in (doctors, penalties, appointments):
