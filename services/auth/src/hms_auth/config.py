@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 from datetime import timedelta
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
@@ -14,6 +15,7 @@ from hms_platform.settings import ServiceSettings, secret, service_config
 
 # base64 of 32 bytes; the platform refuses to start outside dev/test while it is unchanged.
 DEV_KEY_ENCRYPTION_KEY = "aG1zLWRldi1vbmx5LWtleS1lbmNyeXB0aW9uLWtleSE="
+DEV_CODE_ENCRYPTION_KEY = "aG1zLWRldi1vbmx5LWNvZGUtZW5jcnlwdGlvbi1rZXk="
 
 
 class AuthSettings(ServiceSettings):
@@ -32,15 +34,27 @@ class AuthSettings(ServiceSettings):
     activation_code_ttl_seconds: int = Field(default=86_400, ge=60)
 
     throttle_window_seconds: int = Field(default=900, ge=1)
-    throttle_account_failures: int = Field(default=5, ge=1)
-    throttle_address_failures: int = Field(default=20, ge=1)
+    # Per (account, address) and per address, each window; see AuthPolicy for the reasoning.
+    throttle_account_address_failures: int = Field(default=5, ge=1)
+    throttle_address_failures: int = Field(default=100, ge=1)
+    throttle_account_free_failures: int = Field(default=5, ge=0)
+    throttle_account_max_delay_seconds: float = Field(default=5, ge=0, le=60)
+    throttle_account_daily_cap: int = Field(default=100, ge=1)
+    throttle_registrations_per_address: int = Field(default=10, ge=1)
 
     # None: pwdlib's recommended parameters. Tests use time_cost=1, memory_cost=1024.
     argon2_time_cost: int | None = Field(default=None, ge=1)
     argon2_memory_cost: int | None = Field(default=None, ge=8)
     argon2_parallelism: int | None = Field(default=None, ge=1)
+    # Hashes at once (worker threads) and callers allowed to wait; one more gets 503 at once.
+    argon2_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1, le=64)
+    argon2_max_waiting: int = Field(default=16, ge=0, le=10_000)
 
     key_encryption_key: SecretStr = secret(DEV_KEY_ENCRYPTION_KEY)
+    # Seals one-time codes in events for notifications, which holds the same key.
+    code_encryption_key: SecretStr = secret(
+        DEV_CODE_ENCRYPTION_KEY,
+        validation_alias=AliasChoices("HMS_CODE_ENCRYPTION_KEY", "code_encryption_key"))
     default_phone_region: str = Field(default="KE", pattern=r"^[A-Za-z]{2}$")
 
     # auth's own routes verify tokens against its key store; how long keys are cached, and
@@ -53,7 +67,7 @@ class AuthSettings(ServiceSettings):
     admin_password: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("HMS_ADMIN_PASSWORD", "admin_password"))
 
-    @field_validator("key_encryption_key")
+    @field_validator("key_encryption_key", "code_encryption_key")
     @classmethod
     def _thirty_two_bytes(cls, value: SecretStr) -> SecretStr:
         try:
@@ -61,7 +75,7 @@ class AuthSettings(ServiceSettings):
         except (binascii.Error, ValueError):
             raw = b""
         if len(raw) != 32:
-            raise ValueError("AUTH_KEY_ENCRYPTION_KEY must be the base64 of 32 random bytes")
+            raise ValueError("must be the base64 of 32 random bytes")
         return value
 
     def policy(self) -> AuthPolicy:
@@ -71,6 +85,10 @@ class AuthSettings(ServiceSettings):
             refresh_absolute_ttl=timedelta(seconds=self.refresh_absolute_ttl_seconds),
             activation_code_ttl=timedelta(seconds=self.activation_code_ttl_seconds),
             throttle_window=timedelta(seconds=self.throttle_window_seconds),
-            account_failures=self.throttle_account_failures,
+            account_address_failures=self.throttle_account_address_failures,
             address_failures=self.throttle_address_failures,
+            account_free_failures=self.throttle_account_free_failures,
+            account_max_delay=timedelta(seconds=self.throttle_account_max_delay_seconds),
+            account_daily_cap=self.throttle_account_daily_cap,
+            registrations_per_address=self.throttle_registrations_per_address,
         )

@@ -76,8 +76,10 @@ async def test_issued_tokens_pass_the_platform_verifier() -> None:
                              issuer="https://hms.test/auth", audience="hms")
     principal = await verifier.verify(token)
     assert (principal.user_id, principal.role) == (user_id, "doctor")
-    assert principal.claims["exp"] - principal.claims["iat"] == 900
-    assert principal.claims["nbf"] == principal.claims["iat"] and principal.claims["jti"]
+    assert principal.claims["exp"] - principal.claims["nbf"] == 900
+    # iat to the millisecond (revocation compares it with an instant), within nbf's second
+    assert principal.claims["nbf"] <= principal.issued_at < principal.claims["nbf"] + 1
+    assert principal.claims["nbf"] == int(principal.claims["iat"]) and principal.claims["jti"]
     stale = signer.sign(key, subject=user_id, role="doctor",
                         now=datetime.fromtimestamp(time.time() - 3600, UTC),
                         ttl=timedelta(minutes=15))

@@ -36,7 +36,7 @@ def signed_in(*roles: str) -> Callable[..., Awaitable[Principal]]:
 
     async def confirmed(principal: Annotated[Principal, Depends(check_role)],
                         bus: Bus) -> Principal:
-        await bus.handle(ConfirmCaller(principal.user_id, principal.role))
+        await bus.handle(ConfirmCaller(principal.user_id, principal.role, principal.issued_at))
         return principal
 
     return confirmed
