@@ -22,7 +22,7 @@ from hms_platform.logging import configure_logging
 from hms_platform.messaging.memory import InMemoryBus
 from hms_platform.migrations import upgrade
 from hms_platform.outbox import OutboxRelay
-from hms_platform.runtime import uvicorn_config
+from hms_platform.runtime import exit_quietly_on_interrupt, uvicorn_config
 from hms_platform.web.middleware import SecurityHeadersMiddleware
 
 # Each module exposes component(database_url, bus) -> Component. Services join as they land.
@@ -133,7 +133,8 @@ def main() -> None:
                         default=Path(os.environ.get("HMS_DATA_DIR", ".hms")))
     args = parser.parse_args()
     configure_logging(json=False, level=os.environ.get("HMS_LOG_LEVEL", "INFO"))
-    asyncio.run(serve(args.host, args.port, args.data_dir.resolve()))
+    with exit_quietly_on_interrupt():
+        asyncio.run(serve(args.host, args.port, args.data_dir.resolve()))
 
 
 if __name__ == "__main__":

@@ -8,10 +8,12 @@ from __future__ import annotations
 import atexit
 import contextlib
 import logging
+import os
 import queue
 import re
 import sys
 import threading
+import time
 import traceback
 import uuid
 from collections.abc import Mapping, MutableMapping
@@ -210,6 +212,7 @@ def render_exception(
 # ---- output: a bounded queue and one writer thread -------------------------------------------
 
 QUEUE_SIZE = 5_000
+_WRITE_BATCH = 256
 _STOP = object()
 
 
@@ -229,6 +232,15 @@ class BackgroundLogHandler(logging.Handler):
         super().__init__()
         self.setFormatter(formatter)
         self.stream = stream
+        # A real file (stdout) is written with os.write on its descriptor: a thread blocked in
+        # stream.write() would hold the stream's buffer lock, and Python 3.11 waits for that
+        # lock forever when it flushes stdout at exit (a blocked stdout: no exit, even on
+        # SIGINT). os.write holds no Python lock while it waits.
+        self._fd = _file_descriptor(stream)
+        self._encoding = getattr(stream, "encoding", None) or "utf-8"
+        if self._fd is not None:
+            with contextlib.suppress(Exception):
+                stream.flush()  # what was printed before goes out first
         self.queue: queue.Queue[object] = queue.Queue(maxsize=queue_size)
         self.dropped_total = 0  # for tests and curiosity: every record ever dropped
         self._dropped = 0  # not yet reported
@@ -306,11 +318,12 @@ class BackgroundLogHandler(logging.Handler):
         if self._stopped:
             return
         self._stopped = True
+        deadline = time.monotonic() + timeout
         try:
             self.queue.put(_STOP, timeout=timeout)
         except queue.Full:
             return  # the writer is stuck on its stream; it is a daemon and dies with us
-        self._thread.join(timeout)
+        self._thread.join(max(0.0, deadline - time.monotonic()))
 
     def close(self) -> None:
         self.stop(timeout=2.0)
@@ -319,21 +332,30 @@ class BackgroundLogHandler(logging.Handler):
     # -- writer side --------------------------------------------------------------------------
 
     def _run(self) -> None:
-        while True:
-            item = self.queue.get()
-            if item is _STOP:
-                break
-            if isinstance(item, _Flush):
+        stopping = False
+        while not stopping:
+            batch = [self.queue.get()]
+            while len(batch) < _WRITE_BATCH:  # one write for whatever is waiting
+                try:
+                    batch.append(self.queue.get_nowait())
+                except queue.Empty:
+                    break
+            lines: list[str] = []
+            for item in batch:
+                if item is _STOP:
+                    stopping = True  # (still write anything queued alongside it)
+                elif isinstance(item, _Flush):
+                    self._write("".join(lines))
+                    lines = []
+                    self._report_drops()
+                    self._flush()
+                    item.done.set()
+                else:
+                    lines.append(f"{item}\n")
+            self._write("".join(lines))
+            if stopping or self.queue.empty():  # caught up: now say what was lost, and flush
                 self._report_drops()
                 self._flush()
-                item.done.set()
-                continue
-            self._write(f"{item}\n", flush=False)
-            if self.queue.empty():  # caught up: now say what was lost, then flush
-                self._report_drops()
-                self._flush()
-        self._report_drops()
-        self._flush()
 
     def _report_drops(self) -> None:
         with self._counter_lock:
@@ -346,21 +368,36 @@ class BackgroundLogHandler(logging.Handler):
         record.dropped = dropped
         record.unformattable = unformattable
         try:
-            self._write(self.format(record) + "\n", flush=False)
+            self._write(self.format(record) + "\n")
         except Exception:
             self._write(f"logging.records_dropped dropped={dropped} "
-                        f"unformattable={unformattable}\n", flush=False)
+                        f"unformattable={unformattable}\n")
 
-    def _write(self, text: str, *, flush: bool) -> None:
+    def _write(self, text: str, *, flush: bool = False) -> None:
+        if not text:
+            return
         # A closed or broken stream: nowhere left to say so.
         with self._write_lock, contextlib.suppress(Exception):
-            self.stream.write(text)
-            if flush:
-                self.stream.flush()
+            if self._fd is None:
+                self.stream.write(text)
+                if flush:
+                    self.stream.flush()
+                return
+            data = memoryview(text.encode(self._encoding, "backslashreplace"))
+            while data:
+                data = data[os.write(self._fd, data):]
 
     def _flush(self) -> None:
-        with self._write_lock, contextlib.suppress(Exception):
-            self.stream.flush()
+        if self._fd is None:
+            with self._write_lock, contextlib.suppress(Exception):
+                self.stream.flush()
+
+
+def _file_descriptor(stream: TextIO) -> int | None:
+    try:
+        return stream.fileno()
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError
+        return None
 
 
 _active: BackgroundLogHandler | None = None

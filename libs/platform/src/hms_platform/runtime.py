@@ -9,8 +9,9 @@ uvicorn start goes through ``uvicorn_config``, so none of them can believe X-For
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import structlog
@@ -67,7 +68,19 @@ def uvicorn_config(app: ASGIApp, *, host: str, port: int, **options: Any) -> uvi
 
 def serve_api(app: ASGIApp, *, host: str, port: int, **options: Any) -> None:
     """Serve ``app`` until SIGINT/SIGTERM (call ``configure_logging`` first)."""
-    uvicorn.Server(uvicorn_config(app, host=host, port=port, **options)).run()
+    with exit_quietly_on_interrupt():
+        uvicorn.Server(uvicorn_config(app, host=host, port=port, **options)).run()
+
+
+@contextlib.contextmanager
+def exit_quietly_on_interrupt() -> Iterator[None]:
+    """After a graceful shutdown uvicorn re-raises SIGINT; Python would then print a
+    KeyboardInterrupt traceback to stderr, and a stderr nobody drains (a stalled log pipe)
+    would hang the exit there. Exit with the usual status for SIGINT instead."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
 
 
 def engine_for(settings: ServiceSettings) -> AsyncEngine:

@@ -112,7 +112,8 @@ async def test_metrics_without_the_right_bearer_token_are_a_401(
 async def test_the_metrics_token_is_case_insensitive_in_its_scheme_only() -> None:
     async with client(health_app({}, CollectorRegistry())) as c:
         ok = await c.get("/metrics", headers={"Authorization": f"bearer {METRICS_TOKEN}"})
-        upper = await c.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN.upper()}"})
+        upper = await c.get("/metrics",
+                            headers={"Authorization": f"Bearer {METRICS_TOKEN.upper()}"})
     assert (ok.status_code, upper.status_code) == (200, 401)
 
 

@@ -7,7 +7,12 @@ import asyncio
 import contextlib
 import io
 import json
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -135,3 +140,54 @@ async def test_a_body_under_the_limit_is_served_by_the_real_server() -> None:
                 httpx.AsyncClient(base_url=base) as client):
         response = await client.post("/api/demo/echo", content=b"x" * 9_000)
     assert response.json() == {"length": 9_000}
+
+
+SERVER = """
+import sys
+from hms_platform.logging import configure_logging
+from hms_platform.runtime import serve_api
+from hms_platform.web import create_service_app
+
+configure_logging(json=False)  # the console renderer, as in dev
+app = create_service_app("demo", prefix="/api/demo")
+
+@app.post("/api/demo/token")
+async def token() -> None:
+    password = "hunter2"
+    rows = [{"password": password, "n": n} for n in range(2000)]  # a large local
+    raise RuntimeError(f"SignIn(password={password!r}) failed with {len(rows)} rows")
+
+serve_api(app, host="127.0.0.1", port=int(sys.argv[1]))
+"""
+
+
+def test_a_flood_of_500s_with_a_stalled_log_pipe_keeps_health_up_and_sigint_works() -> None:
+    port = free_port()
+    # stdout and stderr are a pipe nobody reads (until the end): full after 64 KiB, and every
+    # write to it blocks. (A sync test: asyncio's Process.wait() would wait for that pipe too.)
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            deadline = time.monotonic() + 30
+            while True:
+                assert time.monotonic() < deadline and server.poll() is None
+                with contextlib.suppress(httpx.TransportError):
+                    if client.get("/api/demo/healthz").status_code == 200:
+                        break
+                time.sleep(0.1)
+            with ThreadPoolExecutor(20) as pool:
+                statuses = set(pool.map(
+                    lambda _: client.post("/api/demo/token").status_code, range(600)))
+            assert statuses == {500}
+            started = time.monotonic()
+            assert client.get("/api/demo/healthz").status_code == 200
+            assert time.monotonic() - started < 2
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=20) == 130
+    finally:
+        server.kill()
+        assert server.stdout is not None
+        output = server.stdout.read().decode()
+        server.stdout.close()
+    assert "hunter2" not in output and "locals" not in output and "RuntimeError" in output

@@ -64,7 +64,8 @@ def assert_api_headers(response: httpx.Response) -> None:
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["referrer-policy"] == "no-referrer"
-    assert response.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+    csp = response.headers["content-security-policy"]
+    assert csp == "default-src 'none'; frame-ancestors 'none'"
     assert "server" not in response.headers
 
 
