@@ -33,6 +33,13 @@ def test_the_client_is_the_rightmost_hop_that_is_not_ours() -> None:
     assert client_address("10.0.0.5", ["2001:db8::1"], GATEWAY) == "2001:db8::1"
 
 
+def test_ipv4_mapped_ipv6_addresses_are_judged_as_ipv4() -> None:
+    # A dual-stack listener (host "::") reports an IPv4 gateway as ::ffff:10.0.0.5.
+    assert client_address("::ffff:10.0.0.5", ["198.51.100.7"], GATEWAY) == "198.51.100.7"
+    assert client_address("10.0.0.5", ["::ffff:198.51.100.7"], GATEWAY) == "198.51.100.7"
+    assert client_address("::ffff:203.0.113.9", ["1.2.3.4"], GATEWAY) == "::ffff:203.0.113.9"
+
+
 def app_client(**settings: object) -> httpx.AsyncClient:
     app = create_service_app("demo", prefix="/api/demo",
                              settings=ServiceSettings(environment="test", **settings))

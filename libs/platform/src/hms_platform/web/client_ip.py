@@ -19,9 +19,12 @@ IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 def _parse(text: str) -> IpAddress | None:
     try:
-        return ipaddress.ip_address(text.strip())
+        ip = ipaddress.ip_address(text.strip())
     except ValueError:
         return None
+    # A dual-stack listener reports IPv4 peers as ::ffff:a.b.c.d; judge them as IPv4.
+    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+    return mapped or ip
 
 
 def client_address(peer: str | None, forwarded_for: Sequence[str],
