@@ -468,6 +468,13 @@ def configure_logging(*, json: bool, level: str = "INFO", stream: TextIO | None 
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # uvicorn's default log config (a server started without log_config=None earlier in this
+    # process) gives its loggers their own stderr handlers and stops them propagating here.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi"):
+        server_logger = logging.getLogger(name)
+        server_logger.handlers.clear()
+        server_logger.propagate = True
+        server_logger.disabled = False
     for noisy in ("aiormq", "aio_pika"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
     _swap_active(handler)

@@ -85,6 +85,15 @@ async def test_behind_a_trusted_proxy_the_access_log_shows_the_judged_client() -
     assert line.startswith(f"{FORGED}:") and "6.6.6.6" not in line
 
 
+async def test_uvicorn_logs_reach_the_platform_setup_after_its_own_log_config_ran() -> None:
+    uvicorn.Config(create_service_app("demo", prefix="/api/demo"))  # applies uvicorn's dictConfig
+    out = io.StringIO()
+    configure_logging(json=True, stream=out)
+    async with served() as (base, _), httpx.AsyncClient(base_url=base) as client:
+        await client.get("/api/demo/healthz")
+    assert len(access_lines(out)) == 1
+
+
 def test_the_platform_config_cannot_be_told_to_trust_proxy_headers() -> None:
     config = uvicorn_config(create_service_app("demo", prefix="/api/demo"),
                             host="127.0.0.1", port=1)
