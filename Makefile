@@ -45,6 +45,7 @@ bench: install
 lint: install
 	$(RUN) ruff check libs services deploy tests bench
 	$(RUN) mypy libs/contracts/src libs/platform/src $(wildcard services/*/src) $(wildcard deploy/*/src)
+	$(RUN) lint-imports --no-cache --no-logo  # layer rules: [tool.importlinter] in pyproject.toml
 	$(MAKE) --no-print-directory compose-check
 
 asyncapi: install
