@@ -478,3 +478,23 @@ def configure_logging(*, json: bool, level: str = "INFO", stream: TextIO | None 
     for noisy in ("aiormq", "aio_pika"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
     _swap_active(handler)
+
+
+def _safe_defaults() -> None:
+    """Until a process calls configure_logging (tests, a library user, a script), structlog's
+    own defaults would print tracebacks with local variables through rich, slowly and with
+    secrets in them. These defaults mask and print plain, capped tracebacks instead."""
+    if structlog.is_configured():
+        return
+    structlog.configure(processors=[
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        render_exception,
+        mask_contacts,
+        structlog.dev.ConsoleRenderer(colors=False,
+                                      exception_formatter=structlog.dev.plain_traceback),
+    ])
+
+
+_safe_defaults()

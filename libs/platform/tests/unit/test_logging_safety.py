@@ -261,3 +261,23 @@ def test_a_process_whose_stdout_nobody_reads_still_exits() -> None:
         process.kill()
         assert process.stdout is not None
         process.stdout.close()
+
+
+def test_before_configure_logging_tracebacks_are_plain_and_masked() -> None:
+    """A process (or test) that logs before configure_logging must not get structlog's own
+    defaults: with rich installed they print every frame's local variables, slowly."""
+    script = (
+        "import structlog, hms_platform.logging\n"
+        "def sign_in(form):\n"
+        "    password = form['pw']\n"
+        "    raise RuntimeError(f'password={password!r} refused')\n"
+        "try:\n"
+        "    sign_in({'pw': 'Local-' + 'Secret-42'})\n"
+        "except RuntimeError:\n"
+        "    structlog.get_logger('t').exception('boom', password='Field-' + 'Secret-43')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=60, check=True).stdout
+    assert "RuntimeError" in out and "Traceback" in out
+    assert "Secret-42" not in out and "Secret-43" not in out
+    assert "locals" not in out.lower() and "╭" not in out  # no rich panels

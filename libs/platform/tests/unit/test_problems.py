@@ -7,6 +7,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from structlog.testing import capture_logs
 
 from hms_platform.errors import Conflict, NotFound, Unauthorized
@@ -42,6 +43,7 @@ ERRORS: dict[str, Exception] = {
     "conflict": Conflict("Phone number already registered.", existing_id="u-1"),
     "unauthorized": Unauthorized("Token required.", headers={"WWW-Authenticate": "Bearer"}),
     "boom": RuntimeError("db password is hunter2"),
+    "pool": PoolTimeout("QueuePool limit of size 10 overflow 0 reached"),
 }
 
 
@@ -152,6 +154,16 @@ async def test_unexpected_exception_is_a_generic_logged_500(client) -> None:
     assert "hunter2" not in response.text and "Traceback" not in response.text
     [entry] = [entry for entry in logs if entry["event"] == "unhandled_exception"]
     assert entry["log_level"] == "error" and isinstance(entry["exc_info"], RuntimeError)
+
+
+async def test_an_exhausted_connection_pool_is_503_with_retry_after_not_500(client) -> None:
+    """Overload (every pooled connection busy past the pool's timeout) is not a fault."""
+    with capture_logs() as logs:
+        response = await client.get("/raise/pool")
+    body = problem(response, 503)
+    assert response.headers["retry-after"] == "1" and body["retry_after"] == 1
+    assert "QueuePool" not in response.text
+    assert [e["event"] for e in logs] == ["overloaded"] and "exc_info" not in logs[0]
 
 
 async def test_problem_response_members() -> None:
