@@ -31,7 +31,7 @@ from hms_auth.config import AuthSettings
 from hms_auth.domain.policy import AuthPolicy
 from hms_auth.entrypoints.api.app import create_app
 from hms_auth.service_layer.commands import EnsureSigningKey
-from hms_auth.service_layer.messagebus import MessageBus
+from hms_platform.messagebus import MessageBus
 from hms_platform.migrations import upgrade
 from hms_platform.sealing import Sealer
 from hms_platform.testing.clock import FakeClock

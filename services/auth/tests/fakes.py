@@ -84,6 +84,9 @@ class FakeActivationCodeRepository:
     async def put(self, code: Any) -> None:
         self.rows[code.user_id] = _copy(code)
 
+    async def get(self, user_id: uuid.UUID) -> Any:
+        return await self.get_for_update(user_id)
+
     async def get_for_update(self, user_id: uuid.UUID) -> Any:
         return _copy(self.rows[user_id]) if user_id in self.rows else None
 

@@ -11,19 +11,20 @@ from hms_auth.adapters.contacts import PhoneEmailValidator
 from hms_auth.adapters.keys import KeyCipher, generate_signing_key
 from hms_auth.adapters.passwords import Argon2PasswordHasher
 from hms_auth.adapters.tokens import JwtSigner
+from hms_auth.adapters.unit_of_work import SqlAuthUnitOfWork
 from hms_auth.config import AuthSettings
 from hms_auth.domain.policy import AuthPolicy
 from hms_auth.service_layer import ports
 from hms_auth.service_layer.handlers import HANDLERS
-from hms_auth.service_layer.messagebus import MessageBus
-from hms_auth.service_layer.unit_of_work import AuthUnitOfWork, SqlAuthUnitOfWork
+from hms_auth.service_layer.ports import UnitOfWork
 from hms_platform.clock import Clock, SystemClock
 from hms_platform.db import make_session_factory
+from hms_platform.messagebus import MessageBus
 from hms_platform.sealing import Sealer
 
 
 def bootstrap(
-    uow_factory: Callable[[], AuthUnitOfWork],
+    uow_factory: Callable[[], UnitOfWork],
     *,
     hasher: ports.PasswordHasher,
     contacts: ports.ContactValidator,

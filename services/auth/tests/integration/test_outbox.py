@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from hms_auth import bootstrap
 from hms_auth.adapters.keys import KeyCipher
 from hms_auth.adapters.orm import OUTBOX
+from hms_auth.adapters.unit_of_work import SqlAuthUnitOfWork
 from hms_auth.service_layer import commands as c
-from hms_auth.service_layer.unit_of_work import SqlAuthUnitOfWork
 from hms_contracts.envelope import Envelope
 from hms_contracts.registry import parse_payload
 from hms_platform.db import make_session_factory

@@ -7,6 +7,7 @@ hashes starved every other request, and the pool's TimeoutError became 500s.
 from __future__ import annotations
 
 import asyncio
+import io
 from typing import Any
 
 import httpx
@@ -15,7 +16,9 @@ import pytest
 from hms_auth import bootstrap
 from hms_auth.adapters.passwords import Argon2PasswordHasher
 from hms_auth.domain.errors import InvalidCredentials
+from hms_auth.entrypoints.api.app import create_app
 from hms_auth.service_layer import commands as c
+from hms_platform.logging import configure_logging, flush_logging
 
 
 class PoolWatchingHasher(Argon2PasswordHasher):
@@ -80,3 +83,46 @@ async def test_a_flood_of_sign_ins_gets_no_5xx_but_quick_503s(make_client) -> No
     assert statuses.count(503) > 0 and statuses.count(401) > 0
     assert all(r.headers.get("retry-after") for r in responses if r.status_code == 503)
     assert len(health) >= 2 and set(health) == {200}
+
+
+class SometimesBrokenHasher(Argon2PasswordHasher):
+    """Fails every third verification, as a crashed worker would, with the password in its
+    frame's locals and in the exception text."""
+
+    def __init__(self) -> None:
+        super().__init__(time_cost=1, memory_cost=1024, parallelism=1, concurrency=2,
+                         max_waiting=1000)
+        self.calls = 0
+
+    async def verify(self, secret: str, hashed: str | None) -> tuple[bool, str | None]:
+        self.calls += 1
+        if self.calls % 3 == 0:
+            password = secret
+            raise RuntimeError(f"hashing failed for password={password!r}")
+        return await super().verify(secret, hashed)
+
+
+@pytest.mark.e2e
+async def test_a_flood_with_crashes_leaves_the_password_nowhere_in_the_log(
+        auth_engine, settings) -> None:
+    """The reported leak: 500s rendered tracebacks with locals, `password='...'` 24 times."""
+    stream = io.StringIO()
+    configure_logging(json=False, stream=stream)
+    try:
+        app = create_app(settings, engine=auth_engine)
+        async with app.router.lifespan_context(app):
+            app.state.bus = bootstrap.build(settings, auth_engine,
+                                            hasher=SometimesBrokenHasher())
+            transport = httpx.ASGITransport(app, raise_app_exceptions=False)
+            async with httpx.AsyncClient(transport=transport, base_url="http://auth") as client:
+                responses = await asyncio.gather(*(client.post("/api/auth/token", data={
+                    "username": f"user{n}", "password": "Known-Flood-Secret-9"},
+                    headers={"X-Forwarded-For": f"10.1.{n}.1"}) for n in range(60)))
+        assert flush_logging()
+    finally:
+        configure_logging(json=False)
+    statuses = {r.status_code for r in responses}
+    assert 500 in statuses and statuses <= {401, 500}
+    out = stream.getvalue()
+    assert out.count("RuntimeError") >= 10  # the crashes were logged, tracebacks and all
+    assert "Known-Flood-Secret-9" not in out and "Known-Flood" not in out

@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from hms_auth.adapters.keys import KeyCipher
+from hms_auth.adapters.unit_of_work import SqlAuthUnitOfWork
 from hms_auth.domain.errors import InvalidCredentials, TooManyAttempts
 from hms_auth.service_layer import commands as c
-from hms_auth.service_layer.unit_of_work import SqlAuthUnitOfWork
 from hms_platform.db import make_session_factory
 from hms_platform.testing.clock import FakeClock
 

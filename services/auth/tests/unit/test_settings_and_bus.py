@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from hms_auth.config import AuthSettings
 from hms_auth.service_layer.commands import Command, GetUser
-from hms_auth.service_layer.messagebus import MessageBus
+from hms_platform.messagebus import MessageBus
 
 
 def test_settings_come_from_auth_env_vars_and_hms_admin(monkeypatch) -> None:

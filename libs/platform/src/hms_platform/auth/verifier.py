@@ -16,11 +16,11 @@ from joserfc.errors import JoseError
 from joserfc.util import urlsafe_b64decode
 
 from hms_platform.auth.jwks import JwksCache, invalid_token
+from hms_platform.roles import ROLES, STAFF
 
 log = structlog.get_logger(__name__)
 
-ROLES = frozenset({"admin", "receptionist", "doctor", "patient"})
-STAFF_ROLES = frozenset({"admin", "receptionist"})
+STAFF_ROLES = STAFF  # the desk: admin and receptionist (hms_platform.roles)
 # Headers that point at a key or widen processing: the key comes from our JWKS only, by kid
 # (RFC 8725 section 3.10; `crit` would oblige us to understand extensions we do not support).
 FORBIDDEN_HEADERS = frozenset({"jku", "jwk", "x5u", "x5c", "crit"})

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from hms_contracts.envelope import Envelope, EventPayload
 from hms_contracts.registry import parse_payload
 from hms_platform.db import SqlUnitOfWork
+from hms_platform.messagebus import MessageBus
 from hms_platform.messaging.bus import PoisonMessage
 
 log = structlog.get_logger(__name__)
@@ -42,6 +43,16 @@ class InboxConsumer:
         self.uow_factory = uow_factory
         self.handlers = dict(handlers)
         self.parser = parser
+
+    @classmethod
+    def for_bus(cls, name: str, bus: MessageBus) -> InboxConsumer:
+        """The consumer of every event ``bus`` has a handler for: each runs on the bus, in the
+        unit of work that claims the event in the inbox."""
+
+        async def on_bus(event: Any, envelope: Envelope, uow: Any) -> None:
+            await bus.handle(event, uow=uow)
+
+        return cls(name, bus.uow_factory, {kind.NAME: on_bus for kind in bus.event_types})
 
     @property
     def routing_keys(self) -> list[str]:

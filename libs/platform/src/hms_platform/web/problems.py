@@ -8,8 +8,8 @@ from typing import Any, cast
 
 import structlog
 from fastapi.exceptions import RequestValidationError
-from starlette.applications import Starlette
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response

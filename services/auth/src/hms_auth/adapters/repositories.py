@@ -123,10 +123,16 @@ class SqlActivationCodeRepository:
         await self.session.execute(statement.on_conflict_do_update(
             index_elements=[activation_codes.c.user_id], set_=values))
 
+    async def get(self, user_id: uuid.UUID) -> ActivationCode | None:
+        return await self._one(sa.select(activation_codes)
+                               .where(activation_codes.c.user_id == user_id))
+
     async def get_for_update(self, user_id: uuid.UUID) -> ActivationCode | None:
-        row = (await self.session.execute(
-            sa.select(activation_codes).where(activation_codes.c.user_id == user_id)
-            .with_for_update())).mappings().first()
+        return await self._one(sa.select(activation_codes)
+                               .where(activation_codes.c.user_id == user_id).with_for_update())
+
+    async def _one(self, query: sa.Select[Any]) -> ActivationCode | None:
+        row = (await self.session.execute(query)).mappings().first()
         return ActivationCode(**row) if row is not None else None
 
     async def save(self, code: ActivationCode) -> None:

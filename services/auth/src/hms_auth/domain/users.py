@@ -27,8 +27,9 @@ class Role(StrEnum):
     PATIENT = "patient"
 
 
-# Staff accounts are created by an admin; patients register (or are registered at the desk).
-STAFF_ROLES = frozenset({Role.ADMIN, Role.RECEPTIONIST, Role.DOCTOR})
+# Employees: accounts an admin creates (hms_platform.roles.EMPLOYEES); patients register
+# themselves or at the desk.
+EMPLOYEES = frozenset({Role.ADMIN, Role.RECEPTIONIST, Role.DOCTOR})
 # What an admin may change on any user, and what anyone may change on themselves.
 ADMIN_EDITABLE = ("role", "active", "full_name", "email", "phone_number", "department", "room")
 SELF_EDITABLE = ("full_name", "email", "phone_number")

@@ -1,4 +1,5 @@
-"""Commands: what a caller asks the service to do. `Command[R]` says what handling returns."""
+"""Commands: what a caller asks the service to do. `Command[R]` says what handling returns;
+`roles`, who may ask (the routes' dependencies read it)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,12 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar
 
 from hms_auth.domain.keys import SigningKey
 from hms_auth.domain.users import User
-
-R = TypeVar("R")
-
-
-class Command(Generic[R]):
-    """Base of every command; the type parameter is the handler's result."""
+from hms_platform.messagebus import Command
+from hms_platform.roles import ADMIN, ROLES, STAFF
 
 
 @dataclass(frozen=True)
@@ -60,6 +57,8 @@ class RegisterPatient(Command[User]):
 
 @dataclass(frozen=True)
 class RegisterWalkInPatient(Command[WalkInRegistration]):
+    roles: ClassVar[frozenset[str]] = STAFF
+
     phone_number: str
     full_name: str
     email: str | None = None
@@ -68,6 +67,8 @@ class RegisterWalkInPatient(Command[WalkInRegistration]):
 
 @dataclass(frozen=True)
 class IssueActivationCode(Command[WalkInRegistration]):
+    roles: ClassVar[frozenset[str]] = STAFF
+
     user_id: uuid.UUID
 
 
@@ -81,6 +82,8 @@ class ActivatePatient(Command[None]):
 
 @dataclass(frozen=True)
 class CreateStaffUser(Command[User]):
+    roles: ClassVar[frozenset[str]] = frozenset({ADMIN})
+
     username: str
     password: str = field(repr=False)
     role: str
@@ -101,6 +104,8 @@ class EnsureFirstAdmin(Command[User | None]):
 class UpdateUser(Command[User]):
     """An admin's change to any user (`changes`: field -> new value, None clears)."""
 
+    roles: ClassVar[frozenset[str]] = frozenset({ADMIN})
+
     user_id: uuid.UUID
     changes: Mapping[str, Any]
 
@@ -108,6 +113,8 @@ class UpdateUser(Command[User]):
 @dataclass(frozen=True)
 class UpdateProfile(Command[User]):
     """A user's change to their own profile."""
+
+    roles: ClassVar[frozenset[str]] = ROLES
 
     user_id: uuid.UUID
     changes: Mapping[str, Any]
@@ -117,6 +124,8 @@ class UpdateProfile(Command[User]):
 @dataclass(frozen=True)
 class ChangePassword(Command[None]):
     """The signed-in user's own change; every session ends."""
+
+    roles: ClassVar[frozenset[str]] = ROLES
 
     user_id: uuid.UUID
     current_password: str = field(repr=False)
@@ -128,6 +137,8 @@ class ChangePassword(Command[None]):
 class IssuePasswordReset(Command[ResetCode]):
     """Staff void a user's password and get a one-time code that sets a new one: an admin
     for staff, the desk (or an admin) for patients."""
+
+    roles: ClassVar[frozenset[str]] = STAFF
 
     actor_id: uuid.UUID
     actor_role: str
@@ -146,11 +157,15 @@ class ResetPassword(Command[None]):
 
 @dataclass(frozen=True)
 class GetUser(Command[User]):
+    roles: ClassVar[frozenset[str]] = ROLES
+
     user_id: uuid.UUID
 
 
 @dataclass(frozen=True)
 class ListUsers(Command[UserPage]):
+    roles: ClassVar[frozenset[str]] = frozenset({ADMIN})
+
     role: str | None = None
     active: bool | None = None
     query: str | None = None
@@ -181,6 +196,8 @@ class RefreshSession(Command[TokenPair]):
 
 @dataclass(frozen=True)
 class SignOut(Command[None]):
+    roles: ClassVar[frozenset[str]] = ROLES
+
     user_id: uuid.UUID
     refresh_token: str | None = field(default=None, repr=False)
 

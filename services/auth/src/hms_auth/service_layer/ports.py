@@ -5,13 +5,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Protocol
+from types import TracebackType
+from typing import Protocol, Self
 
 from hms_auth.domain.activation import ActivationCode
 from hms_auth.domain.keys import SigningKey
 from hms_auth.domain.refresh import RefreshFamily, RefreshToken
 from hms_auth.domain.throttle import ThrottleState
 from hms_auth.domain.users import User
+from hms_contracts.envelope import Envelope
 
 
 class UserRepository(Protocol):
@@ -42,6 +44,8 @@ class UserRepository(Protocol):
 class ActivationCodeRepository(Protocol):
     async def put(self, code: ActivationCode) -> None:
         """Store the user's code, replacing any earlier one."""
+
+    async def get(self, user_id: uuid.UUID) -> ActivationCode | None: ...
 
     async def get_for_update(self, user_id: uuid.UUID) -> ActivationCode | None: ...
 
@@ -132,3 +136,24 @@ Pause = Callable[[float], Awaitable[None]]
 
 class KeyGenerator(Protocol):
     def __call__(self, now: datetime) -> SigningKey: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction over every repository, with the outbox (adapters/unit_of_work.py)."""
+
+    users: UserRepository
+    activation_codes: ActivationCodeRepository
+    refresh_tokens: RefreshTokenRepository
+    throttle: ThrottleRepository
+    signing_keys: SigningKeyRepository
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(self, exc_type: type[BaseException] | None,
+                        exc: BaseException | None, tb: TracebackType | None) -> None: ...
+
+    def add_event(self, envelope: Envelope) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...

@@ -15,9 +15,9 @@ from hms_auth.config import AuthSettings
 from hms_auth.entrypoints.api.errors import ERROR_MAP
 from hms_auth.entrypoints.api.routes import router
 from hms_auth.service_layer.commands import EnsureFirstAdmin, EnsureSigningKey, GetJwks
-from hms_auth.service_layer.messagebus import MessageBus
 from hms_platform.auth import JwksCache, TokenVerifier
 from hms_platform.db import ping
+from hms_platform.messagebus import MessageBus
 from hms_platform.runtime import engine_for
 from hms_platform.web import create_service_app
 

@@ -1,15 +1,15 @@
-"""FastAPI dependencies as `Annotated` aliases: the bus, the caller, their address."""
+"""FastAPI dependencies: the bus, the caller (with the roles their command declares), and
+the client's address."""
 
 # No `from __future__ import annotations`: FastAPI must evaluate the closure-local
 # `Depends(check_role)` below, which a string annotation would hide from it.
-from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
 from hms_auth.service_layer.commands import ConfirmCaller
-from hms_auth.service_layer.messagebus import MessageBus
 from hms_platform.auth import Principal, require_role
+from hms_platform.messagebus import Command, MessageBus
 
 
 def get_bus(request: Request) -> MessageBus:
@@ -29,19 +29,15 @@ def get_client_ip(request: Request) -> str:
 ClientIp = Annotated[str, Depends(get_client_ip)]
 
 
-def signed_in(*roles: str) -> Callable[..., Awaitable[Principal]]:
-    """The platform's token and role check, then auth's own: the user must still exist, be
-    active and hold that role (auth has the database at hand; other services wait for expiry)."""
-    check_role = require_role(*roles)
+def caller(command: type[Command[Any]]) -> Any:
+    """``Annotated[Principal, caller(c.SomeCommand)]``: the platform's token check, the roles the
+    command declares (403 otherwise), then auth's own check: the user must still exist, be
+    active, hold that role, and the token must postdate their last revocation."""
+    check_role = require_role(*sorted(command.roles))
 
     async def confirmed(principal: Annotated[Principal, Depends(check_role)],
                         bus: Bus) -> Principal:
         await bus.handle(ConfirmCaller(principal.user_id, principal.role, principal.issued_at))
         return principal
 
-    return confirmed
-
-
-AnyUser = Annotated[Principal, Depends(signed_in("admin", "receptionist", "doctor", "patient"))]
-Desk = Annotated[Principal, Depends(signed_in("admin", "receptionist"))]
-Admin = Annotated[Principal, Depends(signed_in("admin"))]
+    return Depends(confirmed)

@@ -26,7 +26,7 @@ from hms_auth.service_layer.handlers.profiles import (
     update_user,
 )
 from hms_auth.service_layer.handlers.sessions import refresh_session, sign_in, sign_out
-from hms_auth.service_layer.messagebus import Handler
+from hms_platform.messagebus import Handler
 
 HANDLERS: dict[type[c.Command[Any]], Handler] = {
     c.RegisterPatient: register_patient,

@@ -17,14 +17,13 @@ from hms_auth.service_layer.commands import (
 from hms_auth.service_layer.events import record
 from hms_auth.service_layer.handlers.activation import new_code_for
 from hms_auth.service_layer.handlers.guard import registration_counter, take
-from hms_auth.service_layer.ports import ContactValidator, PasswordHasher
-from hms_auth.service_layer.unit_of_work import AuthUnitOfWork
+from hms_auth.service_layer.ports import ContactValidator, PasswordHasher, UnitOfWork
 from hms_platform.clock import Clock
 
 log = structlog.get_logger(__name__)
 
 
-async def register_patient(cmd: RegisterPatient, uow: AuthUnitOfWork, hasher: PasswordHasher,
+async def register_patient(cmd: RegisterPatient, uow: UnitOfWork, hasher: PasswordHasher,
                            contacts: ContactValidator, clock: Clock, policy: AuthPolicy) -> User:
     """Self-registration. Throttled per address, and a taken phone number or username is
     found before any hashing: the 409 stays (a patient must learn their number is taken) but
@@ -53,7 +52,7 @@ async def register_patient(cmd: RegisterPatient, uow: AuthUnitOfWork, hasher: Pa
     return user
 
 
-async def register_walk_in_patient(cmd: RegisterWalkInPatient, uow: AuthUnitOfWork,
+async def register_walk_in_patient(cmd: RegisterWalkInPatient, uow: UnitOfWork,
                                    hasher: PasswordHasher, contacts: ContactValidator,
                                    clock: Clock, policy: AuthPolicy) -> WalkInRegistration:
     """A patient registered at the desk, without a password: the answer carries the one-time
@@ -73,7 +72,7 @@ async def register_walk_in_patient(cmd: RegisterWalkInPatient, uow: AuthUnitOfWo
     return WalkInRegistration(user, code, activation.expires_at)
 
 
-async def create_staff_user(cmd: CreateStaffUser, uow: AuthUnitOfWork, hasher: PasswordHasher,
+async def create_staff_user(cmd: CreateStaffUser, uow: UnitOfWork, hasher: PasswordHasher,
                             contacts: ContactValidator, clock: Clock) -> User:
     role = parse_role(cmd.role)
     username = check_username(cmd.username)
@@ -91,7 +90,7 @@ async def create_staff_user(cmd: CreateStaffUser, uow: AuthUnitOfWork, hasher: P
     return user
 
 
-async def ensure_first_admin(cmd: EnsureFirstAdmin, uow: AuthUnitOfWork, hasher: PasswordHasher,
+async def ensure_first_admin(cmd: EnsureFirstAdmin, uow: UnitOfWork, hasher: PasswordHasher,
                              clock: Clock) -> User | None:
     """Create the admin from HMS_ADMIN_USERNAME / HMS_ADMIN_PASSWORD when there is no admin.
     Replicas starting together queue on a lock and re-check, so exactly one creates it."""
@@ -112,7 +111,7 @@ async def ensure_first_admin(cmd: EnsureFirstAdmin, uow: AuthUnitOfWork, hasher:
     return user
 
 
-async def _add(uow: AuthUnitOfWork, user: User) -> None:
+async def _add(uow: UnitOfWork, user: User) -> None:
     """Insert (the database's unique indexes decide races) and queue the user's events."""
     try:
         await uow.users.add(user)

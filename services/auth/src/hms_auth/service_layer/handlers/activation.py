@@ -31,8 +31,7 @@ from hms_auth.service_layer.handlers.guard import (
     take,
     verify,
 )
-from hms_auth.service_layer.ports import ContactValidator, PasswordHasher
-from hms_auth.service_layer.unit_of_work import AuthUnitOfWork
+from hms_auth.service_layer.ports import ContactValidator, PasswordHasher, UnitOfWork
 from hms_platform.clock import Clock
 
 log = structlog.get_logger(__name__)
@@ -47,7 +46,7 @@ async def new_code_for(user_id: uuid.UUID, hasher: PasswordHasher, now: datetime
     return display_code(code), activation
 
 
-async def issue_activation_code(cmd: IssueActivationCode, uow: AuthUnitOfWork,
+async def issue_activation_code(cmd: IssueActivationCode, uow: UnitOfWork,
                                 hasher: PasswordHasher, clock: Clock,
                                 policy: AuthPolicy) -> WalkInRegistration:
     """A fresh code for a patient who has not activated yet (code lost or expired); it replaces
@@ -67,13 +66,13 @@ async def issue_activation_code(cmd: IssueActivationCode, uow: AuthUnitOfWork,
     return WalkInRegistration(user, code, activation.expires_at)
 
 
-async def activate_patient(cmd: ActivatePatient, uow: AuthUnitOfWork, hasher: PasswordHasher,
+async def activate_patient(cmd: ActivatePatient, uow: UnitOfWork, hasher: PasswordHasher,
                            contacts: ContactValidator, clock: Clock, policy: AuthPolicy) -> None:
     """Redeem a code and set the password. Wrong, expired, used, unknown phone, inactive
     account: one answer. Throttled like sign-in, per phone number and address."""
     phone = contacts.phone(cmd.phone_number)
 
-    async def patient(found: AuthUnitOfWork) -> User | None:
+    async def patient(found: UnitOfWork) -> User | None:
         user = await found.users.get_by_phone(phone)
         return user if user is not None and user.role is Role.PATIENT else None
 
@@ -83,8 +82,8 @@ async def activate_patient(cmd: ActivatePatient, uow: AuthUnitOfWork, hasher: Pa
     log.info("user.activated", user_id=str(user.id))
 
 
-async def redeem_code(uow: AuthUnitOfWork, hasher: PasswordHasher, clock: Clock,
-                      policy: AuthPolicy, *, find: Callable[[AuthUnitOfWork],
+async def redeem_code(uow: UnitOfWork, hasher: PasswordHasher, clock: Clock,
+                      policy: AuthPolicy, *, find: Callable[[UnitOfWork],
                                                             Awaitable[User | None]],
                       attempted: str, code: str, password: str, client_ip: str) -> User:
     """Set the first password of an account that has none (a walk-in, or after a reset) with
@@ -99,7 +98,9 @@ async def redeem_code(uow: AuthUnitOfWork, hasher: PasswordHasher, clock: Clock,
         if wait:
             raise TooManyAttempts(wait)
         # A code never replaces a password: once an account has one, every code is void.
-        stored = (await uow.activation_codes.get_for_update(user.id)
+        # Read without a lock: this transaction holds the throttle rows, and the writing one
+        # below locks the code before them; locking here too could deadlock the two.
+        stored = (await uow.activation_codes.get(user.id)
                   if user is not None and user.active and not user.activated else None)
         await uow.commit()
     ok, _ = await verify(uow, hasher, holds, normalise_code(code),

@@ -16,8 +16,7 @@ from datetime import datetime, timedelta
 from hms_auth.domain.errors import ServiceBusy
 from hms_auth.domain.policy import AuthPolicy
 from hms_auth.domain.throttle import Scope
-from hms_auth.service_layer.ports import PasswordHasher, ThrottleRepository
-from hms_auth.service_layer.unit_of_work import AuthUnitOfWork
+from hms_auth.service_layer.ports import PasswordHasher, ThrottleRepository, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ async def succeeded(throttle: ThrottleRepository, holds: Sequence[Hold]) -> None
             await throttle.reset(hold.counter.scope, hold.counter.key)
 
 
-async def verify(uow: AuthUnitOfWork, hasher: PasswordHasher, holds: Sequence[Hold],
+async def verify(uow: UnitOfWork, hasher: PasswordHasher, holds: Sequence[Hold],
                  secret: str, hashed: str | None) -> tuple[bool, str | None]:
     """Verify outside any transaction. When hashing is saturated the attempt was never made,
     so what it took from the counters goes back."""

@@ -8,14 +8,13 @@ import structlog
 
 from hms_auth.domain.keys import KeyStatus, SigningKey, rotate
 from hms_auth.service_layer.commands import EnsureSigningKey, GetJwks, RotateSigningKeys
-from hms_auth.service_layer.ports import KeyGenerator
-from hms_auth.service_layer.unit_of_work import AuthUnitOfWork
+from hms_auth.service_layer.ports import KeyGenerator, UnitOfWork
 from hms_platform.clock import Clock
 
 log = structlog.get_logger(__name__)
 
 
-async def ensure_signing_key(cmd: EnsureSigningKey, uow: AuthUnitOfWork, new_key: KeyGenerator,
+async def ensure_signing_key(cmd: EnsureSigningKey, uow: UnitOfWork, new_key: KeyGenerator,
                              clock: Clock) -> SigningKey:
     """The current key, created on first start; replicas queue on a lock and re-check."""
     async with uow:
@@ -31,7 +30,7 @@ async def ensure_signing_key(cmd: EnsureSigningKey, uow: AuthUnitOfWork, new_key
     return key
 
 
-async def rotate_signing_keys(cmd: RotateSigningKeys, uow: AuthUnitOfWork,
+async def rotate_signing_keys(cmd: RotateSigningKeys, uow: UnitOfWork,
                               new_key: KeyGenerator, clock: Clock) -> SigningKey:
     """New key current, current previous (still verifies), previous retired. Tokens signed
     with the old current key stay valid until they expire, as long as rotations are at least
@@ -51,7 +50,7 @@ async def rotate_signing_keys(cmd: RotateSigningKeys, uow: AuthUnitOfWork,
     return new
 
 
-async def get_jwks(cmd: GetJwks, uow: AuthUnitOfWork) -> dict[str, Any]:
+async def get_jwks(cmd: GetJwks, uow: UnitOfWork) -> dict[str, Any]:
     async with uow:
         keys = await uow.signing_keys.published()
     return {"keys": [dict(key.public_jwk) for key in keys]}

@@ -14,7 +14,7 @@ from hms_auth.domain.errors import (
 from hms_auth.domain.events import PasswordResetIssued
 from hms_auth.domain.policy import AuthPolicy
 from hms_auth.domain.throttle import Scope
-from hms_auth.domain.users import STAFF_ROLES, Role, User, check_password
+from hms_auth.domain.users import EMPLOYEES, Role, User, check_password
 from hms_auth.service_layer.commands import (
     ChangePassword,
     IssuePasswordReset,
@@ -31,14 +31,13 @@ from hms_auth.service_layer.handlers.guard import (
     verify,
 )
 from hms_auth.service_layer.handlers.sessions import revoke_sessions
-from hms_auth.service_layer.ports import CodeSealer, ContactValidator, PasswordHasher
-from hms_auth.service_layer.unit_of_work import AuthUnitOfWork
+from hms_auth.service_layer.ports import CodeSealer, ContactValidator, PasswordHasher, UnitOfWork
 from hms_platform.clock import Clock
 
 log = structlog.get_logger(__name__)
 
 
-async def change_password(cmd: ChangePassword, uow: AuthUnitOfWork, hasher: PasswordHasher,
+async def change_password(cmd: ChangePassword, uow: UnitOfWork, hasher: PasswordHasher,
                           clock: Clock, policy: AuthPolicy) -> None:
     """The current password proves it is the owner, not someone holding their token; wrong
     guesses are throttled like sign-in. Every session ends, this one included."""
@@ -69,7 +68,7 @@ async def change_password(cmd: ChangePassword, uow: AuthUnitOfWork, hasher: Pass
     log.info("user.password_changed", user_id=str(user.id))
 
 
-async def issue_password_reset(cmd: IssuePasswordReset, uow: AuthUnitOfWork,
+async def issue_password_reset(cmd: IssuePasswordReset, uow: UnitOfWork,
                                hasher: PasswordHasher, clock: Clock, policy: AuthPolicy,
                                sealer: CodeSealer) -> ResetCode:
     """The user's password stops working at once and every session ends; the one-time code
@@ -80,7 +79,7 @@ async def issue_password_reset(cmd: IssuePasswordReset, uow: AuthUnitOfWork,
         user = await uow.users.get(cmd.user_id, for_update=True)
         if user is None:
             raise UserNotFound()
-        if user.role in STAFF_ROLES and cmd.actor_role != Role.ADMIN.value:
+        if user.role in EMPLOYEES and cmd.actor_role != Role.ADMIN.value:
             raise ResetNotAllowed()
         user.void_password(now)
         await _end_sessions(uow, user, "password_reset")
@@ -92,13 +91,13 @@ async def issue_password_reset(cmd: IssuePasswordReset, uow: AuthUnitOfWork,
     return ResetCode(user, code, stored.expires_at)
 
 
-async def reset_password(cmd: ResetPassword, uow: AuthUnitOfWork, hasher: PasswordHasher,
+async def reset_password(cmd: ResetPassword, uow: UnitOfWork, hasher: PasswordHasher,
                          contacts: ContactValidator, clock: Clock, policy: AuthPolicy) -> None:
     """Redeem a reset code with a username or phone number; any mismatch is one 401."""
     login = cmd.login.strip()
     phone = contacts.maybe_phone(login)
 
-    async def by_login(found: AuthUnitOfWork) -> User | None:
+    async def by_login(found: UnitOfWork) -> User | None:
         return await found.users.find_by_login(login.lower(), phone)
 
     user = await redeem_code(uow, hasher, clock, policy, find=by_login,
@@ -107,7 +106,7 @@ async def reset_password(cmd: ResetPassword, uow: AuthUnitOfWork, hasher: Passwo
     log.info("user.password_reset", user_id=str(user.id))
 
 
-async def _end_sessions(uow: AuthUnitOfWork, user: User, reason: str) -> None:
+async def _end_sessions(uow: UnitOfWork, user: User, reason: str) -> None:
     await revoke_sessions(uow, user, user.updated_at, reason)
     await uow.users.save(user)
     record(uow, user.updated_at, *user.pull_events())

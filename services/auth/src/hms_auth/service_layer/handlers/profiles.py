@@ -23,12 +23,11 @@ from hms_auth.service_layer.commands import (
 )
 from hms_auth.service_layer.events import record
 from hms_auth.service_layer.handlers.guard import registration_counter, take
-from hms_auth.service_layer.ports import ContactValidator
-from hms_auth.service_layer.unit_of_work import AuthUnitOfWork
+from hms_auth.service_layer.ports import ContactValidator, UnitOfWork
 from hms_platform.clock import Clock
 
 
-async def get_user(cmd: GetUser, uow: AuthUnitOfWork) -> User:
+async def get_user(cmd: GetUser, uow: UnitOfWork) -> User:
     async with uow:
         user = await uow.users.get(cmd.user_id)
     if user is None:
@@ -36,7 +35,7 @@ async def get_user(cmd: GetUser, uow: AuthUnitOfWork) -> User:
     return user
 
 
-async def confirm_caller(cmd: ConfirmCaller, uow: AuthUnitOfWork) -> None:
+async def confirm_caller(cmd: ConfirmCaller, uow: UnitOfWork) -> None:
     """Auth's own routes go further than a signature check: a deactivated user or one whose
     role changed is refused at once, without waiting for the access token to expire."""
     async with uow:
@@ -46,7 +45,7 @@ async def confirm_caller(cmd: ConfirmCaller, uow: AuthUnitOfWork) -> None:
         raise StaleAccessToken()
 
 
-async def list_users(cmd: ListUsers, uow: AuthUnitOfWork) -> UserPage:
+async def list_users(cmd: ListUsers, uow: UnitOfWork) -> UserPage:
     role = parse_role(cmd.role).value if cmd.role else None
     async with uow:
         items, total = await uow.users.search(role=role, active=cmd.active, query=cmd.query,
@@ -54,7 +53,7 @@ async def list_users(cmd: ListUsers, uow: AuthUnitOfWork) -> UserPage:
     return UserPage(items, total, cmd.limit, cmd.offset)
 
 
-async def update_profile(cmd: UpdateProfile, uow: AuthUnitOfWork, contacts: ContactValidator,
+async def update_profile(cmd: UpdateProfile, uow: UnitOfWork, contacts: ContactValidator,
                          clock: Clock, policy: AuthPolicy) -> User:
     changes = _normalised(_only(cmd.changes, SELF_EDITABLE), contacts)
     if {"phone_number", "email"} & changes.keys():
@@ -68,13 +67,13 @@ async def update_profile(cmd: UpdateProfile, uow: AuthUnitOfWork, contacts: Cont
     return await _update(uow, cmd.user_id, changes, clock)
 
 
-async def update_user(cmd: UpdateUser, uow: AuthUnitOfWork, contacts: ContactValidator,
+async def update_user(cmd: UpdateUser, uow: UnitOfWork, contacts: ContactValidator,
                       clock: Clock) -> User:
     changes = _normalised(_only(cmd.changes, ADMIN_EDITABLE), contacts)
     return await _update(uow, cmd.user_id, changes, clock)
 
 
-async def _update(uow: AuthUnitOfWork, user_id: Any, changes: Mapping[str, Any],
+async def _update(uow: UnitOfWork, user_id: Any, changes: Mapping[str, Any],
                   clock: Clock) -> User:
     async with uow:
         now = clock.now()

@@ -24,12 +24,17 @@ from hms_auth.service_layer.handlers.guard import (
     take,
     verify,
 )
-from hms_auth.service_layer.ports import ContactValidator, PasswordHasher, Pause, TokenSigner
-from hms_auth.service_layer.unit_of_work import AuthUnitOfWork
+from hms_auth.service_layer.ports import (
+    ContactValidator,
+    PasswordHasher,
+    Pause,
+    TokenSigner,
+    UnitOfWork,
+)
 from hms_platform.clock import Clock
 
 
-async def sign_in(cmd: SignIn, uow: AuthUnitOfWork, hasher: PasswordHasher,
+async def sign_in(cmd: SignIn, uow: UnitOfWork, hasher: PasswordHasher,
                   contacts: ContactValidator, signer: TokenSigner, clock: Clock,
                   policy: AuthPolicy, pause: Pause) -> TokenPair:
     """OAuth2 password grant. Every refusal is the same InvalidCredentials (or, when throttled,
@@ -93,14 +98,14 @@ def _refusal(user: User | None, password_ok: bool) -> str | None:
     return None
 
 
-async def _start_session(uow: AuthUnitOfWork, user: User, signer: TokenSigner, now: datetime,
+async def _start_session(uow: UnitOfWork, user: User, signer: TokenSigner, now: datetime,
                          policy: AuthPolicy) -> TokenPair:
     family, token, raw = RefreshFamily.start(user.id, now, policy)
     await uow.refresh_tokens.add_family(family, token)
     return await _pair(uow, user, raw, signer, now, policy)
 
 
-async def _pair(uow: AuthUnitOfWork, user: User, refresh_token: str, signer: TokenSigner,
+async def _pair(uow: UnitOfWork, user: User, refresh_token: str, signer: TokenSigner,
                 now: datetime, policy: AuthPolicy) -> TokenPair:
     key = await uow.signing_keys.current()
     if key is None:
@@ -110,7 +115,7 @@ async def _pair(uow: AuthUnitOfWork, user: User, refresh_token: str, signer: Tok
     return TokenPair(access, refresh_token, int(policy.access_token_ttl.total_seconds()))
 
 
-async def refresh_session(cmd: RefreshSession, uow: AuthUnitOfWork, signer: TokenSigner,
+async def refresh_session(cmd: RefreshSession, uow: UnitOfWork, signer: TokenSigner,
                           clock: Clock, policy: AuthPolicy) -> TokenPair:
     async with uow:
         now = clock.now()
@@ -140,7 +145,7 @@ async def refresh_session(cmd: RefreshSession, uow: AuthUnitOfWork, signer: Toke
         return pair
 
 
-async def sign_out(cmd: SignOut, uow: AuthUnitOfWork, clock: Clock) -> None:
+async def sign_out(cmd: SignOut, uow: UnitOfWork, clock: Clock) -> None:
     """Revoke the family of the given refresh token, or all the caller's families. Someone
     else's or an unknown token changes nothing and is not reported: no oracle for tokens."""
     async with uow:
@@ -162,7 +167,7 @@ async def sign_out(cmd: SignOut, uow: AuthUnitOfWork, clock: Clock) -> None:
         await uow.commit()
 
 
-async def revoke_sessions(uow: AuthUnitOfWork, user: User, now: datetime, reason: str) -> None:
+async def revoke_sessions(uow: UnitOfWork, user: User, now: datetime, reason: str) -> None:
     """End every session of `user`: refresh families revoked, access tokens refused (here at
     once, elsewhere through the SessionsRevoked event). The caller saves and commits."""
     await uow.refresh_tokens.revoke_all(user.id, now, reason)

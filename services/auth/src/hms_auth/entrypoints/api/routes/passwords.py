@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 from fastapi import APIRouter, Response, status
 
-from hms_auth.entrypoints.api.deps import AnyUser, Bus, ClientIp, Desk
+from hms_auth.entrypoints.api.deps import Bus, ClientIp, caller
 from hms_auth.entrypoints.api.schemas import (
     PasswordChange,
     PasswordResetPublic,
     PasswordResetRedeem,
 )
 from hms_auth.service_layer import commands as c
+from hms_platform.auth import Principal
 from hms_platform.web import problems
 
 router = APIRouter(tags=["passwords"])
@@ -20,7 +22,8 @@ router = APIRouter(tags=["passwords"])
 
 @router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT,
              responses=problems(401, 403, 422, 429, 503))
-async def change_password(body: PasswordChange, user: AnyUser, bus: Bus,
+async def change_password(body: PasswordChange,
+                          user: Annotated[Principal, caller(c.ChangePassword)], bus: Bus,
                           client_ip: ClientIp) -> None:
     """Change your password with the current one (403 when it is wrong). Every session ends,
     this one included: sign in again with the new password."""
@@ -30,7 +33,9 @@ async def change_password(body: PasswordChange, user: AnyUser, bus: Bus,
 
 @router.post("/users/{user_id}/password-reset", status_code=status.HTTP_201_CREATED,
              responses=problems(401, 403, 404, 422))
-async def issue_password_reset(user_id: uuid.UUID, actor: Desk, bus: Bus,
+async def issue_password_reset(user_id: uuid.UUID,
+                               actor: Annotated[Principal, caller(c.IssuePasswordReset)],
+                               bus: Bus,
                                response: Response) -> PasswordResetPublic:
     """Void a user's password and end their sessions; the one-time `code` in the answer
     (shown once; also sent to the user's phone once notifications run) sets a new one at

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 from fastapi import APIRouter, Response, status
 
-from hms_auth.entrypoints.api.deps import Bus, ClientIp, Desk
-from hms_auth.entrypoints.api.routes.views import user_public, walk_in_public
+from hms_auth.entrypoints.api.deps import Bus, ClientIp, caller
 from hms_auth.entrypoints.api.schemas import (
     PatientActivate,
     PatientRegister,
@@ -15,7 +15,9 @@ from hms_auth.entrypoints.api.schemas import (
     WalkInPatientCreate,
     WalkInPatientPublic,
 )
+from hms_auth.entrypoints.api.views import user_public, walk_in_public
 from hms_auth.service_layer import commands as c
+from hms_platform.auth import Principal
 from hms_platform.web import problems
 
 router = APIRouter(prefix="/patients", tags=["patients"])
@@ -34,7 +36,8 @@ async def register_patient(body: PatientRegister, bus: Bus, client_ip: ClientIp)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=problems(401, 403, 409, 422))
-async def register_walk_in_patient(body: WalkInPatientCreate, bus: Bus, _: Desk,
+async def register_walk_in_patient(body: WalkInPatientCreate, bus: Bus,
+                                   _: Annotated[Principal, caller(c.RegisterWalkInPatient)],
                                    response: Response) -> WalkInPatientPublic:
     """The desk registers a patient without a password; the one-time `activation_code` in the
     answer is shown once and lets the patient set a password within 24 hours."""
@@ -47,7 +50,8 @@ async def register_walk_in_patient(body: WalkInPatientCreate, bus: Bus, _: Desk,
 
 @router.post("/{user_id}/activation-code", status_code=status.HTTP_201_CREATED,
              responses=problems(401, 403, 404, 409, 422))
-async def issue_activation_code(user_id: uuid.UUID, bus: Bus, _: Desk,
+async def issue_activation_code(user_id: uuid.UUID, bus: Bus,
+                                _: Annotated[Principal, caller(c.IssueActivationCode)],
                                 response: Response) -> WalkInPatientPublic:
     """A new code for a patient who has not activated yet (lost or expired); replaces the last.
     409 once the patient has set a password."""

@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Response, status
 
-from hms_auth.entrypoints.api.deps import AnyUser, Bus, ClientIp
+from hms_auth.entrypoints.api.deps import Bus, ClientIp, caller
 from hms_auth.entrypoints.api.schemas import LogoutRequest, PasswordGrant, RefreshRequest, TokenPair
 from hms_auth.service_layer import commands as c
+from hms_platform.auth import Principal
 from hms_platform.web import problems
 
 router = APIRouter(tags=["tokens"])
@@ -38,6 +39,7 @@ async def refresh_token(body: RefreshRequest, bus: Bus, response: Response) -> T
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=problems(401, 422))
-async def logout(user: AnyUser, bus: Bus, body: LogoutRequest | None = None) -> None:
+async def logout(user: Annotated[Principal, caller(c.SignOut)], bus: Bus,
+                 body: LogoutRequest | None = None) -> None:
     """End the session of the given refresh token, or every session of the caller."""
     await bus.handle(c.SignOut(user.user_id, body.refresh_token if body else None))

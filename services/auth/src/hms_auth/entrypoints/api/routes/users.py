@@ -7,8 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from hms_auth.entrypoints.api.deps import Admin, AnyUser, Bus, ClientIp
-from hms_auth.entrypoints.api.routes.views import user_public
+from hms_auth.entrypoints.api.deps import Bus, ClientIp, caller
 from hms_auth.entrypoints.api.schemas import (
     ProfileUpdate,
     RoleName,
@@ -17,7 +16,9 @@ from hms_auth.entrypoints.api.schemas import (
     UserPublic,
     UserUpdate,
 )
+from hms_auth.entrypoints.api.views import user_public
 from hms_auth.service_layer import commands as c
+from hms_platform.auth import Principal
 from hms_platform.web import problems
 
 router = APIRouter(tags=["users"])
@@ -26,12 +27,13 @@ _ADMIN = problems(401, 403, 422)
 
 
 @router.get("/me", responses=_SIGNED_IN)
-async def get_me(user: AnyUser, bus: Bus) -> UserPublic:
+async def get_me(user: Annotated[Principal, caller(c.GetUser)], bus: Bus) -> UserPublic:
     return user_public(await bus.handle(c.GetUser(user.user_id)))
 
 
 @router.patch("/me", responses=problems(401, 409, 422, 429))
-async def update_me(body: ProfileUpdate, user: AnyUser, bus: Bus,
+async def update_me(body: ProfileUpdate, user: Annotated[Principal, caller(c.UpdateProfile)],
+                    bus: Bus,
                     client_ip: ClientIp) -> UserPublic:
     """Change your name, email or phone number (still unique); null clears email. Contact
     changes are throttled per address, like registration."""
@@ -40,7 +42,9 @@ async def update_me(body: ProfileUpdate, user: AnyUser, bus: Bus,
 
 
 @router.post("/users", status_code=status.HTTP_201_CREATED, responses=problems(401, 403, 409, 422))
-async def create_staff_user(body: StaffCreate, _: Admin, bus: Bus) -> UserPublic:
+async def create_staff_user(body: StaffCreate,
+                            _: Annotated[Principal, caller(c.CreateStaffUser)],
+                            bus: Bus) -> UserPublic:
     """An admin creates a staff account; doctors need a department and a room."""
     return user_public(await bus.handle(c.CreateStaffUser(
         username=body.username, password=body.password, role=body.role,
@@ -50,7 +54,7 @@ async def create_staff_user(body: StaffCreate, _: Admin, bus: Bus) -> UserPublic
 
 @router.get("/users", responses=_ADMIN)
 async def list_users(
-    _: Admin,
+    _: Annotated[Principal, caller(c.ListUsers)],
     bus: Bus,
     role: RoleName | None = None,
     active: bool | None = None,
@@ -66,7 +70,8 @@ async def list_users(
 
 
 @router.patch("/users/{user_id}", responses=problems(401, 403, 404, 409, 422))
-async def update_user(user_id: uuid.UUID, body: UserUpdate, _: Admin, bus: Bus) -> UserPublic:
+async def update_user(user_id: uuid.UUID, body: UserUpdate,
+                      _: Annotated[Principal, caller(c.UpdateUser)], bus: Bus) -> UserPublic:
     """Change role, deactivate (`active: false`: sign-in and refresh refused, sessions
     revoked) or reactivate, or edit details. The last active admin stays an admin."""
     return user_public(await bus.handle(c.UpdateUser(user_id, body.changes())))

@@ -1,9 +1,7 @@
-"""The auth unit of work: one transaction over every repository, with the outbox."""
+"""The SQL unit of work: the platform's (one transaction, outbox on commit) with auth's
+repositories over its session."""
 
 from __future__ import annotations
-
-from types import TracebackType
-from typing import Protocol, Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -12,27 +10,7 @@ from hms_auth.adapters.orm import OUTBOX
 from hms_auth.adapters.repositories import SqlActivationCodeRepository, SqlUserRepository
 from hms_auth.adapters.sessions import SqlRefreshTokenRepository, SqlThrottleRepository
 from hms_auth.service_layer import ports
-from hms_contracts.envelope import Envelope
 from hms_platform.db import SqlUnitOfWork
-
-
-class AuthUnitOfWork(Protocol):
-    users: ports.UserRepository
-    activation_codes: ports.ActivationCodeRepository
-    refresh_tokens: ports.RefreshTokenRepository
-    throttle: ports.ThrottleRepository
-    signing_keys: ports.SigningKeyRepository
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(self, exc_type: type[BaseException] | None,
-                        exc: BaseException | None, tb: TracebackType | None) -> None: ...
-
-    def add_event(self, envelope: Envelope) -> None: ...
-
-    async def commit(self) -> None: ...
-
-    async def rollback(self) -> None: ...
 
 
 class SqlAuthUnitOfWork(SqlUnitOfWork):
