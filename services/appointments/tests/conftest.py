@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_appointments import MIGRATIONS
-from hms_appointments.bootstrap import MessageBus, bootstrap, sql_uow_factory
+from hms_appointments.adapters.unit_of_work import sql_uow_factory
+from hms_appointments.bootstrap import bootstrap
 from hms_appointments.config import AppointmentsSettings
 from hms_appointments.domain.actor import ADMIN, Actor
 from hms_appointments.domain.schedule import WeeklyHours
@@ -28,6 +29,7 @@ from hms_appointments.service_layer import commands as c
 from hms_contracts.auth import UserRegistered
 from hms_contracts.envelope import Envelope
 from hms_platform.db import make_engine
+from hms_platform.messagebus import MessageBus
 from hms_platform.migrations import upgrade
 from hms_platform.testing.clock import FakeClock
 
@@ -75,13 +77,14 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def bus(db: AsyncEngine, clock: FakeClock, settings: AppointmentsSettings) -> MessageBus:
-    return bootstrap(engine=db, clock=clock, rules=settings.rules())
+    return bootstrap(sql_uow_factory(db), clock=clock, rules=settings.rules())
 
 
 @pytest.fixture
-def world(db: AsyncEngine, bus: MessageBus, clock: FakeClock) -> SimpleNamespace:
+def world(db: AsyncEngine, bus: MessageBus, clock: FakeClock,
+          settings: AppointmentsSettings) -> SimpleNamespace:
     """Seeding and inspection helpers over the real database."""
-    consumer = build_consumer(db)
+    consumer = build_consumer(settings, db)
     admin = Actor(uuid.uuid4(), ADMIN)
 
     async def register(role: str, name: str = "", **extra: Any) -> uuid.UUID:
@@ -114,4 +117,4 @@ def world(db: AsyncEngine, bus: MessageBus, clock: FakeClock) -> SimpleNamespace
 
     return SimpleNamespace(register=register, doctor=doctor, at=at, scalar=scalar,
                            events=events, admin=admin, consumer=consumer, engine=db,
-                           uow_factory=sql_uow_factory(db), clock=clock)
+                           uow_factory=sql_uow_factory(db), clock=clock, settings=settings)

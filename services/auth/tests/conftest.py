@@ -9,13 +9,11 @@ Integration and e2e: `auth_engine` (the session database, migrated once, emptied
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import itertools
 import os
 import random
 import uuid
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -35,18 +33,9 @@ from hms_platform.messagebus import MessageBus
 from hms_platform.migrations import upgrade
 from hms_platform.sealing import Sealer
 from hms_platform.testing.clock import FakeClock
+from hms_platform.testing.modules import load_beside
 
-
-def _load_fakes() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("hms_auth_test_fakes",
-                                                  Path(__file__).with_name("fakes.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-FAKES = _load_fakes()
+FAKES = load_beside(__file__, "fakes.py", "hms_auth_test_fakes")
 ADMIN_USERNAME, ADMIN_PASSWORD = "admin", "admin-password-1"
 TABLES = ("users", "activation_codes", "refresh_families", "refresh_tokens", "throttle",
           "signing_keys", "outbox", "inbox")

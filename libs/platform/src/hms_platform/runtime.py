@@ -19,13 +19,16 @@ import uvicorn
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp
 
-from hms_platform.db import make_engine
+from hms_platform.db import make_engine, ping
 from hms_platform.logging import configure_logging
-from hms_platform.messaging.bus import EventBus, MessageHandler
+from hms_platform.messaging.bus import EventBus
+from hms_platform.messaging.inbox import InboxConsumer
 from hms_platform.messaging.memory import InMemoryBus
 from hms_platform.messaging.rabbit import RabbitBus
 from hms_platform.outbox import OutboxRelay, OutboxTables
+from hms_platform.probe import probe_server
 from hms_platform.settings import ServiceSettings
+from hms_platform.web.health import ReadinessCheck
 
 log = structlog.get_logger(__name__)
 
@@ -83,6 +86,13 @@ def exit_quietly_on_interrupt() -> Iterator[None]:
         raise SystemExit(130) from None
 
 
+def _dependencies(engine: AsyncEngine, bus: EventBus) -> dict[str, ReadinessCheck]:
+    async def broker() -> bool:
+        return bus.is_connected()
+
+    return {"database": lambda: ping(engine), "broker": broker}
+
+
 def engine_for(settings: ServiceSettings) -> AsyncEngine:
     return make_engine(settings.database_url.get_secret_value(), pool_size=settings.db_pool_size)
 
@@ -96,7 +106,9 @@ async def serve_relay(
     engine, bus = engine_for(settings), await make_bus(settings)
     log.info("relay.started", service=settings.service_name, schema=tables.schema)
     try:
-        await OutboxRelay(engine, tables, bus).run(stop)
+        async with probe_server(settings.health_host, settings.health_port,
+                                _dependencies(engine, bus)):
+            await OutboxRelay(engine, tables, bus).run(stop)
     finally:
         await bus.close()
         await engine.dispose()
@@ -105,18 +117,21 @@ async def serve_relay(
 async def serve_consumer(
     settings: ServiceSettings,
     queue: str,
-    build_handler: Callable[[AsyncEngine], MessageHandler],
-    routing_keys: list[str],
+    build_consumer: Callable[[AsyncEngine], InboxConsumer],
     stop: asyncio.Event | None = None,
 ) -> None:
-    """Consume ``queue`` with the handler ``build_handler(engine)`` returns until stopped."""
+    """Consume ``queue`` with the consumer ``build_consumer(engine)`` returns (its routing keys
+    are the events its service's bus handles) until stopped."""
     configure_logging(json=settings.json_logs, level=settings.log_level)
     stop = stop or stop_on_signals()
     engine, bus = engine_for(settings), await make_bus(settings)
-    await bus.subscribe(queue, routing_keys, build_handler(engine))
+    consumer = build_consumer(engine)
+    await bus.subscribe(queue, consumer.routing_keys, consumer)
     log.info("consumer.started", service=settings.service_name, queue=queue)
     try:
-        await stop.wait()
+        async with probe_server(settings.health_host, settings.health_port,
+                                _dependencies(engine, bus)):
+            await stop.wait()
     finally:
         await bus.close()
         await engine.dispose()

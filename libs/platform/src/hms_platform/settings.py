@@ -32,8 +32,11 @@ class ServiceSettings(BaseSettings):
     log_json: bool | None = None  # None: JSON outside dev
 
     database_url: SecretStr = secret("postgresql+asyncpg://postgres@127.0.0.1:5432/hms")
-    db_schema: str = "public"
     db_pool_size: int = Field(default=10, ge=1, le=200)
+    # /healthz and /readyz (database and broker) of a process without an HTTP API (relay,
+    # consumer): off while 0. 0.0.0.0 in a container, so that the orchestrator can probe it.
+    health_port: int = Field(default=0, ge=0, le=65535)
+    health_host: str = "127.0.0.1"
 
     amqp_url: SecretStr = secret("amqp://guest:guest@127.0.0.1:5672/")
     amqp_prefix: str = ""  # prepended to exchange and queue names (per test session)

@@ -12,9 +12,8 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hms_contracts.auth import SessionsRevoked
-from hms_contracts.envelope import Envelope
 from hms_platform.auth import CurrentUser, JwksCache, StaticJwksSource, TokenVerifier
-from hms_platform.auth.revocation import RevocationList, on_sessions_revoked, revocation_table
+from hms_platform.auth.revocation import RevocationList, record_sessions_revoked, revocation_table
 from hms_platform.testing.tokens import TokenFactory
 from hms_platform.web import create_service_app
 
@@ -40,7 +39,7 @@ async def make_table(engine: Any) -> sa.Table:
 async def deliver(engine: Any, table: sa.Table, user_id: uuid.UUID, at: datetime) -> None:
     event = SessionsRevoked(user_id=user_id, not_before=at, reason="logout")
     async with engine.begin() as conn, AsyncSession(bind=conn) as session:
-        await on_sessions_revoked(table)(event, Envelope.of(event), Session(session))
+        await record_sessions_revoked(event, Session(session), table)
         await session.flush()
 
 

@@ -15,7 +15,6 @@ class AppointmentsSettings(ServiceSettings):
     model_config = service_config("APPOINTMENTS_")
 
     service_name: str = "appointments"
-    db_schema: str = "appointments"
 
     clinic_timezone: str = "Africa/Nairobi"
     late_cancel_hours: float = Field(default=24, ge=0, le=24 * 30)

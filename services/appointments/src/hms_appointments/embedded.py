@@ -5,12 +5,13 @@ from __future__ import annotations
 from hms_appointments import MIGRATIONS
 from hms_appointments.adapters.orm import TABLES
 from hms_appointments.config import AppointmentsSettings
-from hms_appointments.entrypoints.api.app import PREFIX, create_app
+from hms_appointments.entrypoints.api import PREFIX
+from hms_appointments.entrypoints.api.app import create_app
 from hms_appointments.entrypoints.consumer import QUEUE, build_consumer
 from hms_appointments.entrypoints.scheduler import run_scheduler
-from hms_platform.db import make_engine
 from hms_platform.embedding import Component, Subscription
 from hms_platform.messaging.bus import EventBus
+from hms_platform.runtime import engine_for
 from hms_platform.web import make_token_verifier
 
 
@@ -19,9 +20,9 @@ def component(database_url: str, bus: EventBus) -> Component:
     Tokens come from auth in the same process: ``jwks_url`` defaults to the embedded port.
     (``bus`` is the runner's: it subscribes the consumer and runs the relay on it.)"""
     settings = AppointmentsSettings(database_url=database_url)
-    engine = make_engine(database_url, pool_size=settings.db_pool_size)
+    engine = engine_for(settings)
     app = create_app(settings, engine=engine, token_verifier=make_token_verifier(settings))
-    consumer = build_consumer(engine)
+    consumer = build_consumer(settings, engine)
     return Component(
         name="appointments", prefix=PREFIX, app=app, engine=engine, tables=TABLES,
         migrations=MIGRATIONS,

@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from hms_appointments.bootstrap import bootstrap
+from hms_appointments.bootstrap import build
 from hms_appointments.config import AppointmentsSettings
 from hms_appointments.domain.actor import Actor
 from hms_appointments.domain.schedule import WeeklyHours
@@ -53,7 +53,7 @@ def real_app(migrated_url, settings, verifier) -> Iterator[FastAPI]:  # type: ig
 
     async def seed() -> None:
         # Something to list, so that successful answers are checked against their schemas too.
-        consumer, bus = build_consumer(engine), bootstrap(engine=engine, rules=settings.rules())
+        consumer, bus = build_consumer(settings, engine), build(settings, engine)
         doctor, patient = uuid.uuid4(), uuid.uuid4()
         for user_id, role in ((doctor, "doctor"), (patient, "patient")):
             await consumer(Envelope.of(UserRegistered(user_id=user_id, role=role,

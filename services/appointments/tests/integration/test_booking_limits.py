@@ -17,8 +17,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from hms_appointments import MIGRATIONS
+from hms_appointments.adapters.unit_of_work import sql_uow_factory
 from hms_appointments.bootstrap import bootstrap
-from hms_appointments.domain import exceptions as exc
+from hms_appointments.domain import errors as exc
 from hms_appointments.domain.actor import PATIENT, RECEPTIONIST, Actor
 from hms_appointments.domain.rules import BookingLimits
 from hms_appointments.service_layer import commands as c
@@ -33,7 +34,7 @@ SLOTS = [f"{9 + i // 2:02d}:{30 * (i % 2):02d}" for i in range(12)]  # 09:00 .. 
 async def test_parallel_bookings_by_one_patient_never_pass_the_cap(
     db, world, clock, settings, cap: int
 ) -> None:
-    bus = bootstrap(engine=db, clock=clock, rules=dataclasses.replace(
+    bus = bootstrap(sql_uow_factory(db), clock=clock, rules=dataclasses.replace(
         settings.rules(), bookings=BookingLimits(max_active=cap)))
     me = Actor(await world.register("patient"), PATIENT)
     # Twelve free slots that break no other rule: each with its own doctor, none overlapping.

@@ -19,7 +19,8 @@ async def test_a_registered_doctor_joins_the_directory_once(bus, world) -> None:
                                             room="12"))
     await world.consumer(registered)
     await world.consumer(registered)  # redelivered
-    await asyncio.gather(world.consumer(registered), build_consumer(world.engine)(registered))
+    replica = build_consumer(world.settings, world.engine)
+    await asyncio.gather(world.consumer(registered), replica(registered))
 
     page = await bus.handle(c.ListDoctors())
     assert [(d.id, d.full_name, d.department, d.room, d.active) for d in page.items] == [
@@ -29,7 +30,7 @@ async def test_a_registered_doctor_joins_the_directory_once(bus, world) -> None:
 
 async def test_duplicate_concurrent_delivery_on_the_in_memory_bus(bus, world) -> None:
     memory = InMemoryBus(duplicate=True)  # every message twice, concurrently
-    consumer = build_consumer(world.engine)
+    consumer = build_consumer(world.settings, world.engine)
     await memory.subscribe(QUEUE, consumer.routing_keys, consumer)
     ids = [uuid.uuid4() for _ in range(5)]
     for i, user_id in enumerate(ids):
@@ -78,13 +79,14 @@ async def test_other_roles_are_kept_but_never_listed_as_doctors(bus, world) -> N
 
 
 async def test_concurrent_different_events_about_a_new_user_do_not_lose_each_other(world) -> None:
+    replica = build_consumer(world.settings, world.engine)
     for _ in range(5):
         user_id = uuid.uuid4()
         await asyncio.gather(
             world.consumer(Envelope.of(UserRegistered(user_id=user_id, role="doctor",
                                                       full_name="Dr Race", room="5"))),
-            build_consumer(world.engine)(Envelope.of(UserDeactivated(user_id=user_id))),
-            build_consumer(world.engine)(Envelope.of(UserUpdated(
+            replica(Envelope.of(UserDeactivated(user_id=user_id))),
+            replica(Envelope.of(UserUpdated(
                 user_id=user_id, changed=["department"], department="ENT"))))
         row = await world.scalar(
             "SELECT row(role, full_name, department, room, active)::text "

@@ -18,6 +18,7 @@ from hms_appointments.entrypoints.scheduler import run_scheduler
 from hms_appointments.service_layer import commands as c
 from hms_contracts.auth import UserRegistered
 from hms_contracts.envelope import Envelope
+from hms_platform.db import make_engine
 from hms_platform.messaging.memory import InMemoryBus
 from hms_platform.outbox import OutboxRelay
 
@@ -93,8 +94,6 @@ def test_cli_migrate_is_idempotent(migrated_url, monkeypatch) -> None:
     cli.main(["migrate"])
 
     async def version() -> str:
-        from hms_platform.db import make_engine
-
         engine = make_engine(migrated_url, pool_size=1)
         async with engine.connect() as conn:
             value = (await conn.execute(sa.text(

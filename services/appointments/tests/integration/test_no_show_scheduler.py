@@ -6,6 +6,7 @@ import asyncio
 import uuid
 from datetime import timedelta
 
+from hms_appointments.adapters.unit_of_work import sql_uow_factory
 from hms_appointments.bootstrap import bootstrap
 from hms_appointments.domain.actor import RECEPTIONIST, Actor
 from hms_appointments.service_layer import commands as c
@@ -27,7 +28,8 @@ async def test_two_schedulers_mark_each_overdue_appointment_once(db, bus, world,
 
     # Separate buses, separate sessions and connections: two replicas; small batches so they
     # interleave over many transactions.
-    replicas = [bootstrap(engine=db, clock=clock, rules=settings.rules()) for _ in range(2)]
+    replicas = [bootstrap(sql_uow_factory(db), clock=clock, rules=settings.rules())
+                for _ in range(2)]
     counts = await asyncio.gather(*(r.handle(c.MarkNoShows(batch_size=2)) for r in replicas))
 
     assert sum(counts) == len(booked) == 21

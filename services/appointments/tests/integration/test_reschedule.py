@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from hms_appointments.domain import exceptions as exc
+from hms_appointments.domain import errors as exc
 from hms_appointments.domain.actor import PATIENT, Actor
 from hms_appointments.service_layer import commands as c
 

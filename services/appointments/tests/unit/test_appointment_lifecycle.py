@@ -9,7 +9,7 @@ import pytest
 
 from hms_appointments.domain import events as ev
 from hms_appointments.domain.appointment import Appointment, Status
-from hms_appointments.domain.exceptions import IllegalTransition, InvalidRequest, NoShowTooEarly
+from hms_appointments.domain.errors import IllegalTransition, InvalidRequest, NoShowTooEarly
 from hms_appointments.domain.schedule import Slot
 
 START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)

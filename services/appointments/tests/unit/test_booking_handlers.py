@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from hms_appointments.domain import exceptions as exc
+from hms_appointments.domain import errors as exc
 from hms_appointments.domain.actor import ADMIN, DOCTOR, PATIENT, RECEPTIONIST, Actor
 from hms_appointments.domain.penalty import Penalty
 from hms_appointments.service_layer import commands as c

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from hms_appointments.config import AppointmentsSettings
-from hms_appointments.domain import exceptions as exc
+from hms_appointments.domain import errors as exc
 from hms_appointments.domain.actor import ADMIN, PATIENT, RECEPTIONIST, Actor
 from hms_appointments.domain.rules import BookingLimits
 from hms_appointments.service_layer import commands as c

@@ -10,7 +10,7 @@ import pytest
 from hms_appointments.domain import events as ev
 from hms_appointments.domain.appointment import Appointment
 from hms_appointments.domain.directory import Person
-from hms_appointments.domain.exceptions import BookingBlocked, IllegalTransition
+from hms_appointments.domain.errors import BookingBlocked, IllegalTransition
 from hms_appointments.domain.penalty import Penalty
 from hms_appointments.domain.rules import PenaltyPolicy
 from hms_appointments.domain.schedule import Slot

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hms_appointments.domain import exceptions as exc
+from hms_appointments.domain import errors as exc
 from hms_appointments.domain.events import ScheduleChanged
 from hms_appointments.domain.schedule import Schedule, TimeOff, WeeklyHours
 

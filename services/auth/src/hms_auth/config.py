@@ -24,7 +24,6 @@ class AuthSettings(ServiceSettings):
     model_config = service_config("AUTH_") | SettingsConfigDict(validate_by_name=True)
 
     service_name: str = "auth"
-    db_schema: str = "auth"
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 

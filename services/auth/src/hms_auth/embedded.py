@@ -6,15 +6,15 @@ from hms_auth import MIGRATIONS
 from hms_auth.adapters.orm import OUTBOX
 from hms_auth.config import AuthSettings
 from hms_auth.entrypoints.api.app import PREFIX, create_app
-from hms_platform.db import make_engine
 from hms_platform.embedding import Component
 from hms_platform.messaging.bus import EventBus
+from hms_platform.runtime import engine_for
 
 
 def component(database_url: str, bus: EventBus) -> Component:
     """The app, engine, outbox tables and migrations; auth consumes no events. The first admin
     comes from HMS_ADMIN_USERNAME / HMS_ADMIN_PASSWORD as in any other run."""
     settings = AuthSettings(database_url=database_url)
-    engine = make_engine(database_url, pool_size=settings.db_pool_size)
+    engine = engine_for(settings)
     return Component(name="auth", prefix=PREFIX, app=create_app(settings, engine=engine),
                      engine=engine, tables=OUTBOX, migrations=MIGRATIONS)

@@ -18,7 +18,7 @@ def test_settings_come_from_auth_env_vars_and_hms_admin(monkeypatch) -> None:
     monkeypatch.setenv("HMS_ADMIN_USERNAME", "root.admin")
     monkeypatch.setenv("HMS_ADMIN_PASSWORD", "s3cret-admin")
     settings = AuthSettings()
-    assert (settings.service_name, settings.db_schema) == ("auth", "auth")
+    assert settings.service_name == "auth"
     assert settings.policy().access_token_ttl == timedelta(minutes=10)
     assert settings.admin_username == "root.admin"
     assert settings.admin_password is not None

@@ -2,7 +2,7 @@
 
 auth emits ``auth.sessions_revoked.v1`` on logout, password change or reset, deactivation and
 role change. Each service keeps the newest ``not_before`` per user in its own schema
-(``<schema>.token_revocations``, filled by its consumer with :func:`on_sessions_revoked`), and
+(``<schema>.token_revocations``, filled by its consumer with :func:`record_sessions_revoked`), and
 :func:`hms_platform.auth.deps.get_principal` refuses a token issued before it. Every API
 process re-reads the recent rows at most every ``refresh_seconds`` (default 2 s), so a
 revocation takes effect everywhere within seconds of the event, without a query per request.
@@ -23,9 +23,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from hms_contracts.auth import SessionsRevoked
-from hms_contracts.envelope import Envelope
 from hms_platform.auth.verifier import Principal
-from hms_platform.messaging.inbox import EventHandler
 
 log = structlog.get_logger(__name__)
 TABLE = "token_revocations"
@@ -53,13 +51,11 @@ async def record_revocation(session: AsyncSession, table: sa.Table, user_id: uui
                                              statement.excluded.not_before)}))
 
 
-def on_sessions_revoked(table: sa.Table) -> EventHandler:
-    """An inbox handler for ``auth.sessions_revoked.v1`` writing to ``table``."""
-
-    async def handle(event: SessionsRevoked, envelope: Envelope, uow: Any) -> None:
-        await record_revocation(uow.session, table, event.user_id, event.not_before)
-
-    return handle
+async def record_sessions_revoked(event: SessionsRevoked, uow: Any,
+                                  revocation_table: sa.Table) -> None:
+    """The handler of ``auth.sessions_revoked.v1`` for a service's message bus (register it
+    beside the service's own handlers, with ``revocation_table`` among the dependencies)."""
+    await record_revocation(uow.session, revocation_table, event.user_id, event.not_before)
 
 
 class RevocationList:

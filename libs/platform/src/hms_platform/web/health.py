@@ -40,11 +40,8 @@ def health_router(
 
     @router.get("/readyz", responses={503: {"description": "a dependency is unreachable"}})
     async def readyz() -> JSONResponse:
-        results = await asyncio.gather(*(_check(fn, timeout) for fn in checks.values()))
-        status = dict(zip(checks, results, strict=True))
-        ready = all(v == "ok" for v in status.values())
-        return JSONResponse({"status": "ready" if ready else "unavailable", "checks": status},
-                            status_code=200 if ready else 503)
+        ready, body = await readiness(checks, timeout)
+        return JSONResponse(body, status_code=200 if ready else 503)
 
     @router.get("/metrics", include_in_schema=False)
     async def metrics(request: Request) -> Response:
@@ -56,6 +53,15 @@ def health_router(
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     return router
+
+
+async def readiness(checks: Mapping[str, ReadinessCheck],
+                    timeout: float = 2.0) -> tuple[bool, dict[str, object]]:
+    """(ready, the /readyz body): every check at once, each bounded by ``timeout``."""
+    results = await asyncio.gather(*(_check(fn, timeout) for fn in checks.values()))
+    status = dict(zip(checks, results, strict=True))
+    ready = all(v == "ok" for v in status.values())
+    return ready, {"status": "ready" if ready else "unavailable", "checks": status}
 
 
 async def _check(fn: ReadinessCheck, timeout: float) -> str:

@@ -1,23 +1,19 @@
-"""SQL repositories of the directory (people) and of no-show penalties."""
+"""The directory (doctors and patients, from auth's events) in Postgres."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hms_appointments.adapters.orm import penalties, people
+from hms_appointments.adapters.orm import people
 from hms_appointments.domain.actor import DOCTOR
 from hms_appointments.domain.directory import Person
-from hms_appointments.domain.penalty import Penalty
 from hms_appointments.service_layer.ports import Page
 
 _PERSON = ("id", "role", "full_name", "department", "room", "active")
-_PENALTY = [c.name for c in penalties.columns]
 
 
 class SqlDirectoryRepository:
@@ -53,45 +49,3 @@ class SqlDirectoryRepository:
             sa.select(*(people.c[n] for n in _PERSON)).where(*conditions)
             .order_by(people.c.full_name, people.c.id).limit(limit).offset(offset))).all()
         return Page([Person(**r._mapping) for r in rows], int(total), limit, offset)
-
-
-def _penalty(row: sa.Row[Any]) -> Penalty:
-    return Penalty(**row._mapping)
-
-
-class SqlPenaltyRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, penalty: Penalty) -> bool:
-        statement = (insert(penalties).values({n: getattr(penalty, n) for n in _PENALTY})
-                     .on_conflict_do_nothing(index_elements=[penalties.c.appointment_id])
-                     .returning(penalties.c.id))
-        return (await self.session.execute(statement)).first() is not None
-
-    async def get(self, penalty_id: uuid.UUID, *, for_update: bool = False) -> Penalty | None:
-        query = sa.select(penalties).where(penalties.c.id == penalty_id)
-        row = (await self.session.execute(query.with_for_update() if for_update else query)
-               ).first()
-        return _penalty(row) if row else None
-
-    async def save(self, penalty: Penalty) -> None:
-        values = {n: getattr(penalty, n) for n in _PENALTY if n != "id"}
-        await self.session.execute(
-            sa.update(penalties).where(penalties.c.id == penalty.id).values(values))
-
-    async def count_active(self, patient_id: uuid.UUID, since: datetime) -> int:
-        t = penalties.c
-        query = sa.select(sa.func.count()).select_from(penalties).where(
-            t.patient_id == patient_id, t.waived_at.is_(None), t.created_at > since)
-        return int((await self.session.execute(query)).scalar_one())
-
-    async def search(self, patient_id: uuid.UUID | None, limit: int, offset: int) -> Page[Penalty]:
-        t = penalties.c
-        conditions = [t.patient_id == patient_id] if patient_id else []
-        total = (await self.session.execute(
-            sa.select(sa.func.count()).select_from(penalties).where(*conditions))).scalar_one()
-        rows = (await self.session.execute(
-            sa.select(penalties).where(*conditions).order_by(t.created_at.desc(), t.id)
-            .limit(limit).offset(offset))).all()
-        return Page([_penalty(r) for r in rows], int(total), limit, offset)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-ADMIN, RECEPTIONIST, DOCTOR, PATIENT = "admin", "receptionist", "doctor", "patient"
-STAFF = frozenset({ADMIN, RECEPTIONIST})
+from hms_platform.roles import ADMIN, DOCTOR, PATIENT, RECEPTIONIST, STAFF
+
+__all__ = ["ADMIN", "DOCTOR", "PATIENT", "RECEPTIONIST", "SCHEDULER", "STAFF", "Actor"]
 SCHEDULER = "scheduler"  # marked_by of automatic no-shows (EVENTS.md)
 
 

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from hms_appointments.domain import events as ev
-from hms_appointments.domain.exceptions import (
+from hms_appointments.domain.errors import (
     AlreadyStarted,
     IllegalTransition,
     InvalidRequest,

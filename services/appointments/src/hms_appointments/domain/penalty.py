@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from hms_appointments.domain import events as ev
 from hms_appointments.domain.appointment import Appointment
-from hms_appointments.domain.exceptions import IllegalTransition
+from hms_appointments.domain.errors import IllegalTransition
 
 
 @dataclass(eq=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from hms_appointments.domain.exceptions import BeyondHorizon, BookingBlocked, BookingLimitReached
+from hms_appointments.domain.errors import BeyondHorizon, BookingBlocked, BookingLimitReached
 
 
 @dataclass(frozen=True)

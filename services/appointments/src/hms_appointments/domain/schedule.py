@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from itertools import pairwise
 
-from hms_appointments.domain import exceptions as exc
+from hms_appointments.domain import errors as exc
 from hms_appointments.domain.events import DomainEvent, ScheduleChanged
 
 MIN_SLOT_MINUTES, MAX_SLOT_MINUTES = 5, 240

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 
 from hms_appointments import MIGRATIONS
 from hms_appointments.config import AppointmentsSettings
+from hms_appointments.entrypoints.api.app import create_app
+from hms_platform.logging import configure_logging
+from hms_platform.migrations import upgrade
+from hms_platform.runtime import engine_for, serve_api
 
 
 async def migrate(settings: AppointmentsSettings) -> None:
-    from hms_platform.db import make_engine
-    from hms_platform.migrations import upgrade
-
-    engine = make_engine(settings.database_url.get_secret_value(), pool_size=1)
+    engine = engine_for(settings)
     try:
         await upgrade(engine, MIGRATIONS)
     finally:
@@ -35,17 +37,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "migrate":
         asyncio.run(migrate(AppointmentsSettings()))
     elif args.command == "api":
-        from hms_appointments.entrypoints.api.app import create_app
-        from hms_platform.logging import configure_logging
-        from hms_platform.runtime import serve_api
-
         settings = AppointmentsSettings()
         configure_logging(json=settings.json_logs, level=settings.log_level)
         # X-Forwarded-For is judged by the app with APPOINTMENTS_TRUSTED_PROXIES, never uvicorn.
         serve_api(create_app(settings), host=args.host, port=args.port)
     else:
-        import importlib
-
         importlib.import_module(f"hms_appointments.entrypoints.{args.command}").main()
 
 

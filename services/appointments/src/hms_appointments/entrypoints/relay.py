@@ -6,11 +6,10 @@ import asyncio
 
 from hms_appointments.adapters.orm import TABLES
 from hms_appointments.config import AppointmentsSettings
+from hms_platform.runtime import serve_relay
 
 
 def main() -> None:
-    from hms_platform.runtime import serve_relay
-
     asyncio.run(serve_relay(AppointmentsSettings(), TABLES))
 
 

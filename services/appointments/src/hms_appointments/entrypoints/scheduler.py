@@ -11,11 +11,12 @@ import contextlib
 import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hms_appointments.bootstrap import bootstrap
+from hms_appointments.bootstrap import build
 from hms_appointments.config import AppointmentsSettings
 from hms_appointments.service_layer.commands import MarkNoShows
 from hms_platform.clock import Clock
-from hms_platform.db import make_engine
+from hms_platform.logging import configure_logging
+from hms_platform.runtime import engine_for, stop_on_signals
 
 log = structlog.get_logger(__name__)
 
@@ -27,7 +28,7 @@ async def run_scheduler(
     """Sweep until ``stop`` is set (or the task is cancelled); a failed sweep (database away)
     is logged and retried on the next tick."""
     stop = stop or asyncio.Event()
-    bus = bootstrap(engine=engine, clock=clock, rules=settings.rules())
+    bus = build(settings, engine, clock=clock)
     command = MarkNoShows(batch_size=settings.no_show_batch_size)
     while not stop.is_set():
         try:
@@ -41,13 +42,9 @@ async def run_scheduler(
 
 
 async def serve(settings: AppointmentsSettings | None = None) -> None:
-    from hms_platform.logging import configure_logging
-    from hms_platform.runtime import stop_on_signals
-
     settings = settings or AppointmentsSettings()
     configure_logging(json=settings.json_logs, level=settings.log_level)
-    engine = make_engine(settings.database_url.get_secret_value(),
-                         pool_size=settings.db_pool_size)
+    engine = engine_for(settings)
     log.info("scheduler.started", interval=settings.no_show_interval_seconds)
     try:
         await run_scheduler(settings, engine, stop_on_signals())

@@ -5,16 +5,21 @@ may not see is "not found" (404), so existence never leaks (OWASP API1)."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from hms_appointments.domain import exceptions as exc
+from hms_appointments.domain import errors as exc
 from hms_appointments.domain.actor import Actor
 from hms_appointments.domain.appointment import Appointment
 from hms_appointments.service_layer.ports import UnitOfWork
 
 
-def require_role(actor: Actor, *roles: str, action: str) -> None:
+def authorize(cmd: Any, *, action: str) -> None:
+    """The caller's role must be one the command declares (routes check the same set first);
+    ``cmd`` is a Command with an ``actor``."""
+    actor: Actor = cmd.actor
+    roles = type(cmd).roles
     if actor.role not in roles:
-        raise exc.NotAllowed(f"Only {', '.join(roles)} may {action}.")
+        raise exc.NotAllowed(f"Only {', '.join(sorted(roles))} may {action}.")
 
 
 def can_see(actor: Actor, appointment: Appointment) -> bool:

@@ -1,18 +1,46 @@
-"""What callers ask for: imperative commands (change state) and queries (read it)."""
+"""What callers ask for: commands that change state and queries that read it, each a
+``Command[R]`` (R: what handling returns) with the ``roles`` that may ask (the routes'
+dependencies and the handlers both read them)."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import ClassVar
 
 from hms_appointments.domain.actor import Actor
-from hms_appointments.domain.appointment import Status
-from hms_appointments.domain.schedule import TimeOff, WeeklyHours
+from hms_appointments.domain.appointment import Appointment, Status
+from hms_appointments.domain.directory import Person
+from hms_appointments.domain.penalty import Penalty
+from hms_appointments.domain.schedule import Schedule, Slot, TimeOff, WeeklyHours
+from hms_appointments.service_layer.ports import Page
+from hms_platform.messagebus import Command
+from hms_platform.roles import ADMIN, DOCTOR, PATIENT, RECEPTIONIST, ROLES, STAFF
+
+BOOKERS = frozenset({PATIENT, RECEPTIONIST, ADMIN})  # book, move and cancel appointments
 
 
 @dataclass(frozen=True)
-class SetSchedule:
+class PenaltyView:
+    """A penalty and whether it counts towards the self-booking limit now."""
+
+    penalty: Penalty
+    active: bool
+
+
+@dataclass(frozen=True)
+class SlotView:
+    """A slot of a doctor's day and whether it can still be booked."""
+
+    slot: Slot
+    available: bool
+
+
+@dataclass(frozen=True)
+class SetSchedule(Command[Schedule]):
+    roles: ClassVar[frozenset[str]] = frozenset({ADMIN, DOCTOR})
+
     actor: Actor
     doctor_id: uuid.UUID
     slot_minutes: int
@@ -21,20 +49,26 @@ class SetSchedule:
 
 
 @dataclass(frozen=True)
-class ListDoctors:
+class ListDoctors(Command[Page[Person]]):
+    roles: ClassVar[frozenset[str]] = ROLES
+
     include_inactive: bool = False
     limit: int = 50
     offset: int = 0
 
 
 @dataclass(frozen=True)
-class GetSlots:
+class GetSlots(Command[list[SlotView]]):
+    roles: ClassVar[frozenset[str]] = ROLES
+
     doctor_id: uuid.UUID
     day: date
 
 
 @dataclass(frozen=True)
-class BookAppointment:
+class BookAppointment(Command[Appointment]):
+    roles: ClassVar[frozenset[str]] = BOOKERS
+
     actor: Actor
     doctor_id: uuid.UUID
     start: datetime
@@ -45,27 +79,35 @@ class BookAppointment:
 
 
 @dataclass(frozen=True)
-class RescheduleAppointment:
+class RescheduleAppointment(Command[Appointment]):
+    roles: ClassVar[frozenset[str]] = BOOKERS
+
     actor: Actor
     appointment_id: uuid.UUID
     start: datetime
 
 
 @dataclass(frozen=True)
-class CancelAppointment:
+class CancelAppointment(Command[Appointment]):
+    roles: ClassVar[frozenset[str]] = BOOKERS
+
     actor: Actor
     appointment_id: uuid.UUID
     reason: str | None = None
 
 
 @dataclass(frozen=True)
-class CheckIn:
+class CheckIn(Command[Appointment]):
+    roles: ClassVar[frozenset[str]] = STAFF
+
     actor: Actor
     appointment_id: uuid.UUID
 
 
 @dataclass(frozen=True)
-class CompleteAppointment:
+class CompleteAppointment(Command[Appointment]):
+    roles: ClassVar[frozenset[str]] = frozenset({DOCTOR})
+
     actor: Actor
     appointment_id: uuid.UUID
     diagnosis: str
@@ -73,26 +115,32 @@ class CompleteAppointment:
 
 
 @dataclass(frozen=True)
-class MarkNoShow:
+class MarkNoShow(Command[Appointment]):
+    roles: ClassVar[frozenset[str]] = STAFF
+
     actor: Actor
     appointment_id: uuid.UUID
 
 
 @dataclass(frozen=True)
-class MarkNoShows:
+class MarkNoShows(Command[int]):
     """The scheduler's sweep: every overdue booked appointment, in batches."""
 
     batch_size: int = 100
 
 
 @dataclass(frozen=True)
-class GetAppointment:
+class GetAppointment(Command[Appointment]):
+    roles: ClassVar[frozenset[str]] = ROLES
+
     actor: Actor
     appointment_id: uuid.UUID
 
 
 @dataclass(frozen=True)
-class ListAppointments:
+class ListAppointments(Command[Page[Appointment]]):
+    roles: ClassVar[frozenset[str]] = ROLES
+
     actor: Actor
     patient_id: uuid.UUID | None = None
     doctor_id: uuid.UUID | None = None
@@ -103,7 +151,9 @@ class ListAppointments:
 
 
 @dataclass(frozen=True)
-class ListPenalties:
+class ListPenalties(Command[Page[PenaltyView]]):
+    roles: ClassVar[frozenset[str]] = frozenset({PATIENT, RECEPTIONIST, ADMIN})
+
     actor: Actor
     patient_id: uuid.UUID | None = None
     limit: int = 50
@@ -111,27 +161,9 @@ class ListPenalties:
 
 
 @dataclass(frozen=True)
-class WaivePenalty:
+class WaivePenalty(Command[PenaltyView]):
+    roles: ClassVar[frozenset[str]] = frozenset({ADMIN})
+
     actor: Actor
     penalty_id: uuid.UUID
     reason: str
-
-
-@dataclass(frozen=True)
-class RegisterUser:
-    user_id: uuid.UUID
-    role: str
-    full_name: str
-    department: str | None = None
-    room: str | None = None
-
-
-@dataclass(frozen=True)
-class UpdateUser:
-    user_id: uuid.UUID
-    changes: dict[str, object]
-
-
-@dataclass(frozen=True)
-class DeactivateUser:
-    user_id: uuid.UUID

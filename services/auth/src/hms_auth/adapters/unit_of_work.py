@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hms_auth.adapters.activation_codes import SqlActivationCodeRepository
 from hms_auth.adapters.keys import KeyCipher, SqlSigningKeyRepository
 from hms_auth.adapters.orm import OUTBOX
-from hms_auth.adapters.repositories import SqlActivationCodeRepository, SqlUserRepository
-from hms_auth.adapters.sessions import SqlRefreshTokenRepository, SqlThrottleRepository
+from hms_auth.adapters.refresh_tokens import SqlRefreshTokenRepository
+from hms_auth.adapters.throttle import SqlThrottleRepository
+from hms_auth.adapters.users import SqlUserRepository
 from hms_auth.service_layer import ports
 from hms_platform.db import SqlUnitOfWork
 

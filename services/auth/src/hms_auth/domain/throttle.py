@@ -42,7 +42,7 @@ class ThrottleState:
 def after_failure(state: ThrottleState | None, now: datetime, window: timedelta) -> ThrottleState:
     """The state after one more failure: a failure after the window has passed opens a new one.
 
-    The SQL upsert in adapters/sessions.py does the same in one atomic statement.
+    The SQL upsert in adapters/throttle.py does the same in one atomic statement.
     """
     if state is None or not state.live(now, window):
         return ThrottleState(window_start=now, failures=1)

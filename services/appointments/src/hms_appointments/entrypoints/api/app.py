@@ -9,17 +9,19 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_appointments.adapters.orm import REVOCATIONS
-from hms_appointments.bootstrap import bootstrap
+from hms_appointments.bootstrap import build
 from hms_appointments.config import AppointmentsSettings
+from hms_appointments.entrypoints.api import PREFIX
 from hms_appointments.entrypoints.api.errors import ERROR_MAP
 from hms_appointments.entrypoints.api.routes import appointments, doctors, penalties
 from hms_platform.auth import TokenVerifier
 from hms_platform.auth.revocation import RevocationList
-from hms_platform.clock import Clock, SystemClock
-from hms_platform.db import make_engine, ping
+from hms_platform.clock import Clock
+from hms_platform.db import ping
+from hms_platform.runtime import engine_for
 from hms_platform.web import create_service_app, make_token_verifier
 
-PREFIX = "/api/appointments"
+__all__ = ["PREFIX", "create_app"]
 
 
 def create_app(
@@ -33,8 +35,7 @@ def create_app(
     shutdown."""
     settings = settings or AppointmentsSettings()
     owned = engine is None
-    db = engine or make_engine(settings.database_url.get_secret_value(),
-                               pool_size=settings.db_pool_size)
+    db = engine or engine_for(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -52,7 +53,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.revocations = RevocationList(db, REVOCATIONS)  # tokens auth has revoked
-    app.state.bus = bootstrap(engine=db, clock=clock or SystemClock(), rules=settings.rules())
+    app.state.bus = build(settings, db, clock=clock)
     # /doctors and /penalties before /{appointment_id}, which would otherwise match them.
     for module in (doctors, penalties, appointments):
         app.include_router(module.router)

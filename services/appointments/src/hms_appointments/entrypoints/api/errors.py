@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hms_appointments.domain import exceptions as exc
+from hms_appointments.domain import errors as exc
 
 ERROR_MAP: dict[type[Exception], int] = {
     exc.NotFound: 404,

@@ -1,21 +1,23 @@
-"""The handler of every command and query, registered in one place."""
+"""Every handler, of commands and of the events this service consumes, registered in one place
+(the consumer's queue is bound to exactly the events listed here)."""
 
 from __future__ import annotations
-
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 from hms_appointments.service_layer import commands as c
 from hms_appointments.service_layer.handlers import (
     booking,
+    directory,
     lifecycle,
     no_shows,
     penalties,
     queries,
     schedules,
 )
+from hms_contracts.auth import SessionsRevoked, UserDeactivated, UserRegistered, UserUpdated
+from hms_platform.auth.revocation import record_sessions_revoked
+from hms_platform.messagebus import Handler
 
-HANDLERS: dict[type, Callable[..., Awaitable[Any]]] = {
+HANDLERS: dict[type, Handler] = {
     c.SetSchedule: schedules.set_schedule,
     c.ListDoctors: schedules.list_doctors,
     c.GetSlots: schedules.get_slots,
@@ -30,4 +32,9 @@ HANDLERS: dict[type, Callable[..., Awaitable[Any]]] = {
     c.ListAppointments: queries.list_appointments,
     c.ListPenalties: penalties.list_penalties,
     c.WaivePenalty: penalties.waive_penalty,
+    # events from auth, through the inbox
+    UserRegistered: directory.on_user_registered,
+    UserUpdated: directory.on_user_updated,
+    UserDeactivated: directory.on_user_deactivated,
+    SessionsRevoked: record_sessions_revoked,
 }

@@ -9,15 +9,15 @@ from datetime import datetime
 
 import structlog
 
-from hms_appointments.domain import exceptions as exc
-from hms_appointments.domain.actor import ADMIN, PATIENT, RECEPTIONIST
+from hms_appointments.domain import errors as exc
+from hms_appointments.domain.actor import PATIENT
 from hms_appointments.domain.appointment import Appointment, Status
 from hms_appointments.domain.directory import Person
 from hms_appointments.domain.rules import Rules
 from hms_appointments.domain.schedule import Slot
 from hms_appointments.service_layer import access
 from hms_appointments.service_layer.commands import BookAppointment, RescheduleAppointment
-from hms_appointments.service_layer.messages import publish
+from hms_appointments.service_layer.events import record
 from hms_appointments.service_layer.ports import UnitOfWork
 from hms_platform.clock import Clock
 
@@ -29,7 +29,7 @@ log = structlog.get_logger(__name__)
 async def book_appointment(
     cmd: BookAppointment, uow: UnitOfWork, clock: Clock, rules: Rules
 ) -> Appointment:
-    access.require_role(cmd.actor, PATIENT, RECEPTIONIST, ADMIN, action="book appointments")
+    access.authorize(cmd, action="book appointments")
     patient_id = access.booking_patient(cmd.actor, cmd.patient_id)
     if cmd.actor.is_patient and cmd.urgency is not None:
         # Urgency orders the queue (ESI triage): the desk sets it, not the patient's app.
@@ -59,7 +59,7 @@ async def book_appointment(
         # No check-then-insert: the exclusion constraints and the one-per-day index decide,
         # even under concurrency.
         await uow.appointments.add(appointment)
-        publish(uow, now, appointment)
+        record(uow, now, appointment)
         await uow.commit()
     log.info("appointment.booked", appointment_id=str(appointment.id),
              over_limit=overridden)
@@ -69,7 +69,7 @@ async def book_appointment(
 async def reschedule_appointment(
     cmd: RescheduleAppointment, uow: UnitOfWork, clock: Clock, rules: Rules
 ) -> Appointment:
-    access.require_role(cmd.actor, PATIENT, RECEPTIONIST, ADMIN, action="reschedule")
+    access.authorize(cmd, action="reschedule")
     now = clock.now()
     async with uow:
         appointment = await access.load_visible(uow, cmd.actor, cmd.appointment_id,
@@ -81,7 +81,7 @@ async def reschedule_appointment(
         slot = await bookable_slot(uow, appointment.doctor_id, cmd.start, now, rules)
         appointment.reschedule(slot)
         await uow.appointments.save(appointment)
-        publish(uow, now, appointment)
+        record(uow, now, appointment)
         await uow.commit()
     log.info("appointment.rescheduled", appointment_id=str(appointment.id))
     return appointment

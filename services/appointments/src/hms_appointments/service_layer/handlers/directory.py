@@ -4,26 +4,29 @@
 from __future__ import annotations
 
 from hms_appointments.domain.directory import Person
-from hms_appointments.service_layer.commands import DeactivateUser, RegisterUser, UpdateUser
 from hms_appointments.service_layer.ports import UnitOfWork
+from hms_contracts.auth import UserDeactivated, UserRegistered, UserUpdated
 
 
-async def register_user(cmd: RegisterUser, uow: UnitOfWork) -> None:
-    person = await uow.people.get(cmd.user_id, for_update=True)
+async def on_user_registered(event: UserRegistered, uow: UnitOfWork) -> None:
+    person = await uow.people.get(event.user_id, for_update=True)
     if person is None:
-        person = Person(cmd.user_id, cmd.role, cmd.full_name, cmd.department, cmd.room)
+        person = Person(event.user_id, event.role, event.full_name, event.department, event.room)
     else:
-        person.fill_from_registration(cmd.role, cmd.full_name, cmd.department, cmd.room)
+        person.fill_from_registration(event.role, event.full_name, event.department, event.room)
     await uow.people.save(person)
 
 
-async def update_user(cmd: UpdateUser, uow: UnitOfWork) -> None:
-    person = await uow.people.get(cmd.user_id, for_update=True) or Person(cmd.user_id, None)
-    person.apply_changes(cmd.changes)
+async def on_user_updated(event: UserUpdated, uow: UnitOfWork) -> None:
+    # Only the names in `changed` count: a None field may mean "unchanged" (contracts).
+    fields = event.model_dump()
+    changes = {name: fields[name] for name in event.changed if name in fields}
+    person = await uow.people.get(event.user_id, for_update=True) or Person(event.user_id, None)
+    person.apply_changes(changes)
     await uow.people.save(person)
 
 
-async def deactivate_user(cmd: DeactivateUser, uow: UnitOfWork) -> None:
-    person = await uow.people.get(cmd.user_id, for_update=True) or Person(cmd.user_id, None)
+async def on_user_deactivated(event: UserDeactivated, uow: UnitOfWork) -> None:
+    person = await uow.people.get(event.user_id, for_update=True) or Person(event.user_id, None)
     person.active = False
     await uow.people.save(person)

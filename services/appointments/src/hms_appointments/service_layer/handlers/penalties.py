@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from hms_appointments.domain import exceptions as exc
-from hms_appointments.domain.actor import ADMIN, PATIENT, RECEPTIONIST
-from hms_appointments.domain.penalty import Penalty
+from hms_appointments.domain import errors as exc
 from hms_appointments.domain.rules import Rules
 from hms_appointments.service_layer import access
-from hms_appointments.service_layer.commands import ListPenalties, WaivePenalty
-from hms_appointments.service_layer.messages import publish
+from hms_appointments.service_layer.commands import ListPenalties, PenaltyView, WaivePenalty
+from hms_appointments.service_layer.events import record
 from hms_appointments.service_layer.ports import Page, UnitOfWork
 from hms_platform.clock import Clock
-
-
-@dataclass(frozen=True)
-class PenaltyView:
-    penalty: Penalty
-    active: bool  # counts towards the booking limit now
 
 
 async def list_penalties(
     cmd: ListPenalties, uow: UnitOfWork, clock: Clock, rules: Rules
 ) -> Page[PenaltyView]:
-    access.require_role(cmd.actor, PATIENT, RECEPTIONIST, ADMIN, action="see penalties")
+    access.authorize(cmd, action="see penalties")
     patient_id = cmd.patient_id
     if cmd.actor.is_patient:
         if patient_id not in (None, cmd.actor.user_id):
@@ -40,7 +30,7 @@ async def list_penalties(
 async def waive_penalty(
     cmd: WaivePenalty, uow: UnitOfWork, clock: Clock, rules: Rules
 ) -> PenaltyView:
-    access.require_role(cmd.actor, ADMIN, action="waive penalties")
+    access.authorize(cmd, action="waive penalties")
     now = clock.now()
     async with uow:
         penalty = await uow.penalties.get(cmd.penalty_id, for_update=True)
@@ -48,6 +38,6 @@ async def waive_penalty(
             raise exc.PenaltyNotFound(f"Penalty {cmd.penalty_id} not found.")
         penalty.waive(cmd.actor.user_id, cmd.reason, now)
         await uow.penalties.save(penalty)
-        publish(uow, now, penalty)
+        record(uow, now, penalty)
         await uow.commit()
     return PenaltyView(penalty, active=False)

@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from hms_appointments.domain import exceptions as exc
-from hms_appointments.domain.actor import ADMIN, DOCTOR
+from hms_appointments.domain import errors as exc
 from hms_appointments.domain.directory import Person
 from hms_appointments.domain.rules import Rules
-from hms_appointments.domain.schedule import Schedule, Slot
+from hms_appointments.domain.schedule import Schedule
 from hms_appointments.service_layer import access
-from hms_appointments.service_layer.commands import GetSlots, ListDoctors, SetSchedule
-from hms_appointments.service_layer.messages import publish
+from hms_appointments.service_layer.commands import GetSlots, ListDoctors, SetSchedule, SlotView
+from hms_appointments.service_layer.events import record
 from hms_appointments.service_layer.ports import Page, UnitOfWork
 from hms_platform.clock import Clock
 
 
-@dataclass(frozen=True)
-class SlotView:
-    slot: Slot
-    available: bool
-
-
 async def set_schedule(cmd: SetSchedule, uow: UnitOfWork, clock: Clock) -> Schedule:
-    access.require_role(cmd.actor, ADMIN, DOCTOR, action="set schedules")
+    access.authorize(cmd, action="set schedules")
     if cmd.actor.is_doctor and cmd.actor.user_id != cmd.doctor_id:
         raise exc.NotAllowed("A doctor may set only their own schedule.")
     schedule = Schedule.define(cmd.doctor_id, cmd.slot_minutes, cmd.weekly, cmd.time_off)
@@ -33,7 +25,7 @@ async def set_schedule(cmd: SetSchedule, uow: UnitOfWork, clock: Clock) -> Sched
         if doctor is None or not doctor.is_doctor:
             raise exc.DoctorNotFound(f"Doctor {cmd.doctor_id} not found.")
         await uow.schedules.save(schedule)
-        publish(uow, clock.now(), schedule)
+        record(uow, clock.now(), schedule)
         await uow.commit()
     return schedule
 

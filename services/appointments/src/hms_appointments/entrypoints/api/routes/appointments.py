@@ -7,26 +7,22 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query
 
+from hms_appointments.domain.actor import Actor
 from hms_appointments.domain.appointment import Status
+from hms_appointments.entrypoints.api import PREFIX, views
 from hms_appointments.entrypoints.api import schemas as s
-from hms_appointments.entrypoints.api import views
-from hms_appointments.entrypoints.api.deps import (
-    ActorDep,
-    BookerActor,
-    BusDep,
-    DoctorActor,
-    StaffActor,
-)
+from hms_appointments.entrypoints.api.deps import Bus, caller
 from hms_appointments.service_layer import commands as c
 from hms_platform.auth import get_principal
 
-router = APIRouter(prefix="/api/appointments", tags=["appointments"],
+router = APIRouter(prefix=PREFIX, tags=["appointments"],
                    dependencies=[Depends(get_principal)])
-One = s.AppointmentPublic
+Public = s.AppointmentPublic
 
 
-@router.post("", status_code=201, response_model=One, responses=s.problems(403, 404, 409))
-async def book(body: s.AppointmentCreate, bus: BusDep, actor: BookerActor) -> One:
+@router.post("", status_code=201, response_model=Public, responses=s.problems(403, 404, 409))
+async def book(body: s.AppointmentCreate, bus: Bus,
+               actor: Annotated[Actor, caller(c.BookAppointment)]) -> Public:
     """Book a slot. A patient books for themselves; staff name the patient. Taken, the same
     doctor that day, or the patient's limit of active bookings reached: 409. Too far ahead:
     422."""
@@ -38,7 +34,7 @@ async def book(body: s.AppointmentCreate, bus: BusDep, actor: BookerActor) -> On
 
 @router.get("", response_model=s.AppointmentPage, responses=s.problems(403))
 async def list_appointments(
-    bus: BusDep, actor: ActorDep,
+    bus: Bus, actor: Annotated[Actor, caller(c.ListAppointments)],
     patient_id: uuid.UUID | None = None, doctor_id: uuid.UUID | None = None,
     day: Annotated[s.Day | None, Query(alias="date")] = None, status: Status | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
@@ -51,52 +47,57 @@ async def list_appointments(
                              total=page.total, limit=limit, offset=offset)
 
 
-@router.get("/{appointment_id}", response_model=One, responses=s.problems(404))
-async def get_appointment(appointment_id: uuid.UUID, bus: BusDep, actor: ActorDep) -> One:
+@router.get("/{appointment_id}", response_model=Public, responses=s.problems(404))
+async def get_appointment(appointment_id: uuid.UUID, bus: Bus,
+                          actor: Annotated[Actor, caller(c.GetAppointment)]) -> Public:
     return views.appointment(await bus.handle(c.GetAppointment(actor, appointment_id)), actor)
 
 
-@router.post("/{appointment_id}/cancel", response_model=One,
+@router.post("/{appointment_id}/cancel", response_model=Public,
              responses=s.problems(403, 404, 409))
 async def cancel(
-    appointment_id: uuid.UUID, bus: BusDep, actor: BookerActor,
+    appointment_id: uuid.UUID, bus: Bus, actor: Annotated[Actor, caller(c.CancelAppointment)],
     body: Annotated[s.CancelRequest | None, Body()] = None,
-) -> One:
+) -> Public:
     """Cancel; ``late_cancel`` is set when inside the late-cancellation window."""
     reason = body.reason if body else None
     return views.appointment(
         await bus.handle(c.CancelAppointment(actor, appointment_id, reason)), actor)
 
 
-@router.post("/{appointment_id}/reschedule", response_model=One,
+@router.post("/{appointment_id}/reschedule", response_model=Public,
              responses=s.problems(403, 404, 409))
 async def reschedule(
-    appointment_id: uuid.UUID, body: s.RescheduleRequest, bus: BusDep, actor: BookerActor
-) -> One:
+    appointment_id: uuid.UUID, body: s.RescheduleRequest, bus: Bus,
+    actor: Annotated[Actor, caller(c.RescheduleAppointment)],
+) -> Public:
     """Same appointment, new time; the same rules as booking (slot, horizon, one visit per
     doctor and day)."""
     return views.appointment(
         await bus.handle(c.RescheduleAppointment(actor, appointment_id, body.start)), actor)
 
 
-@router.post("/{appointment_id}/check-in", response_model=One,
+@router.post("/{appointment_id}/check-in", response_model=Public,
              responses=s.problems(403, 404, 409))
-async def check_in(appointment_id: uuid.UUID, bus: BusDep, actor: StaffActor) -> One:
+async def check_in(appointment_id: uuid.UUID, bus: Bus,
+                   actor: Annotated[Actor, caller(c.CheckIn)]) -> Public:
     return views.appointment(await bus.handle(c.CheckIn(actor, appointment_id)), actor)
 
 
-@router.post("/{appointment_id}/complete", response_model=One,
+@router.post("/{appointment_id}/complete", response_model=Public,
              responses=s.problems(403, 404, 409))
 async def complete(
-    appointment_id: uuid.UUID, body: s.CompleteRequest, bus: BusDep, actor: DoctorActor
-) -> One:
+    appointment_id: uuid.UUID, body: s.CompleteRequest, bus: Bus,
+    actor: Annotated[Actor, caller(c.CompleteAppointment)],
+) -> Public:
     """That appointment's doctor closes it; diagnosis and treatment stay in this service."""
     return views.appointment(await bus.handle(c.CompleteAppointment(
         actor, appointment_id, body.diagnosis, body.treatment)), actor)
 
 
-@router.post("/{appointment_id}/no-show", response_model=One,
+@router.post("/{appointment_id}/no-show", response_model=Public,
              responses=s.problems(403, 404, 409))
-async def no_show(appointment_id: uuid.UUID, bus: BusDep, actor: StaffActor) -> One:
+async def no_show(appointment_id: uuid.UUID, bus: Bus,
+                  actor: Annotated[Actor, caller(c.MarkNoShow)]) -> Public:
     """Mark missed by hand (after the start); the patient gets one penalty."""
     return views.appointment(await bus.handle(c.MarkNoShow(actor, appointment_id)), actor)

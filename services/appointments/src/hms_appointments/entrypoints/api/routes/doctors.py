@@ -8,14 +8,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from hms_appointments.domain.actor import Actor
 from hms_appointments.domain.schedule import TimeOff, WeeklyHours
+from hms_appointments.entrypoints.api import PREFIX, views
 from hms_appointments.entrypoints.api import schemas as s
-from hms_appointments.entrypoints.api import views
-from hms_appointments.entrypoints.api.deps import BusDep, ScheduleActor
+from hms_appointments.entrypoints.api.deps import Bus, caller
 from hms_appointments.service_layer import commands as c
 from hms_platform.auth import get_principal
 
-router = APIRouter(prefix="/api/appointments/doctors", tags=["doctors"],
+router = APIRouter(prefix=f"{PREFIX}/doctors", tags=["doctors"],
                    dependencies=[Depends(get_principal)])
 Limit = Annotated[int, Query(ge=1, le=100)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
@@ -23,7 +24,7 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 @router.get("", response_model=s.DoctorPage, responses=s.problems())
 async def list_doctors(
-    bus: BusDep, include_inactive: bool = False, limit: Limit = 50, offset: Offset = 0
+    bus: Bus, include_inactive: bool = False, limit: Limit = 50, offset: Offset = 0
 ) -> s.DoctorPage:
     page = await bus.handle(c.ListDoctors(include_inactive, limit, offset))
     return s.DoctorPage(items=[views.doctor(p) for p in page.items], total=page.total,
@@ -33,7 +34,8 @@ async def list_doctors(
 @router.put("/{doctor_id}/schedule", response_model=s.SchedulePublic,
             responses=s.problems(403, 404))
 async def put_schedule(
-    doctor_id: uuid.UUID, body: s.ScheduleUpdate, bus: BusDep, actor: ScheduleActor,
+    doctor_id: uuid.UUID, body: s.ScheduleUpdate, bus: Bus,
+    actor: Annotated[Actor, caller(c.SetSchedule)],
     request: Request,
 ) -> s.SchedulePublic:
     """Replace the doctor's weekly hours and time off (admin, or that doctor)."""
@@ -47,7 +49,7 @@ async def put_schedule(
 
 @router.get("/{doctor_id}/slots", response_model=s.DaySlots, responses=s.problems(404))
 async def get_slots(
-    doctor_id: uuid.UUID, day: Annotated[s.Day, Query(alias="date")], bus: BusDep,
+    doctor_id: uuid.UUID, day: Annotated[s.Day, Query(alias="date")], bus: Bus,
     request: Request,
 ) -> s.DaySlots:
     """The day's slots (``date`` is a day in the clinic's time zone), with availability."""

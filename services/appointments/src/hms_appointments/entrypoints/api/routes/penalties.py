@@ -7,21 +7,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from hms_appointments.domain.actor import ADMIN, PATIENT, RECEPTIONIST, Actor
+from hms_appointments.domain.actor import Actor
+from hms_appointments.entrypoints.api import PREFIX, views
 from hms_appointments.entrypoints.api import schemas as s
-from hms_appointments.entrypoints.api import views
-from hms_appointments.entrypoints.api.deps import AdminActor, BusDep, actor_with_role
+from hms_appointments.entrypoints.api.deps import Bus, caller
 from hms_appointments.service_layer import commands as c
 from hms_platform.auth import get_principal
 
-router = APIRouter(prefix="/api/appointments/penalties", tags=["penalties"],
+router = APIRouter(prefix=f"{PREFIX}/penalties", tags=["penalties"],
                    dependencies=[Depends(get_principal)])
-PenaltyReader = Annotated[Actor, Depends(actor_with_role(PATIENT, RECEPTIONIST, ADMIN))]
 
 
 @router.get("", response_model=s.PenaltyPage, responses=s.problems(403))
 async def list_penalties(
-    bus: BusDep, actor: PenaltyReader, patient_id: uuid.UUID | None = None,
+    bus: Bus, actor: Annotated[Actor, caller(c.ListPenalties)], patient_id: uuid.UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> s.PenaltyPage:
@@ -34,6 +33,7 @@ async def list_penalties(
 @router.post("/{penalty_id}/waive", response_model=s.PenaltyPublic,
              responses=s.problems(403, 404, 409))
 async def waive_penalty(
-    penalty_id: uuid.UUID, body: s.WaiveRequest, bus: BusDep, actor: AdminActor
+    penalty_id: uuid.UUID, body: s.WaiveRequest, bus: Bus,
+    actor: Annotated[Actor, caller(c.WaivePenalty)],
 ) -> s.PenaltyPublic:
     return views.penalty(await bus.handle(c.WaivePenalty(actor, penalty_id, body.reason)))

@@ -1,13 +1,12 @@
-"""SQL repositories: every query of the service lives here and in ``directory.py``."""
+"""Appointments in Postgres: every query on the appointments table lives here."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,11 +16,9 @@ from hms_appointments.adapters.orm import (
     PATIENT_OVERLAP,
     SAME_DOCTOR_SAME_DAY,
     appointments,
-    schedules,
 )
-from hms_appointments.domain import exceptions as exc
+from hms_appointments.domain import errors as exc
 from hms_appointments.domain.appointment import Appointment, Status
-from hms_appointments.domain.schedule import Schedule, TimeOff, WeeklyHours
 from hms_appointments.service_layer.ports import AppointmentFilter, Page
 
 # Generated columns (the overlap keys) are the database's: neither written, read nor mapped.
@@ -132,34 +129,3 @@ class SqlAppointmentRepository:
             .order_by(t.start_at).limit(limit)
             .with_for_update(skip_locked=True))).all()
         return [_appointment(r) for r in rows]
-
-
-class SqlScheduleRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def get(self, doctor_id: uuid.UUID) -> Schedule | None:
-        row = (await self.session.execute(
-            sa.select(schedules).where(schedules.c.doctor_id == doctor_id))).first()
-        if row is None:
-            return None
-        weekly = tuple(WeeklyHours(w["weekday"], time.fromisoformat(w["start"]),
-                                   time.fromisoformat(w["end"])) for w in row.weekly)
-        time_off = tuple(TimeOff(datetime.fromisoformat(o["start"]),
-                                 datetime.fromisoformat(o["end"])) for o in row.time_off)
-        return Schedule(doctor_id, row.slot_minutes, weekly, time_off)
-
-    async def save(self, schedule: Schedule) -> None:
-        values = {
-            "doctor_id": schedule.doctor_id,
-            "slot_minutes": schedule.slot_minutes,
-            "weekly": [{"weekday": w.weekday, "start": w.start.strftime("%H:%M"),
-                        "end": w.end.strftime("%H:%M")} for w in schedule.weekly],
-            "time_off": [{"start": o.start.isoformat(), "end": o.end.isoformat()}
-                         for o in schedule.time_off],
-        }
-        statement = insert(schedules).values(values)
-        await self.session.execute(statement.on_conflict_do_update(
-            index_elements=[schedules.c.doctor_id],
-            set_={**{k: statement.excluded[k] for k in values if k != "doctor_id"},
-                  "updated_at": sa.func.now()}))

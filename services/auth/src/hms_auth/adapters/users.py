@@ -1,4 +1,4 @@
-"""Users and activation codes in Postgres. All SQL on these tables lives here."""
+"""Users in Postgres: all SQL on the users table lives here."""
 
 from __future__ import annotations
 
@@ -7,12 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hms_auth.adapters.orm import activation_codes, users
-from hms_auth.domain.activation import ActivationCode
+from hms_auth.adapters.orm import users
 from hms_auth.domain.errors import AlreadyRegistered
 from hms_auth.domain.users import Role, User
 
@@ -110,32 +108,3 @@ class SqlUserRepository:
     async def _one(self, query: sa.Select[Any]) -> User | None:
         row = (await self.session.execute(query)).mappings().first()
         return _user(row) if row is not None else None
-
-
-class SqlActivationCodeRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def put(self, code: ActivationCode) -> None:
-        values = {"user_id": code.user_id, "code_hash": code.code_hash,
-                  "issued_at": code.issued_at, "expires_at": code.expires_at, "used_at": None}
-        statement = insert(activation_codes).values(values)
-        await self.session.execute(statement.on_conflict_do_update(
-            index_elements=[activation_codes.c.user_id], set_=values))
-
-    async def get(self, user_id: uuid.UUID) -> ActivationCode | None:
-        return await self._one(sa.select(activation_codes)
-                               .where(activation_codes.c.user_id == user_id))
-
-    async def get_for_update(self, user_id: uuid.UUID) -> ActivationCode | None:
-        return await self._one(sa.select(activation_codes)
-                               .where(activation_codes.c.user_id == user_id).with_for_update())
-
-    async def _one(self, query: sa.Select[Any]) -> ActivationCode | None:
-        row = (await self.session.execute(query)).mappings().first()
-        return ActivationCode(**row) if row is not None else None
-
-    async def save(self, code: ActivationCode) -> None:
-        await self.session.execute(
-            sa.update(activation_codes).where(activation_codes.c.user_id == code.user_id)
-            .values(used_at=code.used_at))

@@ -34,7 +34,7 @@ def to_envelope(event: ev.DomainEvent, occurred_at: datetime) -> Envelope:
     return Envelope.of(payload, correlation_id=correlation_id(), occurred_at=occurred_at)
 
 
-def publish(uow: UnitOfWork, now: datetime, *aggregates: RecordsEvents) -> None:
+def record(uow: UnitOfWork, now: datetime, *aggregates: RecordsEvents) -> None:
     """Move the aggregates' recorded events into the unit of work's outbox, in order."""
     for aggregate in aggregates:
         recorded, aggregate.events = aggregate.events, []

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from hms_appointments.config import AppointmentsSettings
 from hms_appointments.domain import events as ev
-from hms_appointments.service_layer.messages import CONTRACTS, to_envelope
+from hms_appointments.service_layer.events import CONTRACTS, to_envelope
 from hms_contracts.registry import parse_payload
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -52,7 +52,7 @@ def test_settings_read_the_appointments_prefix(monkeypatch) -> None:
     monkeypatch.setenv("APPOINTMENTS_PENALTY_WINDOW_DAYS", "30")
     settings = AppointmentsSettings()
     rules = settings.rules()
-    assert (settings.service_name, settings.db_schema) == ("appointments", "appointments")
+    assert settings.service_name == "appointments"
     assert rules.clinic_tz == ZoneInfo("Europe/London")
     assert rules.late_cancel == timedelta(hours=6)
     assert rules.no_show_grace == timedelta(minutes=5)

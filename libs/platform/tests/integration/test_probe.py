@@ -1,0 +1,78 @@
+"""Processes without an HTTP API answer /healthz and /readyz (database and broker) too."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from hms_platform.db import make_engine
+from hms_platform.outbox import OutboxTables
+from hms_platform.probe import probe_server
+from hms_platform.runtime import serve_relay
+from hms_platform.settings import ServiceSettings
+from hms_platform.testing.infra import free_port
+from hms_platform.testing.tcp_proxy import TcpProxy
+
+
+async def test_probe_answers_health_and_readiness() -> None:
+    state = {"up": True}
+
+    async def broker() -> bool:
+        return state["up"]
+
+    port = free_port()
+    async with (probe_server("127.0.0.1", port, {"broker": broker}),
+                httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client):
+        assert (await client.get("/healthz")).json() == {"status": "ok"}
+        ready = await client.get("/readyz")
+        assert ready.status_code == 200 and ready.json()["checks"] == {"broker": "ok"}
+        state["up"] = False
+        down = await client.get("/readyz")
+        assert down.status_code == 503 and down.json()["checks"]["broker"] != "ok"
+        assert (await client.get("/metrics")).status_code == 404
+    async with probe_server("127.0.0.1", 0, {}) as none:
+        assert none is None  # off unless a port is set
+
+
+async def test_the_relay_process_reports_its_database_and_broker(database_url, amqp_url,
+                                                                 amqp_prefix) -> None:
+    url = make_url(database_url)
+    proxy = await TcpProxy(url.host or "127.0.0.1", url.port or 5432).start()
+    try:
+        proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(
+            hide_password=False)
+        schema = f"probe_{free_port()}"
+        engine = make_engine(database_url, pool_size=1)
+        tables = OutboxTables(sa.MetaData(), schema)
+        async with engine.begin() as conn:
+            await conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+            await conn.run_sync(tables.outbox.metadata.create_all)
+        port = free_port()
+        settings = ServiceSettings(environment="test", database_url=proxied, amqp_url=amqp_url,
+                                   amqp_prefix=amqp_prefix, health_port=port)
+        stop = asyncio.Event()
+        relay = asyncio.create_task(serve_relay(settings, tables, stop))
+        try:
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+                for _ in range(100):
+                    try:
+                        ready = await client.get("/readyz")
+                        break
+                    except httpx.TransportError:
+                        await asyncio.sleep(0.1)
+                assert ready.status_code == 200
+                assert ready.json()["checks"] == {"database": "ok", "broker": "ok"}
+                await proxy.cut()
+                down = await client.get("/readyz")
+                assert down.status_code == 503 and down.json()["checks"]["database"] != "ok"
+        finally:
+            stop.set()
+            await relay
+            async with engine.begin() as conn:
+                await conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+            await engine.dispose()
+    finally:
+        await proxy.close()

@@ -1,0 +1,172 @@
+"""In-memory fakes of the ports for the unit tests (loaded by unit/conftest.py: in importlib
+mode tests cannot import this module by name). They keep copies, as a database would, and
+emulate the exclusion constraints, the one-per-patient-doctor-and-day index and the penalty's
+UNIQUE(appointment_id), so handler tests see the same errors."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from datetime import datetime
+from typing import Any, TypeVar
+
+from hms_appointments.domain import errors as exc
+from hms_appointments.domain.appointment import Appointment
+from hms_appointments.domain.directory import Person
+from hms_appointments.domain.penalty import Penalty
+from hms_appointments.domain.schedule import Schedule
+from hms_appointments.service_layer.ports import AppointmentFilter, Page
+from hms_contracts.envelope import Envelope
+
+T = TypeVar("T")
+
+
+def _copy(obj: T) -> T:
+    return dataclasses.replace(obj, events=[])  # type: ignore[type-var]
+
+
+class FakeAppointments:
+    def __init__(self) -> None:
+        self.rows: dict[uuid.UUID, Appointment] = {}
+        self.locked: list[uuid.UUID] = []  # lock_patient calls, in order
+
+    def _check_overlaps(self, appt: Appointment) -> None:
+        for other in self.rows.values():
+            if other.id == appt.id or not (other.is_active and appt.is_active):
+                continue
+            if other.start < appt.end and appt.start < other.end:
+                if other.doctor_id == appt.doctor_id:
+                    raise exc.SlotTaken("That slot is already taken.")
+                if other.patient_id == appt.patient_id:
+                    raise exc.PatientBusy("The patient already has an appointment then.")
+            if ((other.patient_id, other.doctor_id) == (appt.patient_id, appt.doctor_id)
+                    and other.clinic_day is not None and other.clinic_day == appt.clinic_day):
+                raise exc.SameDoctorSameDay("The patient already has this doctor that day.")
+
+    async def lock_patient(self, patient_id: uuid.UUID) -> None:
+        self.locked.append(patient_id)
+
+    async def count_active_after(self, patient_id: uuid.UUID, after: datetime) -> int:
+        return sum(1 for a in self.rows.values()
+                   if a.patient_id == patient_id and a.is_active and a.start > after)
+
+    async def add(self, appt: Appointment) -> None:
+        self._check_overlaps(appt)
+        self.rows[appt.id] = _copy(appt)
+
+    async def save(self, appt: Appointment) -> None:
+        await self.add(appt)
+
+    async def get(self, appointment_id: uuid.UUID, *, for_update: bool = False) -> Any:
+        row = self.rows.get(appointment_id)
+        return _copy(row) if row else None
+
+    async def search(self, where: AppointmentFilter, limit: int, offset: int) -> Page[Any]:
+        found = sorted((a for a in self.rows.values() if all((
+            where.patient_id in (None, a.patient_id), where.doctor_id in (None, a.doctor_id),
+            where.status in (None, a.status),
+            where.start_from is None or a.start >= where.start_from,
+            where.start_to is None or a.start < where.start_to))), key=lambda a: a.start)
+        return Page([_copy(a) for a in found[offset:offset + limit]], len(found), limit, offset)
+
+    async def busy_between(self, doctor_id: uuid.UUID, start: datetime, end: datetime) -> Any:
+        return [(a.start, a.end) for a in self.rows.values()
+                if a.doctor_id == doctor_id and a.is_active and a.start < end and start < a.end]
+
+    async def claim_overdue(self, cutoff: datetime, limit: int) -> list[Appointment]:
+        due = sorted((a for a in self.rows.values() if a.status == "booked"
+                      and a.start <= cutoff), key=lambda a: a.start)
+        return [_copy(a) for a in due[:limit]]
+
+
+class FakeSchedules(dict[uuid.UUID, Schedule]):
+    async def get(self, doctor_id: uuid.UUID) -> Any:  # type: ignore[override]
+        return super().get(doctor_id)
+
+    async def save(self, schedule: Schedule) -> None:
+        self[schedule.doctor_id] = _copy(schedule)
+
+
+class FakePeople(dict[uuid.UUID, Person]):
+    async def get(self, person_id: uuid.UUID, *, for_update: bool = False) -> Any:  # type: ignore[override]
+        person = super().get(person_id)
+        return dataclasses.replace(person) if person else None
+
+    async def save(self, person: Person) -> None:
+        self[person.id] = dataclasses.replace(person)
+
+    async def doctors(self, include_inactive: bool, limit: int, offset: int) -> Page[Person]:
+        found = sorted((p for p in self.values() if p.is_doctor
+                        and (include_inactive or p.active)), key=lambda p: p.full_name)
+        return Page(found[offset:offset + limit], len(found), limit, offset)
+
+
+class FakePenalties(dict[uuid.UUID, Penalty]):
+    async def add(self, penalty: Penalty) -> bool:
+        if any(p.appointment_id == penalty.appointment_id for p in self.values()):
+            return False
+        self[penalty.id] = _copy(penalty)
+        return True
+
+    async def get(self, penalty_id: uuid.UUID, *, for_update: bool = False) -> Any:  # type: ignore[override]
+        penalty = super().get(penalty_id)
+        return _copy(penalty) if penalty else None
+
+    async def save(self, penalty: Penalty) -> None:
+        self[penalty.id] = _copy(penalty)
+
+    async def count_active(self, patient_id: uuid.UUID, since: datetime) -> int:
+        return sum(1 for p in self.values()
+                   if p.patient_id == patient_id and not p.waived and p.created_at > since)
+
+    async def search(self, patient_id: uuid.UUID | None, limit: int, offset: int) -> Page[Any]:
+        found = [_copy(p) for p in self.values() if patient_id in (None, p.patient_id)]
+        return Page(found[offset:offset + limit], len(found), limit, offset)
+
+
+class FakeStore:
+    def __init__(self) -> None:
+        self.appointments = FakeAppointments()
+        self.schedules = FakeSchedules()
+        self.people = FakePeople()
+        self.penalties = FakePenalties()
+        self.published: list[Envelope] = []
+
+
+class FakeUnitOfWork:
+    """Commits publish the queued events; anything else is rolled back by restoring the
+    snapshot taken on entry."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+        self.appointments, self.schedules = store.appointments, store.schedules
+        self.people, self.penalties = store.people, store.penalties
+        self.pending: list[Envelope] = []
+        self.committed = False
+
+    async def __aenter__(self) -> FakeUnitOfWork:
+        self.pending, self.committed = [], False
+        self._snapshot = (dict(self.appointments.rows), dict(self.schedules),
+                          dict(self.people), dict(self.penalties))
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.rollback()
+
+    def add_event(self, envelope: Envelope) -> None:
+        self.pending.append(envelope)
+
+    async def commit(self) -> None:
+        self.store.published.extend(self.pending)
+        self.pending, self.committed = [], True
+        self._snapshot = (dict(self.appointments.rows), dict(self.schedules),
+                          dict(self.people), dict(self.penalties))
+
+    async def rollback(self) -> None:
+        self.pending = []
+        rows, schedules, people, penalties = self._snapshot
+        self.appointments.rows = dict(rows)
+        for live, saved in ((self.schedules, schedules), (self.people, people),
+                            (self.penalties, penalties)):
+            live.clear()
+            live.update(saved)  # type: ignore[attr-defined]
