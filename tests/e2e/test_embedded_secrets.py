@@ -11,8 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from hms_auth.config import DEV_KEY_ENCRYPTION_KEY, AuthSettings
-from hms_embedded.__main__ import PREFIXES, first_admin, key_encryption_key, trust_proxies
+from hms_auth.config import DEV_CODE_ENCRYPTION_KEY, DEV_KEY_ENCRYPTION_KEY, AuthSettings
+from hms_embedded.__main__ import (
+    PREFIXES,
+    code_encryption_key,
+    first_admin,
+    key_encryption_key,
+    trust_proxies,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -103,3 +109,17 @@ def test_production_still_refuses_the_development_key() -> None:
     with pytest.raises(ValueError, match="key_encryption_key"):
         AuthSettings(environment="production", database_url="postgresql+asyncpg://x/y",
                      amqp_url="amqp://u:p@mq/")
+
+
+def test_the_code_key_is_made_private_random_and_reused(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HMS_CODE_ENCRYPTION_KEY", raising=False)
+    code_encryption_key(tmp_path)
+    first = os.environ["HMS_CODE_ENCRYPTION_KEY"]
+    key_file = tmp_path / "code-encryption-key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert len(base64.b64decode(first)) == 32 and first != DEV_CODE_ENCRYPTION_KEY
+    monkeypatch.delenv("HMS_CODE_ENCRYPTION_KEY")
+    code_encryption_key(tmp_path)
+    assert os.environ["HMS_CODE_ENCRYPTION_KEY"] == first
+    assert AuthSettings().code_encryption_key.get_secret_value() == first

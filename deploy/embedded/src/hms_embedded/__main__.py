@@ -74,6 +74,18 @@ def key_encryption_key(data_dir: Path) -> None:
     os.environ["AUTH_KEY_ENCRYPTION_KEY"] = key_file.read_text().strip()
 
 
+def code_encryption_key(data_dir: Path) -> None:
+    """One-time codes travel in events sealed under HMS_CODE_ENCRYPTION_KEY (auth seals,
+    notifications opens). Unless it is set, a random key made at first start and kept in
+    ``<data dir>/code-encryption-key`` (mode 600), never the development key in the source."""
+    if os.environ.get("HMS_CODE_ENCRYPTION_KEY"):
+        return
+    key_file = data_dir / "code-encryption-key"
+    if not key_file.exists():
+        _private_file(key_file, base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+    os.environ["HMS_CODE_ENCRYPTION_KEY"] = key_file.read_text().strip()
+
+
 def point_at_own_jwks(port: int) -> None:
     """Services verify tokens from auth's JWKS, which this same process serves."""
     url = f"http://127.0.0.1:{port}/api/auth/.well-known/jwks.json"
@@ -92,6 +104,7 @@ def trust_proxies() -> None:
 async def serve(host: str, port: int, data_dir: Path) -> None:
     first_admin(data_dir)
     key_encryption_key(data_dir)
+    code_encryption_key(data_dir)
     point_at_own_jwks(port)
     trust_proxies()
     server, uri = postgres.start(data_dir / "pgdata")
