@@ -22,7 +22,7 @@ from hms_platform.logging import configure_logging
 from hms_platform.messaging.memory import InMemoryBus
 from hms_platform.migrations import upgrade
 from hms_platform.outbox import OutboxRelay
-from hms_platform.runtime import exit_quietly_on_interrupt, uvicorn_config
+from hms_platform.runtime import exit_quietly_on_interrupt, run, uvicorn_config
 from hms_platform.web.middleware import SecurityHeadersMiddleware
 
 # Each module exposes component(database_url, bus) -> Component. Services join as they land.
@@ -110,7 +110,9 @@ async def serve(host: str, port: int, data_dir: Path) -> None:
     server, uri = postgres.start(data_dir / "pgdata")
     await postgres.ensure_database(uri, "hms")
     url = postgres.database_url(uri, "hms")
-    bus = InMemoryBus(time_scale=1.0)
+    # Every consumer subscribes below before the relays start: an event none of them binds is
+    # wanted by no service in this process, so it is dropped, not retried for ever.
+    bus = InMemoryBus(time_scale=1.0, unbound="drop")
     components: list[Component] = [
         importlib.import_module(name).component(url, bus) for name in SERVICES]
     for c in components:
@@ -147,7 +149,7 @@ def main() -> None:
     args = parser.parse_args()
     configure_logging(json=False, level=os.environ.get("HMS_LOG_LEVEL", "INFO"))
     with exit_quietly_on_interrupt():
-        asyncio.run(serve(args.host, args.port, args.data_dir.resolve()))
+        run(serve(args.host, args.port, args.data_dir.resolve()))
 
 
 if __name__ == "__main__":

@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any, TypeVar
 
 import structlog
 import uvicorn
+import uvloop
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp
 
@@ -31,6 +32,7 @@ from hms_platform.settings import ServiceSettings
 from hms_platform.web.health import ReadinessCheck
 
 log = structlog.get_logger(__name__)
+T = TypeVar("T")
 
 
 def stop_on_signals() -> asyncio.Event:
@@ -49,6 +51,13 @@ async def make_bus(settings: ServiceSettings) -> EventBus:
     bus = RabbitBus(url, prefix=settings.amqp_prefix, heartbeat=settings.amqp_heartbeat,
                     publish_timeout=settings.publish_timeout)
     return await bus.connect()
+
+
+def run(main: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` on uvloop (what uvicorn picks for the APIs) when it is installed: every
+    long-running process (relay, consumer, scheduler, the embedded run) gets the faster loop."""
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(main)
 
 
 def uvicorn_config(app: ASGIApp, *, host: str, port: int, **options: Any) -> uvicorn.Config:

@@ -168,3 +168,21 @@ async def test_publish_after_close_raises() -> None:
 )
 def test_topic_matches(pattern: str, key: str, expected: bool) -> None:
     assert topic_matches(pattern, key) is expected
+
+
+async def test_the_embedded_bus_drops_an_unbound_event_and_counts_it() -> None:
+    bus = InMemoryBus(FAST, unbound="drop")
+    handler = Recorder()
+    await bus.subscribe("q", ["queue.#"], handler)
+    await bus.publish(event(1))  # nobody is bound to it: accepted, not raised, not delivered
+    await bus.publish(event(2))
+    await bus.drain()
+    assert handler.calls == [] and dict(bus.unbound_dropped) == {event(1).name: 2}
+
+
+async def test_published_keeps_only_the_last_ones() -> None:
+    bus = InMemoryBus(FAST, keep_published=10)
+    await bus.subscribe("q", ["#"], Recorder())
+    for n in range(25):
+        await bus.publish(event(n))
+    assert len(bus.published) <= 10 and bus.published[-1].payload["n"] == 24

@@ -21,6 +21,7 @@ from hms_platform.roles import ROLES, STAFF
 log = structlog.get_logger(__name__)
 
 STAFF_ROLES = STAFF  # the desk: admin and receptionist (hms_platform.roles)
+VERIFIED_CACHE_SIZE = 4096
 # Headers that point at a key or widen processing: the key comes from our JWKS only, by kid
 # (RFC 8725 section 3.10; `crit` would oblige us to understand extensions we do not support).
 FORBIDDEN_HEADERS = frozenset({"jku", "jwk", "x5u", "x5c", "crit"})
@@ -94,6 +95,9 @@ class TokenVerifier:
         self._leeway = leeway
         self._token_type = token_type
         self._clock = clock
+        # Tokens whose signature and claims were checked, by token: the signature check is the
+        # dearest part of a request, and a client sends the same token until it expires.
+        self._verified: dict[str, tuple[object, Principal]] = {}
         # Built once: it reads the clock when it validates, so it holds no per-token state.
         self._claims = jwt.JWTClaimsRegistry(
             now=lambda: int(self._clock()),
@@ -125,12 +129,28 @@ class TokenVerifier:
         except _Rejected as exc:
             raise _reject(exc) from None
         key = await self._cache.get_key(kid)
+        known = self._verified.get(token)
+        # A token verified before with this very key object (a JWKS refresh makes new ones,
+        # so a rotation re-verifies everything) skips the signature, never the time claims.
+        if known is not None and known[0] is key and self._in_time(known[1]):
+            return known[1]
         try:
             claims = jwt.decode(token, key, algorithms=self._algorithms).claims
             self._claims.validate(claims)
-            return _principal(claims)
+            principal = _principal(claims)
         except (JoseError, ValueError) as exc:
             raise _reject(exc) from None
+        if len(self._verified) >= VERIFIED_CACHE_SIZE:
+            self._verified.pop(next(iter(self._verified)))  # the oldest entry
+        self._verified[token] = (key, principal)
+        return principal
+
+    def _in_time(self, principal: Principal) -> bool:
+        now = self._clock()
+        exp, nbf = principal.claims.get("exp"), principal.claims.get("nbf")
+        if not isinstance(exp, int | float) or now >= exp + self._leeway:
+            return False
+        return not isinstance(nbf, int | float) or now >= nbf - self._leeway
 
 
 def _reject(exc: Exception) -> Exception:

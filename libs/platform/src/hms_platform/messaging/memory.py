@@ -3,7 +3,9 @@
 Messages are serialised on publish and parsed on delivery; a publish nobody is bound to is an
 error (``mandatory``); a failing handler is retried through the tiers (delays scaled by
 ``time_scale``) and then dead-lettered; ``duplicate=True`` delivers every message twice,
-concurrently, as at-least-once delivery may.
+concurrently, as at-least-once delivery may. ``unbound="drop"`` (the embedded run, where
+every consumer subscribes before anything is published) accepts an event no queue is bound to
+instead, counting it: no running service wants it, and retrying it would only churn.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import structlog
 
@@ -43,10 +46,15 @@ class InMemoryBus:
         *,
         time_scale: float = 0.001,
         duplicate: bool = False,
+        unbound: Literal["raise", "drop"] = "raise",
+        keep_published: int = 10_000,
     ) -> None:
         self.retry = retry or RetryPolicy()
         self.time_scale = time_scale
         self.duplicate = duplicate
+        self.unbound = unbound
+        self.unbound_dropped: dict[str, int] = defaultdict(int)
+        self._keep = keep_published  # the last ones, for tests; a long run must not grow
         self.published: list[Envelope] = []
         self.dead_letters: dict[str, list[bytes]] = defaultdict(list)
         self._subs: dict[str, _Subscription] = {}
@@ -57,6 +65,8 @@ class InMemoryBus:
     async def publish(self, envelope: Envelope) -> None:
         await self.publish_raw(envelope.name, envelope.to_json())
         self.published.append(envelope)
+        if len(self.published) > self._keep:
+            del self.published[: len(self.published) - self._keep // 2]
 
     async def publish_raw(self, routing_key: str, body: bytes) -> None:
         if self._closed:
@@ -64,7 +74,12 @@ class InMemoryBus:
         targets = [s for s in self._subs.values()
                    if any(topic_matches(k, routing_key) for k in s.routing_keys)]
         if not targets:
-            raise Unroutable(f"unroutable: no queue bound to {routing_key!r}")
+            if self.unbound == "raise":
+                raise Unroutable(f"unroutable: no queue bound to {routing_key!r}")
+            if not self.unbound_dropped[routing_key]:
+                log.info("message.unbound_dropped", event_name=routing_key)
+            self.unbound_dropped[routing_key] += 1
+            return
         for sub in targets:
             for _ in range(2 if self.duplicate else 1):
                 self._spawn(self._deliver(sub, body, attempt=1))

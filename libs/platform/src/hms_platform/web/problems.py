@@ -8,6 +8,7 @@ from typing import Any, cast
 
 import structlog
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -94,11 +95,17 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
 async def unexpected_error(request: Request, exc: Exception) -> Response:
     """Log the exception (a plain, masked traceback: hms_platform.logging) and answer a generic
     500 that says nothing about it. A request that waited too long for a pooled database
-    connection is overload, not a fault: 503 with Retry-After, logged without a traceback."""
+    connection is overload, and one whose connection died with a database restart met a
+    transient failure: both 503 with Retry-After, logged without a traceback."""
     if isinstance(exc, PoolTimeout):
         log.warning("overloaded", reason="database pool exhausted", method=request.method,
                     path=request.url.path)
         return problem_response(503, _phrase(503), "The service is busy. Try again shortly.",
+                                headers={"Retry-After": "1"}, retry_after=1)
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        # A pooled connection found dead (Postgres restarted): the pool is renewed; retry.
+        log.warning("database_connection_lost", method=request.method, path=request.url.path)
+        return problem_response(503, _phrase(503), "The database connection was lost. Retry.",
                                 headers={"Retry-After": "1"}, retry_after=1)
     log.exception("unhandled_exception", exc_info=exc, method=request.method, path=request.url.path)
     return problem_response(500, _phrase(500), "An unexpected error occurred.")

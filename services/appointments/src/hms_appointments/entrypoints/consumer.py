@@ -4,14 +4,12 @@ Run: ``python -m hms_appointments.entrypoints.consumer``."""
 
 from __future__ import annotations
 
-import asyncio
-
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_appointments.bootstrap import build
 from hms_appointments.config import AppointmentsSettings
 from hms_platform.messaging.inbox import InboxConsumer
-from hms_platform.runtime import serve_consumer
+from hms_platform.runtime import run, serve_consumer
 
 QUEUE = "appointments.events"
 CONSUMER = "appointments"
@@ -23,7 +21,7 @@ def build_consumer(settings: AppointmentsSettings, engine: AsyncEngine) -> Inbox
 
 def main() -> None:
     settings = AppointmentsSettings()
-    asyncio.run(serve_consumer(settings, QUEUE, lambda engine: build_consumer(settings, engine)))
+    run(serve_consumer(settings, QUEUE, lambda engine: build_consumer(settings, engine)))
 
 
 if __name__ == "__main__":

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from hms_appointments.adapters.orm import TABLES
 from hms_appointments.config import AppointmentsSettings
-from hms_platform.runtime import serve_relay
+from hms_platform.runtime import run, serve_relay
 
 
 def main() -> None:
-    asyncio.run(serve_relay(AppointmentsSettings(), TABLES))
+    run(serve_relay(AppointmentsSettings(), TABLES))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from hms_appointments.config import AppointmentsSettings
 from hms_appointments.service_layer.commands import MarkNoShows
 from hms_platform.clock import Clock
 from hms_platform.logging import configure_logging
-from hms_platform.runtime import engine_for, stop_on_signals
+from hms_platform.runtime import engine_for, run, stop_on_signals
 
 log = structlog.get_logger(__name__)
 
@@ -53,7 +53,7 @@ async def serve(settings: AppointmentsSettings | None = None) -> None:
 
 
 def main() -> None:
-    asyncio.run(serve())
+    run(serve())
 
 
 if __name__ == "__main__":

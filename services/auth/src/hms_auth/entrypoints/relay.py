@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from hms_auth.adapters.orm import OUTBOX
 from hms_auth.config import AuthSettings
-from hms_platform.runtime import serve_relay
+from hms_platform.runtime import run, serve_relay
 
 
 def main() -> None:
-    asyncio.run(serve_relay(AuthSettings(), OUTBOX))
+    run(serve_relay(AuthSettings(), OUTBOX))
 
 
 if __name__ == "__main__":

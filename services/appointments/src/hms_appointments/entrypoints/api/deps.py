@@ -6,19 +6,14 @@ their command declares (403 before anything is read; handlers check object-level
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from hms_appointments.domain.actor import Actor
 from hms_platform.auth import Principal, require_role
-from hms_platform.messagebus import Command, MessageBus
+from hms_platform.messagebus import Command
+from hms_platform.web.deps import Bus
 
-
-def get_bus(request: Request) -> MessageBus:
-    bus: MessageBus = request.app.state.bus
-    return bus
-
-
-Bus = Annotated[MessageBus, Depends(get_bus)]
+__all__ = ["Bus", "caller"]
 
 
 def caller(command: type[Command[Any]]) -> Any:

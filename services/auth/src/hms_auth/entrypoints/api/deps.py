@@ -5,28 +5,14 @@ the client's address."""
 # `Depends(check_role)` below, which a string annotation would hide from it.
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from hms_auth.service_layer.commands import ConfirmCaller
 from hms_platform.auth import Principal, require_role
-from hms_platform.messagebus import Command, MessageBus
+from hms_platform.messagebus import Command
+from hms_platform.web.deps import Bus, ClientIp
 
-
-def get_bus(request: Request) -> MessageBus:
-    bus: MessageBus = request.app.state.bus
-    return bus
-
-
-Bus = Annotated[MessageBus, Depends(get_bus)]
-
-
-def get_client_ip(request: Request) -> str:
-    """The platform has already judged X-Forwarded-For (AUTH_TRUSTED_PROXIES) into the
-    request's client address."""
-    return request.client.host[:100] if request.client else "unknown"
-
-
-ClientIp = Annotated[str, Depends(get_client_ip)]
+__all__ = ["Bus", "ClientIp", "caller"]
 
 
 def caller(command: type[Command[Any]]) -> Any:
