@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from types import TracebackType
 from typing import Self
 
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import ORMExecuteState
 
 from hms_contracts.envelope import Envelope
 from hms_platform.outbox.tables import OutboxTables
@@ -48,6 +50,31 @@ async def ping(engine: AsyncEngine) -> None:
         await conn.execute(sa.text("SELECT 1"))
 
 
+class ReadOnlyViolation(RuntimeError):
+    """A handler declared read-only tried to write: a bug, refused before the database."""
+
+
+_AUTOCOMMIT: weakref.WeakKeyDictionary[AsyncEngine, AsyncEngine] = weakref.WeakKeyDictionary()
+
+
+def _autocommit(engine: AsyncEngine) -> AsyncEngine:
+    """``engine`` (the same pool) with statements outside any transaction, made once."""
+    found = _AUTOCOMMIT.get(engine)
+    if found is None:
+        found = _AUTOCOMMIT[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return found
+
+
+def _selects_only(state: ORMExecuteState) -> None:
+    statement = state.statement
+    if isinstance(statement, sa.TextClause):  # plain SQL: only a bare SELECT passes
+        if statement.text.lstrip().upper().startswith("SELECT"):
+            return
+    elif state.is_select:
+        return
+    raise ReadOnlyViolation(f"read-only unit of work: {type(state.statement).__name__}")
+
+
 class SqlUnitOfWork:
     """One transaction: ``async with uow: ...; await uow.commit()``. Anything not committed is
     rolled back on exit, including when the block raises.
@@ -59,7 +86,14 @@ class SqlUnitOfWork:
     Re-entrant: a handler that opens ``async with uow:`` on a unit of work its caller already
     opened (the inbox consumer does, to claim the event) joins that transaction instead of
     silently starting a second one; only the outermost block rolls back and closes.
+
+    ``read_only`` (the message bus sets it for a query, ``Command.read_only``): no transaction
+    at all, so no BEGIN and no ROLLBACK round trips; each statement sees the latest committed
+    data. Anything but a SELECT raises ``ReadOnlyViolation`` before it reaches the database,
+    and so do ``add_event`` and ``commit``.
     """
+
+    read_only = False
 
     def __init__(
         self, session_factory: async_sessionmaker[AsyncSession], outbox: OutboxTables
@@ -73,7 +107,12 @@ class SqlUnitOfWork:
 
     async def __aenter__(self) -> Self:
         if self._depth == 0:
-            self.session = self._session_factory()
+            if self.read_only:
+                bind = self._session_factory.kw["bind"]
+                self.session = self._session_factory(bind=_autocommit(bind))
+                sa.event.listen(self.session.sync_session, "do_orm_execute", _selects_only)
+            else:
+                self.session = self._session_factory()
             self._pending = []
             self.committed = False
             self._open()
@@ -99,6 +138,8 @@ class SqlUnitOfWork:
 
     def add_event(self, envelope: Envelope) -> None:
         """Queue an integration event; it is written to the outbox on :meth:`commit`."""
+        if self.read_only:
+            raise ReadOnlyViolation("a read-only unit of work records no events")
         self._pending.append(envelope)
 
     async def claim_inbox(self, consumer: str, envelope: Envelope) -> bool:
@@ -107,6 +148,8 @@ class SqlUnitOfWork:
             self.session, consumer, envelope.event_id, envelope.name)
 
     async def commit(self) -> None:
+        if self.read_only:
+            raise ReadOnlyViolation("a read-only unit of work commits nothing")
         pending, self._pending = self._pending, []
         if pending:
             await self._outbox.insert(self.session, pending)

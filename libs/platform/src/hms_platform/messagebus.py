@@ -30,6 +30,8 @@ class Command(Generic[R]):
     """
 
     roles: ClassVar[frozenset[str]] = frozenset()
+    # A query: its unit of work runs without a transaction (hms_platform.db.SqlUnitOfWork).
+    read_only: ClassVar[bool] = False
 
 
 class UnknownMessage(LookupError):
@@ -66,9 +68,15 @@ class MessageBus:
         params = self._params.get(kind)
         if params is None:
             raise UnknownMessage(f"no handler for {kind.__name__}")
-        kwargs = {name: (uow if uow is not None else self.uow_factory()) if name == "uow"
+        kwargs = {name: (uow if uow is not None else self._new_uow(kind)) if name == "uow"
                   else self._dependencies[name] for name in params}
         return await self._handlers[kind](message, **kwargs)
+
+    def _new_uow(self, kind: type) -> Any:
+        unit = self.uow_factory()
+        if getattr(kind, "read_only", False) and hasattr(unit, "read_only"):
+            unit.read_only = True  # a SqlUnitOfWork: no transaction (fakes have no such flag)
+        return unit
 
     @property
     def event_types(self) -> list[type[EventPayload]]:

@@ -50,6 +50,7 @@ class SetSchedule(Command[Schedule]):
 
 @dataclass(frozen=True)
 class ListDoctors(Command[Page[Person]]):
+    read_only: ClassVar[bool] = True
     roles: ClassVar[frozenset[str]] = ROLES
 
     include_inactive: bool = False
@@ -59,6 +60,7 @@ class ListDoctors(Command[Page[Person]]):
 
 @dataclass(frozen=True)
 class GetSlots(Command[list[SlotView]]):
+    read_only: ClassVar[bool] = True
     roles: ClassVar[frozenset[str]] = ROLES
 
     doctor_id: uuid.UUID
@@ -131,6 +133,7 @@ class MarkNoShows(Command[int]):
 
 @dataclass(frozen=True)
 class GetAppointment(Command[Appointment]):
+    read_only: ClassVar[bool] = True
     roles: ClassVar[frozenset[str]] = ROLES
 
     actor: Actor
@@ -139,6 +142,7 @@ class GetAppointment(Command[Appointment]):
 
 @dataclass(frozen=True)
 class ListAppointments(Command[Page[Appointment]]):
+    read_only: ClassVar[bool] = True
     roles: ClassVar[frozenset[str]] = ROLES
 
     actor: Actor
@@ -152,6 +156,7 @@ class ListAppointments(Command[Page[Appointment]]):
 
 @dataclass(frozen=True)
 class ListPenalties(Command[Page[PenaltyView]]):
+    read_only: ClassVar[bool] = True
     roles: ClassVar[frozenset[str]] = frozenset({PATIENT, RECEPTIONIST, ADMIN})
 
     actor: Actor

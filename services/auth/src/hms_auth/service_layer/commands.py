@@ -157,6 +157,7 @@ class ResetPassword(Command[None]):
 
 @dataclass(frozen=True)
 class GetUser(Command[User]):
+    read_only: ClassVar[bool] = True
     roles: ClassVar[frozenset[str]] = ROLES
 
     user_id: uuid.UUID
@@ -164,6 +165,7 @@ class GetUser(Command[User]):
 
 @dataclass(frozen=True)
 class ListUsers(Command[UserPage]):
+    read_only: ClassVar[bool] = True
     roles: ClassVar[frozenset[str]] = frozenset({ADMIN})
 
     role: str | None = None
@@ -176,6 +178,8 @@ class ListUsers(Command[UserPage]):
 @dataclass(frozen=True)
 class ConfirmCaller(Command[None]):
     """Is the bearer of a valid token still an active user with that role?"""
+
+    read_only: ClassVar[bool] = True
 
     user_id: uuid.UUID
     role: str
@@ -214,4 +218,5 @@ class RotateSigningKeys(Command[SigningKey]):
 
 @dataclass(frozen=True)
 class GetJwks(Command[dict[str, Any]]):
+    read_only: ClassVar[bool] = True
     pass

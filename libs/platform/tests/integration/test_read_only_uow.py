@@ -1,0 +1,63 @@
+"""A query's unit of work runs without a transaction, and cannot write."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import pytest
+import sqlalchemy as sa
+
+from hms_platform.db import ReadOnlyViolation
+from hms_platform.messagebus import Command, MessageBus
+
+ITEMS = sa.table("items", sa.column("id"), sa.column("name"), schema="demo")
+
+
+async def test_no_transaction_and_no_writes(uow_factory, demo_engine) -> None:
+    uow = uow_factory()
+    uow.read_only = True
+    async with uow:
+        first = await uow.session.scalar(sa.text("SELECT now()"))
+        await asyncio.sleep(0.01)
+        second = await uow.session.scalar(sa.text("SELECT now()"))
+        assert first != second  # each statement on its own: no BEGIN ... ROLLBACK around them
+        with pytest.raises(ReadOnlyViolation):
+            await uow.session.execute(sa.insert(ITEMS).values(id=1, name="sneaked in"))
+        with pytest.raises(ReadOnlyViolation):
+            await uow.commit()
+    async with demo_engine.connect() as conn:
+        assert await conn.scalar(sa.text("SELECT count(*) FROM demo.items")) == 0
+    writer = uow_factory()  # the default is one transaction, as before
+    async with writer:
+        first = await writer.session.scalar(sa.text("SELECT now()"))
+        await asyncio.sleep(0.01)
+        assert await writer.session.scalar(sa.text("SELECT now()")) == first
+
+
+@dataclass(frozen=True)
+class CountItems(Command[int]):
+    read_only: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class AddItem(Command[None]):
+    name: str
+
+
+async def count_items(cmd: CountItems, uow: Any) -> int:
+    async with uow:
+        return int(await uow.session.scalar(sa.text("SELECT count(*) FROM demo.items")))
+
+
+async def add_item(cmd: AddItem, uow: Any) -> None:
+    async with uow:
+        await uow.session.execute(sa.insert(ITEMS).values(id=7, name=cmd.name))
+        await uow.commit()
+
+
+async def test_the_bus_gives_queries_a_read_only_unit_of_work(uow_factory) -> None:
+    bus = MessageBus({CountItems: count_items, AddItem: add_item}, uow_factory, {})
+    await bus.handle(AddItem("seven"))
+    assert await bus.handle(CountItems()) == 1
