@@ -92,6 +92,9 @@ class FakePeople(dict[uuid.UUID, Person]):
         person = super().get(person_id)
         return dataclasses.replace(person) if person else None
 
+    async def get_many(self, person_ids: Any) -> dict[uuid.UUID, Person]:
+        return {i: dataclasses.replace(self[i]) for i in person_ids if i in self}
+
     async def save(self, person: Person) -> None:
         self[person.id] = dataclasses.replace(person)
 

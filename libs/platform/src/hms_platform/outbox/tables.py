@@ -56,21 +56,20 @@ class OutboxTables:
         return f"hms_outbox_{self.schema}"
 
     async def insert(self, session: AsyncSession, envelopes: Sequence[Envelope]) -> None:
-        """Write events in the caller's transaction and wake the relay when it commits."""
+        """Write events in the caller's transaction and wake the relay when it commits: one
+        statement, one round trip (the rows in a data-modifying CTE, then NOTIFY, which is
+        transactional: delivered only if and when this transaction commits)."""
+        rows = sa.insert(self.outbox).values([
+            {
+                "event_id": e.event_id,
+                "name": e.name,
+                "body": json.loads(e.to_json()),
+                "correlation_id": e.correlation_id,
+            }
+            for e in envelopes
+        ]).returning(self.outbox.c.id).cte("written")
         await session.execute(
-            sa.insert(self.outbox),
-            [
-                {
-                    "event_id": e.event_id,
-                    "name": e.name,
-                    "body": json.loads(e.to_json()),
-                    "correlation_id": e.correlation_id,
-                }
-                for e in envelopes
-            ],
-        )
-        # NOTIFY is transactional: delivered only if and when this transaction commits.
-        await session.execute(sa.select(sa.func.pg_notify(self.notify_channel, "")))
+            sa.select(sa.func.pg_notify(self.notify_channel, "")).add_cte(rows))
 
     async def claim_inbox(
         self, session: AsyncSession, consumer: str, event_id: uuid.UUID, name: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
@@ -30,6 +31,10 @@ class SqlDirectoryRepository:
         query = sa.select(*(people.c[n] for n in _PERSON)).where(people.c.id == person_id)
         row = (await self.session.execute(query)).first()
         return Person(**row._mapping) if row else None
+
+    async def get_many(self, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Person]:
+        query = sa.select(*(people.c[n] for n in _PERSON)).where(people.c.id.in_(person_ids))
+        return {row.id: Person(**row._mapping) for row in await self.session.execute(query)}
 
     async def save(self, person: Person) -> None:
         values = {name: getattr(person, name) for name in _PERSON}

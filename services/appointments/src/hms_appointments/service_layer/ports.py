@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -75,6 +76,9 @@ class ScheduleRepository(Protocol):
 
 class DirectoryRepository(Protocol):
     async def get(self, person_id: uuid.UUID, *, for_update: bool = False) -> Person | None: ...
+
+    async def get_many(self, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Person]:
+        """The ones known, by id, in one query."""
 
     async def save(self, person: Person) -> None:
         """Insert or update."""

@@ -39,8 +39,9 @@ async def book_appointment(
         raise exc.NotAllowed("Only staff may book past the limit of active appointments.")
     now = clock.now()
     async with uow:
-        await bookable_doctor(uow, cmd.doctor_id)
-        await _check_patient(uow, patient_id, self_booking=cmd.actor.is_patient)
+        people = await uow.people.get_many((cmd.doctor_id, patient_id))  # one round trip
+        _check_doctor(people.get(cmd.doctor_id), cmd.doctor_id)
+        _check_patient(people.get(patient_id), patient_id, self_booking=cmd.actor.is_patient)
         if cmd.actor.is_patient:  # staff may still book for a penalised patient
             since = rules.penalties.window_start(now)
             rules.penalties.check_self_booking(await uow.penalties.count_active(patient_id, since))
@@ -88,7 +89,10 @@ async def reschedule_appointment(
 
 
 async def bookable_doctor(uow: UnitOfWork, doctor_id: uuid.UUID) -> Person:
-    doctor = await uow.people.get(doctor_id)
+    return _check_doctor(await uow.people.get(doctor_id), doctor_id)
+
+
+def _check_doctor(doctor: Person | None, doctor_id: uuid.UUID) -> Person:
     if doctor is None or not doctor.is_doctor:
         raise exc.DoctorNotFound(f"Doctor {doctor_id} not found.")
     if not doctor.active:
@@ -97,8 +101,7 @@ async def bookable_doctor(uow: UnitOfWork, doctor_id: uuid.UUID) -> Person:
     return doctor
 
 
-async def _check_patient(uow: UnitOfWork, patient_id: uuid.UUID, *, self_booking: bool) -> None:
-    patient = await uow.people.get(patient_id)
+def _check_patient(patient: Person | None, patient_id: uuid.UUID, *, self_booking: bool) -> None:
     if patient is None and self_booking:
         # The signed token proves the patient exists; auth's event may simply not be here yet.
         return
