@@ -25,27 +25,25 @@ class SqlThrottleRepository:
     async def record_failure(self, scope: str, key: str, now: datetime,
                              window: timedelta) -> ThrottleState:
         # domain.throttle.after_failure in one statement: concurrent failures all count.
-        expired = throttle.c.window_start <= now - window
-        first = insert(throttle).values(scope=scope, key=key, window_start=now, failures=1)
-        statement = first.on_conflict_do_update(
-            index_elements=[throttle.c.scope, throttle.c.key],
-            set_={"window_start": sa.case((expired, now), else_=throttle.c.window_start),
-                  "failures": sa.case((expired, 1), else_=throttle.c.failures + 1)},
-        ).returning(throttle.c.window_start, throttle.c.failures)
-        row = (await self.session.execute(statement)).one()
-        return ThrottleState(row.window_start, row.failures)
+        state = await self._count(scope, key, now, window, None)
+        assert state is not None  # without a limit the upsert always returns its row
+        return state
 
     async def take(self, scope: str, key: str, now: datetime, window: timedelta,
                    limit: int) -> ThrottleState | None:
         # domain.throttle.after_take in one statement: the row lock serialises concurrent
         # attempts, and the WHERE refuses the one past the limit (no row comes back).
+        return await self._count(scope, key, now, window, limit)
+
+    async def _count(self, scope: str, key: str, now: datetime, window: timedelta,
+                     limit: int | None) -> ThrottleState | None:
         expired = throttle.c.window_start <= now - window
         first = insert(throttle).values(scope=scope, key=key, window_start=now, failures=1)
         statement = first.on_conflict_do_update(
             index_elements=[throttle.c.scope, throttle.c.key],
             set_={"window_start": sa.case((expired, now), else_=throttle.c.window_start),
                   "failures": sa.case((expired, 1), else_=throttle.c.failures + 1)},
-            where=sa.or_(expired, throttle.c.failures < limit),
+            where=None if limit is None else sa.or_(expired, throttle.c.failures < limit),
         ).returning(throttle.c.window_start, throttle.c.failures)
         row = (await self.session.execute(statement)).first()
         return ThrottleState(row.window_start, row.failures) if row is not None else None
