@@ -49,9 +49,16 @@ class FakeSessionFactory:
         return [kind for kind, _, _ in self.log]
 
     def outbox_inserts(self, tables: OutboxTables) -> list[list[str]]:
-        """The event names of each outbox insert, in order."""
-        return [[row["name"] for row in params] for kind, stmt, params in self.log
-                if isinstance(stmt, sa.Insert) and stmt.table is tables.outbox]
+        """The event names of each outbox insert (rows in a CTE, then NOTIFY), in order."""
+        return [[row["name"] for row in outbox_rows(stmt)] for kind, stmt, _ in self.log
+                if kind == "execute" and "INSERT INTO svc.outbox" in sql(stmt)]
+
+
+def outbox_rows(stmt: Any) -> list[dict[str, Any]]:
+    """The rows of the outbox INSERT in the statement's CTE."""
+    [written] = stmt._independent_ctes
+    assert isinstance(written.element, sa.Insert)
+    return list(written.element._multi_values[0])
 
 
 PG = postgresql.dialect()
@@ -96,16 +103,18 @@ async def test_commit_writes_outbox_then_notifies_then_commits(tables: OutboxTab
     async with make_uow(factory, tables) as uow:
         uow.add_event(envelope)
         await uow.commit()
-    assert factory.kinds() == ["execute", "execute", "commit", "rollback", "close"]
-    (_, insert, rows), (_, notify, _) = factory.log[:2]
-    assert isinstance(insert, sa.Insert) and insert.table is tables.outbox
-    # executemany of these rows: id, created_at and the rest come from server defaults
-    compiled = str(insert.compile(dialect=PG, column_keys=list(rows[0])))
-    assert compiled.startswith("INSERT INTO svc.outbox (event_id, name, body, correlation_id) ")
-    assert rows == [{"event_id": envelope.event_id, "name": envelope.name,
-                     "body": envelope.model_dump(mode="json"), "correlation_id": "corr-1"}]
-    assert "pg_notify" in sql(notify)
-    assert "hms_outbox_svc" in notify.compile(dialect=PG).params.values()
+    # one statement, before the commit: the rows (id, created_at and the rest from server
+    # defaults) in a data-modifying CTE, then NOTIFY, which Postgres delivers at commit
+    assert factory.kinds() == ["execute", "commit", "rollback", "close"]
+    (_, written, _) = factory.log[0]
+    compiled = sql(written)
+    assert compiled.startswith("WITH written AS (INSERT INTO svc.outbox "
+                               "(event_id, name, body, correlation_id) VALUES ")
+    assert "SELECT pg_notify(" in compiled.split("RETURNING svc.outbox.id)")[1]
+    assert outbox_rows(written) == [
+        {"event_id": envelope.event_id, "name": envelope.name,
+         "body": envelope.model_dump(mode="json"), "correlation_id": "corr-1"}]
+    assert "hms_outbox_svc" in written.compile(dialect=PG).params.values()
     assert uow.committed
 
 
