@@ -292,5 +292,5 @@ class ForeignCpu:
             delta = cpu - (self.started.get(pid, (0, 0.0, ""))[1])
             if delta > 0:
                 used[cmdline[:80]] = used.get(cmdline[:80], 0.0) + delta
-        busiest = sorted(used, key=lambda c: -used[c])[:3]
+        busiest = [c for c in sorted(used, key=lambda c: -used[c])[:3] if used[c] >= 0.5]
         return sum(used.values()) / seconds, [f"{used[c]:.0f}s {c}" for c in busiest]
