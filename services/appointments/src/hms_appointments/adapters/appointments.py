@@ -33,10 +33,16 @@ def _row(appointment: Appointment) -> dict[str, Any]:
     return values
 
 
+# The domain's field name for each selected column, in the order they are selected.
+_KEYS = tuple(_RENAMED.get(name, name) for name in _FIELDS)
+_STATUS = _KEYS.index("status")
+
+
 def _appointment(row: sa.Row[Any]) -> Appointment:
-    data = {_RENAMED.get(k, k): v for k, v in row._mapping.items()}
-    data["status"] = Status(data["status"])
-    return Appointment(**data)
+    # Positional: a list of 20 rows spent more time in RowMapping.items() than in the query.
+    values = list(row)
+    values[_STATUS] = Status(values[_STATUS])
+    return Appointment(**dict(zip(_KEYS, values, strict=True)))
 
 
 def _overlap_error(error: IntegrityError) -> Exception:
