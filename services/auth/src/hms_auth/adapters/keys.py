@@ -2,47 +2,26 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import os
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from joserfc.jwk import ECKey
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hms_auth.adapters.orm import signing_keys
 from hms_auth.domain.keys import KeyStatus, SigningKey
+from hms_platform.sealing import Sealer
 
 KEYS_LOCK = 0x6175_7468_0000_0002
-_NONCE = 12  # bytes; the size GCM is made for (NIST SP 800-38D section 8.2)
 
 
-class KeyCipher:
-    """AES-256-GCM under the key-encryption key from settings. The kid is associated data, so
-    a ciphertext copied onto another key's row does not decrypt."""
+class KeyCipher(Sealer):
+    """AES-256-GCM under the key-encryption key from settings (hms_platform.sealing). The kid
+    is associated data, so a ciphertext copied onto another key's row does not decrypt."""
 
-    def __init__(self, key: bytes) -> None:
-        if len(key) != 32:
-            raise ValueError("the key-encryption key must be 32 bytes")
-        self._aead = AESGCM(key)
-
-    @classmethod
-    def from_base64(cls, encoded: str) -> KeyCipher:
-        try:
-            return cls(base64.b64decode(encoded, validate=True))
-        except (binascii.Error, ValueError):
-            raise ValueError("the key-encryption key must be the base64 of 32 bytes") from None
-
-    def encrypt(self, plaintext: bytes, kid: str) -> bytes:
-        nonce = os.urandom(_NONCE)
-        return nonce + self._aead.encrypt(nonce, plaintext, kid.encode())
-
-    def decrypt(self, blob: bytes, kid: str) -> bytes:
-        return self._aead.decrypt(blob[:_NONCE], blob[_NONCE:], kid.encode())
+    what = "the key-encryption key"
 
 
 def generate_signing_key(now: datetime) -> SigningKey:
