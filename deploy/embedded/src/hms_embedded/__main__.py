@@ -55,35 +55,34 @@ def first_admin(data_dir: Path) -> None:
              password_file=str(secret_file))
 
 
+def _generated_key(data_dir: Path, variable: str, filename: str) -> None:
+    """Set ``variable`` (unless it is set) to a random 32-byte key, base64, made at first start
+    in ``<data dir>/<filename>`` (mode 600): never a key written in the source."""
+    key_file = data_dir / filename
+    if not os.environ.get(variable):
+        if not key_file.exists():
+            _private_file(key_file, base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+        os.environ[variable] = key_file.read_text().strip()
+
+
 def key_encryption_key(data_dir: Path) -> None:
-    """auth encrypts its signing keys under AUTH_KEY_ENCRYPTION_KEY. Unless that is set, the
-    embedded run uses a random key made at first start and kept in
-    ``<data dir>/key-encryption-key`` (mode 600), never a key written in the source: whoever
-    can read the data folder but not that file cannot sign tokens."""
-    if os.environ.get("AUTH_KEY_ENCRYPTION_KEY"):
-        return
-    key_file = data_dir / "key-encryption-key"
-    if not key_file.exists():
-        if (data_dir / "pgdata").exists():  # the key is made before the database, never after
-            raise SystemExit(
-                f"{data_dir} has a database but no key-encryption-key file: its signing keys "
-                "were sealed under another key (earlier versions used a fixed development "
-                f"key). Delete {data_dir} to start afresh, or set AUTH_KEY_ENCRYPTION_KEY to "
-                "the key they were sealed under.")
-        _private_file(key_file, base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
-    os.environ["AUTH_KEY_ENCRYPTION_KEY"] = key_file.read_text().strip()
+    """auth encrypts its signing keys under AUTH_KEY_ENCRYPTION_KEY: whoever can read the data
+    folder but not ``key-encryption-key`` cannot sign tokens."""
+    if (not os.environ.get("AUTH_KEY_ENCRYPTION_KEY") and (data_dir / "pgdata").exists()
+            and not (data_dir / "key-encryption-key").exists()):
+        # The key is made before the database, never after.
+        raise SystemExit(
+            f"{data_dir} has a database but no key-encryption-key file: its signing keys "
+            "were sealed under another key (earlier versions used a fixed development "
+            f"key). Delete {data_dir} to start afresh, or set AUTH_KEY_ENCRYPTION_KEY to "
+            "the key they were sealed under.")
+    _generated_key(data_dir, "AUTH_KEY_ENCRYPTION_KEY", "key-encryption-key")
 
 
 def code_encryption_key(data_dir: Path) -> None:
     """One-time codes travel in events sealed under HMS_CODE_ENCRYPTION_KEY (auth seals,
-    notifications opens). Unless it is set, a random key made at first start and kept in
-    ``<data dir>/code-encryption-key`` (mode 600), never the development key in the source."""
-    if os.environ.get("HMS_CODE_ENCRYPTION_KEY"):
-        return
-    key_file = data_dir / "code-encryption-key"
-    if not key_file.exists():
-        _private_file(key_file, base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
-    os.environ["HMS_CODE_ENCRYPTION_KEY"] = key_file.read_text().strip()
+    notifications opens)."""
+    _generated_key(data_dir, "HMS_CODE_ENCRYPTION_KEY", "code-encryption-key")
 
 
 def point_at_own_jwks(port: int) -> None:
