@@ -154,7 +154,7 @@ class BodyLimitMiddleware:
                     and int(value) > self.max_bytes):
                 await _too_large(self.max_bytes)(scope, receive, send)
                 return
-        received, exceeded, started = 0, False, False
+        received, exceeded = 0, False
 
         async def limited_receive() -> Message:
             nonlocal received, exceeded
@@ -168,18 +168,27 @@ class BodyLimitMiddleware:
                     raise BodyTooLarge(self.max_bytes)
             return message
 
-        async def tracked_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        tracked = _StartTracker(send)
         try:
-            await self.app(scope, limited_receive, tracked_send)
+            await self.app(scope, limited_receive, tracked)
         except BodyTooLarge:
-            if started:
+            if tracked.started:
                 raise
             await _too_large(self.max_bytes)(scope, receive, send)
+
+
+class _StartTracker:
+    """A ``send`` that remembers whether the response has started: an error answer can only
+    replace a response that has not."""
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.started = True
+        await self.send(message)
 
 
 class UnhandledErrorMiddleware:
@@ -195,20 +204,13 @@ class UnhandledErrorMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def tracked_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        tracked = _StartTracker(send)
         try:
-            await self.app(scope, receive, tracked_send)
+            await self.app(scope, receive, tracked)
         except BodyTooLarge:
             raise
         except Exception as exc:
-            if started:
+            if tracked.started:
                 raise
             response = await unexpected_error(Request(scope), exc)
             await response(scope, receive, send)
