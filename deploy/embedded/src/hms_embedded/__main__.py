@@ -22,8 +22,9 @@ from hms_platform.logging import configure_logging
 from hms_platform.messaging.memory import InMemoryBus
 from hms_platform.migrations import upgrade
 from hms_platform.outbox import OutboxRelay
-from hms_platform.runtime import exit_quietly_on_interrupt, run, uvicorn_config
+from hms_platform.runtime import run
 from hms_platform.web.middleware import SecurityHeadersMiddleware
+from hms_platform.web.serving import exit_quietly_on_interrupt, uvicorn_config
 
 # Each module exposes component(database_url, bus) -> Component. Services join as they land.
 SERVICES = ("hms_auth.embedded", "hms_appointments.embedded")

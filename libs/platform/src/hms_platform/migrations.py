@@ -79,7 +79,7 @@ def create_revocation_table(schema: str) -> None:
     """For a service that verifies access tokens: its ``token_revocations`` table."""
     from alembic import op
 
-    from hms_platform.auth.revocation import revocation_table
+    from hms_platform.revocation import revocation_table
 
     table = revocation_table(sa.MetaData(), schema)
     table.metadata.create_all(op.get_bind(), tables=[table])

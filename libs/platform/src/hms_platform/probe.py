@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Mapping
 
 import structlog
 
-from hms_platform.web.health import ReadinessCheck, readiness
+from hms_platform.readiness import ReadinessCheck, readiness
 
 log = structlog.get_logger(__name__)
 _REASONS = {200: "OK", 404: "Not Found", 503: "Service Unavailable"}

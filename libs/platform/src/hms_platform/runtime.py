@@ -9,16 +9,13 @@ uvicorn start goes through ``uvicorn_config``, so none of them can believe X-For
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import signal
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 import structlog
-import uvicorn
 import uvloop
 from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.types import ASGIApp
 
 from hms_platform.db import make_engine, ping
 from hms_platform.logging import configure_logging
@@ -28,8 +25,8 @@ from hms_platform.messaging.memory import InMemoryBus
 from hms_platform.messaging.rabbit import RabbitBus
 from hms_platform.outbox import OutboxRelay, OutboxTables
 from hms_platform.probe import probe_server
+from hms_platform.readiness import ReadinessCheck
 from hms_platform.settings import ServiceSettings
-from hms_platform.web.health import ReadinessCheck
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
@@ -58,41 +55,6 @@ def run(main: Coroutine[Any, Any, T]) -> T:
     long-running process (relay, consumer, scheduler, the embedded run) gets the faster loop."""
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
         return runner.run(main)
-
-
-def uvicorn_config(app: ASGIApp, *, host: str, port: int, **options: Any) -> uvicorn.Config:
-    """uvicorn's settings for every HMS server:
-
-    - ``proxy_headers=False``: uvicorn would otherwise believe X-Forwarded-For from
-      FORWARDED_ALLOW_IPS (127.0.0.1 by default), so any local client could pick its own
-      address. The platform's ClientAddressMiddleware judges the header with the service's
-      ``trusted_proxies`` instead.
-    - ``log_config=None``: uvicorn's loggers go through ``configure_logging``.
-    - ``server_header=False``: no software version advertised.
-    """
-    for fixed in ("proxy_headers", "forwarded_allow_ips", "log_config"):
-        if fixed in options:
-            raise TypeError(f"{fixed} is fixed by the platform")
-    options.setdefault("server_header", False)
-    return uvicorn.Config(app, host=host, port=port, proxy_headers=False, log_config=None,
-                          **options)
-
-
-def serve_api(app: ASGIApp, *, host: str, port: int, **options: Any) -> None:
-    """Serve ``app`` until SIGINT/SIGTERM (call ``configure_logging`` first)."""
-    with exit_quietly_on_interrupt():
-        uvicorn.Server(uvicorn_config(app, host=host, port=port, **options)).run()
-
-
-@contextlib.contextmanager
-def exit_quietly_on_interrupt() -> Iterator[None]:
-    """After a graceful shutdown uvicorn re-raises SIGINT; Python would then print a
-    KeyboardInterrupt traceback to stderr, and a stderr nobody drains (a stalled log pipe)
-    would hang the exit there. Exit with the usual status for SIGINT instead."""
-    try:
-        yield
-    except KeyboardInterrupt:
-        raise SystemExit(130) from None
 
 
 def _dependencies(engine: AsyncEngine, bus: EventBus) -> dict[str, ReadinessCheck]:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hms_contracts.auth import SessionsRevoked
 from hms_platform.auth import CurrentUser, JwksCache, StaticJwksSource, TokenVerifier
-from hms_platform.auth.revocation import RevocationList, record_sessions_revoked, revocation_table
+from hms_platform.revocation import RevocationList, record_sessions_revoked, revocation_table
 from hms_platform.testing.tokens import TokenFactory
 from hms_platform.web import create_service_app
 

@@ -20,10 +20,10 @@ import uvicorn
 from starlette.requests import Request
 
 from hms_platform.logging import configure_logging, flush_logging
-from hms_platform.runtime import uvicorn_config
 from hms_platform.settings import ServiceSettings
 from hms_platform.testing.infra import free_port
 from hms_platform.web import create_service_app
+from hms_platform.web.serving import uvicorn_config
 
 pytestmark = pytest.mark.usefixtures("restore_logging")
 FORGED = "203.0.113.66"
@@ -154,7 +154,7 @@ async def test_a_body_under_the_limit_is_served_by_the_real_server() -> None:
 SERVER = """
 import sys
 from hms_platform.logging import configure_logging
-from hms_platform.runtime import serve_api
+from hms_platform.web.serving import serve_api
 from hms_platform.web import create_service_app
 
 configure_logging(json=False)  # the console renderer, as in dev

@@ -8,9 +8,9 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from hms_platform.auth.jwks import invalid_token
-from hms_platform.auth.revocation import RevocationList
 from hms_platform.auth.verifier import ROLES, Principal, TokenVerifier
 from hms_platform.errors import Forbidden, Unauthorized
+from hms_platform.revocation import RevocationList
 
 log = structlog.get_logger(__name__)
 

@@ -3,18 +3,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import hmac
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from pydantic import SecretStr
 
+from hms_platform.readiness import ReadinessCheck, readiness
 from hms_platform.web.problems import problem_response
 
-ReadinessCheck = Callable[[], Awaitable[object]]
+__all__ = ["ReadinessCheck", "bearer_matches", "health_router"]
+
 
 
 def bearer_matches(authorization: str | None, expected: str) -> bool:
@@ -53,21 +54,3 @@ def health_router(
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     return router
-
-
-async def readiness(checks: Mapping[str, ReadinessCheck],
-                    timeout: float = 2.0) -> tuple[bool, dict[str, object]]:
-    """(ready, the /readyz body): every check at once, each bounded by ``timeout``."""
-    results = await asyncio.gather(*(_check(fn, timeout) for fn in checks.values()))
-    status = dict(zip(checks, results, strict=True))
-    ready = all(v == "ok" for v in status.values())
-    return ready, {"status": "ready" if ready else "unavailable", "checks": status}
-
-
-async def _check(fn: ReadinessCheck, timeout: float) -> str:
-    try:
-        async with asyncio.timeout(timeout):
-            result = await fn()
-    except Exception as exc:
-        return f"error: {type(exc).__name__}"
-    return "ok" if result is not False else "error: not connected"

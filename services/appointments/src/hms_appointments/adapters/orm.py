@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import INET, JSONB, UUID, ExcludeConstraint
 
-from hms_platform.auth.revocation import revocation_table
 from hms_platform.outbox import OutboxTables
+from hms_platform.revocation import revocation_table
 
 SCHEMA = "appointments"
 metadata = sa.MetaData()

@@ -11,7 +11,8 @@ from hms_appointments.config import AppointmentsSettings
 from hms_appointments.entrypoints.api.app import create_app
 from hms_platform.logging import configure_logging
 from hms_platform.migrations import upgrade
-from hms_platform.runtime import engine_for, serve_api
+from hms_platform.runtime import engine_for
+from hms_platform.web.serving import serve_api
 
 
 async def migrate(settings: AppointmentsSettings) -> None:

@@ -15,9 +15,9 @@ from hms_appointments.entrypoints.api import PREFIX
 from hms_appointments.entrypoints.api.errors import ERROR_MAP
 from hms_appointments.entrypoints.api.routes import appointments, doctors, penalties
 from hms_platform.auth import TokenVerifier
-from hms_platform.auth.revocation import RevocationList
 from hms_platform.clock import Clock
 from hms_platform.db import ping
+from hms_platform.revocation import RevocationList
 from hms_platform.runtime import engine_for
 from hms_platform.web import create_service_app, make_token_verifier
 

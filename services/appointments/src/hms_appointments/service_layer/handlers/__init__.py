@@ -14,8 +14,8 @@ from hms_appointments.service_layer.handlers import (
     schedules,
 )
 from hms_contracts.auth import SessionsRevoked, UserDeactivated, UserRegistered, UserUpdated
-from hms_platform.auth.revocation import record_sessions_revoked
 from hms_platform.messagebus import Handler
+from hms_platform.revocation import record_sessions_revoked
 
 HANDLERS: dict[type, Handler] = {
     c.SetSchedule: schedules.set_schedule,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hms_auth.config import AuthSettings
 from hms_auth.entrypoints.api.app import create_app
 from hms_platform.logging import configure_logging
-from hms_platform.runtime import serve_api
+from hms_platform.web.serving import serve_api
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 import structlog
@@ -23,7 +23,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from hms_contracts.auth import SessionsRevoked
-from hms_platform.auth.verifier import Principal
+
+if TYPE_CHECKING:  # only for annotations: the auth package imports FastAPI, and relays and
+    # consumers (which record revocations) serve no HTTP
+    from hms_platform.auth.verifier import Principal
 
 log = structlog.get_logger(__name__)
 TABLE = "token_revocations"

@@ -1,0 +1,45 @@
+"""Serving an API with uvicorn, the one way every HMS process does it."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import uvicorn
+from starlette.types import ASGIApp
+
+
+def uvicorn_config(app: ASGIApp, *, host: str, port: int, **options: Any) -> uvicorn.Config:
+    """uvicorn's settings for every HMS server:
+
+    - ``proxy_headers=False``: uvicorn would otherwise believe X-Forwarded-For from
+      FORWARDED_ALLOW_IPS (127.0.0.1 by default), so any local client could pick its own
+      address. The platform's ClientAddressMiddleware judges the header with the service's
+      ``trusted_proxies`` instead.
+    - ``log_config=None``: uvicorn's loggers go through ``configure_logging``.
+    - ``server_header=False``: no software version advertised.
+    """
+    for fixed in ("proxy_headers", "forwarded_allow_ips", "log_config"):
+        if fixed in options:
+            raise TypeError(f"{fixed} is fixed by the platform")
+    options.setdefault("server_header", False)
+    return uvicorn.Config(app, host=host, port=port, proxy_headers=False, log_config=None,
+                          **options)
+
+
+def serve_api(app: ASGIApp, *, host: str, port: int, **options: Any) -> None:
+    """Serve ``app`` until SIGINT/SIGTERM (call ``configure_logging`` first)."""
+    with exit_quietly_on_interrupt():
+        uvicorn.Server(uvicorn_config(app, host=host, port=port, **options)).run()
+
+
+@contextlib.contextmanager
+def exit_quietly_on_interrupt() -> Iterator[None]:
+    """After a graceful shutdown uvicorn re-raises SIGINT; Python would then print a
+    KeyboardInterrupt traceback to stderr, and a stderr nobody drains (a stalled log pipe)
+    would hang the exit there. Exit with the usual status for SIGINT instead."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
