@@ -1,4 +1,5 @@
-"""``hms-appointments migrate | api | consumer | relay | scheduler``."""
+"""``hms-appointments migrate | api | consumer | relay | scheduler``. Each process's module is
+imported only when it runs, so a relay or a consumer never loads the web stack."""
 
 from __future__ import annotations
 
@@ -8,11 +9,8 @@ import importlib
 
 from hms_appointments import MIGRATIONS
 from hms_appointments.config import AppointmentsSettings
-from hms_appointments.entrypoints.api.app import create_app
-from hms_platform.logging import configure_logging
 from hms_platform.migrations import upgrade
 from hms_platform.runtime import engine_for
-from hms_platform.web.serving import serve_api
 
 
 async def migrate(settings: AppointmentsSettings) -> None:
@@ -38,10 +36,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "migrate":
         asyncio.run(migrate(AppointmentsSettings()))
     elif args.command == "api":
-        settings = AppointmentsSettings()
-        configure_logging(json=settings.json_logs, level=settings.log_level)
-        # X-Forwarded-For is judged by the app with APPOINTMENTS_TRUSTED_PROXIES, never uvicorn.
-        serve_api(create_app(settings), host=args.host, port=args.port)
+        importlib.import_module("hms_appointments.entrypoints.api.__main__").serve(
+            args.host, args.port)
     else:
         importlib.import_module(f"hms_appointments.entrypoints.{args.command}").main()
 
