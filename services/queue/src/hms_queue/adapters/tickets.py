@@ -1,0 +1,156 @@
+"""Tickets in Postgres: every query on the tickets, lines and history tables lives here. The
+call order is computed in SQL from ``domain.ordering``'s rule, over the per-level index."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hms_queue.adapters.orm import (
+    ACTIVE,
+    ONE_ACTIVE_PER_PATIENT,
+    ONE_CALLED_PER_DOCTOR,
+    SCHEMA,
+    lines,
+    ticket_history,
+    tickets,
+)
+from hms_queue.domain import errors as exc
+from hms_queue.domain.numbering import line_letter
+from hms_queue.domain.ordering import ALL, LEVELS, NONE, ahead_bound, order_key
+from hms_queue.domain.ticket import Ticket
+
+_FIELDS = [c.name for c in tickets.columns]
+_SELECT = ", ".join(f"t.{name}" for name in _FIELDS)
+# Each level's head in FIFO order (an index range), then the few candidates sorted by the
+# effective urgency: never the whole line. Same rule as domain.ordering.effective_urgency.
+_IN_ORDER = sa.text(f"""
+SELECT {_SELECT} FROM (VALUES (1), (2), (3), (4), (5)) AS lv(level)
+CROSS JOIN LATERAL (
+    SELECT * FROM {SCHEMA}.tickets
+    WHERE doctor_id = :doctor AND clinic_day = :day AND status = 'waiting'
+      AND urgency = lv.level
+    ORDER BY queued_at, id LIMIT :per_level) AS t
+ORDER BY CASE WHEN :aging > 0 THEN greatest(1, t.urgency - floor(
+             greatest(0, extract(epoch FROM CAST(:now AS timestamptz) - t.queued_at))
+             / (:aging * 60))::int)
+         ELSE t.urgency END, t.queued_at, t.id
+LIMIT :limit OFFSET :offset""")
+
+
+def _ticket(row: Any) -> Ticket:
+    return Ticket(**{name: row._mapping[name] for name in _FIELDS})
+
+
+def _values(ticket: Ticket) -> dict[str, Any]:
+    return {name: getattr(ticket, name) for name in _FIELDS}
+
+
+def _constraint(error: IntegrityError) -> Exception:
+    name = getattr(getattr(error.orig, "__cause__", None), "constraint_name", None)
+    if name == ONE_ACTIVE_PER_PATIENT:
+        return exc.AlreadyQueued("The patient already has an active ticket in that line.")
+    if name == ONE_CALLED_PER_DOCTOR:
+        return exc.Conflict("The doctor already has a called ticket.")
+    return exc.Conflict("The ticket clashes with another one.")
+
+
+class SqlTicketRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def _write(self, statement: Any, ticket: Ticket) -> None:
+        try:
+            async with self.session.begin_nested():
+                await self.session.execute(statement)
+        except IntegrityError as error:
+            raise _constraint(error) from error
+        if ticket.history:
+            await self.session.execute(sa.insert(ticket_history), [
+                {"ticket_id": ticket.id, "at": h.at, "action": h.action, "by": h.by,
+                 "detail": h.detail} for h in ticket.history])
+            ticket.history = []
+
+    async def add(self, ticket: Ticket) -> None:
+        await self._write(sa.insert(tickets).values(_values(ticket)), ticket)
+
+    async def save(self, ticket: Ticket) -> None:
+        await self._write(sa.update(tickets).where(tickets.c.id == ticket.id)
+                          .values(_values(ticket)), ticket)
+
+    async def _one(self, *where: Any, for_update: bool = False) -> Ticket | None:
+        query = sa.select(tickets).where(*where)
+        row = (await self.session.execute(query.with_for_update() if for_update
+                                          else query)).first()
+        return _ticket(row) if row else None
+
+    async def get(self, ticket_id: uuid.UUID, *, for_update: bool = False) -> Ticket | None:
+        return await self._one(tickets.c.id == ticket_id, for_update=for_update)
+
+    async def by_appointment(self, appointment_id: uuid.UUID) -> Ticket | None:
+        return await self._one(tickets.c.appointment_id == appointment_id)
+
+    async def called(self, doctor_id: uuid.UUID) -> Ticket | None:
+        return await self._one(tickets.c.doctor_id == doctor_id, tickets.c.status == "called")
+
+    async def active_for_patient(self, patient_id: uuid.UUID) -> list[Ticket]:
+        rows = await self.session.execute(sa.select(tickets).where(
+            tickets.c.patient_id == patient_id, sa.text(ACTIVE)).order_by(tickets.c.arrived_at))
+        return [_ticket(r) for r in rows]
+
+    async def lock_line(self, doctor_id: uuid.UUID) -> None:
+        await self.session.execute(sa.select(sa.func.pg_advisory_xact_lock(
+            sa.func.hashtext("queue.lines"), sa.func.hashtext(str(doctor_id)))))
+
+    async def next_number(self, doctor_id: uuid.UUID, day: date) -> tuple[str, int]:
+        bump = (sa.update(lines).where(lines.c.doctor_id == doctor_id, lines.c.clinic_day == day)
+                .values(last_number=lines.c.last_number + 1)
+                .returning(lines.c.letter, lines.c.last_number))
+        row = (await self.session.execute(bump)).first()
+        if row is None:  # the line's first ticket today: its letter is the day's next one
+            await self.session.execute(sa.select(sa.func.pg_advisory_xact_lock(
+                sa.func.hashtext("queue.letters"), sa.func.hashtext(day.isoformat()))))
+            opened = (await self.session.execute(sa.select(sa.func.count()).select_from(lines)
+                                                 .where(lines.c.clinic_day == day))).scalar_one()
+            letter = line_letter(int(opened))
+            await self.session.execute(sa.insert(lines).values(
+                doctor_id=doctor_id, clinic_day=day, letter=letter, last_number=1))
+            return letter, 1
+        return row.letter, row.last_number
+
+    async def in_order(self, doctor_id: uuid.UUID, day: date, now: datetime, aging: int,
+                       limit: int, offset: int = 0) -> list[Ticket]:
+        rows = await self.session.execute(_IN_ORDER, {
+            "doctor": doctor_id, "day": day, "now": now, "aging": aging,
+            "per_level": limit + offset, "limit": limit, "offset": offset})
+        return [_ticket(r) for r in rows]
+
+    async def people_ahead(self, ticket: Ticket, now: datetime, aging: int) -> int:
+        """Per level, the prefix of that level's FIFO order ahead of ``ticket``
+        (``ordering.ahead_bound``): five index range counts."""
+        key = order_key(ticket.urgency, ticket.queued_at, ticket.id, now, aging)
+        waiting = (tickets.c.doctor_id == ticket.doctor_id,
+                   tickets.c.clinic_day == ticket.clinic_day, tickets.c.status == "waiting")
+        counts = []
+        for level in LEVELS:
+            bound = ahead_bound(level, key, now, aging)
+            if bound == NONE:
+                continue
+            where = [*waiting, tickets.c.urgency == level]
+            if bound != ALL:
+                where.append(sa.tuple_(tickets.c.queued_at, tickets.c.id) < sa.tuple_(*bound))
+            counts.append(sa.select(sa.func.count()).where(*where).scalar_subquery())
+        if not counts:
+            return 0
+        total = (await self.session.execute(sa.select(sum(counts[1:], counts[0])))).scalar_one()
+        return int(total)
+
+    async def count_waiting(self, doctor_id: uuid.UUID, day: date) -> int:
+        return int((await self.session.execute(sa.select(sa.func.count()).where(
+            tickets.c.doctor_id == doctor_id, tickets.c.clinic_day == day,
+            tickets.c.status == "waiting"))).scalar_one())

@@ -1,0 +1,42 @@
+"""Settings, from ``QUEUE_*`` environment variables (docs: the service's README)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+
+from hms_platform.settings import ServiceSettings, secret, service_config
+from hms_queue.domain.policy import Policy
+
+
+class QueueSettings(ServiceSettings):
+    model_config = service_config("QUEUE_")
+
+    service_name: str = "queue"
+
+    clinic_timezone: str = "Africa/Nairobi"
+    aging_minutes: int = Field(default=30, ge=0, le=24 * 60)
+    turn_threshold: int = Field(default=3, ge=0, le=100)
+    default_service_minutes: float = Field(default=15, gt=0, le=480)
+    ewma_alpha: float = Field(default=0.3, gt=0, le=1)
+    line_preview: int = Field(default=10, ge=1, le=100)
+    stream_heartbeat_seconds: float = Field(default=15, gt=0, le=300)
+    # Signs waiting-room display links (HMAC-SHA256); must be set outside dev/test.
+    display_secret: SecretStr = secret("dev-display-secret-change-me")
+    display_max_hours: int = Field(default=24, ge=1, le=24 * 31)
+
+    @field_validator("clinic_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown IANA time zone {value!r}") from error
+        return value
+
+    def policy(self) -> Policy:
+        return Policy(clinic_tz=ZoneInfo(self.clinic_timezone), aging_minutes=self.aging_minutes,
+                      turn_threshold=self.turn_threshold,
+                      default_service_minutes=self.default_service_minutes,
+                      ewma_alpha=self.ewma_alpha, line_preview=self.line_preview)

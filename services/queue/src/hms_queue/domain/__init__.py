@@ -1,0 +1,1 @@
+"""The queue domain: plain Python, no framework."""

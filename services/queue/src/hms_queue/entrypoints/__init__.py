@@ -1,0 +1,1 @@
+"""Processes: api, consumer, relay, cli."""

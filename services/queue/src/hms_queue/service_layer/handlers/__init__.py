@@ -1,0 +1,40 @@
+"""Every handler, of commands and of the events this service consumes, registered in one place
+(the consumer's queue is bound to exactly the events listed here)."""
+
+from __future__ import annotations
+
+from hms_contracts.appointments import (
+    AppointmentBooked,
+    AppointmentCancelled,
+    AppointmentNoShow,
+    AppointmentRescheduled,
+    PatientCheckedIn,
+)
+from hms_contracts.auth import SessionsRevoked, UserDeactivated, UserRegistered, UserUpdated
+from hms_platform.messagebus import Handler
+from hms_platform.revocation import record_sessions_revoked
+from hms_queue.service_layer import commands as c
+from hms_queue.service_layer.handlers import appointments, calls, directory, queries, tickets
+
+HANDLERS: dict[type, Handler] = {
+    c.IssueTicket: tickets.issue_ticket,
+    c.UpdateTicket: tickets.update_ticket,
+    c.LeaveTicket: tickets.leave_ticket,
+    c.CallNext: calls.call_next,
+    c.ServeTicket: calls.serve_ticket,
+    c.MissTicket: calls.miss_ticket,
+    c.GetTicket: queries.get_ticket,
+    c.MyTickets: queries.my_tickets,
+    c.GetLine: queries.get_line,
+    c.LineSnapshot: queries.line_snapshot,
+    # events from appointments and auth, through the inbox
+    PatientCheckedIn: appointments.on_patient_checked_in,
+    AppointmentCancelled: appointments.on_appointment_cancelled,
+    AppointmentNoShow: appointments.on_appointment_no_show,
+    AppointmentBooked: appointments.on_appointment_booked,
+    AppointmentRescheduled: appointments.on_appointment_rescheduled,
+    UserRegistered: directory.on_user_registered,
+    UserUpdated: directory.on_user_updated,
+    UserDeactivated: directory.on_user_deactivated,
+    SessionsRevoked: record_sessions_revoked,
+}

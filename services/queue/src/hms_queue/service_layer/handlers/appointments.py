@@ -1,0 +1,98 @@
+"""appointments' events, through the inbox (these run inside the consumer's unit of work,
+which commits the inbox claim and the effect together): a check-in opens a ticket, once per
+appointment; a cancellation or no-show withdraws it; bookings tell each doctor's slot length."""
+
+from __future__ import annotations
+
+import uuid
+
+import structlog
+
+from hms_contracts.appointments import (
+    AppointmentBooked,
+    AppointmentCancelled,
+    AppointmentNoShow,
+    AppointmentRescheduled,
+    PatientCheckedIn,
+)
+from hms_platform.clock import Clock
+from hms_queue.domain.actor import SYSTEM
+from hms_queue.domain.directory import Person
+from hms_queue.domain.policy import Policy
+from hms_queue.service_layer.events import record
+from hms_queue.service_layer.handlers.line import line_changed
+from hms_queue.service_layer.handlers.tickets import open_ticket
+from hms_queue.service_layer.ports import UnitOfWork
+
+log = structlog.get_logger(__name__)
+
+
+async def on_patient_checked_in(event: PatientCheckedIn, uow: UnitOfWork, clock: Clock,
+                                policy: Policy) -> None:
+    async with uow:
+        await uow.tickets.lock_line(event.doctor_id)
+        if await uow.tickets.by_appointment(event.appointment_id) is not None:
+            return  # the same check-in again (another event id): one ticket per appointment
+        doctor = await uow.people.get(event.doctor_id)
+        if doctor is not None and not doctor.active:
+            log.info("queue.check_in_skipped", appointment_id=str(event.appointment_id),
+                     reason="doctor_inactive")
+            return
+        day = policy.clinic_day(clock.now())
+        if any(t.doctor_id == event.doctor_id and t.clinic_day == day
+               for t in await uow.tickets.active_for_patient(event.patient_id)):
+            log.info("queue.check_in_skipped", appointment_id=str(event.appointment_id),
+                     reason="already_in_line")
+            return
+        await open_ticket(uow, doctor_id=event.doctor_id, patient_id=event.patient_id,
+                          urgency=event.urgency, source="check_in", by=event.patient_id,
+                          policy=policy, clock=clock, appointment_id=event.appointment_id)
+
+
+async def _withdraw(uow: UnitOfWork, appointment_id: uuid.UUID, doctor_id: uuid.UUID,
+                    reason: str, clock: Clock, policy: Policy) -> None:
+    async with uow:
+        await uow.tickets.lock_line(doctor_id)
+        found = await uow.tickets.by_appointment(appointment_id)
+        if found is None or not found.is_active:
+            return
+        if found.doctor_id != doctor_id:  # transferred: that line is the one to lock
+            await uow.tickets.lock_line(found.doctor_id)
+        ticket = await uow.tickets.get(found.id, for_update=True)
+        if ticket is None or not ticket.is_active:
+            return
+        now = clock.now()
+        ticket.cancel(now, SYSTEM.user_id, reason)
+        await uow.tickets.save(ticket)
+        record(uow, now, ticket)
+        await line_changed(uow, ticket.doctor_id, ticket.clinic_day, now, policy)
+
+
+async def on_appointment_cancelled(event: AppointmentCancelled, uow: UnitOfWork, clock: Clock,
+                                   policy: Policy) -> None:
+    await _withdraw(uow, event.appointment_id, event.doctor_id, "appointment_cancelled", clock,
+                    policy)
+
+
+async def on_appointment_no_show(event: AppointmentNoShow, uow: UnitOfWork, clock: Clock,
+                                 policy: Policy) -> None:
+    await _withdraw(uow, event.appointment_id, event.doctor_id, "appointment_no_show", clock,
+                    policy)
+
+
+async def _slot_length(uow: UnitOfWork, doctor_id: uuid.UUID, minutes: int) -> None:
+    if not 1 <= minutes <= 24 * 60:
+        return
+    doctor = await uow.people.get(doctor_id, for_update=True) or Person(doctor_id, None)
+    doctor.slot_minutes = minutes
+    await uow.people.save(doctor)
+
+
+async def on_appointment_booked(event: AppointmentBooked, uow: UnitOfWork) -> None:
+    await _slot_length(uow, event.doctor_id, int((event.end - event.start).total_seconds() // 60))
+
+
+async def on_appointment_rescheduled(event: AppointmentRescheduled, uow: UnitOfWork) -> None:
+    if event.doctor_id is not None and event.new_end is not None:
+        minutes = int((event.new_end - event.new_start).total_seconds() // 60)
+        await _slot_length(uow, event.doctor_id, minutes)

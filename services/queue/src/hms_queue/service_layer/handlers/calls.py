@@ -1,0 +1,80 @@
+"""The doctor's side: call the next ticket, serve it, or mark it missed."""
+
+from __future__ import annotations
+
+import structlog
+
+from hms_platform.clock import Clock
+from hms_queue.domain import errors as exc
+from hms_queue.domain.directory import Person
+from hms_queue.domain.estimate import seed_seconds, updated_average
+from hms_queue.domain.policy import Policy
+from hms_queue.domain.ticket import Ticket
+from hms_queue.service_layer import access
+from hms_queue.service_layer.commands import CallNext, MissTicket, ServeTicket
+from hms_queue.service_layer.events import record
+from hms_queue.service_layer.handlers.line import line_changed
+from hms_queue.service_layer.ports import UnitOfWork
+
+log = structlog.get_logger(__name__)
+
+
+async def call_next(cmd: CallNext, uow: UnitOfWork, clock: Clock, policy: Policy) -> Ticket:
+    """Atomic: the line's lock makes concurrent calls take turns, so no ticket is called twice,
+    and the database keeps at most one called ticket per doctor whatever the application does."""
+    access.authorize(cmd, action="call patients")
+    if cmd.actor.user_id != cmd.doctor_id:
+        raise exc.NotYourLine("A doctor calls their own line only.")
+    now = clock.now()
+    day = policy.clinic_day(now)
+    async with uow:
+        await uow.tickets.lock_line(cmd.doctor_id)
+        busy = await uow.tickets.called(cmd.doctor_id)
+        if busy is not None:
+            raise exc.DoctorBusy(busy.id)
+        heads = await uow.tickets.in_order(cmd.doctor_id, day, now, policy.aging_minutes, 1)
+        if not heads:
+            raise exc.LineEmpty("Nobody is waiting in your line.")
+        ticket = heads[0]
+        doctor = await uow.people.get(cmd.doctor_id)
+        ticket.call(now, cmd.actor.user_id, (doctor.room if doctor else None) or "")
+        await uow.tickets.save(ticket)
+        record(uow, now, ticket)
+        await line_changed(uow, cmd.doctor_id, day, now, policy)
+        await uow.commit()
+    log.info("queue.patient_called", ticket_id=str(ticket.id), number=ticket.label)
+    return ticket
+
+
+async def serve_ticket(cmd: ServeTicket, uow: UnitOfWork, clock: Clock, policy: Policy) -> Ticket:
+    access.authorize(cmd, action="serve patients")
+    now = clock.now()
+    async with uow:
+        ticket = await access.load_for_change(uow, cmd.actor, cmd.ticket_id)
+        service = ticket.serve(now, cmd.actor.user_id)
+        doctor = await uow.people.get(ticket.doctor_id, for_update=True) or Person(
+            ticket.doctor_id, None)
+        current = doctor.service_seconds or seed_seconds(doctor.slot_minutes,
+                                                         policy.default_service_minutes)
+        doctor.service_seconds = updated_average(current, service, policy.ewma_alpha)
+        await uow.people.save(doctor)
+        await uow.tickets.save(ticket)
+        record(uow, now, ticket)
+        await line_changed(uow, ticket.doctor_id, ticket.clinic_day, now, policy)
+        await uow.commit()
+    log.info("queue.patient_served", ticket_id=str(ticket.id))
+    return ticket
+
+
+async def miss_ticket(cmd: MissTicket, uow: UnitOfWork, clock: Clock, policy: Policy) -> Ticket:
+    access.authorize(cmd, action="mark tickets missed")
+    now = clock.now()
+    async with uow:
+        ticket = await access.load_for_change(uow, cmd.actor, cmd.ticket_id)
+        ticket.miss(now, cmd.actor.user_id)
+        await uow.tickets.save(ticket)
+        record(uow, now, ticket)
+        await line_changed(uow, ticket.doctor_id, ticket.clinic_day, now, policy)
+        await uow.commit()
+    log.info("queue.ticket_missed", ticket_id=str(ticket.id), status=ticket.status)
+    return ticket

@@ -1,0 +1,75 @@
+"""The ports the handlers depend on: repositories and the unit of work (SQL adapters in
+``adapters/``, in-memory fakes in the unit tests)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from hms_contracts.envelope import Envelope
+from hms_queue.domain.directory import Person
+from hms_queue.domain.ticket import Ticket
+
+
+class TicketRepository(Protocol):
+    async def add(self, ticket: Ticket) -> None:
+        """Insert; AlreadyQueued when the patient holds an active ticket in that line."""
+
+    async def get(self, ticket_id: uuid.UUID, *, for_update: bool = False) -> Ticket | None: ...
+
+    async def save(self, ticket: Ticket) -> None:
+        """Update, and store its new history entries; AlreadyQueued as for ``add``."""
+
+    async def by_appointment(self, appointment_id: uuid.UUID) -> Ticket | None: ...
+
+    async def active_for_patient(self, patient_id: uuid.UUID) -> list[Ticket]: ...
+
+    async def next_number(self, doctor_id: uuid.UUID, day: date) -> tuple[str, int]:
+        """The line's letter and its next number (the line opens on its first ticket)."""
+
+    async def lock_line(self, doctor_id: uuid.UUID) -> None:
+        """Serialise this transaction with every other change to the doctor's lines."""
+
+    async def called(self, doctor_id: uuid.UUID) -> Ticket | None:
+        """The doctor's ticket being seen, if any."""
+
+    async def in_order(self, doctor_id: uuid.UUID, day: date, now: datetime, aging: int,
+                       limit: int, offset: int = 0) -> list[Ticket]:
+        """Waiting tickets of the line in call order (domain.ordering)."""
+
+    async def people_ahead(self, ticket: Ticket, now: datetime, aging: int) -> int: ...
+
+    async def count_waiting(self, doctor_id: uuid.UUID, day: date) -> int: ...
+
+
+class DirectoryRepository(Protocol):
+    async def get(self, person_id: uuid.UUID, *, for_update: bool = False) -> Person | None: ...
+
+    async def save(self, person: Person) -> None:
+        """Insert or update."""
+
+
+class UnitOfWork(Protocol):
+    @property
+    def tickets(self) -> TicketRepository: ...
+
+    @property
+    def people(self) -> DirectoryRepository: ...
+
+    def line_changed(self, doctor_id: uuid.UUID) -> None:
+        """Tell live views of the doctor's line, once this unit of work commits."""
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def add_event(self, envelope: Envelope) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...

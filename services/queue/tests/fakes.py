@@ -1,0 +1,160 @@
+"""In-memory fakes of the ports for the unit tests (loaded by unit/conftest.py: in importlib
+mode tests cannot import this module by name). They keep copies, as a database would, emulate
+the one-active-ticket-per-patient-per-line and one-called-per-doctor indexes, and order lines
+with domain.ordering by sorting (the SQL adapter must agree: integration tests compare)."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from hms_contracts.envelope import Envelope
+from hms_queue.domain import errors as exc
+from hms_queue.domain.directory import Person
+from hms_queue.domain.numbering import line_letter
+from hms_queue.domain.ordering import order_key
+from hms_queue.domain.ticket import HistoryEntry, Ticket
+
+
+def _copy(ticket: Ticket) -> Ticket:
+    clone = copy.copy(ticket)
+    clone.history, clone.events = [], []
+    return clone
+
+
+class FakeTickets:
+    def __init__(self) -> None:
+        self.rows: dict[uuid.UUID, Ticket] = {}
+        self.history: dict[uuid.UUID, list[HistoryEntry]] = {}
+        self.lines: dict[tuple[uuid.UUID, date], tuple[str, int]] = {}
+        self.locks: list[uuid.UUID] = []
+
+    def _check(self, t: Ticket) -> None:
+        for o in self.rows.values():
+            if o.id == t.id:
+                continue
+            if (t.is_active and o.is_active and (o.doctor_id, o.clinic_day, o.patient_id)
+                    == (t.doctor_id, t.clinic_day, t.patient_id)):
+                raise exc.AlreadyQueued("The patient already has an active ticket in that line.")
+            if t.status == o.status == "called" and o.doctor_id == t.doctor_id:
+                raise exc.Conflict("The doctor already has a called ticket.")
+
+    async def add(self, ticket: Ticket) -> None:
+        await self.save(ticket)
+
+    async def save(self, ticket: Ticket) -> None:
+        self._check(ticket)
+        self.history.setdefault(ticket.id, []).extend(ticket.history)
+        ticket.history = []
+        self.rows[ticket.id] = _copy(ticket)
+
+    async def get(self, ticket_id: uuid.UUID, *, for_update: bool = False) -> Any:
+        row = self.rows.get(ticket_id)
+        return _copy(row) if row else None
+
+    async def by_appointment(self, appointment_id: uuid.UUID) -> Any:
+        return next((_copy(t) for t in self.rows.values()
+                     if t.appointment_id == appointment_id), None)
+
+    async def called(self, doctor_id: uuid.UUID) -> Any:
+        return next((_copy(t) for t in self.rows.values()
+                     if t.doctor_id == doctor_id and t.status == "called"), None)
+
+    async def active_for_patient(self, patient_id: uuid.UUID) -> list[Ticket]:
+        return [_copy(t) for t in sorted(self.rows.values(), key=lambda t: t.arrived_at)
+                if t.patient_id == patient_id and t.is_active]
+
+    async def lock_line(self, doctor_id: uuid.UUID) -> None:
+        self.locks.append(doctor_id)
+
+    async def next_number(self, doctor_id: uuid.UUID, day: date) -> tuple[str, int]:
+        opened = sum(1 for (_, d) in self.lines if d == day)
+        letter, last = self.lines.get((doctor_id, day), (line_letter(opened), 0))
+        self.lines[(doctor_id, day)] = (letter, last + 1)
+        return letter, last + 1
+
+    def _sorted(self, doctor_id: uuid.UUID, day: date, now: datetime, aging: int) -> list[Ticket]:
+        line = [t for t in self.rows.values() if t.doctor_id == doctor_id
+                and t.clinic_day == day and t.status == "waiting"]
+        return sorted(line, key=lambda t: order_key(t.urgency, t.queued_at, t.id, now, aging))
+
+    async def in_order(self, doctor_id: uuid.UUID, day: date, now: datetime, aging: int,
+                       limit: int, offset: int = 0) -> list[Ticket]:
+        return [_copy(t) for t in self._sorted(doctor_id, day, now, aging)[offset:offset + limit]]
+
+    async def people_ahead(self, ticket: Ticket, now: datetime, aging: int) -> int:
+        ids = [t.id for t in self._sorted(ticket.doctor_id, ticket.clinic_day, now, aging)]
+        return ids.index(ticket.id)
+
+    async def count_waiting(self, doctor_id: uuid.UUID, day: date) -> int:
+        return sum(1 for t in self.rows.values() if t.doctor_id == doctor_id
+                   and t.clinic_day == day and t.status == "waiting")
+
+
+class FakePeople(dict[uuid.UUID, Person]):
+    async def get(self, person_id: uuid.UUID, *, for_update: bool = False) -> Any:  # type: ignore[override]
+        person = super().get(person_id)
+        return copy.copy(person) if person else None
+
+    async def save(self, person: Person) -> None:
+        self[person.id] = copy.copy(person)
+
+
+class FakeStore:
+    def __init__(self) -> None:
+        self.tickets = FakeTickets()
+        self.people = FakePeople()
+        self.published: list[Envelope] = []
+        self.changed_lines: list[uuid.UUID] = []
+
+
+class FakeUnitOfWork:
+    """Commits publish the queued events; anything else is rolled back by restoring the
+    snapshot taken on entry. Re-entrant like the SQL one (the inbox opens it first)."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+        self.tickets, self.people = store.tickets, store.people
+        self.pending: list[Envelope] = []
+        self.changed: set[uuid.UUID] = set()
+        self.committed = False
+        self._depth = 0
+
+    async def __aenter__(self) -> FakeUnitOfWork:
+        if self._depth == 0:
+            self.pending, self.changed, self.committed = [], set(), False
+            self._snapshot()
+        self._depth += 1
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            await self.rollback()
+
+    def _snapshot(self) -> None:
+        t = self.tickets
+        self._saved = (dict(t.rows), {k: list(v) for k, v in t.history.items()}, dict(t.lines),
+                       dict(self.people))
+
+    def line_changed(self, doctor_id: uuid.UUID) -> None:
+        self.changed.add(doctor_id)
+
+    def add_event(self, envelope: Envelope) -> None:
+        self.pending.append(envelope)
+
+    async def commit(self) -> None:
+        self.store.published.extend(self.pending)
+        self.store.changed_lines.extend(sorted(self.changed))
+        self.pending, self.changed, self.committed = [], set(), True
+        self._snapshot()
+
+    async def rollback(self) -> None:
+        self.pending, self.changed = [], set()
+        rows, history, lines, people = self._saved
+        self.tickets.rows, self.tickets.history, self.tickets.lines = (
+            dict(rows), {k: list(v) for k, v in history.items()}, dict(lines))
+        self.people.clear()
+        self.people.update(people)

@@ -1,0 +1,107 @@
+"""Consumed events (check-ins, cancellations, no-shows, bookings, auth's users) and the
+turn-approaching notice, crossed once per ticket."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from datetime import timedelta
+from types import SimpleNamespace
+
+from hms_contracts.appointments import (
+    AppointmentBooked,
+    AppointmentCancelled,
+    AppointmentNoShow,
+    PatientCheckedIn,
+)
+from hms_contracts.auth import UserDeactivated, UserRegistered, UserUpdated
+from hms_queue.domain import errors as exc
+from hms_queue.domain.policy import Policy
+from hms_queue.service_layer import commands as c
+
+
+def checked_in(w: SimpleNamespace, doctor: uuid.UUID, urgency: int = 3) -> PatientCheckedIn:
+    return PatientCheckedIn(appointment_id=uuid.uuid4(), patient_id=uuid.uuid4(),
+                            doctor_id=doctor, urgency=urgency, arrived_at=w.clock.now())
+
+
+async def test_a_check_in_opens_one_ticket_however_often_it_arrives(world) -> None:
+    doctor = world.person("doctor")
+    event = checked_in(world, doctor, urgency=2)
+    for _ in range(3):
+        await handle(world, event)
+    (ticket,) = world.store.tickets.rows.values()
+    assert (ticket.appointment_id, ticket.urgency, ticket.source) == (
+        event.appointment_id, 2, "check_in")
+    assert world.names().count("ticket_issued") == 1
+
+
+async def handle(w: SimpleNamespace, event: object) -> None:
+    uow = w.bus.uow_factory()
+    async with uow:
+        await w.bus.handle(event, uow=uow)
+        await uow.commit()
+
+
+async def test_cancellation_and_no_show_withdraw_the_ticket(world) -> None:
+    doctor = world.person("doctor")
+    first, second = checked_in(world, doctor), checked_in(world, doctor)
+    await handle(world, first)
+    await handle(world, second)
+    await handle(world, AppointmentCancelled(
+        appointment_id=first.appointment_id, patient_id=first.patient_id, doctor_id=doctor,
+        cancelled_by=uuid.uuid4(), late=False))
+    await handle(world, AppointmentNoShow(
+        appointment_id=second.appointment_id, patient_id=second.patient_id, doctor_id=doctor,
+        start=world.clock.now(), marked_by="scheduler"))
+    assert {t.status for t in world.store.tickets.rows.values()} == {"cancelled"}
+    assert world.names().count("ticket_cancelled") == 2
+    await handle(world, AppointmentCancelled(  # unknown appointment: nothing to do
+        appointment_id=uuid.uuid4(), patient_id=uuid.uuid4(), doctor_id=doctor,
+        cancelled_by=uuid.uuid4(), late=True))
+
+
+async def test_an_inactive_doctors_line_takes_no_check_ins(world) -> None:
+    doctor = world.person("doctor")
+    await handle(world, UserDeactivated(user_id=doctor))
+    await handle(world, checked_in(world, doctor))
+    assert world.store.tickets.rows == {}
+
+
+async def test_directory_and_slot_length_from_events(world) -> None:
+    doctor = uuid.uuid4()
+    await handle(world, UserRegistered(user_id=doctor, role="doctor", full_name="Dr X", room="4"))
+    await handle(world, UserUpdated(user_id=doctor, changed=["room"], room="9"))
+    start = world.clock.now()
+    await handle(world, AppointmentBooked(
+        appointment_id=uuid.uuid4(), patient_id=uuid.uuid4(), doctor_id=doctor, start=start,
+        end=start + timedelta(minutes=25), urgency=3, booked_by=uuid.uuid4()))
+    person = world.store.people[doctor]
+    assert (person.role, person.room, person.slot_minutes, person.active) == (
+        "doctor", "9", 25, True)
+
+
+async def test_turn_approaching_once_per_ticket_even_on_jumps(world_factory) -> None:
+    w = world_factory(Policy(turn_threshold=2))
+    doctor = w.person("doctor")
+    me = w.doctor_actor(doctor)
+    views = []
+    for _ in range(7):
+        views.append(await w.bus.handle(c.IssueTicket(w.desk, w.person("patient"), doctor, 4)))
+        w.clock.advance(seconds=1)
+    told = [p["ticket_id"] for p in w.payloads("turn_approaching")]
+    assert told == [str(v.ticket.id) for v in views[:3]]  # 0, 1 and 2 ahead on arrival
+    # the last one jumps from 6 ahead to none ahead: told once, with 0 ahead
+    await w.bus.handle(c.UpdateTicket(w.desk, views[6].ticket.id, urgency=1))
+    assert w.payloads("turn_approaching")[-1]["people_ahead"] == 0
+    # two ahead leave at once for ticket 4 (3 ahead -> 1): told once
+    await w.bus.handle(c.LeaveTicket(w.desk, views[0].ticket.id))
+    await w.bus.handle(c.LeaveTicket(w.desk, views[1].ticket.id))
+    while True:
+        try:
+            ticket = await w.bus.handle(c.CallNext(me, doctor))
+        except exc.LineEmpty:
+            break
+        await w.bus.handle(c.ServeTicket(me, ticket.id))
+    counts = Counter(p["ticket_id"] for p in w.payloads("turn_approaching"))
+    assert set(counts.values()) == {1} and len(counts) == 7
