@@ -6,7 +6,7 @@ import uuid
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hms_queue.adapters.orm import people
 from hms_queue.domain.directory import Person
@@ -15,23 +15,23 @@ _PERSON = ("id", "role", "room", "active", "slot_minutes", "service_seconds")
 
 
 class SqlDirectoryRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
 
     async def get(self, person_id: uuid.UUID, *, for_update: bool = False) -> Person | None:
         """``for_update`` serialises every writer of this id until the transaction ends, also
         when no row exists yet (which a row lock could not cover)."""
         if for_update:
-            await self.session.execute(sa.select(sa.func.pg_advisory_xact_lock(
+            await self.conn.execute(sa.select(sa.func.pg_advisory_xact_lock(
                 sa.func.hashtext("queue.people"), sa.func.hashtext(str(person_id)))))
         query = sa.select(*(people.c[n] for n in _PERSON)).where(people.c.id == person_id)
-        row = (await self.session.execute(query)).first()
+        row = (await self.conn.execute(query)).first()
         return Person(**row._mapping) if row else None
 
     async def save(self, person: Person) -> None:
         values = {name: getattr(person, name) for name in _PERSON}
         statement = insert(people).values(values)
-        await self.session.execute(statement.on_conflict_do_update(
+        await self.conn.execute(statement.on_conflict_do_update(
             index_elements=[people.c.id],
             set_={**{k: statement.excluded[k] for k in _PERSON if k != "id"},
                   "updated_at": sa.func.now()}))

@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hms_queue.adapters.orm import (
     ACTIVE,
@@ -61,17 +61,17 @@ def _constraint(error: IntegrityError) -> Exception:
 
 
 class SqlTicketRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
 
     async def _write(self, statement: Any, ticket: Ticket) -> None:
         try:
-            async with self.session.begin_nested():
-                await self.session.execute(statement)
+            async with self.conn.begin_nested():
+                await self.conn.execute(statement)
         except IntegrityError as error:
             raise _constraint(error) from error
         if ticket.history:
-            await self.session.execute(sa.insert(ticket_history), [
+            await self.conn.execute(sa.insert(ticket_history), [
                 {"ticket_id": ticket.id, "at": h.at, "action": h.action, "by": h.by,
                  "detail": h.detail} for h in ticket.history])
             ticket.history = []
@@ -85,7 +85,7 @@ class SqlTicketRepository:
 
     async def _one(self, *where: Any, for_update: bool = False) -> Ticket | None:
         query = sa.select(tickets).where(*where)
-        row = (await self.session.execute(query.with_for_update() if for_update
+        row = (await self.conn.execute(query.with_for_update() if for_update
                                           else query)).first()
         return _ticket(row) if row else None
 
@@ -99,33 +99,33 @@ class SqlTicketRepository:
         return await self._one(tickets.c.doctor_id == doctor_id, tickets.c.status == "called")
 
     async def active_for_patient(self, patient_id: uuid.UUID) -> list[Ticket]:
-        rows = await self.session.execute(sa.select(tickets).where(
+        rows = await self.conn.execute(sa.select(tickets).where(
             tickets.c.patient_id == patient_id, sa.text(ACTIVE)).order_by(tickets.c.arrived_at))
         return [_ticket(r) for r in rows]
 
     async def lock_line(self, doctor_id: uuid.UUID) -> None:
-        await self.session.execute(sa.select(sa.func.pg_advisory_xact_lock(
+        await self.conn.execute(sa.select(sa.func.pg_advisory_xact_lock(
             sa.func.hashtext("queue.lines"), sa.func.hashtext(str(doctor_id)))))
 
     async def next_number(self, doctor_id: uuid.UUID, day: date) -> tuple[str, int]:
         bump = (sa.update(lines).where(lines.c.doctor_id == doctor_id, lines.c.clinic_day == day)
                 .values(last_number=lines.c.last_number + 1)
                 .returning(lines.c.letter, lines.c.last_number))
-        row = (await self.session.execute(bump)).first()
+        row = (await self.conn.execute(bump)).first()
         if row is None:  # the line's first ticket today: its letter is the day's next one
-            await self.session.execute(sa.select(sa.func.pg_advisory_xact_lock(
+            await self.conn.execute(sa.select(sa.func.pg_advisory_xact_lock(
                 sa.func.hashtext("queue.letters"), sa.func.hashtext(day.isoformat()))))
-            opened = (await self.session.execute(sa.select(sa.func.count()).select_from(lines)
+            opened = (await self.conn.execute(sa.select(sa.func.count()).select_from(lines)
                                                  .where(lines.c.clinic_day == day))).scalar_one()
             letter = line_letter(int(opened))
-            await self.session.execute(sa.insert(lines).values(
+            await self.conn.execute(sa.insert(lines).values(
                 doctor_id=doctor_id, clinic_day=day, letter=letter, last_number=1))
             return letter, 1
         return row.letter, row.last_number
 
     async def in_order(self, doctor_id: uuid.UUID, day: date, now: datetime, aging: int,
                        limit: int, offset: int = 0) -> list[Ticket]:
-        rows = await self.session.execute(_IN_ORDER, {
+        rows = await self.conn.execute(_IN_ORDER, {
             "doctor": doctor_id, "day": day, "now": now, "aging": aging,
             "per_level": limit + offset, "limit": limit, "offset": offset})
         return [_ticket(r) for r in rows]
@@ -147,10 +147,10 @@ class SqlTicketRepository:
             counts.append(sa.select(sa.func.count()).where(*where).scalar_subquery())
         if not counts:
             return 0
-        total = (await self.session.execute(sa.select(sum(counts[1:], counts[0])))).scalar_one()
+        total = (await self.conn.execute(sa.select(sum(counts[1:], counts[0])))).scalar_one()
         return int(total)
 
     async def count_waiting(self, doctor_id: uuid.UUID, day: date) -> int:
-        return int((await self.session.execute(sa.select(sa.func.count()).where(
+        return int((await self.conn.execute(sa.select(sa.func.count()).where(
             tickets.c.doctor_id == doctor_id, tickets.c.clinic_day == day,
             tickets.c.status == "waiting"))).scalar_one())

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hms_platform.db import SqlUnitOfWork, make_session_factory
+from hms_platform.db import SqlUnitOfWork
 from hms_queue.adapters.directory import SqlDirectoryRepository
 from hms_queue.adapters.orm import LINES_CHANNEL, TABLES
 from hms_queue.adapters.tickets import SqlTicketRepository
@@ -18,8 +18,8 @@ from hms_queue.adapters.tickets import SqlTicketRepository
 
 class SqlQueueUnitOfWork(SqlUnitOfWork):
     def _open(self) -> None:
-        self.tickets = SqlTicketRepository(self.session)
-        self.people = SqlDirectoryRepository(self.session)
+        self.tickets = SqlTicketRepository(self.connection)
+        self.people = SqlDirectoryRepository(self.connection)
         self._changed: set[uuid.UUID] = set()
 
     def line_changed(self, doctor_id: uuid.UUID) -> None:
@@ -28,11 +28,10 @@ class SqlQueueUnitOfWork(SqlUnitOfWork):
     async def commit(self) -> None:
         changed, self._changed = self._changed, set()
         for doctor_id in sorted(changed):
-            await self.session.execute(sa.select(sa.func.pg_notify(LINES_CHANNEL,
-                                                                   str(doctor_id))))
+            await self.connection.execute(sa.select(sa.func.pg_notify(LINES_CHANNEL,
+                                                                      str(doctor_id))))
         await super().commit()
 
 
 def sql_uow_factory(engine: AsyncEngine) -> Callable[[], SqlQueueUnitOfWork]:
-    sessions = make_session_factory(engine)
-    return lambda: SqlQueueUnitOfWork(sessions, TABLES)
+    return lambda: SqlQueueUnitOfWork(engine, TABLES)

@@ -1,0 +1,96 @@
+"""Hearing of line changes made by any process: every committed change sends
+``NOTIFY hms_queue_lines, '<doctor id>'`` (adapters/unit_of_work.py); one LISTEN connection per
+API process wakes the streams of that doctor's line. While the connection is down, streams
+still send heartbeats and re-read on reconnect, so a lost notice is caught up."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+
+import asyncpg
+import structlog
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hms_platform.pgurl import libpq_url
+from hms_queue.adapters.orm import LINES_CHANNEL
+
+log = structlog.get_logger(__name__)
+
+
+class Subscription:
+    def __init__(self) -> None:
+        self._changed = asyncio.Event()
+
+    def notify(self) -> None:
+        self._changed.set()
+
+    async def wait(self, timeout: float) -> bool:
+        """True when the line changed since the last wait, False after ``timeout``."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await self._changed.wait()
+        changed = self._changed.is_set()
+        self._changed.clear()
+        return changed
+
+
+class LineWatcher:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._dsn = libpq_url(engine.url)
+        self._subscribers: dict[uuid.UUID, set[Subscription]] = {}
+        self._task: asyncio.Task[None] | None = None
+        self.listening = asyncio.Event()
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self, *doctor_ids: uuid.UUID) -> AsyncIterator[Subscription]:
+        """One subscription, woken by a change to any of these doctors' lines."""
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._listen())
+        subscription = Subscription()
+        for doctor_id in doctor_ids:
+            self._subscribers.setdefault(doctor_id, set()).add(subscription)
+        try:
+            yield subscription
+        finally:
+            for doctor_id in doctor_ids:
+                self._subscribers[doctor_id].discard(subscription)
+                if not self._subscribers[doctor_id]:
+                    del self._subscribers[doctor_id]
+
+    def _on_notify(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
+        with contextlib.suppress(ValueError):
+            for subscription in self._subscribers.get(uuid.UUID(payload), ()):
+                subscription.notify()
+
+    def _wake_all(self) -> None:
+        for subscriptions in self._subscribers.values():
+            for subscription in subscriptions:
+                subscription.notify()
+
+    async def _listen(self) -> None:
+        while True:
+            conn: asyncpg.Connection | None = None
+            try:
+                conn = await asyncpg.connect(self._dsn)
+                lost = asyncio.Event()
+                conn.add_termination_listener(lambda _conn, lost=lost: lost.set())
+                await conn.add_listener(LINES_CHANNEL, self._on_notify)
+                self.listening.set()
+                self._wake_all()  # whatever changed while we were not listening
+                await lost.wait()
+            except (OSError, asyncpg.PostgresError) as error:
+                log.info("queue.listen_unavailable", error=type(error).__name__)
+                await asyncio.sleep(2.0)
+            finally:
+                self.listening.clear()
+                if conn is not None and not conn.is_closed():
+                    await conn.close()
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task

@@ -1,0 +1,74 @@
+"""Request and response bodies (``XCreate`` / ``XUpdate`` / ``XPublic``) and the problem+json
+error documentation. Inputs are bounded so that bad input is a 422, never a 500."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hms_platform.web import problems as platform_problems
+from hms_queue.domain.ticket import Source, Status
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TicketCreate(_In):
+    patient_id: uuid.UUID
+    doctor_id: uuid.UUID
+    urgency: int = Field(default=3, ge=1, le=5, description="1 (most urgent) .. 5 (routine)")
+
+
+class TicketUpdate(_In):
+    urgency: int | None = Field(default=None, ge=1, le=5)
+    doctor_id: uuid.UUID | None = Field(default=None, description="transfer to this doctor")
+
+
+class DisplayCreate(_In):
+    doctor_ids: list[uuid.UUID] = Field(min_length=1, max_length=20)
+    hours: int = Field(default=12, ge=1, le=24 * 31)
+
+
+class TicketPublic(BaseModel):
+    id: uuid.UUID
+    number: int
+    label: str = Field(description='shown to people, e.g. "A-012"')
+    status: Status
+    patient_id: uuid.UUID
+    doctor_id: uuid.UUID
+    clinic_day: date
+    urgency: int
+    source: Source
+    appointment_id: uuid.UUID | None
+    arrived_at: datetime
+    called_at: datetime | None
+    closed_at: datetime | None
+    misses: int
+    position: int | None = Field(description="1: next to be called; null unless waiting")
+    people_ahead: int | None
+    eta_minutes: int | None
+
+
+class LinePublic(BaseModel):
+    doctor_id: uuid.UUID
+    clinic_day: date
+    room: str | None
+    called: TicketPublic | None
+    waiting: list[TicketPublic]
+    total_waiting: int
+    limit: int
+    offset: int
+
+
+class DisplayPublic(BaseModel):
+    url: str
+    expires_at: datetime
+
+
+def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses``: every route may also answer 400, 401 and 422."""
+    return platform_problems(400, 401, 422, *codes)

@@ -1,0 +1,75 @@
+"""The real app on the real database over HTTP (httpx ASGI transport), with tokens from the
+platform's TokenFactory and a cast: patient A (the owner), patient B, doctor D (A's line),
+doctor E, a receptionist and an admin; and helpers that set a ticket up through the bus."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from types import SimpleNamespace
+from typing import Any
+
+import httpx
+import pytest
+
+from hms_platform.auth import JwksCache, StaticJwksSource, TokenVerifier
+from hms_platform.testing.tokens import TokenFactory
+from hms_queue.domain.actor import Actor
+from hms_queue.entrypoints.api.app import create_app
+from hms_queue.service_layer import commands as c
+
+ROLE = {"patient": "patient", "other_patient": "patient", "doctor": "doctor",
+        "other_doctor": "doctor", "receptionist": "receptionist", "admin": "admin"}
+
+
+@pytest.fixture
+def tokens() -> TokenFactory:
+    return TokenFactory()
+
+
+@pytest.fixture
+def verifier(tokens: TokenFactory) -> TokenVerifier:
+    return TokenVerifier(JwksCache(StaticJwksSource(tokens.jwks())), issuer=tokens.issuer,
+                         audience=tokens.audience)
+
+
+@pytest.fixture
+async def api(db, settings, clock, world, tokens, verifier) -> AsyncIterator[SimpleNamespace]:
+    app = create_app(settings, engine=db, token_verifier=verifier, clock=clock)
+    ids = {
+        "patient": await world.register("patient"),
+        "other_patient": await world.register("patient"),
+        "doctor": await world.register("doctor", room="12"),
+        "other_doctor": await world.register("doctor", room="14"),
+        "receptionist": uuid.uuid4(),
+        "admin": uuid.uuid4(),
+    }
+    headers: dict[str, dict[str, str]] = {
+        who: {"Authorization": f"Bearer {tokens.issue(ids[who], role=ROLE[who])}"}
+        for who in ids}
+    headers["anonymous"] = {}
+    bus = app.state.bus
+    doctor = Actor(ids["doctor"], "doctor")
+
+    async def ticket(state: str = "waiting", patient: str = "patient") -> uuid.UUID:
+        """A fresh ticket of ``patient`` in doctor D's line, ``waiting`` or ``called``."""
+        for old in await bus.handle(c.MyTickets(Actor(ids[patient], "patient"))):
+            if old.ticket.status == "called":
+                await bus.handle(c.ServeTicket(doctor, old.ticket.id))
+            else:
+                await bus.handle(c.LeaveTicket(world.desk, old.ticket.id))
+        view = await world.walk_in(ids["doctor"], patient=ids[patient])
+        if state == "called":
+            called = await bus.handle(c.CallNext(doctor, ids["doctor"]))
+            assert called.id == view.ticket.id
+        return view.ticket.id
+
+    transport = httpx.ASGITransport(app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://hms") as client:
+
+        async def call(who: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
+            return await client.request(method, "/api/queue" + path, headers=headers[who],
+                                        **kwargs)
+
+        yield SimpleNamespace(app=app, client=client, call=call, ids=ids, headers=headers,
+                              world=world, clock=clock, tokens=tokens, ticket=ticket, bus=bus)

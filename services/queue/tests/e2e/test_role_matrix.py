@@ -1,0 +1,73 @@
+"""Every JSON route with every role (QUALITY.md "Security"): anonymous, patient A (the owner),
+patient B, doctor D (A's line), doctor E, receptionist, admin. Each cell acts on a fresh
+ticket, so one caller's success never changes what the next one meets. The streams and the
+display page are covered in test_live.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+CALLERS = ("anonymous", "patient", "other_patient", "doctor", "other_doctor", "receptionist",
+           "admin")
+MATRIX: dict[str, tuple[int, ...]] = {
+    #                               anon patA  patB  docD  docE  desk  admin
+    "POST /tickets":                (401, 403, 403, 403, 403, 201, 201),
+    "GET /tickets/mine":            (401, 200, 200, 403, 403, 403, 403),
+    "GET /tickets/{id}":            (401, 200, 404, 200, 404, 200, 200),
+    "GET /doctors/D":               (401, 403, 403, 200, 403, 200, 200),
+    "POST /doctors/D/call-next":    (401, 403, 403, 200, 403, 403, 403),
+    "POST /tickets/{called}/serve": (401, 403, 403, 200, 404, 403, 403),
+    "POST /tickets/{called}/no-show": (401, 403, 403, 200, 404, 200, 403),
+    "PATCH /tickets/{id}":          (401, 403, 403, 403, 403, 200, 200),
+    "DELETE /tickets/{id}":         (401, 200, 404, 403, 403, 200, 403),
+    "POST /displays":               (401, 403, 403, 403, 403, 201, 201),
+}
+SKIPPED = {"/api/queue/doctors/{doctor_id}/stream", "/api/queue/display",
+           "/api/queue/display/stream"}  # test_live.py
+
+
+async def run_row(api: Any, route: str) -> dict[str, int]:
+    ids = api.ids
+    statuses = {}
+    for who in CALLERS:
+        method, path = route.split(" ")
+        if "{id}" in path:
+            path = path.replace("{id}", str(await api.ticket("waiting")))
+        elif "{called}" in path:
+            path = path.replace("{called}", str(await api.ticket("called")))
+        elif path.endswith("call-next"):
+            await api.ticket("waiting", patient="other_patient")
+            line = (await api.call("admin", "GET", f"/doctors/{ids['doctor']}")).json()
+            if line["called"]:
+                await api.call("doctor", "POST", f"/tickets/{line['called']['id']}/serve")
+        path = path.replace("/D", f"/{ids['doctor']}")
+        body: dict[str, Any] | None = None
+        if route == "POST /tickets":
+            body = {"patient_id": str(await api.world.register("patient")),
+                    "doctor_id": str(ids["doctor"]), "urgency": 3}
+        elif method == "PATCH":
+            body = {"urgency": 2}
+        elif route == "POST /displays":
+            body = {"doctor_ids": [str(ids["doctor"])], "hours": 2}
+        response = await api.call(who, method, path, json=body)
+        assert response.headers["content-type"].startswith(
+            "application/json" if response.status_code < 400 else "application/problem+json")
+        statuses[who] = response.status_code
+    return statuses
+
+
+@pytest.mark.parametrize("route", list(MATRIX))
+async def test_route_by_role(api, route: str) -> None:
+    assert await run_row(api, route) == dict(zip(CALLERS, MATRIX[route], strict=True))
+
+
+def test_the_matrix_covers_every_route_of_the_app(api) -> None:
+    routes = {(method.upper(), path) for path, item in api.app.openapi()["paths"].items()
+              for method in item if not path.endswith(("healthz", "readyz", "metrics"))
+              and path not in SKIPPED}
+    covered = {(row.split(" ")[0], "/api/queue" + row.split(" ")[1]
+                .replace("/D", "/{doctor_id}").replace("{id}", "{ticket_id}")
+                .replace("{called}", "{ticket_id}")) for row in MATRIX}
+    assert routes == covered

@@ -1,0 +1,72 @@
+"""10,000 waiting tickets in one line: call-next reads each urgency level's head from the
+index (a handful of rows, not the line), and people-ahead counts index ranges no longer than
+the people ahead. Shown by the query plans' row counts, not by timing (QUALITY.md)."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from hms_queue.adapters.tickets import _IN_ORDER, SqlTicketRepository
+
+DAY = date(2026, 3, 2)
+N = 10_000
+
+
+def nodes(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    found = [plan]
+    for child in plan.get("Plans", []):
+        found += nodes(child)
+    return found
+
+
+async def explain(conn: Any, statement: sa.TextClause,
+                  params: dict[str, Any]) -> list[dict[str, Any]]:
+    result = await conn.execute(sa.text("EXPLAIN (ANALYZE, FORMAT JSON) " + statement.text),
+                                params)
+    plan = result.scalar_one()
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return nodes(plan[0]["Plan"])
+
+
+async def test_ten_thousand_waiting_tickets(db, clock, capsys) -> None:
+    doctor, now = uuid.uuid4(), clock.now()
+    async with db.begin() as conn:
+        await conn.execute(sa.text(
+            "INSERT INTO queue.tickets (id, doctor_id, clinic_day, letter, number, patient_id, "
+            "urgency, source, status, arrived_at, queued_at) "
+            "SELECT gen_random_uuid(), :d, :day, 'A', n, gen_random_uuid(), 1 + n % 5, "
+            "'walk_in', 'waiting', at, at FROM generate_series(1, :n) AS n, "
+            "LATERAL (SELECT CAST(:now AS timestamptz) - make_interval(secs => (:n - n) * 3) "
+            "AS at) AS arrival"),
+            {"d": doctor, "day": DAY, "now": now, "n": N})
+        await conn.execute(sa.text("ANALYZE queue.tickets"))
+    async with db.connect() as conn:
+        repo = SqlTicketRepository(conn)
+        # call-next's query: the line's first ticket
+        plan = await explain(conn, _IN_ORDER, {
+            "doctor": doctor, "day": DAY, "now": now, "aging": 30, "per_level": 1, "limit": 1,
+            "offset": 0})
+        scans = [n for n in plan if "Scan" in n["Node Type"] and n.get("Relation Name")]
+        assert scans and all(n["Node Type"].startswith("Index") for n in scans)
+        read = sum(n["Actual Rows"] * n["Actual Loops"] for n in scans)
+        assert read <= 5  # one head per urgency level
+        # people ahead of the line's last ticket (everyone else is ahead of it)
+        last = (await repo.in_order(doctor, DAY, now, 30, 1, N - 1))[0]
+        started = time.perf_counter()
+        ahead = await repo.people_ahead(last, now, 30)
+        ahead_ms = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        head = await repo.in_order(doctor, DAY, now, 30, 1)
+        head_ms = (time.perf_counter() - started) * 1000
+        assert ahead == N - 1 and head
+        middle = (await repo.in_order(doctor, DAY, now, 30, 1, 100))[0]
+        assert await repo.people_ahead(middle, now, 30) == 100
+    with capsys.disabled():  # figures for the record, not assertions
+        print(f"\n{N} waiting: call-next query read {read} index rows ({head_ms:.1f} ms); "
+              f"people ahead of the last ticket {ahead} ({ahead_ms:.1f} ms)")
