@@ -26,6 +26,7 @@ import aio_pika
 import asyncpg
 import httpx
 import load
+import profiling
 from event_pipeline import database
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -146,10 +147,14 @@ async def _run(group: load.Servers, db_url: str, amqp_url: str, prefix: str
             out["book_low_small"] = await load.load_with_bodies(
                 api, slots, group.workdir, "book-low-1k", auth=auth_header,
                 connections=load.LOW_CONNECTIONS, seconds=load.LOW_SECONDS)
-            out["book"] = await load.load_with_bodies(api, slots, group.workdir, "book",
-                                                      auth=auth_header)
-            out["list"] = await load.load_get(f"{api}?doctor_id={list_doctor}&limit=20",
-                                              auth=auth_header)
+            api_pid = group.running["appointments-api"].pid
+            seconds = load.WARM_SECONDS + load.SECONDS
+            async with profiling.profiled("deployed-book", api_pid, seconds):
+                out["book"] = await load.load_with_bodies(api, slots, group.workdir, "book",
+                                                          auth=auth_header)
+            async with profiling.profiled("deployed-list", api_pid, seconds):
+                out["list"] = await load.load_get(f"{api}?doctor_id={list_doctor}&limit=20",
+                                                  auth=auth_header)
             out["list_total"] = (await appointments.get(
                 api, params={"doctor_id": list_doctor, "limit": 20}, headers=headers)).json()[
                 "total"]

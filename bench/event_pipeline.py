@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import statistics
 import time
 import uuid
@@ -20,11 +21,12 @@ from typing import Any
 
 import aio_pika
 import asyncpg
+import profiling
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from hms_contracts.envelope import Envelope, EventPayload
-from hms_platform.db import SqlUnitOfWork, make_engine, make_session_factory
+from hms_platform.db import SqlUnitOfWork, make_engine
 from hms_platform.messaging.inbox import InboxConsumer
 from hms_platform.messaging.rabbit import RabbitBus
 from hms_platform.outbox import OutboxRelay, OutboxTables
@@ -114,15 +116,14 @@ async def pipeline(db_url: str, amqp_url: str, prefix: str) -> dict[str, float]:
     async with engine.begin() as conn:
         await conn.execute(sa.text("CREATE SCHEMA bench"))
         await conn.run_sync(metadata.create_all)
-    sessions = make_session_factory(engine)
     latencies: list[float] = []
 
     async def handle(event: Ping, envelope: Envelope, uow: SqlUnitOfWork) -> None:
-        await uow.session.execute(sa.insert(effects).values(id=envelope.event_id))
+        await uow.connection.execute(sa.insert(effects).values(id=envelope.event_id))
         await uow.commit()
         latencies.append(time.perf_counter() - event.sent)
 
-    consumer = InboxConsumer("bench", lambda: SqlUnitOfWork(sessions, tables),
+    consumer = InboxConsumer("bench", lambda: SqlUnitOfWork(engine, tables),
                              {Ping.NAME: handle}, parser=lambda e: Ping.model_validate(e.payload))
     bus = await RabbitBus(amqp_url, prefix=prefix).connect()
     await bus.subscribe("bench.events", consumer.routing_keys, consumer)
@@ -130,15 +131,16 @@ async def pipeline(db_url: str, amqp_url: str, prefix: str) -> dict[str, float]:
     relay_task = asyncio.create_task(OutboxRelay(engine, tables, bus).run(stop))
 
     async def send() -> None:
-        async with SqlUnitOfWork(sessions, tables) as uow:
+        async with SqlUnitOfWork(engine, tables) as uow:
             uow.add_event(Envelope.of(Ping(sent=time.perf_counter())))
             await uow.commit()
 
     try:
         t = time.perf_counter()
-        for _ in range(BURST // 20):
-            await asyncio.gather(*(send() for _ in range(20)))
-        await wait_count(latencies, BURST)
+        async with profiling.profiled("events", os.getpid(), 120):
+            for _ in range(BURST // 20):
+                await asyncio.gather(*(send() for _ in range(20)))
+            await wait_count(latencies, BURST)
         throughput = BURST / (time.perf_counter() - t)
         latencies.clear()
         await drive(send, latencies, RATE * SECONDS, RATE)

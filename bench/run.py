@@ -29,6 +29,7 @@ import deployed
 import embedded
 import event_pipeline
 import load
+import profiling
 
 from hms_platform.logging import configure_logging
 from hms_platform.testing.infra import postgres_server, rabbitmq_server
@@ -167,6 +168,7 @@ async def run(parts: list[str]) -> dict[str, Any]:
     assert main_task is not None
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main_task.cancel)
     results: dict[str, Any] = {}
+    await profiling.prepare()
     with postgres_server() as pg_url, rabbitmq_server() as amqp_url:
         if "events" in parts:
             results["events"] = await timed(event_pipeline.run())
@@ -217,7 +219,7 @@ def main() -> None:
            if g in results}
     everything = {"machine": meta, "parts": parts, "rows": rows, "rss_kib": rss,
                   "log_problems": {g: results[g].get("log_problems") for g in rss},
-                  "runs": plain(results)}
+                  "runs": plain(results), "profiles": profiling.summaries}
     (RESULTS / "latest.json").write_text(json.dumps(everything, indent=2))
     for part, result in results.items():
         (RESULTS / f"{'event_pipeline' if part == 'events' else part}.json").write_text(

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 import structlog
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hms_contracts.auth import SessionsRevoked
 
@@ -44,11 +44,11 @@ def revocation_table(metadata: sa.MetaData, schema: str) -> sa.Table:
     )
 
 
-async def record_revocation(session: AsyncSession, table: sa.Table, user_id: uuid.UUID,
+async def record_revocation(conn: AsyncConnection, table: sa.Table, user_id: uuid.UUID,
                             not_before: datetime) -> None:
     """Keep the later of the stored and the given instant (events may arrive out of order)."""
     statement = insert(table).values(user_id=user_id, not_before=not_before)
-    await session.execute(statement.on_conflict_do_update(
+    await conn.execute(statement.on_conflict_do_update(
         index_elements=[table.c.user_id],
         set_={"not_before": sa.func.greatest(table.c.not_before,
                                              statement.excluded.not_before)}))
@@ -58,7 +58,7 @@ async def record_sessions_revoked(event: SessionsRevoked, uow: Any,
                                   revocation_table: sa.Table) -> None:
     """The handler of ``auth.sessions_revoked.v1`` for a service's message bus (register it
     beside the service's own handlers, with ``revocation_table`` among the dependencies)."""
-    await record_revocation(uow.session, revocation_table, event.user_id, event.not_before)
+    await record_revocation(uow.connection, revocation_table, event.user_id, event.not_before)
 
 
 class RevocationList:

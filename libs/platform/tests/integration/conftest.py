@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_contracts.envelope import Envelope, EventPayload
-from hms_platform.db import SqlUnitOfWork, make_session_factory
+from hms_platform.db import SqlUnitOfWork
 from hms_platform.messaging.bus import RetryPolicy
 from hms_platform.messaging.inbox import InboxConsumer
 from hms_platform.messaging.rabbit import RabbitBus
@@ -57,12 +57,12 @@ async def demo_engine(engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture
 def uow_factory(demo_engine: AsyncEngine) -> Callable[[], SqlUnitOfWork]:
-    sessions = make_session_factory(demo_engine)
-    return lambda: SqlUnitOfWork(sessions, TABLES)
+    return lambda: SqlUnitOfWork(demo_engine, TABLES)
 
 
 async def record_effect(event: Any, envelope: Envelope, uow: SqlUnitOfWork, name: str) -> None:
-    await uow.session.execute(sa.insert(EFFECTS).values(event_id=envelope.event_id, consumer=name))
+    await uow.connection.execute(
+        sa.insert(EFFECTS).values(event_id=envelope.event_id, consumer=name))
 
 
 def effect_consumer(

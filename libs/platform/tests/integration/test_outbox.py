@@ -33,17 +33,17 @@ async def test_state_and_event_commit_together_or_not_at_all(
     seen = Collector()
     await bus.subscribe(queue_name, ["demo.#"], seen)
     async with uow_factory() as uow:  # committed: item + event
-        await uow.session.execute(sa.insert(ITEMS).values(id=1, name="a"))
+        await uow.connection.execute(sa.insert(ITEMS).values(id=1, name="a"))
         uow.add_event(item_added(1))
         await uow.commit()
     with pytest.raises(RuntimeError):  # raises before commit: rolled back
         async with uow_factory() as uow:
-            await uow.session.execute(sa.insert(ITEMS).values(id=2, name="b"))
+            await uow.connection.execute(sa.insert(ITEMS).values(id=2, name="b"))
             uow.add_event(item_added(2))
             raise RuntimeError("handler failed")
     with pytest.raises(IntegrityError):  # fails AT commit, after the outbox insert ran
         async with uow_factory() as uow:
-            await uow.session.execute(sa.insert(ITEMS).values(id=3, name="a"))  # deferred dup
+            await uow.connection.execute(sa.insert(ITEMS).values(id=3, name="a"))  # deferred dup
             uow.add_event(item_added(3))
             await uow.commit()
 
@@ -68,7 +68,7 @@ async def test_row_held_open_while_later_rows_commit_is_still_published(
     held = uow_factory()
     await held.__aenter__()
     held.add_event(item_added(1))
-    await TABLES.insert(held.session, held._pending)  # id 1 taken, transaction still open
+    await TABLES.insert(held.connection, held._pending)  # id 1 taken, transaction still open
     held._pending.clear()
     for i in (2, 3):
         async with uow_factory() as uow:

@@ -19,21 +19,21 @@ async def test_no_transaction_and_no_writes(uow_factory, demo_engine) -> None:
     uow = uow_factory()
     uow.read_only = True
     async with uow:
-        first = await uow.session.scalar(sa.text("SELECT now()"))
+        first = await uow.connection.scalar(sa.text("SELECT now()"))
         await asyncio.sleep(0.01)
-        second = await uow.session.scalar(sa.text("SELECT now()"))
+        second = await uow.connection.scalar(sa.text("SELECT now()"))
         assert first != second  # each statement on its own: no BEGIN ... ROLLBACK around them
         with pytest.raises(ReadOnlyViolation):
-            await uow.session.execute(sa.insert(ITEMS).values(id=1, name="sneaked in"))
+            await uow.connection.execute(sa.insert(ITEMS).values(id=1, name="sneaked in"))
         with pytest.raises(ReadOnlyViolation):
             await uow.commit()
     async with demo_engine.connect() as conn:
         assert await conn.scalar(sa.text("SELECT count(*) FROM demo.items")) == 0
     writer = uow_factory()  # the default is one transaction, as before
     async with writer:
-        first = await writer.session.scalar(sa.text("SELECT now()"))
+        first = await writer.connection.scalar(sa.text("SELECT now()"))
         await asyncio.sleep(0.01)
-        assert await writer.session.scalar(sa.text("SELECT now()")) == first
+        assert await writer.connection.scalar(sa.text("SELECT now()")) == first
 
 
 @dataclass(frozen=True)
@@ -48,12 +48,12 @@ class AddItem(Command[None]):
 
 async def count_items(cmd: CountItems, uow: Any) -> int:
     async with uow:
-        return int(await uow.session.scalar(sa.text("SELECT count(*) FROM demo.items")))
+        return int(await uow.connection.scalar(sa.text("SELECT count(*) FROM demo.items")))
 
 
 async def add_item(cmd: AddItem, uow: Any) -> None:
     async with uow:
-        await uow.session.execute(sa.insert(ITEMS).values(id=7, name=cmd.name))
+        await uow.connection.execute(sa.insert(ITEMS).values(id=7, name=cmd.name))
         await uow.commit()
 
 

@@ -9,7 +9,6 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from hms_contracts.auth import SessionsRevoked
 from hms_platform.auth import CurrentUser, JwksCache, StaticJwksSource, TokenVerifier
@@ -20,11 +19,11 @@ from hms_platform.web import create_service_app
 SCHEMA = "revocation_demo"
 
 
-class Session:
-    """What the inbox hands a handler: a unit of work with an open session."""
+class OpenUnitOfWork:
+    """What the inbox hands a handler: a unit of work with an open connection."""
 
-    def __init__(self, session: Any) -> None:
-        self.session = session
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
 
 
 async def make_table(engine: Any) -> sa.Table:
@@ -38,9 +37,8 @@ async def make_table(engine: Any) -> sa.Table:
 
 async def deliver(engine: Any, table: sa.Table, user_id: uuid.UUID, at: datetime) -> None:
     event = SessionsRevoked(user_id=user_id, not_before=at, reason="logout")
-    async with engine.begin() as conn, AsyncSession(bind=conn) as session:
-        await record_sessions_revoked(event, Session(session), table)
-        await session.flush()
+    async with engine.begin() as conn:
+        await record_sessions_revoked(event, OpenUnitOfWork(conn), table)
 
 
 async def test_a_token_issued_before_the_revocation_is_refused(engine) -> None:

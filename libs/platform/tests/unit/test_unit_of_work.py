@@ -1,5 +1,5 @@
-"""SqlUnitOfWork over a fake session: rollback unless committed, events written with the commit;
-the outbox, inbox and relay SQL compiled for PostgreSQL."""
+"""SqlUnitOfWork over a fake engine and connection: rollback unless committed, events written
+with the commit; the outbox, inbox and relay SQL compiled for PostgreSQL."""
 
 from types import SimpleNamespace
 from typing import Any, cast
@@ -14,8 +14,8 @@ from hms_platform.outbox.relay import OutboxRelay
 from hms_platform.outbox.tables import OutboxTables
 
 
-class FakeSession:
-    """Records the calls SqlUnitOfWork makes, in order, into the factory's shared log."""
+class FakeConnection:
+    """Records the calls SqlUnitOfWork makes, in order, into the engine's shared log."""
 
     def __init__(self, log: list[tuple[str, Any, Any]], row: object) -> None:
         self.log, self.row = log, row
@@ -36,14 +36,21 @@ class FakeSession:
     async def close(self) -> None:
         self.log.append(("close", None, None))
 
+    async def start(self) -> "FakeConnection":
+        return self
 
-class FakeSessionFactory:
+
+class FakeEngine:
+    """``connect()`` hands out a new fake connection, as the pool would."""
+
     def __init__(self, row: object = None) -> None:
         self.log: list[tuple[str, Any, Any]] = []
         self.row = row
+        self.connections = 0
 
-    def __call__(self) -> FakeSession:
-        return FakeSession(self.log, self.row)
+    def connect(self) -> FakeConnection:
+        self.connections += 1
+        return FakeConnection(self.log, self.row)
 
     def kinds(self) -> list[str]:
         return [kind for kind, _, _ in self.log]
@@ -77,12 +84,12 @@ def tables() -> OutboxTables:
     return OutboxTables(sa.MetaData(), "svc")
 
 
-def make_uow(factory: FakeSessionFactory, tables: OutboxTables) -> SqlUnitOfWork:
+def make_uow(factory: FakeEngine, tables: OutboxTables) -> SqlUnitOfWork:
     return SqlUnitOfWork(cast(Any, factory), tables)
 
 
 async def test_leaving_without_commit_rolls_back_and_writes_nothing(tables: OutboxTables) -> None:
-    factory = FakeSessionFactory()
+    factory = FakeEngine()
     async with make_uow(factory, tables) as uow:
         uow.add_event(event())
     assert factory.kinds() == ["rollback", "close"]
@@ -90,7 +97,7 @@ async def test_leaving_without_commit_rolls_back_and_writes_nothing(tables: Outb
 
 
 async def test_exception_in_block_rolls_back_and_propagates(tables: OutboxTables) -> None:
-    factory = FakeSessionFactory()
+    factory = FakeEngine()
     with pytest.raises(LookupError):
         async with make_uow(factory, tables) as uow:
             uow.add_event(event())
@@ -99,7 +106,7 @@ async def test_exception_in_block_rolls_back_and_propagates(tables: OutboxTables
 
 
 async def test_commit_writes_outbox_then_notifies_then_commits(tables: OutboxTables) -> None:
-    factory, envelope = FakeSessionFactory(), event()
+    factory, envelope = FakeEngine(), event()
     async with make_uow(factory, tables) as uow:
         uow.add_event(envelope)
         await uow.commit()
@@ -119,10 +126,10 @@ async def test_commit_writes_outbox_then_notifies_then_commits(tables: OutboxTab
 
 
 async def test_failed_commit_propagates_and_rolls_back(tables: OutboxTables) -> None:
-    factory = FakeSessionFactory()
+    factory = FakeEngine()
     with pytest.raises(ConnectionError):
         async with make_uow(factory, tables) as uow:
-            cast(Any, uow.session).fail_commit = True
+            cast(Any, uow.connection).fail_commit = True
             uow.add_event(event())
             await uow.commit()
     assert factory.kinds()[-2:] == ["rollback", "close"]
@@ -130,7 +137,7 @@ async def test_failed_commit_propagates_and_rolls_back(tables: OutboxTables) -> 
 
 
 async def test_events_are_not_carried_into_the_next_commit(tables: OutboxTables) -> None:
-    factory = FakeSessionFactory()
+    factory = FakeEngine()
     async with make_uow(factory, tables) as uow:
         uow.add_event(event("a.first.v1"))
         await uow.commit()
@@ -142,7 +149,7 @@ async def test_events_are_not_carried_into_the_next_commit(tables: OutboxTables)
 
 
 async def test_rollback_discards_pending_events(tables: OutboxTables) -> None:
-    factory = FakeSessionFactory()
+    factory = FakeEngine()
     async with make_uow(factory, tables) as uow:
         uow.add_event(event("a.dropped.v1"))
         await uow.rollback()
@@ -155,7 +162,7 @@ async def test_rollback_discards_pending_events(tables: OutboxTables) -> None:
 async def test_claim_inbox_delegates_to_the_tables(
     tables: OutboxTables, row: object, claimed: bool
 ) -> None:
-    factory, envelope = FakeSessionFactory(row), event()
+    factory, envelope = FakeEngine(row), event()
     async with make_uow(factory, tables) as uow:
         assert await uow.claim_inbox("notifier", envelope) is claimed
     _, stmt, _ = factory.log[0]
@@ -180,30 +187,22 @@ def test_relay_claims_unpublished_rows_with_skip_locked(tables: OutboxTables) ->
 
 
 async def test_a_nested_block_joins_the_outer_transaction(tables: OutboxTables) -> None:
-    factory = FakeSessionFactory()
-    calls = 0
-    original = factory.__call__
-
-    def counting() -> FakeSession:
-        nonlocal calls
-        calls += 1
-        return original()
-
-    uow = make_uow(cast(Any, counting), tables)
+    factory = FakeEngine()
+    uow = make_uow(factory, tables)
     async with uow:
-        outer = uow.session
+        outer = uow.connection
         async with uow:  # a handler opening the consumer's unit of work again
-            assert uow.session is outer
+            assert uow.connection is outer
         assert [c[0] for c in factory.log] == []  # the inner exit neither rolled back nor closed
         await uow.commit()
-    assert calls == 1
+    assert factory.connections == 1
     assert [c[0] for c in factory.log] == ["commit", "rollback", "close"]
 
 
 async def test_an_exception_in_a_nested_block_rolls_back_the_outer_one(
     tables: OutboxTables,
 ) -> None:
-    factory = FakeSessionFactory()
+    factory = FakeEngine()
     uow = make_uow(factory, tables)
     with pytest.raises(RuntimeError):
         async with uow, uow:

@@ -18,7 +18,6 @@ from hms_auth.service_layer import ports
 from hms_auth.service_layer.handlers import HANDLERS
 from hms_auth.service_layer.ports import UnitOfWork
 from hms_platform.clock import Clock, SystemClock
-from hms_platform.db import make_session_factory
 from hms_platform.messagebus import MessageBus
 from hms_platform.sealing import Sealer
 
@@ -44,10 +43,9 @@ def bootstrap(
 def build(settings: AuthSettings, engine: AsyncEngine, *, clock: Clock | None = None,
           hasher: ports.PasswordHasher | None = None) -> MessageBus:
     """The production wiring over `engine`."""
-    sessions = make_session_factory(engine)
     cipher = KeyCipher.from_base64(settings.key_encryption_key.get_secret_value())
     return bootstrap(
-        lambda: SqlAuthUnitOfWork(sessions, cipher),
+        lambda: SqlAuthUnitOfWork(engine, cipher),
         hasher=hasher or Argon2PasswordHasher(
             settings.argon2_time_cost, settings.argon2_memory_cost, settings.argon2_parallelism,
             concurrency=settings.argon2_concurrency, max_waiting=settings.argon2_max_waiting),

@@ -14,7 +14,6 @@ from hms_auth.adapters.unit_of_work import SqlAuthUnitOfWork
 from hms_auth.service_layer import commands as c
 from hms_contracts.envelope import Envelope
 from hms_contracts.registry import parse_payload
-from hms_platform.db import make_session_factory
 from hms_platform.messaging.memory import InMemoryBus
 from hms_platform.outbox import OutboxRelay
 
@@ -44,17 +43,16 @@ class FailingCommit(SqlAuthUnitOfWork):
         if not self._pending:  # a throttle count before the state change: let it through
             await super().commit()
             return
-        await OUTBOX.insert(self.session, self._pending)
+        await OUTBOX.insert(self.connection, self._pending)
         raise ConnectionError("lost before commit")
 
 
 async def test_a_failed_transaction_leaves_neither_the_user_nor_the_event(
         auth_engine, settings, make_db_bus) -> None:
     real = await make_db_bus()
-    sessions = make_session_factory(auth_engine)
     cipher = KeyCipher.from_base64(settings.key_encryption_key.get_secret_value())
     failing = bootstrap.bootstrap(
-        lambda: FailingCommit(sessions, cipher), hasher=real.dependency("hasher"),
+        lambda: FailingCommit(auth_engine, cipher), hasher=real.dependency("hasher"),
         contacts=real.dependency("contacts"), signer=real.dependency("signer"),
         new_key=real.dependency("new_key"), clock=real.dependency("clock"),
         policy=real.dependency("policy"), sealer=real.dependency("sealer"))

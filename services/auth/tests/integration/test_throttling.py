@@ -12,7 +12,6 @@ from hms_auth.adapters.keys import KeyCipher
 from hms_auth.adapters.unit_of_work import SqlAuthUnitOfWork
 from hms_auth.domain.errors import InvalidCredentials, TooManyAttempts
 from hms_auth.service_layer import commands as c
-from hms_platform.db import make_session_factory
 from hms_platform.testing.clock import FakeClock
 
 
@@ -90,12 +89,11 @@ async def test_concurrent_guesses_evaluate_at_most_the_limit(timed, auth_engine)
 
 
 async def test_concurrent_takes_stop_exactly_at_the_limit(auth_engine, settings) -> None:
-    sessions = make_session_factory(auth_engine)
     cipher = KeyCipher.from_base64(settings.key_encryption_key.get_secret_value())
     clock = FakeClock()
 
     async def one_take() -> bool:
-        async with SqlAuthUnitOfWork(sessions, cipher) as uow:
+        async with SqlAuthUnitOfWork(auth_engine, cipher) as uow:
             state = await uow.throttle.take("address", "198.51.100.2", clock.now(),
                                             timedelta(minutes=15), 5)
             await uow.commit()
@@ -103,24 +101,23 @@ async def test_concurrent_takes_stop_exactly_at_the_limit(auth_engine, settings)
 
     taken = await asyncio.gather(*(one_take() for _ in range(30)))
     assert sum(taken) == 5
-    async with SqlAuthUnitOfWork(sessions, cipher) as uow:
+    async with SqlAuthUnitOfWork(auth_engine, cipher) as uow:
         state = await uow.throttle.get("address", "198.51.100.2")
     assert state is not None and state.failures == 5
 
 
 async def test_concurrent_failures_are_all_counted(auth_engine, settings) -> None:
-    sessions = make_session_factory(auth_engine)
     cipher = KeyCipher.from_base64(settings.key_encryption_key.get_secret_value())
     clock = FakeClock()
 
     async def one_failure() -> None:
-        async with SqlAuthUnitOfWork(sessions, cipher) as uow:
+        async with SqlAuthUnitOfWork(auth_engine, cipher) as uow:
             await uow.throttle.record_failure("address", "198.51.100.1", clock.now(),
                                               timedelta(minutes=15))
             await uow.commit()
 
     await asyncio.gather(*(one_failure() for _ in range(12)))
-    async with SqlAuthUnitOfWork(sessions, cipher) as uow:
+    async with SqlAuthUnitOfWork(auth_engine, cipher) as uow:
         state = await uow.throttle.get("address", "198.51.100.1")
         assert state is not None and state.failures == 12
         clock.advance(minutes=15)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID, insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hms_contracts.envelope import Envelope
 
@@ -55,7 +55,7 @@ class OutboxTables:
     def notify_channel(self) -> str:
         return f"hms_outbox_{self.schema}"
 
-    async def insert(self, session: AsyncSession, envelopes: Sequence[Envelope]) -> None:
+    async def insert(self, conn: AsyncConnection, envelopes: Sequence[Envelope]) -> None:
         """Write events in the caller's transaction and wake the relay when it commits: one
         statement, one round trip (the rows in a data-modifying CTE, then NOTIFY, which is
         transactional: delivered only if and when this transaction commits)."""
@@ -68,15 +68,15 @@ class OutboxTables:
             }
             for e in envelopes
         ]).returning(self.outbox.c.id).cte("written")
-        await session.execute(
+        await conn.execute(
             sa.select(sa.func.pg_notify(self.notify_channel, "")).add_cte(rows))
 
     async def claim_inbox(
-        self, session: AsyncSession, consumer: str, event_id: uuid.UUID, name: str
+        self, conn: AsyncConnection, consumer: str, event_id: uuid.UUID, name: str
     ) -> bool:
         """Record (consumer, event_id) in the caller's transaction. False when already there:
         a concurrent duplicate blocks on the primary key until the first commits or rolls back."""
-        result = await session.execute(
+        result = await conn.execute(
             insert(self.inbox)
             .values(consumer=consumer, event_id=event_id, name=name)
             .on_conflict_do_nothing()
@@ -84,7 +84,7 @@ class OutboxTables:
         )
         return result.first() is not None
 
-    async def unpublished_count(self, session: AsyncSession) -> int:
+    async def unpublished_count(self, conn: AsyncConnection) -> int:
         q = sa.select(sa.func.count()).select_from(self.outbox).where(
             self.outbox.c.published_at.is_(None))
-        return int((await session.execute(q)).scalar_one())
+        return int((await conn.execute(q)).scalar_one())

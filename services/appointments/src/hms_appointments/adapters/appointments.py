@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hms_appointments.adapters.orm import (
     ACTIVE_STATUSES,
@@ -61,12 +61,12 @@ def _overlap_error(error: IntegrityError) -> Exception:
 
 
 class SqlAppointmentRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
 
     async def add(self, appointment: Appointment) -> None:
         try:
-            await self.session.execute(sa.insert(appointments).values(_row(appointment)))
+            await self.conn.execute(sa.insert(appointments).values(_row(appointment)))
         except IntegrityError as error:
             raise _overlap_error(error) from None
 
@@ -76,14 +76,14 @@ class SqlAppointmentRepository:
         query = sa.select(*_COLUMNS).where(appointments.c.id == appointment_id)
         if for_update:
             query = query.with_for_update()
-        row = (await self.session.execute(query)).first()
+        row = (await self.conn.execute(query)).first()
         return _appointment(row) if row else None
 
     async def save(self, appointment: Appointment) -> None:
         values = _row(appointment)
         del values["id"]
         try:
-            await self.session.execute(sa.update(appointments)
+            await self.conn.execute(sa.update(appointments)
                                        .where(appointments.c.id == appointment.id).values(values))
         except IntegrityError as error:
             raise _overlap_error(error) from None
@@ -97,9 +97,9 @@ class SqlAppointmentRepository:
             t.start_at >= where.start_from if where.start_from else None,
             t.start_at < where.start_to if where.start_to else None,
         ) if cond is not None]
-        total = (await self.session.execute(
+        total = (await self.conn.execute(
             sa.select(sa.func.count()).select_from(appointments).where(*conditions))).scalar_one()
-        rows = (await self.session.execute(
+        rows = (await self.conn.execute(
             sa.select(*_COLUMNS).where(*conditions).order_by(t.start_at, t.id)
             .limit(limit).offset(offset))).all()
         return Page([_appointment(r) for r in rows], int(total), limit, offset)
@@ -107,7 +107,7 @@ class SqlAppointmentRepository:
     async def lock_patient(self, patient_id: uuid.UUID) -> None:
         """Until this transaction ends, every other booking for this patient waits here: an
         advisory lock on the patient's id (held even while the patient has no row at all)."""
-        await self.session.execute(sa.select(sa.func.pg_advisory_xact_lock(
+        await self.conn.execute(sa.select(sa.func.pg_advisory_xact_lock(
             sa.func.hashtext("appointments.patient_bookings"),
             sa.func.hashtext(str(patient_id)))))
 
@@ -115,13 +115,13 @@ class SqlAppointmentRepository:
         t = appointments.c
         query = sa.select(sa.func.count()).select_from(appointments).where(
             t.patient_id == patient_id, sa.text(ACTIVE_STATUSES), t.start_at > after)
-        return int((await self.session.execute(query)).scalar_one())
+        return int((await self.conn.execute(query)).scalar_one())
 
     async def busy_between(
         self, doctor_id: uuid.UUID, start: datetime, end: datetime
     ) -> list[tuple[datetime, datetime]]:
         t = appointments.c
-        rows = (await self.session.execute(
+        rows = (await self.conn.execute(
             sa.select(t.start_at, t.end_at).where(
                 t.doctor_id == doctor_id, sa.text(ACTIVE_STATUSES),
                 t.start_at < end, t.end_at > start))).all()
@@ -129,7 +129,7 @@ class SqlAppointmentRepository:
 
     async def claim_overdue(self, cutoff: datetime, limit: int) -> list[Appointment]:
         t = appointments.c
-        rows = (await self.session.execute(
+        rows = (await self.conn.execute(
             sa.select(*_COLUMNS)
             .where(t.status == Status.BOOKED.value, t.start_at <= cutoff)
             .order_by(t.start_at).limit(limit)

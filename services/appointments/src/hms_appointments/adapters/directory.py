@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hms_appointments.adapters.orm import people
 from hms_appointments.domain.actor import DOCTOR
@@ -18,28 +18,28 @@ _PERSON = ("id", "role", "full_name", "department", "room", "active")
 
 
 class SqlDirectoryRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
 
     async def get(self, person_id: uuid.UUID, *, for_update: bool = False) -> Person | None:
         """``for_update`` serialises every writer of this id until the transaction ends, also
         when no row exists yet (which a row lock could not cover): two different events about
         a new user must not both start from "unknown" and overwrite each other."""
         if for_update:
-            await self.session.execute(sa.select(sa.func.pg_advisory_xact_lock(
+            await self.conn.execute(sa.select(sa.func.pg_advisory_xact_lock(
                 sa.func.hashtext("appointments.people"), sa.func.hashtext(str(person_id)))))
         query = sa.select(*(people.c[n] for n in _PERSON)).where(people.c.id == person_id)
-        row = (await self.session.execute(query)).first()
+        row = (await self.conn.execute(query)).first()
         return Person(**row._mapping) if row else None
 
     async def get_many(self, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Person]:
         query = sa.select(*(people.c[n] for n in _PERSON)).where(people.c.id.in_(person_ids))
-        return {row.id: Person(**row._mapping) for row in await self.session.execute(query)}
+        return {row.id: Person(**row._mapping) for row in await self.conn.execute(query)}
 
     async def save(self, person: Person) -> None:
         values = {name: getattr(person, name) for name in _PERSON}
         statement = insert(people).values(values)
-        await self.session.execute(statement.on_conflict_do_update(
+        await self.conn.execute(statement.on_conflict_do_update(
             index_elements=[people.c.id],
             set_={**{k: statement.excluded[k] for k in _PERSON if k != "id"},
                   "updated_at": sa.func.now()}))
@@ -48,9 +48,9 @@ class SqlDirectoryRepository:
         conditions = [people.c.role == DOCTOR]
         if not include_inactive:
             conditions.append(people.c.active.is_(True))
-        total = (await self.session.execute(
+        total = (await self.conn.execute(
             sa.select(sa.func.count()).select_from(people).where(*conditions))).scalar_one()
-        rows = (await self.session.execute(
+        rows = (await self.conn.execute(
             sa.select(*(people.c[n] for n in _PERSON)).where(*conditions)
             .order_by(people.c.full_name, people.c.id).limit(limit).offset(offset))).all()
         return Page([Person(**r._mapping) for r in rows], int(total), limit, offset)

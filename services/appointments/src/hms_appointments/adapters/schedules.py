@@ -7,18 +7,18 @@ from datetime import datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hms_appointments.adapters.orm import schedules
 from hms_appointments.domain.schedule import Schedule, TimeOff, WeeklyHours
 
 
 class SqlScheduleRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
 
     async def get(self, doctor_id: uuid.UUID) -> Schedule | None:
-        row = (await self.session.execute(
+        row = (await self.conn.execute(
             sa.select(schedules).where(schedules.c.doctor_id == doctor_id))).first()
         if row is None:
             return None
@@ -38,7 +38,7 @@ class SqlScheduleRepository:
                          for o in schedule.time_off],
         }
         statement = insert(schedules).values(values)
-        await self.session.execute(statement.on_conflict_do_update(
+        await self.conn.execute(statement.on_conflict_do_update(
             index_elements=[schedules.c.doctor_id],
             set_={**{k: statement.excluded[k] for k in values if k != "doctor_id"},
                   "updated_at": sa.func.now()}))

@@ -1,5 +1,5 @@
 """The SQL unit of work: the platform's (one transaction, outbox on commit) with appointments'
-repositories over its session."""
+repositories over its connection."""
 
 from __future__ import annotations
 
@@ -12,17 +12,16 @@ from hms_appointments.adapters.directory import SqlDirectoryRepository
 from hms_appointments.adapters.orm import TABLES
 from hms_appointments.adapters.penalties import SqlPenaltyRepository
 from hms_appointments.adapters.schedules import SqlScheduleRepository
-from hms_platform.db import SqlUnitOfWork, make_session_factory
+from hms_platform.db import SqlUnitOfWork
 
 
 class SqlAppointmentsUnitOfWork(SqlUnitOfWork):
     def _open(self) -> None:
-        self.appointments = SqlAppointmentRepository(self.session)
-        self.schedules = SqlScheduleRepository(self.session)
-        self.people = SqlDirectoryRepository(self.session)
-        self.penalties = SqlPenaltyRepository(self.session)
+        self.appointments = SqlAppointmentRepository(self.connection)
+        self.schedules = SqlScheduleRepository(self.connection)
+        self.people = SqlDirectoryRepository(self.connection)
+        self.penalties = SqlPenaltyRepository(self.connection)
 
 
 def sql_uow_factory(engine: AsyncEngine) -> Callable[[], SqlAppointmentsUnitOfWork]:
-    sessions = make_session_factory(engine)
-    return lambda: SqlAppointmentsUnitOfWork(sessions, TABLES)
+    return lambda: SqlAppointmentsUnitOfWork(engine, TABLES)

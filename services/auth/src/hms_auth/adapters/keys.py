@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from joserfc.jwk import ECKey
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hms_auth.adapters.orm import signing_keys
 from hms_auth.domain.keys import KeyStatus, SigningKey
@@ -35,20 +35,20 @@ def generate_signing_key(now: datetime) -> SigningKey:
 
 
 class SqlSigningKeyRepository:
-    def __init__(self, session: AsyncSession, cipher: KeyCipher) -> None:
-        self.session = session
+    def __init__(self, conn: AsyncConnection, cipher: KeyCipher) -> None:
+        self.conn = conn
         self.cipher = cipher
 
     async def lock(self) -> None:
-        await self.session.execute(sa.select(sa.func.pg_advisory_xact_lock(KEYS_LOCK)))
+        await self.conn.execute(sa.select(sa.func.pg_advisory_xact_lock(KEYS_LOCK)))
 
     async def current(self) -> SigningKey | None:
-        row = (await self.session.execute(sa.select(signing_keys).where(
+        row = (await self.conn.execute(sa.select(signing_keys).where(
             signing_keys.c.status == KeyStatus.CURRENT.value))).mappings().first()
         return self._key(row, private=True) if row is not None else None
 
     async def published(self) -> Sequence[SigningKey]:
-        rows = await self.session.execute(
+        rows = await self.conn.execute(
             sa.select(signing_keys)
             .where(signing_keys.c.status.in_([KeyStatus.CURRENT.value, KeyStatus.PREVIOUS.value]))
             .order_by(signing_keys.c.created_at.desc()))
@@ -57,7 +57,7 @@ class SqlSigningKeyRepository:
     async def add(self, key: SigningKey) -> None:
         if key.private_pem is None:
             raise ValueError("a new signing key needs its private half")
-        await self.session.execute(sa.insert(signing_keys).values(
+        await self.conn.execute(sa.insert(signing_keys).values(
             kid=key.kid, status=key.status.value, public_jwk=key.public_jwk,
             private_key=self.cipher.encrypt(key.private_pem, key.kid),
             created_at=key.created_at))
@@ -66,7 +66,7 @@ class SqlSigningKeyRepository:
         values: dict[str, Any] = {"status": key.status.value}
         if key.status is KeyStatus.RETIRED:
             values["private_key"] = None
-        await self.session.execute(
+        await self.conn.execute(
             sa.update(signing_keys).where(signing_keys.c.kid == key.kid).values(values))
 
     def _key(self, row: Mapping[Any, Any], *, private: bool) -> SigningKey:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hms_auth.adapters.orm import refresh_families, refresh_tokens
 from hms_auth.domain.refresh import RefreshFamily, RefreshToken
@@ -21,16 +21,16 @@ def _token_row(token: RefreshToken) -> dict[str, Any]:
 
 
 class SqlRefreshTokenRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
 
     async def add_family(self, family: RefreshFamily, token: RefreshToken) -> None:
-        await self.session.execute(sa.insert(refresh_families).values(
+        await self.conn.execute(sa.insert(refresh_families).values(
             {name: getattr(family, name) for name in _FAMILY}))
         await self.add_token(token)
 
     async def add_token(self, token: RefreshToken) -> None:
-        await self.session.execute(sa.insert(refresh_tokens).values(_token_row(token)))
+        await self.conn.execute(sa.insert(refresh_tokens).values(_token_row(token)))
 
     async def lock(self, token_hash: str) -> tuple[RefreshFamily, RefreshToken] | None:
         # FOR UPDATE locks both joined rows; a waiting transaction then re-reads the newest
@@ -38,7 +38,7 @@ class SqlRefreshTokenRepository:
         query = (sa.select(refresh_tokens, refresh_families)
                  .join(refresh_families, refresh_families.c.id == refresh_tokens.c.family_id)
                  .where(refresh_tokens.c.token_hash == token_hash).with_for_update())
-        row = (await self.session.execute(query)).mappings().first()
+        row = (await self.conn.execute(query)).mappings().first()
         if row is None:
             return None
         family = RefreshFamily(**{name: row[refresh_families.c[name]] for name in _FAMILY})
@@ -46,16 +46,16 @@ class SqlRefreshTokenRepository:
         return family, token
 
     async def save(self, family: RefreshFamily, token: RefreshToken | None = None) -> None:
-        await self.session.execute(
+        await self.conn.execute(
             sa.update(refresh_families).where(refresh_families.c.id == family.id)
             .values(revoked_at=family.revoked_at, revoked_reason=family.revoked_reason))
         if token is not None:
-            await self.session.execute(
+            await self.conn.execute(
                 sa.update(refresh_tokens).where(refresh_tokens.c.token_hash == token.token_hash)
                 .values(spent_at=token.spent_at))
 
     async def revoke_all(self, user_id: uuid.UUID, now: datetime, reason: str) -> int:
-        result = await self.session.execute(
+        result = await self.conn.execute(
             sa.update(refresh_families)
             .where(refresh_families.c.user_id == user_id, refresh_families.c.revoked_at.is_(None))
             .values(revoked_at=now, revoked_reason=reason))

@@ -6,18 +6,18 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hms_auth.adapters.orm import throttle
 from hms_auth.domain.throttle import ThrottleState
 
 
 class SqlThrottleRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
 
     async def get(self, scope: str, key: str) -> ThrottleState | None:
-        row = (await self.session.execute(
+        row = (await self.conn.execute(
             sa.select(throttle.c.window_start, throttle.c.failures)
             .where(throttle.c.scope == scope, throttle.c.key == key))).first()
         return ThrottleState(row.window_start, row.failures) if row is not None else None
@@ -45,16 +45,16 @@ class SqlThrottleRepository:
                   "failures": sa.case((expired, 1), else_=throttle.c.failures + 1)},
             where=None if limit is None else sa.or_(expired, throttle.c.failures < limit),
         ).returning(throttle.c.window_start, throttle.c.failures)
-        row = (await self.session.execute(statement)).first()
+        row = (await self.conn.execute(statement)).first()
         return ThrottleState(row.window_start, row.failures) if row is not None else None
 
     async def give_back(self, scope: str, key: str, window_start: datetime) -> None:
-        await self.session.execute(
+        await self.conn.execute(
             sa.update(throttle)
             .where(throttle.c.scope == scope, throttle.c.key == key,
                    throttle.c.window_start == window_start, throttle.c.failures > 0)
             .values(failures=throttle.c.failures - 1))
 
     async def reset(self, scope: str, key: str) -> None:
-        await self.session.execute(
+        await self.conn.execute(
             sa.delete(throttle).where(throttle.c.scope == scope, throttle.c.key == key))

@@ -1,9 +1,9 @@
 """The SQL unit of work: the platform's (one transaction, outbox on commit) with auth's
-repositories over its session."""
+repositories over its connection."""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_auth.adapters.activation_codes import SqlActivationCodeRepository
 from hms_auth.adapters.keys import KeyCipher, SqlSigningKeyRepository
@@ -23,14 +23,13 @@ class SqlAuthUnitOfWork(SqlUnitOfWork):
     throttle: ports.ThrottleRepository
     signing_keys: ports.SigningKeyRepository
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession],
-                 cipher: KeyCipher) -> None:
-        super().__init__(session_factory, OUTBOX)
+    def __init__(self, engine: AsyncEngine, cipher: KeyCipher) -> None:
+        super().__init__(engine, OUTBOX)
         self._cipher = cipher
 
     def _open(self) -> None:
-        self.users = SqlUserRepository(self.session)
-        self.activation_codes = SqlActivationCodeRepository(self.session)
-        self.refresh_tokens = SqlRefreshTokenRepository(self.session)
-        self.throttle = SqlThrottleRepository(self.session)
-        self.signing_keys = SqlSigningKeyRepository(self.session, self._cipher)
+        self.users = SqlUserRepository(self.connection)
+        self.activation_codes = SqlActivationCodeRepository(self.connection)
+        self.refresh_tokens = SqlRefreshTokenRepository(self.connection)
+        self.throttle = SqlThrottleRepository(self.connection)
+        self.signing_keys = SqlSigningKeyRepository(self.connection, self._cipher)

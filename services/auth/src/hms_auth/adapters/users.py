@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hms_auth.adapters.orm import users
 from hms_auth.domain.errors import AlreadyRegistered
@@ -41,8 +41,8 @@ def constraint_name(exc: IntegrityError) -> str | None:
 
 
 class SqlUserRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
 
     async def add(self, user: User) -> None:
         await self._write(sa.insert(users).values(_row(user)))
@@ -54,7 +54,7 @@ class SqlUserRepository:
 
     async def _write(self, statement: sa.Executable) -> None:
         try:
-            await self.session.execute(statement)
+            await self.conn.execute(statement)
         except IntegrityError as exc:  # the transaction is spoiled; the handler gives up
             field = _TAKEN.get(constraint_name(exc) or "")
             if field is None:
@@ -86,25 +86,25 @@ class SqlUserRepository:
         if query:
             where.append(sa.or_(*(column.icontains(query, autoescape=True) for column in (
                 users.c.username_key, users.c.full_name, users.c.email, users.c.phone_number))))
-        total = await self.session.scalar(sa.select(sa.func.count()).select_from(users)
+        total = await self.conn.scalar(sa.select(sa.func.count()).select_from(users)
                                           .where(*where))
-        rows = await self.session.execute(
+        rows = await self.conn.execute(
             sa.select(users).where(*where).order_by(users.c.created_at, users.c.id)
             .limit(limit).offset(offset))
         return [_user(row) for row in rows.mappings()], int(total or 0)
 
     async def any_admin(self) -> bool:
         query = sa.select(sa.exists().where(users.c.role == Role.ADMIN.value))
-        return bool(await self.session.scalar(query))
+        return bool(await self.conn.scalar(query))
 
     async def count_active_admins(self) -> int:
         query = sa.select(sa.func.count()).select_from(users).where(
             users.c.role == Role.ADMIN.value, users.c.active.is_(True))
-        return int(await self.session.scalar(query) or 0)
+        return int(await self.conn.scalar(query) or 0)
 
     async def lock_admins(self) -> None:
-        await self.session.execute(sa.select(sa.func.pg_advisory_xact_lock(ADMINS_LOCK)))
+        await self.conn.execute(sa.select(sa.func.pg_advisory_xact_lock(ADMINS_LOCK)))
 
     async def _one(self, query: sa.Select[Any]) -> User | None:
-        row = (await self.session.execute(query)).mappings().first()
+        row = (await self.conn.execute(query)).mappings().first()
         return _user(row) if row is not None else None
