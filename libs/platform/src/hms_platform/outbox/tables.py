@@ -22,6 +22,7 @@ class OutboxTables:
 
     def __init__(self, metadata: sa.MetaData, schema: str) -> None:
         self.schema = schema
+        self._insert: sa.TextClause | None = None
         self.outbox = sa.Table(
             "outbox", metadata,
             sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
@@ -55,21 +56,39 @@ class OutboxTables:
     def notify_channel(self) -> str:
         return f"hms_outbox_{self.schema}"
 
+    @property
+    def insert_statement(self) -> sa.TextClause:
+        """Every write of events, whatever their number: one fixed statement, so SQLAlchemy
+        compiles it once per engine. The rows travel as one JSON array (``:rows``), inserted in
+        array order (the relay publishes in id order), and NOTIFY is transactional: delivered
+        only if and when this transaction commits. (A multi-row ``insert().values([...])`` in
+        a CTE has no cache key and was compiled again on every commit.)"""
+        if self._insert is None:
+            self._insert = sa.text(f"""
+WITH written AS (
+  INSERT INTO "{self.schema}".outbox (event_id, name, body, correlation_id)
+  SELECT (r.doc->>'event_id')::uuid, r.doc->>'name', r.doc->'body', r.doc->>'correlation_id'
+  FROM jsonb_array_elements(CAST(:rows AS text)::jsonb) WITH ORDINALITY AS r(doc, n)
+  ORDER BY r.n
+  RETURNING id
+)
+SELECT pg_notify(:channel, '') FROM (SELECT count(*) FROM written) AS done""").bindparams(
+                sa.bindparam("rows", type_=sa.Text), sa.bindparam("channel", type_=sa.Text))
+        return self._insert
+
+    @staticmethod
+    def rows_json(envelopes: Sequence[Envelope]) -> str:
+        """The ``:rows`` of :attr:`insert_statement`: each envelope's own JSON as the body."""
+        return "[" + ",".join(
+            f'{{"event_id":"{e.event_id}","name":{json.dumps(e.name)},'
+            f'"correlation_id":{json.dumps(e.correlation_id)},"body":{e.model_dump_json()}}}'
+            for e in envelopes) + "]"
+
     async def insert(self, conn: AsyncConnection, envelopes: Sequence[Envelope]) -> None:
         """Write events in the caller's transaction and wake the relay when it commits: one
-        statement, one round trip (the rows in a data-modifying CTE, then NOTIFY, which is
-        transactional: delivered only if and when this transaction commits)."""
-        rows = sa.insert(self.outbox).values([
-            {
-                "event_id": e.event_id,
-                "name": e.name,
-                "body": json.loads(e.to_json()),
-                "correlation_id": e.correlation_id,
-            }
-            for e in envelopes
-        ]).returning(self.outbox.c.id).cte("written")
-        await conn.execute(
-            sa.select(sa.func.pg_notify(self.notify_channel, "")).add_cte(rows))
+        statement, one round trip."""
+        await conn.execute(self.insert_statement,
+                           {"rows": self.rows_json(envelopes), "channel": self.notify_channel})
 
     async def claim_inbox(
         self, conn: AsyncConnection, consumer: str, event_id: uuid.UUID, name: str

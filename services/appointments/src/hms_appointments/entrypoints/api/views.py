@@ -12,8 +12,10 @@ from hms_appointments.service_layer.handlers.penalties import PenaltyView
 
 
 def appointment(appt: Appointment, actor: Actor) -> s.AppointmentPublic:
+    """Built without validation (``model_construct``): every value comes from the domain
+    object, already typed, and a page of 20 spent a tenth of its time re-validating them."""
     notes = may_read_notes(actor, appt)
-    return s.AppointmentPublic(
+    return s.AppointmentPublic.model_construct(
         id=appt.id, status=appt.status, patient_id=appt.patient_id, doctor_id=appt.doctor_id,
         start=appt.start, end=appt.end, urgency=appt.urgency, reason=appt.reason,
         booked_by=appt.booked_by, created_at=appt.created_at, cancelled_at=appt.cancelled_at,
