@@ -29,10 +29,11 @@ async def broker_prefix(amqp_url: str) -> AsyncIterator[str]:
     connection = await aio_pika.connect(amqp_url)
     async with connection:
         channel = await connection.channel()
-        queue = f"{prefix}appointments.events"
-        retries = (f"{queue}.retry.{ms}" for ms in (1000, 10000, 60000))
-        for name in (queue, f"{queue}.dlq", *retries):
-            await channel.queue_delete(name)
+        for service in ("appointments", "queue"):
+            queue = f"{prefix}{service}.events"
+            retries = (f"{queue}.retry.{ms}" for ms in (1000, 10000, 60000))
+            for name in (queue, f"{queue}.dlq", *retries):
+                await channel.queue_delete(name)
         for name in ("hms.events", "hms.dead"):
             await channel.exchange_delete(f"{prefix}{name}")
 
@@ -46,14 +47,15 @@ async def start(args: list[str], env: dict[str, str], log: Path) -> asyncio.subp
 class LocalSystem:
     auth: httpx.AsyncClient
     appointments: httpx.AsyncClient
+    queue: httpx.AsyncClient
     admin: dict[str, str]
 
 
 @pytest.fixture
 async def local(provisioned, broker_prefix, amqp_url, tmp_path: Path
                 ) -> AsyncIterator[LocalSystem]:
-    urls = {schema: provisioned.url_for(schema) for schema in ("auth", "appointments")}
-    auth_port, appointments_port = free_port(), free_port()
+    urls = {schema: provisioned.url_for(schema) for schema in ("auth", "appointments", "queue")}
+    auth_port, appointments_port, queue_port = free_port(), free_port(), free_port()
     password = secrets.token_urlsafe(12)
     env = {**os.environ,
            "AUTH_DATABASE_URL": urls["auth"], "AUTH_AMQP_URL": amqp_url,
@@ -64,9 +66,12 @@ async def local(provisioned, broker_prefix, amqp_url, tmp_path: Path
            "APPOINTMENTS_DATABASE_URL": urls["appointments"], "APPOINTMENTS_AMQP_URL": amqp_url,
            "APPOINTMENTS_AMQP_PREFIX": broker_prefix, "APPOINTMENTS_ENVIRONMENT": "test",
            "APPOINTMENTS_JWKS_URL":
-               f"http://127.0.0.1:{auth_port}/api/auth/.well-known/jwks.json"}
+               f"http://127.0.0.1:{auth_port}/api/auth/.well-known/jwks.json",
+           "QUEUE_DATABASE_URL": urls["queue"], "QUEUE_AMQP_URL": amqp_url,
+           "QUEUE_AMQP_PREFIX": broker_prefix, "QUEUE_ENVIRONMENT": "test",
+           "QUEUE_JWKS_URL": f"http://127.0.0.1:{auth_port}/api/auth/.well-known/jwks.json"}
     bin_dir = Path(sys.executable).parent
-    for cli in ("hms-auth", "hms-appointments"):  # as compose's migrate job does
+    for cli in ("hms-auth", "hms-appointments", "hms-queue"):  # as compose's migrate job does
         migrate = await start([str(bin_dir / cli), "migrate"], env, tmp_path / f"{cli}.log")
         assert await migrate.wait() == 0, (tmp_path / f"{cli}.log").read_text()[-2000:]
     processes = {
@@ -75,15 +80,20 @@ async def local(provisioned, broker_prefix, amqp_url, tmp_path: Path
         "appointments": [str(bin_dir / "hms-appointments"), "api", "--host", "127.0.0.1",
                          "--port", str(appointments_port)],
         "appointments-consumer": [str(bin_dir / "hms-appointments"), "consumer"],
+        "queue": [str(bin_dir / "hms-queue"), "api", "--host", "127.0.0.1",
+                  "--port", str(queue_port)],
+        "queue-consumer": [str(bin_dir / "hms-queue"), "consumer"],
     }
     running = {name: await start(args, env, tmp_path / f"{name}.log")
                for name, args in processes.items()}
     auth = httpx.AsyncClient(base_url=f"http://127.0.0.1:{auth_port}", timeout=10)
     appointments = httpx.AsyncClient(base_url=f"http://127.0.0.1:{appointments_port}", timeout=10)
+    queue = httpx.AsyncClient(base_url=f"http://127.0.0.1:{queue_port}", timeout=10)
     try:
         async with asyncio.timeout(60):
             for client, path in ((auth, "/api/auth/readyz"),
-                                 (appointments, "/api/appointments/readyz")):
+                                 (appointments, "/api/appointments/readyz"),
+                                 (queue, "/api/queue/readyz")):
                 while True:
                     dead = {n: p.returncode for n, p in running.items() if p.returncode is not None}
                     assert not dead, {n: (tmp_path / f"{n}.log").read_text()[-1500:] for n in dead}
@@ -95,10 +105,11 @@ async def local(provisioned, broker_prefix, amqp_url, tmp_path: Path
                     await asyncio.sleep(0.2)
         token = (await auth.post("/api/auth/token", data={
             "username": "admin", "password": password})).json()["access_token"]
-        yield LocalSystem(auth, appointments, {"Authorization": f"Bearer {token}"})
+        yield LocalSystem(auth, appointments, queue, {"Authorization": f"Bearer {token}"})
     finally:
         await auth.aclose()
         await appointments.aclose()
+        await queue.aclose()
         for process in running.values():
             if process.returncode is None:
                 process.send_signal(signal.SIGTERM)
@@ -174,3 +185,27 @@ async def test_revoked_access_tokens_fail_in_appointments_within_seconds(
             await asyncio.sleep(0.2)
     _, fresh = await staff("receptionist")  # an untouched user's token still works
     assert (await appointments.get("/api/appointments/doctors", headers=fresh)).status_code == 200
+
+
+async def test_the_queue_learns_doctors_and_patients_from_auth(local: LocalSystem) -> None:
+    """auth's user events reach the queue's directory through RabbitMQ; a walk-in then joins
+    the doctor's line and the doctor, signed in at auth, calls it."""
+    auth, queue, admin = local.auth, local.queue, local.admin
+    doctor = await auth.post("/api/auth/users", headers=admin, json={
+        "username": "dr.njeri", "password": "doctor password 1", "role": "doctor",
+        "full_name": "Dr Njeri", "department": "General", "room": "9"})
+    patient = await auth.post("/api/auth/patients", headers=admin, json={
+        "phone_number": "+254700000123", "full_name": "Walk In"})
+    assert doctor.status_code == 201 and patient.status_code == 201, (doctor.text, patient.text)
+    body = {"doctor_id": doctor.json()["id"], "patient_id": patient.json()["id"], "urgency": 2}
+    async with asyncio.timeout(30):  # 404 until both registrations have arrived
+        while (issued := await queue.post("/api/queue/tickets", headers=admin,
+                                          json=body)).status_code == 404:
+            await asyncio.sleep(0.2)
+    assert issued.status_code == 201, issued.text
+    pair = (await auth.post("/api/auth/token", data={
+        "username": "dr.njeri", "password": "doctor password 1"})).json()
+    called = await queue.post(f"/api/queue/doctors/{doctor.json()['id']}/call-next",
+                              headers={"Authorization": f"Bearer {pair['access_token']}"})
+    assert called.status_code == 200, called.text
+    assert called.json()["id"] == issued.json()["id"] and called.json()["status"] == "called"

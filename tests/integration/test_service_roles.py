@@ -8,10 +8,12 @@ import pytest
 
 import hms_appointments
 import hms_auth
+import hms_queue
 from hms_platform.db import make_engine
 from hms_platform.migrations import upgrade
 
-MIGRATIONS = {"auth": hms_auth.MIGRATIONS, "appointments": hms_appointments.MIGRATIONS}
+MIGRATIONS = {"auth": hms_auth.MIGRATIONS, "appointments": hms_appointments.MIGRATIONS,
+              "queue": hms_queue.MIGRATIONS}
 
 
 async def test_services_migrate_as_their_own_roles_and_cannot_reach_each_other(
@@ -23,11 +25,13 @@ async def test_services_migrate_as_their_own_roles_and_cannot_reach_each_other(
         await engine.dispose()
     auth = await provisioned.connect_as("auth")
     appointments = await provisioned.connect_as("appointments")
+    queue = await provisioned.connect_as("queue")
     try:
         # each owns and uses its own tables
         assert await auth.fetchval("SELECT count(*) FROM auth.users") == 0
         assert await appointments.fetchval(
             "SELECT count(*) FROM appointments.appointments") == 0
+        assert await queue.fetchval("SELECT count(*) FROM queue.tickets") == 0
         # and reaches nothing of the other's: not the password hashes, not the diagnoses
         attacks = [
             (appointments, "SELECT password_hash FROM auth.users"),
@@ -36,6 +40,12 @@ async def test_services_migrate_as_their_own_roles_and_cannot_reach_each_other(
             (auth, "SELECT diagnosis FROM appointments.appointments"),
             (auth, "UPDATE appointments.penalties SET waived_at = now()"),
             (auth, "CREATE TABLE appointments.planted (id int)"),
+            (queue, "SELECT password_hash FROM auth.users"),
+            (queue, "SELECT diagnosis FROM appointments.appointments"),
+            (queue, "INSERT INTO appointments.outbox (name) VALUES ('forged')"),
+            (appointments, "SELECT patient_id FROM queue.tickets"),
+            (appointments, "UPDATE queue.tickets SET urgency = 1"),
+            (auth, "DELETE FROM queue.ticket_history"),
         ]
         for conn, sql in attacks:
             with pytest.raises(asyncpg.InsufficientPrivilegeError):
@@ -43,3 +53,4 @@ async def test_services_migrate_as_their_own_roles_and_cannot_reach_each_other(
     finally:
         await auth.close()
         await appointments.close()
+        await queue.close()

@@ -32,7 +32,8 @@ from hms_queue.domain.actor import RECEPTIONIST, Actor
 from hms_queue.entrypoints.consumer import build_consumer
 from hms_queue.service_layer import commands as c
 
-TABLES = ("ticket_history", "tickets", "lines", "people", "outbox", "inbox", "token_revocations")
+TABLES = ("closed_appointments", "ticket_history", "tickets", "lines", "people", "outbox", "inbox",
+          "token_revocations")
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # Monday 09:00 in Nairobi
 
 

@@ -30,6 +30,7 @@ class FakeTickets:
         self.history: dict[uuid.UUID, list[HistoryEntry]] = {}
         self.lines: dict[tuple[uuid.UUID, date], tuple[str, int]] = {}
         self.locks: list[uuid.UUID] = []
+        self.closed: set[uuid.UUID] = set()
 
     def _check(self, t: Ticket) -> None:
         for o in self.rows.values():
@@ -57,6 +58,13 @@ class FakeTickets:
     async def by_appointment(self, appointment_id: uuid.UUID) -> Any:
         return next((_copy(t) for t in self.rows.values()
                      if t.appointment_id == appointment_id), None)
+
+    async def close_appointment(self, appointment_id: uuid.UUID, reason: str,
+                                at: datetime) -> None:
+        self.closed.add(appointment_id)
+
+    async def appointment_closed(self, appointment_id: uuid.UUID) -> bool:
+        return appointment_id in self.closed
 
     async def called(self, doctor_id: uuid.UUID) -> Any:
         return next((_copy(t) for t in self.rows.values()

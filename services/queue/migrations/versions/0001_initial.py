@@ -1,5 +1,6 @@
 """queue schema: directory, lines, tickets (one active per patient per line, one called per
-doctor, the call-order index), ticket history, messaging, token revocations
+doctor, the call-order index), ticket history, closed appointments, messaging, token
+revocations
 
 Revision ID: 0001
 """
@@ -89,9 +90,16 @@ def upgrade() -> None:
         schema=S,
     )
     op.create_index("ix_ticket_history_ticket", "ticket_history", ["ticket_id", "id"], schema=S)
+    op.create_table(
+        "closed_appointments",
+        sa.Column("appointment_id", UUID(as_uuid=True), primary_key=True),
+        sa.Column("reason", sa.String(30), nullable=False),
+        ts("at", nullable=False),
+        schema=S,
+    )
 
 
 def downgrade() -> None:
-    for table in ("ticket_history", "tickets", "lines", "people", "token_revocations", "inbox",
-                  "outbox"):
+    for table in ("closed_appointments", "ticket_history", "tickets", "lines", "people",
+                  "token_revocations", "inbox", "outbox"):
         op.drop_table(table, schema=S)

@@ -61,6 +61,19 @@ async def test_cancellation_and_no_show_withdraw_the_ticket(world) -> None:
         cancelled_by=uuid.uuid4(), late=True))
 
 
+async def test_a_cancellation_before_its_check_in_opens_no_ticket(world) -> None:
+    doctor = world.person("doctor")
+    late = checked_in(world, doctor)
+    await handle(world, AppointmentCancelled(
+        appointment_id=late.appointment_id, patient_id=late.patient_id, doctor_id=doctor,
+        cancelled_by=uuid.uuid4(), late=False))
+    await handle(world, late)  # delivered out of order
+    assert world.store.tickets.rows == {}
+    other = checked_in(world, doctor)
+    await handle(world, other)
+    assert len(world.store.tickets.rows) == 1
+
+
 async def test_an_inactive_doctors_line_takes_no_check_ins(world) -> None:
     doctor = world.person("doctor")
     await handle(world, UserDeactivated(user_id=doctor))

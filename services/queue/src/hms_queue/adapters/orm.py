@@ -89,3 +89,13 @@ ticket_history = sa.Table(
     sa.Index("ix_ticket_history_ticket", "ticket_id", "id"),
     schema=SCHEMA,
 )
+
+# Appointments cancelled or missed before their check-in reached us (events arrive in any
+# order): a later check-in for one of them opens no ticket.
+closed_appointments = sa.Table(
+    "closed_appointments", metadata,
+    sa.Column("appointment_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("reason", sa.String(30), nullable=False),
+    _ts("at", nullable=False),
+    schema=SCHEMA,
+)

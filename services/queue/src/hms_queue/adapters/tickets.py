@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -16,6 +17,7 @@ from hms_queue.adapters.orm import (
     ONE_ACTIVE_PER_PATIENT,
     ONE_CALLED_PER_DOCTOR,
     SCHEMA,
+    closed_appointments,
     lines,
     ticket_history,
     tickets,
@@ -94,6 +96,16 @@ class SqlTicketRepository:
 
     async def by_appointment(self, appointment_id: uuid.UUID) -> Ticket | None:
         return await self._one(tickets.c.appointment_id == appointment_id)
+
+    async def close_appointment(self, appointment_id: uuid.UUID, reason: str,
+                                at: datetime) -> None:
+        await self.conn.execute(insert(closed_appointments).values(
+            appointment_id=appointment_id, reason=reason, at=at).on_conflict_do_nothing())
+
+    async def appointment_closed(self, appointment_id: uuid.UUID) -> bool:
+        found = await self.conn.execute(sa.select(closed_appointments.c.appointment_id).where(
+            closed_appointments.c.appointment_id == appointment_id))
+        return found.first() is not None
 
     async def called(self, doctor_id: uuid.UUID) -> Ticket | None:
         return await self._one(tickets.c.doctor_id == doctor_id, tickets.c.status == "called")

@@ -24,6 +24,12 @@ class TicketRepository(Protocol):
 
     async def by_appointment(self, appointment_id: uuid.UUID) -> Ticket | None: ...
 
+    async def close_appointment(self, appointment_id: uuid.UUID, reason: str,
+                                at: datetime) -> None:
+        """Remember that the appointment ended (cancelled, missed) before any check-in."""
+
+    async def appointment_closed(self, appointment_id: uuid.UUID) -> bool: ...
+
     async def active_for_patient(self, patient_id: uuid.UUID) -> list[Ticket]: ...
 
     async def next_number(self, doctor_id: uuid.UUID, day: date) -> tuple[str, int]:

@@ -33,6 +33,10 @@ async def on_patient_checked_in(event: PatientCheckedIn, uow: UnitOfWork, clock:
         await uow.tickets.lock_line(event.doctor_id)
         if await uow.tickets.by_appointment(event.appointment_id) is not None:
             return  # the same check-in again (another event id): one ticket per appointment
+        if await uow.tickets.appointment_closed(event.appointment_id):
+            log.info("queue.check_in_skipped", appointment_id=str(event.appointment_id),
+                     reason="appointment_closed")
+            return
         doctor = await uow.people.get(event.doctor_id)
         if doctor is not None and not doctor.active:
             log.info("queue.check_in_skipped", appointment_id=str(event.appointment_id),
@@ -54,7 +58,10 @@ async def _withdraw(uow: UnitOfWork, appointment_id: uuid.UUID, doctor_id: uuid.
     async with uow:
         await uow.tickets.lock_line(doctor_id)
         found = await uow.tickets.by_appointment(appointment_id)
-        if found is None or not found.is_active:
+        if found is None:  # its check-in may still be on its way: it will open no ticket
+            await uow.tickets.close_appointment(appointment_id, reason, clock.now())
+            return
+        if not found.is_active:
             return
         if found.doctor_id != doctor_id:  # transferred: that line is the one to lock
             await uow.tickets.lock_line(found.doctor_id)

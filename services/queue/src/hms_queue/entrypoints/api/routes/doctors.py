@@ -35,4 +35,5 @@ async def call_next(doctor_id: uuid.UUID, bus: Bus,
                     actor: Annotated[Actor, caller(c.CallNext)]) -> s.TicketPublic:
     """The next ticket becomes ``called``. Another doctor's line: 403; nobody waiting: 404;
     a ticket still called (serve or miss it first): 409."""
-    return views.ticket(await bus.handle(c.CallNext(actor, doctor_id)))
+    done = await bus.handle(c.CallNext(actor, doctor_id))
+    return views.ticket(done)

@@ -24,8 +24,8 @@ async def issue(body: s.TicketCreate, bus: Bus,
                 actor: Annotated[Actor, caller(c.IssueTicket)]) -> Public:
     """A walk-in joins the doctor's line for today. Unknown patient or doctor: 404; an
     inactive doctor, or the patient already in that line: 409."""
-    return views.ticket(await bus.handle(c.IssueTicket(actor, body.patient_id, body.doctor_id,
-                                                       body.urgency)))
+    done = await bus.handle(c.IssueTicket(actor, body.patient_id, body.doctor_id, body.urgency))
+    return views.ticket(done)
 
 
 @router.get("/mine", response_model=list[Public], responses=s.problems(403))
@@ -38,33 +38,37 @@ async def mine(bus: Bus, actor: Annotated[Actor, caller(c.MyTickets)]) -> list[P
 async def get_ticket(ticket_id: uuid.UUID, bus: Bus,
                      actor: Annotated[Actor, caller(c.GetTicket)]) -> Public:
     """The owner, the line's doctor and staff; anyone else gets 404."""
-    return views.ticket(await bus.handle(c.GetTicket(actor, ticket_id)))
+    done = await bus.handle(c.GetTicket(actor, ticket_id))
+    return views.ticket(done)
 
 
 @router.post("/{ticket_id}/serve", response_model=Public, responses=s.problems(403, 404, 409))
 async def serve(ticket_id: uuid.UUID, bus: Bus,
                 actor: Annotated[Actor, caller(c.ServeTicket)]) -> Public:
     """The line's doctor finished the visit; a ticket that was not called: 409."""
-    return views.ticket(await bus.handle(c.ServeTicket(actor, ticket_id)))
+    done = await bus.handle(c.ServeTicket(actor, ticket_id))
+    return views.ticket(done)
 
 
 @router.post("/{ticket_id}/no-show", response_model=Public, responses=s.problems(403, 404, 409))
 async def no_show(ticket_id: uuid.UUID, bus: Bus,
                   actor: Annotated[Actor, caller(c.MissTicket)]) -> Public:
     """Called but absent: back to the end of the line the first time, then ``missed``."""
-    return views.ticket(await bus.handle(c.MissTicket(actor, ticket_id)))
+    done = await bus.handle(c.MissTicket(actor, ticket_id))
+    return views.ticket(done)
 
 
 @router.patch("/{ticket_id}", response_model=Public, responses=s.problems(403, 404, 409))
 async def update(ticket_id: uuid.UUID, body: s.TicketUpdate, bus: Bus,
                  actor: Annotated[Actor, caller(c.UpdateTicket)]) -> Public:
     """Change a waiting ticket's urgency, or transfer it to another doctor's line."""
-    return views.ticket(await bus.handle(c.UpdateTicket(actor, ticket_id, body.urgency,
-                                                        body.doctor_id)))
+    done = await bus.handle(c.UpdateTicket(actor, ticket_id, body.urgency, body.doctor_id))
+    return views.ticket(done)
 
 
 @router.delete("/{ticket_id}", response_model=Public, responses=s.problems(403, 404, 409))
 async def leave(ticket_id: uuid.UUID, bus: Bus,
                 actor: Annotated[Actor, caller(c.LeaveTicket)]) -> Public:
     """The patient (or reception) takes the ticket out of the line."""
-    return views.ticket(await bus.handle(c.LeaveTicket(actor, ticket_id)))
+    done = await bus.handle(c.LeaveTicket(actor, ticket_id))
+    return views.ticket(done)

@@ -1,0 +1,162 @@
+"""The live line: a stream that hears a call made through another API process (its own OS
+process, its own database connections: the change travels as a Postgres NOTIFY), and the
+waiting-room links and page."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from hms_platform.testing.infra import free_port
+from hms_platform.web.serving import uvicorn_config
+from hms_queue.entrypoints.api.app import create_app
+
+
+@contextlib.asynccontextmanager
+async def serving(app: Any) -> AsyncIterator[str]:
+    port = free_port()
+    server = uvicorn.Server(uvicorn_config(app, host="127.0.0.1", port=port))
+    task = asyncio.create_task(server.serve())
+    try:
+        async with asyncio.timeout(20):
+            while not server.started:
+                await asyncio.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+def tail(log: Path) -> str:
+    return log.read_text()[-2000:]
+
+
+@contextlib.asynccontextmanager
+async def other_api_process(database_url: str, jwks_url: str, issuer: str,
+                            log: Path) -> AsyncIterator[str]:
+    port = free_port()
+    env = {**os.environ, "QUEUE_DATABASE_URL": database_url, "QUEUE_ENVIRONMENT": "test",
+           "QUEUE_JWKS_URL": jwks_url, "QUEUE_JWT_ISSUER": issuer}
+    process = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).parent / "hms-queue"), "api", "--port", str(port), env=env,
+        stdout=log.open("w"), stderr=asyncio.subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with asyncio.timeout(60), httpx.AsyncClient(base_url=base) as client:
+            while True:
+                assert process.returncode is None, tail(log)
+                with contextlib.suppress(httpx.TransportError):
+                    if (await client.get("/api/queue/readyz")).status_code == 200:
+                        break
+                await asyncio.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        await process.wait()
+
+
+async def next_event(lines: AsyncIterator[str]) -> tuple[str, Any]:
+    """The next event or heartbeat comment of a text/event-stream."""
+    kind, data = "", None
+    async for line in lines:
+        if line.startswith(": heartbeat"):
+            return "heartbeat", None
+        if line.startswith("event: "):
+            kind = line[7:]
+        elif line.startswith("data: "):
+            data = json.loads(line[6:])
+        elif line == "" and kind:
+            return kind, data
+    raise AssertionError("the stream ended")
+
+
+async def test_a_stream_hears_a_call_made_through_another_api_process(
+        db, settings, world, tokens, verifier, migrated_url, tmp_path) -> None:
+    doctor = await world.register("doctor", room="12")
+    patients = [await world.register("patient") for _ in range(2)]
+    desk = {"Authorization": f"Bearer {tokens.issue(uuid.uuid4(), role='receptionist')}"}
+    doc = {"Authorization": f"Bearer {tokens.issue(doctor, role='doctor')}"}
+    jwks = Starlette(routes=[Route("/jwks", lambda _: JSONResponse(tokens.jwks()))])
+    here = create_app(settings, engine=db, token_verifier=verifier)  # the system clock
+    async with serving(jwks) as jwks_base, serving(here) as a_base, other_api_process(
+            migrated_url, f"{jwks_base}/jwks", tokens.issuer, tmp_path / "api-b.log") as b_base, \
+            httpx.AsyncClient(base_url=a_base, timeout=30) as a, \
+            httpx.AsyncClient(base_url=b_base, timeout=30) as b:
+        labels = []
+        for patient in patients:
+            issued = await b.post("/api/queue/tickets", headers=desk, json={
+                "patient_id": str(patient), "doctor_id": str(doctor)})
+            assert issued.status_code == 201, issued.text
+            labels.append(issued.json()["label"])
+        assert (await a.get(f"/api/queue/doctors/{doctor}/stream")).status_code == 401
+        async with asyncio.timeout(30), a.stream(
+                "GET", f"/api/queue/doctors/{doctor}/stream", headers=doc) as stream:
+            assert stream.headers["content-type"].startswith("text/event-stream")
+            lines = stream.aiter_lines()
+            kind, board = await next_event(lines)
+            assert kind == "snapshot"
+            assert board == {"doctor_id": str(doctor), "room": "12", "called": None,
+                             "next": labels, "waiting": 2}
+            # heartbeats while nothing changes (a re-send on the LISTEN connection's start
+            # carries the same board: streams catch up on anything missed while connecting)
+            while (event := await next_event(lines)) != ("heartbeat", None):
+                assert event == ("line", board)
+            called = await b.post(f"/api/queue/doctors/{doctor}/call-next", headers=doc)
+            assert called.status_code == 200
+            while (event := await next_event(lines))[0] == "heartbeat":
+                pass
+            assert event == ("line", {"doctor_id": str(doctor), "room": "12",
+                                      "called": labels[0], "next": labels[1:], "waiting": 1})
+            served = await a.post(f"/api/queue/tickets/{called.json()['id']}/serve",
+                                  headers=doc)
+            assert served.status_code == 200
+            while (event := await next_event(lines))[0] == "heartbeat":
+                pass
+            assert event[1]["called"] is None and event[1]["next"] == labels[1:]
+
+
+async def test_display_links_and_page(api) -> None:
+    ids = api.ids
+    await api.ticket("waiting")
+    made = await api.call("receptionist", "POST", "/displays",
+                          json={"doctor_ids": [str(ids["doctor"])], "hours": 2})
+    assert made.status_code == 201
+    url, expires = made.json()["url"], made.json()["expires_at"]
+    assert url.startswith("/api/queue/display?token=")
+    assert expires.startswith((api.clock.now() + timedelta(hours=2)).isoformat()[:16])
+    page = await api.client.get(url)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    csp = page.headers["content-security-policy"]
+    assert "default-src 'none'" in csp and "connect-src 'self'" in csp
+    assert "http" not in page.text.replace("http-equiv", "")  # no external assets
+    for secret in (str(ids["patient"]), str(ids["doctor"])):
+        assert secret not in page.text
+    token = url.split("token=")[1]
+    tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    for bad in (tampered, "nonsense", ""):
+        refused = await api.client.get("/api/queue/display", params={"token": bad})
+        assert refused.status_code in (403, 422)
+        if refused.status_code == 403:
+            assert "not valid" in refused.text
+    stream = await api.client.get("/api/queue/display/stream", params={"token": tampered})
+    assert stream.status_code == 403
+    api.clock.advance(hours=3)
+    expired = await api.client.get(url)
+    assert expired.status_code == 403 and "not valid" in expired.text
+    too_long = await api.call("admin", "POST", "/displays",
+                              json={"doctor_ids": [str(ids["doctor"])], "hours": 24 * 40})
+    assert too_long.status_code == 422

@@ -1,0 +1,92 @@
+"""The process entrypoints over the real database: the embedded component and its consumer
+(duplicate concurrent deliveries, check-in then cancellation), the relay of our outbox rows,
+and the CLI's migrate."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import sqlalchemy as sa
+
+from hms_contracts.appointments import AppointmentCancelled
+from hms_contracts.auth import UserRegistered
+from hms_contracts.envelope import Envelope
+from hms_platform.db import make_engine
+from hms_platform.messaging.memory import InMemoryBus
+from hms_platform.outbox import OutboxRelay
+from hms_queue import MIGRATIONS
+from hms_queue.adapters.orm import TABLES
+from hms_queue.embedded import component
+from hms_queue.entrypoints import cli
+
+
+async def test_the_embedded_consumer_takes_check_ins_and_cancellations_once(db, world) -> None:
+    bus = InMemoryBus(duplicate=True)  # every message twice, concurrently
+    part = component(world.engine.url.render_as_string(hide_password=False), bus)
+    assert (part.name, part.prefix, part.migrations, part.tables.schema) == (
+        "queue", "/api/queue", MIGRATIONS, "queue")
+    try:
+        for sub in part.subscriptions:
+            await bus.subscribe(sub.queue, sub.routing_keys, sub.handler)
+        doctor = uuid.uuid4()
+        await bus.publish(Envelope.of(UserRegistered(user_id=doctor, role="doctor",
+                                                     full_name="Dr Q", room="3")))
+        checked_in = [world.check_in(doctor) for _ in range(3)]
+        for event in checked_in:
+            await bus.publish(event)
+        first = checked_in[0].payload
+        await bus.publish(Envelope.of(AppointmentCancelled(
+            appointment_id=first["appointment_id"], patient_id=first["patient_id"],
+            doctor_id=doctor, cancelled_by=uuid.uuid4(), late=False)))
+        await bus.drain()
+    finally:
+        await part.engine.dispose()
+    assert bus.dead_letters == {}
+    # Deliveries are concurrent, so the cancellation may come before its check-in: then that
+    # check-in opens no ticket. Either way two tickets wait and the first appointment's never.
+    assert await world.scalar(
+        "SELECT count(*) FROM queue.tickets WHERE status = 'waiting'") == 2
+    first_status = await world.scalar(
+        "SELECT coalesce((SELECT status FROM queue.tickets WHERE appointment_id = :a), "
+        "(SELECT 'closed' FROM queue.closed_appointments WHERE appointment_id = :a))",
+        a=first["appointment_id"])
+    assert first_status in ("cancelled", "closed")
+    assert len(await world.events("queue.ticket_issued.v1")) == (
+        3 if first_status == "cancelled" else 2)
+    assert await world.scalar("SELECT room FROM queue.people WHERE id = :i", i=doctor) == "3"
+
+
+async def test_the_relay_publishes_our_outbox_rows(bus, world) -> None:
+    doctor = await world.register("doctor")
+    await world.walk_in(doctor)
+    memory = InMemoryBus()
+    received: list[Envelope] = []
+
+    async def collect(envelope: Envelope) -> None:
+        received.append(envelope)
+
+    await memory.subscribe("spy", ["queue.#"], collect)
+    relay = OutboxRelay(world.engine, TABLES, memory, listen=False)
+    assert await relay.run_once() == 2  # ticket_issued + turn_approaching (nobody ahead)
+    await memory.drain()
+    assert [e.name for e in received] == ["queue.ticket_issued.v1",
+                                          "queue.turn_approaching.v1"]
+    assert await world.scalar(
+        "SELECT count(*) FROM queue.outbox WHERE published_at IS NULL") == 0
+
+
+def test_cli_migrate_is_idempotent(migrated_url, monkeypatch) -> None:
+    monkeypatch.setenv("QUEUE_DATABASE_URL", migrated_url)
+    cli.main(["migrate"])
+    cli.main(["migrate"])
+    async def version() -> str:
+        engine = make_engine(migrated_url, pool_size=1)
+        try:
+            async with engine.connect() as conn:
+                return str((await conn.execute(sa.text(
+                    "SELECT version_num FROM queue.alembic_version"))).scalar_one())
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(version()) == "0001"
