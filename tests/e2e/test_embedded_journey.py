@@ -1,6 +1,7 @@
-"""`make run`'s process, started for real: embedded Postgres, in-memory bus, both services on
+"""`make run`'s process, started for real: embedded Postgres, in-memory bus, every service on
 one port. A patient registers and signs in, an admin creates a doctor, the doctor reaches
-appointments' directory through an event, gets a schedule, and the patient books a slot once."""
+appointments' directory through an event, gets a schedule, and the patient books a slot once;
+then reception puts the patient in the doctor's queue as a walk-in."""
 
 from __future__ import annotations
 
@@ -113,3 +114,17 @@ async def test_patient_journey_through_the_embedded_system(system) -> None:
     assert second.headers["content-type"].startswith("application/problem+json")
     mine = await client.get("/api/appointments", headers=bearer(patient))
     assert [a["id"] for a in mine.json()["items"]] == [first.json()["id"]]
+
+    # The queue learned the same users from auth's events: reception registers the patient as
+    # a walk-in in the doctor's line (404 until both have arrived), and the patient sees it.
+    assert (await client.get("/api/queue/healthz")).status_code == 200
+    walk_in = {"patient_id": me.json()["id"], "doctor_id": doctor_id, "urgency": 4}
+
+    async def queued() -> bool:
+        issued = await client.post("/api/queue/tickets", headers=bearer(admin), json=walk_in)
+        assert issued.status_code in (201, 404), issued.text
+        return issued.status_code == 201
+
+    await eventually(queued)
+    line = (await client.get("/api/queue/tickets/mine", headers=bearer(patient))).json()
+    assert [(t["label"], t["position"], t["people_ahead"]) for t in line] == [("A-001", 1, 0)]
