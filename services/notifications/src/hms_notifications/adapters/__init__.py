@@ -1,0 +1,1 @@
+"""SQL repositories and the channels (one adapter per provider)."""

@@ -1,0 +1,71 @@
+"""SMS through Twilio's Messages API, with the official package's async HTTP client (aiohttp).
+The base URL comes from settings (tests point it at a local server speaking the API)."""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Mapping
+from typing import Any
+
+import aiohttp
+from twilio.base.exceptions import TwilioException
+from twilio.http.async_http_client import AsyncTwilioHttpClient
+from twilio.http.response import Response
+from twilio.rest import Client
+
+from hms_notifications.domain.delivery import Failed, Outcome, Retry, Sent
+from hms_notifications.domain.model import Message
+from hms_notifications.domain.templates import Rendered
+
+# The last response's headers, per task: a 429's Retry-After, which the exception lacks.
+_HEADERS: contextvars.ContextVar[Mapping[str, str] | None] = contextvars.ContextVar(
+    "twilio_headers", default=None)
+
+
+class _HeaderKeepingClient(AsyncTwilioHttpClient):
+    async def request(self, *args: Any, **kwargs: Any) -> Response:
+        response = await super().request(*args, **kwargs)
+        _HEADERS.set(response.headers)
+        return response
+
+
+def _retry_after(headers: Mapping[str, str] | None) -> float | None:
+    value = (headers or {}).get("Retry-After")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+class TwilioChannel:
+    name = "sms"
+
+    def __init__(self, account_sid: str, auth_token: str, sender: str, *,
+                 base_url: str = "https://api.twilio.com", status_callback: str | None = None,
+                 timeout: float = 10) -> None:
+        self._http = _HeaderKeepingClient(timeout=timeout)
+        self._client = Client(account_sid, auth_token, http_client=self._http)
+        self._client.api.base_url = base_url.rstrip("/")
+        self._sender, self._callback = sender, status_callback
+
+    async def send(self, address: str | tuple[str, ...], text: Rendered,
+                   message: Message) -> Outcome:
+        extra = {"status_callback": self._callback} if self._callback else {}
+        _HEADERS.set(None)
+        try:
+            created = await self._client.messages.create_async(
+                to=str(address), from_=self._sender, body=text.body, **extra)
+        except TwilioException as error:
+            status = int(getattr(error, "status", 0) or 0)
+            code = getattr(error, "code", None)
+            if status == 429:
+                return Retry("twilio 429", _retry_after(_HEADERS.get()))
+            if status >= 500 or status == 0:
+                return Retry(f"twilio {status}")
+            return Failed(f"twilio {status} (code {code})")
+        except (aiohttp.ClientError, OSError, TimeoutError) as error:
+            return Retry(f"twilio: {type(error).__name__}")
+        return Sent(str(created.sid))
+
+    async def close(self) -> None:
+        await self._http.close()

@@ -1,0 +1,100 @@
+"""The message log in Postgres: UNIQUE (dedup_key, channel) makes each message once, and the
+claim (FOR UPDATE SKIP LOCKED, a lease in ``claimed_until``) lets any number of senders share
+the work without sending anything twice."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from hms_notifications.adapters.orm import messages
+from hms_notifications.domain import model as m
+from hms_notifications.service_layer.ports import MessageFilter, Page
+
+_FIELDS = ("id", "recipient_id", "kind", "channel", "dedup_key", "due_at", "created_at",
+           "subject_id", "params", "status", "attempts", "sent_at", "provider_id",
+           "provider_status", "last_error")
+_COLUMNS = [messages.c[n] for n in _FIELDS]
+_MUTABLE = ("status", "attempts", "due_at", "sent_at", "provider_id", "provider_status",
+            "last_error")
+
+
+def _message(row: sa.Row) -> m.Message:
+    return m.Message(*row)
+
+
+class SqlMessageRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def add(self, items: Sequence[m.Message]) -> int:
+        if not items:
+            return 0
+        rows = [{n: getattr(msg, n) for n in _FIELDS} for msg in items]
+        result = await self.conn.execute(
+            insert(messages).values(rows).on_conflict_do_nothing(
+                index_elements=[messages.c.dedup_key, messages.c.channel])
+            .returning(messages.c.id))
+        return len(result.all())
+
+    async def cancel_pending(self, subject_id: uuid.UUID, kind: str) -> int:
+        result = await self.conn.execute(
+            sa.update(messages).where(messages.c.subject_id == subject_id,
+                                      messages.c.kind == kind, messages.c.status == m.PENDING)
+            .values(status=m.CANCELLED).returning(messages.c.id))
+        return len(result.all())
+
+    async def recipient_of(self, subject_id: uuid.UUID) -> uuid.UUID | None:
+        return (await self.conn.execute(
+            sa.select(messages.c.recipient_id).where(messages.c.subject_id == subject_id)
+            .limit(1))).scalar_one_or_none()
+
+    async def claim_due(self, now: datetime, lease_until: datetime, limit: int,
+                        token: uuid.UUID) -> list[m.Message]:
+        due = (sa.select(messages.c.id)
+               .where(sa.or_(sa.and_(messages.c.status == m.PENDING, messages.c.due_at <= now),
+                             sa.and_(messages.c.status == m.SENDING,
+                                     messages.c.claimed_until <= now)))
+               .order_by(messages.c.due_at).limit(limit)
+               .with_for_update(skip_locked=True).scalar_subquery())
+        result = await self.conn.execute(
+            sa.update(messages).where(messages.c.id.in_(due))
+            .values(status=m.SENDING, claimed_until=lease_until, claim_token=token,
+                    attempts=messages.c.attempts + 1)
+            .returning(*_COLUMNS))
+        return sorted((_message(r) for r in result), key=lambda msg: msg.due_at)
+
+    async def finish(self, message: m.Message, token: uuid.UUID) -> bool:
+        result = await self.conn.execute(
+            sa.update(messages)
+            .where(messages.c.id == message.id, messages.c.status == m.SENDING,
+                   messages.c.claim_token == token)
+            .values(**{n: getattr(message, n) for n in _MUTABLE}, claimed_until=None,
+                    claim_token=None)
+            .returning(messages.c.id))
+        return result.first() is not None
+
+    async def by_provider_id(self, provider_id: str) -> m.Message | None:
+        row = (await self.conn.execute(
+            sa.select(*_COLUMNS).where(messages.c.provider_id == provider_id)
+            .with_for_update())).first()
+        return _message(row) if row else None
+
+    async def save(self, message: m.Message) -> None:
+        await self.conn.execute(sa.update(messages).where(messages.c.id == message.id)
+                                .values(**{n: getattr(message, n) for n in _MUTABLE}))
+
+    async def list(self, where: MessageFilter, limit: int, offset: int) -> Page:
+        conditions = [messages.c[n] == getattr(where, n)
+                      for n in ("recipient_id", "kind", "status") if getattr(where, n)]
+        total = (await self.conn.execute(
+            sa.select(sa.func.count()).select_from(messages).where(*conditions))).scalar_one()
+        rows = await self.conn.execute(
+            sa.select(*_COLUMNS).where(*conditions)
+            .order_by(messages.c.created_at.desc(), messages.c.id).limit(limit).offset(offset))
+        return Page([_message(r) for r in rows], int(total), limit, offset)

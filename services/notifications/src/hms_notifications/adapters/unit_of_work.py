@@ -1,0 +1,24 @@
+"""The SQL unit of work: the platform's (one transaction, outbox on commit) with this
+service's repositories over its connection."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hms_notifications.adapters.messages import SqlMessageRepository
+from hms_notifications.adapters.orm import TABLES
+from hms_notifications.adapters.people import SqlContactRepository, SqlPreferenceRepository
+from hms_platform.db import SqlUnitOfWork
+
+
+class SqlNotificationsUnitOfWork(SqlUnitOfWork):
+    def _open(self) -> None:
+        self.contacts = SqlContactRepository(self.connection)
+        self.preferences = SqlPreferenceRepository(self.connection)
+        self.messages = SqlMessageRepository(self.connection)
+
+
+def sql_uow_factory(engine: AsyncEngine) -> Callable[[], SqlNotificationsUnitOfWork]:
+    return lambda: SqlNotificationsUnitOfWork(engine, TABLES)

@@ -1,0 +1,51 @@
+"""The composition root: the message bus with every handler's dependencies, and nothing else.
+Tests call ``bootstrap`` with fakes and a FakeClock; processes call ``build``."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hms_notifications.adapters.orm import REVOCATIONS
+from hms_notifications.adapters.unit_of_work import sql_uow_factory
+from hms_notifications.config import NotificationsSettings
+from hms_notifications.domain.delivery import RetryPolicy
+from hms_notifications.domain.rules import Rules
+from hms_notifications.service_layer.handlers import HANDLERS
+from hms_notifications.service_layer.ports import Channel
+from hms_platform.clock import Clock, SystemClock
+from hms_platform.messagebus import MessageBus
+from hms_platform.sealing import Sealer
+
+
+def bootstrap(uow_factory: Callable[[], Any], *, clock: Clock, rules: Rules,
+              channels: Mapping[str, Channel], enabled: frozenset[str] | None = None,
+              policy: RetryPolicy | None = None, lease: timedelta = timedelta(seconds=60),
+              sealer: Sealer | None = None,
+              rand: Callable[[], float] = random.random) -> MessageBus:
+    """``enabled``: the channels messages are planned on (default: those in ``channels``; a
+    consumer plans for the channels the senders have, without holding their clients)."""
+    return MessageBus(HANDLERS, uow_factory, {
+        "clock": clock, "rules": rules, "channels": channels,
+        "enabled": frozenset(channels) if enabled is None else enabled,
+        "policy": policy or RetryPolicy(), "lease": lease, "sealer": sealer, "rand": rand,
+        "new_uow": uow_factory, "clinic_tz": rules.clinic_tz, "revocation_table": REVOCATIONS,
+    })
+
+
+def build(settings: NotificationsSettings, engine: AsyncEngine, *,
+          channels: Mapping[str, Channel] | None = None, clock: Clock | None = None,
+          ) -> MessageBus:
+    """The production wiring over ``engine``. Without ``channels`` (API, consumer) nothing is
+    sent from this bus, and messages are planned on the channels settings configure."""
+    from hms_notifications.adapters.channels.factory import configured
+
+    return bootstrap(
+        sql_uow_factory(engine), clock=clock or SystemClock(), rules=settings.rules(),
+        channels=channels or {}, enabled=configured(settings),
+        policy=settings.retry_policy(), lease=timedelta(seconds=settings.lease_seconds),
+        sealer=Sealer.from_base64(settings.code_encryption_key.get_secret_value()))

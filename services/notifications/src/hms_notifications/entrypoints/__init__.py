@@ -1,0 +1,1 @@
+"""Processes: api, consumer, relay, sender (the scheduler of due messages), cli."""

@@ -1,0 +1,138 @@
+"""The sender: claim due messages under a lease, send them outside any transaction, record each
+outcome (only while the lease is still ours). A sender killed between the claim and the record
+leaves the row ``sending``; once the lease ends another sender claims it again."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import Any
+
+import structlog
+
+from hms_contracts.envelope import Envelope
+from hms_contracts.notifications import NotificationFailed, NotificationSent
+from hms_notifications.domain import model as m
+from hms_notifications.domain.delivery import (
+    Failed,
+    Outcome,
+    Retry,
+    RetryPolicy,
+    Sent,
+    Undeliverable,
+)
+from hms_notifications.domain.templates import render
+from hms_notifications.service_layer.commands import SendDue
+from hms_notifications.service_layer.ports import Channel, UnitOfWork
+from hms_platform.clock import Clock
+from hms_platform.logging import correlation_id
+from hms_platform.sealing import Sealer, SealingError
+
+log = structlog.get_logger(__name__)
+
+
+class Skip(Exception):
+    """Nothing to send to: no contact, deactivated, no address, channel off."""
+
+
+async def send_due(cmd: SendDue, uow: UnitOfWork, new_uow: Callable[[], UnitOfWork],
+                   clock: Clock, channels: Mapping[str, Channel], policy: RetryPolicy,
+                   lease: timedelta, sealer: Sealer | None, rand: Callable[[], float],
+                   clinic_tz: Any) -> int:
+    token = uuid.uuid4()
+    now = clock.now()
+    async with uow:
+        claimed = await uow.messages.claim_due(now, now + lease, cmd.batch_size, token)
+        ids = list({msg.recipient_id for msg in claimed})
+        contacts = await uow.contacts.get_many(ids)
+        prefs = {rid: await uow.preferences.get(rid) for rid in ids}
+        await uow.commit()
+
+    async def one(msg: m.Message) -> None:
+        contact = contacts.get(msg.recipient_id)
+        try:
+            address, text = _prepare(msg, contact, prefs[msg.recipient_id], channels, sealer,
+                                     clinic_tz)
+            outcome: Outcome | Skip = await channels[msg.channel].send(address, text, msg)
+        except Skip as skip:
+            outcome = skip
+        except Exception as error:  # a bug or an unforeseen client error: try again later
+            log.warning("notification.send_error", channel=msg.channel,
+                        error=type(error).__name__)
+            outcome = Retry(type(error).__name__)
+        await _record(msg, outcome, token, new_uow(), clock, policy, rand, contact)
+
+    await asyncio.gather(*(one(msg) for msg in claimed))
+    return len(claimed)
+
+
+def _prepare(msg: m.Message, contact: m.Contact | None, prefs: m.Preferences,
+             channels: Mapping[str, Channel], sealer: Sealer | None, tz: Any,
+             ) -> tuple[str | tuple[str, ...], Any]:
+    if contact is None:
+        raise Skip("no contact details")
+    if not contact.active:
+        raise Skip("user deactivated")
+    if msg.channel not in channels:
+        raise Skip(f"{msg.channel} channel off")
+    address: str | tuple[str, ...] | None = {
+        m.SMS: contact.phone_number, m.EMAIL: contact.email, m.PUSH: prefs.devices or None,
+    }[msg.channel]
+    if address is None:
+        raise Skip(f"no {msg.channel} address")
+    code = None
+    if msg.kind in m.CODE_KINDS:
+        if sealer is None:
+            raise Skip("no code key configured")
+        try:
+            code = sealer.open(msg.params["sealed_code"], f"password_reset:{msg.recipient_id}")
+        except (SealingError, KeyError):
+            raise Skip("the code does not open with this key") from None
+    return address, render(msg.kind, msg.channel, msg.params, tz, name=contact.full_name,
+                           code=code)
+
+
+async def _record(msg: m.Message, outcome: Outcome | Skip, token: uuid.UUID, uow: UnitOfWork,
+                  clock: Clock, policy: RetryPolicy, rand: Callable[[], float],
+                  contact: m.Contact | None) -> None:
+    now = clock.now()
+    event: type[NotificationSent] | type[NotificationFailed] | None = None
+    fallback: m.Message | None = None
+    if isinstance(outcome, Sent):
+        msg.status, msg.sent_at, msg.provider_id = m.SENT, now, outcome.provider_id
+        msg.last_error, event = None, NotificationSent
+    elif isinstance(outcome, Skip):
+        msg.status, msg.last_error = m.SKIPPED, str(outcome)
+    elif isinstance(outcome, Retry):
+        delay = policy.delay(msg.attempts, outcome.retry_after, rand)
+        msg.last_error = outcome.reason
+        if delay is None:
+            msg.status, event = m.FAILED, NotificationFailed
+        else:
+            msg.status, msg.due_at = m.PENDING, now + delay
+    elif isinstance(outcome, Failed):
+        msg.status, msg.last_error, event = m.FAILED, outcome.reason, NotificationFailed
+    else:  # Undeliverable push: SMS instead
+        msg.status, event = m.FAILED, NotificationFailed
+        msg.last_error = f"{outcome.reason}; sms instead"
+        if contact is not None and contact.phone_number:
+            fallback = m.Message(uuid.uuid4(), msg.recipient_id, msg.kind, m.SMS, msg.dedup_key,
+                                 now, now, msg.subject_id, dict(msg.params))
+    async with uow:
+        if not await uow.messages.finish(msg, token):
+            log.info("notification.lease_lost", notification_id=str(msg.id))
+            return
+        if isinstance(outcome, Sent | Undeliverable) and outcome.dead_tokens:
+            await uow.preferences.drop_devices(outcome.dead_tokens)
+        if fallback is not None:
+            await uow.messages.add([fallback])
+        if event is not None and msg.kind in m.KINDS:
+            uow.add_event(Envelope.of(event(
+                notification_id=msg.id, recipient_id=msg.recipient_id, channel=msg.channel,
+                kind=msg.kind, dedup_key=msg.dedup_key, attempts=max(1, msg.attempts)),
+                correlation_id=correlation_id(), occurred_at=now))
+        await uow.commit()
+    log.info("notification.recorded", notification_id=str(msg.id), channel=msg.channel,
+             kind=msg.kind, status=msg.status, attempts=msg.attempts, reason=msg.last_error)

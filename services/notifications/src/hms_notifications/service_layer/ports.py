@@ -1,0 +1,95 @@
+"""The ports the handlers depend on: repositories, the unit of work and the channels (SQL and
+provider adapters in ``adapters/``, fakes in the unit tests)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from hms_contracts.envelope import Envelope
+from hms_notifications.domain.delivery import Outcome
+from hms_notifications.domain.model import Contact, Message, Preferences
+from hms_notifications.domain.templates import Rendered
+
+
+@dataclass(frozen=True)
+class MessageFilter:
+    recipient_id: uuid.UUID | None = None
+    kind: str | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Message]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A message this sender holds until its lease ends, with what sending it needs."""
+
+    message: Message
+    token: uuid.UUID
+    contact: Contact | None
+    prefs: Preferences
+
+
+class ContactRepository(Protocol):
+    async def get(self, user_id: uuid.UUID) -> Contact | None: ...
+    async def get_many(self, user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Contact]: ...
+    async def update(self, user_id: uuid.UUID, fields: dict[str, Any]) -> None:
+        """Upsert: only the named fields change (events may arrive in any order)."""
+
+
+class PreferenceRepository(Protocol):
+    async def get(self, user_id: uuid.UUID) -> Preferences: ...
+    async def put(self, prefs: Preferences) -> None: ...
+    async def drop_devices(self, tokens: Sequence[str]) -> None: ...
+
+
+class MessageRepository(Protocol):
+    async def add(self, messages: Sequence[Message]) -> int:
+        """Insert; a (dedup_key, channel) already present is skipped. Returns how many were new."""
+
+    async def cancel_pending(self, subject_id: uuid.UUID, kind: str) -> int: ...
+    async def recipient_of(self, subject_id: uuid.UUID) -> uuid.UUID | None: ...
+
+    async def claim_due(self, now: datetime, lease_until: datetime, limit: int,
+                        token: uuid.UUID) -> list[Message]:
+        """Pending rows due by ``now`` and sending rows whose lease ended, skipping rows other
+        senders hold: marked sending until ``lease_until``, attempts + 1."""
+
+    async def finish(self, message: Message, token: uuid.UUID) -> bool:
+        """Write status, times, provider id and error, only if ``token`` still holds it."""
+
+    async def by_provider_id(self, provider_id: str) -> Message | None: ...
+    async def save(self, message: Message) -> None: ...
+    async def list(self, where: MessageFilter, limit: int, offset: int) -> Page: ...
+
+
+class UnitOfWork(Protocol):
+    contacts: ContactRepository
+    preferences: PreferenceRepository
+    messages: MessageRepository
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None: ...
+    def add_event(self, envelope: Envelope) -> None: ...
+    async def commit(self) -> None: ...
+
+
+class Channel(Protocol):
+    """One provider. ``address``: the phone number, the email address or the device tokens."""
+
+    name: str
+
+    async def send(self, address: str | tuple[str, ...], text: Rendered,
+                   message: Message) -> Outcome: ...

@@ -1,0 +1,152 @@
+"""In-memory fakes of the ports for the unit tests (loaded by unit/conftest.py: in importlib
+mode tests cannot import this module by name). The message store emulates UNIQUE (dedup_key,
+channel) and the lease of the SQL claim."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from hms_contracts.envelope import Envelope
+from hms_notifications.domain import model as m
+from hms_notifications.domain.delivery import Outcome, Sent
+from hms_notifications.domain.templates import Rendered
+from hms_notifications.service_layer.ports import MessageFilter, Page
+
+
+class FakeStore:
+    def __init__(self) -> None:
+        self.contacts: dict[uuid.UUID, m.Contact] = {}
+        self.prefs: dict[uuid.UUID, m.Preferences] = {}
+        self.messages: dict[uuid.UUID, m.Message] = {}
+        self.claims: dict[uuid.UUID, tuple[uuid.UUID, datetime]] = {}
+        self.published: list[Envelope] = []
+
+    def of(self, channel: str | None = None, kind: str | None = None) -> list[m.Message]:
+        return sorted((x for x in self.messages.values()
+                       if (channel is None or x.channel == channel)
+                       and (kind is None or x.kind == kind)), key=lambda x: x.due_at)
+
+
+class FakeContacts:
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+
+    async def get(self, user_id: uuid.UUID) -> m.Contact | None:
+        return self.store.contacts.get(user_id)
+
+    async def get_many(self, user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, m.Contact]:
+        return {u: self.store.contacts[u] for u in user_ids if u in self.store.contacts}
+
+    async def update(self, user_id: uuid.UUID, fields: dict[str, Any]) -> None:
+        current = self.store.contacts.get(user_id) or m.Contact(user_id)
+        self.store.contacts[user_id] = dataclasses.replace(current, **fields)
+
+
+class FakePreferences:
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+
+    async def get(self, user_id: uuid.UUID) -> m.Preferences:
+        return self.store.prefs.get(user_id) or m.Preferences(user_id)
+
+    async def put(self, prefs: m.Preferences) -> None:
+        self.store.prefs[prefs.user_id] = prefs
+
+    async def drop_devices(self, tokens: Sequence[str]) -> None:
+        for uid, p in list(self.store.prefs.items()):
+            kept = tuple(t for t in p.devices if t not in tokens)
+            self.store.prefs[uid] = dataclasses.replace(p, devices=kept)
+
+
+class FakeMessages:
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+
+    async def add(self, items: Sequence[m.Message]) -> int:
+        taken = {(x.dedup_key, x.channel) for x in self.store.messages.values()}
+        new = [x for x in items if (x.dedup_key, x.channel) not in taken]
+        for x in new:
+            self.store.messages[x.id] = dataclasses.replace(x)
+        return len(new)
+
+    async def cancel_pending(self, subject_id: uuid.UUID, kind: str) -> int:
+        hit = [x for x in self.store.messages.values()
+               if x.subject_id == subject_id and x.kind == kind and x.status == m.PENDING]
+        for x in hit:
+            x.status = m.CANCELLED
+        return len(hit)
+
+    async def recipient_of(self, subject_id: uuid.UUID) -> uuid.UUID | None:
+        return next((x.recipient_id for x in self.store.messages.values()
+                     if x.subject_id == subject_id), None)
+
+    async def claim_due(self, now: datetime, lease_until: datetime, limit: int,
+                        token: uuid.UUID) -> list[m.Message]:
+        due = [x for x in self.store.of()
+               if (x.status == m.PENDING and x.due_at <= now)
+               or (x.status == m.SENDING and self.store.claims[x.id][1] <= now)][:limit]
+        for x in due:
+            x.status, x.attempts = m.SENDING, x.attempts + 1
+            self.store.claims[x.id] = (token, lease_until)
+        return [dataclasses.replace(x) for x in due]
+
+    async def finish(self, message: m.Message, token: uuid.UUID) -> bool:
+        row = self.store.messages[message.id]
+        if row.status != m.SENDING or self.store.claims.get(message.id, (None,))[0] != token:
+            return False
+        self.store.messages[message.id] = dataclasses.replace(message)
+        return True
+
+    async def by_provider_id(self, provider_id: str) -> m.Message | None:
+        return next((dataclasses.replace(x) for x in self.store.messages.values()
+                     if x.provider_id == provider_id), None)
+
+    async def save(self, message: m.Message) -> None:
+        self.store.messages[message.id] = dataclasses.replace(message)
+
+    async def list(self, where: MessageFilter, limit: int, offset: int) -> Page:
+        rows = [x for x in self.store.messages.values()
+                if all(getattr(where, n) in (None, getattr(x, n))
+                       for n in ("recipient_id", "kind", "status"))]
+        return Page(rows[offset:offset + limit], len(rows), limit, offset)
+
+
+class FakeUnitOfWork:
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+        self.contacts = FakeContacts(store)
+        self.preferences = FakePreferences(store)
+        self.messages = FakeMessages(store)
+        self._pending: list[Envelope] = []
+
+    async def __aenter__(self) -> FakeUnitOfWork:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._pending = []
+
+    def add_event(self, envelope: Envelope) -> None:
+        self._pending.append(envelope)
+
+    async def commit(self) -> None:
+        self.store.published.extend(self._pending)
+        self._pending = []
+
+
+class FakeChannel:
+    """Answers with the scripted outcomes in turn (then Sent), recording what it was given."""
+
+    def __init__(self, name: str, *outcomes: Outcome) -> None:
+        self.name = name
+        self.script = list(outcomes)
+        self.sent: list[tuple[Any, Rendered, m.Message]] = []
+
+    async def send(self, address: Any, text: Rendered, message: m.Message) -> Outcome:
+        self.sent.append((address, text, message))
+        if self.script:
+            return self.script.pop(0)
+        return Sent(f"{self.name}-{len(self.sent)}")
