@@ -7,7 +7,7 @@ export UV_SYSTEM_CERTS ?= 1
 RUN := $(UV) run --frozen
 PYTEST := $(RUN) pytest
 
-.PHONY: help install run test unit integration e2e bench lint asyncapi compose-check up down clean
+.PHONY: help install browser run test unit integration e2e bench lint asyncapi compose-check up down clean
 
 help:
 	@echo "make run          start the whole system (embedded, no servers needed)"
@@ -24,10 +24,22 @@ $(CURDIR)/.tools/bin/uv:
 
 install: .venv/.synced
 
+# The waiting-room screen's test drives Debian's chromium through Playwright (executable_path,
+# no browser download).
+browser:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing chromium (the waiting-room screen test) with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "make test needs chromium: sudo apt-get install -y chromium (Debian/Ubuntu)"; \
+	    exit 1; \
+	  fi; }
+
 run: install
 	$(RUN) python -m hms_embedded
 
-test: install
+test: install browser
 	$(PYTEST)
 
 unit: install
@@ -36,7 +48,7 @@ unit: install
 integration: install
 	$(PYTEST) -m integration
 
-e2e: install
+e2e: install browser
 	$(PYTEST) -m e2e || { rc=$$?; [ $$rc -eq 5 ] && echo "no e2e tests yet"; [ $$rc -eq 5 ]; }
 
 bench: install

@@ -4,22 +4,49 @@ doctor E, a receptionist and an admin; and helpers that set a ticket up through 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from types import SimpleNamespace
 from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 
 from hms_platform.auth import JwksCache, StaticJwksSource, TokenVerifier
+from hms_platform.testing.infra import free_port
 from hms_platform.testing.tokens import TokenFactory
+from hms_platform.web.serving import uvicorn_config
 from hms_queue.domain.actor import Actor
 from hms_queue.entrypoints.api.app import create_app
 from hms_queue.service_layer import commands as c
 
 ROLE = {"patient": "patient", "other_patient": "patient", "doctor": "doctor",
         "other_doctor": "doctor", "receptionist": "receptionist", "admin": "admin"}
+
+
+@contextlib.asynccontextmanager
+async def _serving(app: Any) -> AsyncIterator[str]:
+    port = free_port()
+    server = uvicorn.Server(uvicorn_config(app, host="127.0.0.1", port=port))
+    task = asyncio.create_task(server.serve())
+    try:
+        async with asyncio.timeout(20):
+            while not server.started:
+                await asyncio.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+@pytest.fixture
+def serving() -> Callable[[Any], contextlib.AbstractAsyncContextManager[str]]:
+    """``async with serving(app) as base_url``: the app on a real port (uvicorn, in process),
+    for clients that need a real server: streams, browsers."""
+    return _serving
 
 
 @pytest.fixture

@@ -16,29 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from hms_platform.testing.infra import free_port
-from hms_platform.web.serving import uvicorn_config
 from hms_queue.entrypoints.api.app import create_app
-
-
-@contextlib.asynccontextmanager
-async def serving(app: Any) -> AsyncIterator[str]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn_config(app, host="127.0.0.1", port=port))
-    task = asyncio.create_task(server.serve())
-    try:
-        async with asyncio.timeout(20):
-            while not server.started:
-                await asyncio.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 def tail(log: Path) -> str:
@@ -85,7 +68,7 @@ async def next_event(lines: AsyncIterator[str]) -> tuple[str, Any]:
 
 
 async def test_a_stream_hears_a_call_made_through_another_api_process(
-        db, settings, world, tokens, verifier, migrated_url, tmp_path) -> None:
+        db, settings, world, tokens, verifier, migrated_url, tmp_path, serving) -> None:
     doctor = await world.register("doctor", room="12")
     patients = [await world.register("patient") for _ in range(2)]
     desk = {"Authorization": f"Bearer {tokens.issue(uuid.uuid4(), role='receptionist')}"}
