@@ -77,12 +77,18 @@ async def wait_count(received: list[float], n: int) -> None:
             await asyncio.sleep(0.005)
 
 
-async def baseline(amqp_url: str, prefix: str) -> dict[str, float]:
+async def baseline(amqp_url: str, prefix: str, *, quorum: bool = False) -> dict[str, float]:
+    """Bare aio-pika: publish with confirms, consume, ack. ``quorum``: into a durable quorum
+    queue, which HMS's consumers use and which writes every message to disk before it
+    confirms; otherwise a transient classic queue, which keeps persistent messages in memory."""
     connection = await aio_pika.connect_robust(amqp_url)
     async with connection:
         channel = await connection.channel(publisher_confirms=True)
-        exchange = await channel.declare_exchange(f"{prefix}x", "topic", auto_delete=True)
-        queue = await channel.declare_queue(f"{prefix}q", auto_delete=True)
+        kind = "quorum" if quorum else "classic"
+        exchange = await channel.declare_exchange(f"{prefix}x.{kind}", "topic", auto_delete=True)
+        queue = await channel.declare_queue(
+            f"{prefix}q.{kind}", durable=quorum, auto_delete=not quorum,
+            arguments={"x-queue-type": "quorum"} if quorum else None)
         await queue.bind(exchange, "#")
         latencies: list[float] = []
 
@@ -104,6 +110,8 @@ async def baseline(amqp_url: str, prefix: str) -> dict[str, float]:
         throughput = BURST / (time.perf_counter() - t)
         latencies.clear()
         await drive(send, latencies, RATE * SECONDS, RATE)
+        if quorum:
+            await queue.delete(if_unused=False, if_empty=False)
         return {"throughput": throughput, "p50": pct(latencies, 50), "p99": pct(latencies, 99)}
 
 
@@ -167,6 +175,7 @@ async def run() -> list[dict[str, Any]]:
     prefix = f"bench{uuid.uuid4().hex[:6]}."
     with postgres_server() as pg_url, rabbitmq_server() as amqp_url:
         base = await baseline(amqp_url, prefix)
+        durable = await baseline(amqp_url, prefix, quorum=True)
         async with database(pg_url) as db_url:
             full = await pipeline(db_url, amqp_url, prefix)
         await _cleanup(amqp_url, prefix)
@@ -179,5 +188,11 @@ async def run() -> list[dict[str, Any]]:
         (f"baseline latency p99 at {RATE}/s", base["p99"] * ms, "ms"),
         (f"pipeline latency p50 at {RATE}/s (commit -> consumer commit)", full["p50"] * ms, "ms"),
         (f"pipeline latency p99 at {RATE}/s", full["p99"] * ms, "ms"),
+        ("baseline (durable quorum queue): bare publish+consume", durable["throughput"],
+         "msgs/s"),
+        ("pipeline / durable baseline throughput", full["throughput"] / durable["throughput"],
+         "ratio"),
+        (f"durable baseline latency p50 at {RATE}/s", durable["p50"] * ms, "ms"),
+        (f"durable baseline latency p99 at {RATE}/s", durable["p99"] * ms, "ms"),
     ]
     return [{"measure": m, "value": v, "unit": u} for m, v, u in rows]

@@ -107,7 +107,9 @@ def configure_logging(*, json: bool, level: str = "INFO", stream: TextIO | None 
     )
     handler = BackgroundLogHandler(stream or sys.stdout, formatter, queue_size=queue_size)
     structlog.configure(
-        processors=[handler.drop_when_full, *shared,
+        # filter_by_level first: a record below the level costs one check, not a masked,
+        # time-stamped event that the stdlib logger then throws away.
+        processors=[structlog.stdlib.filter_by_level, handler.drop_when_full, *shared,
                     structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,

@@ -52,6 +52,17 @@ def _appointment(row: Sequence[Any]) -> Appointment:
     return Appointment(*values)
 
 
+# The booking path's statements, built once (a statement built per call spends more time on
+# its cache key than Postgres spends running it).
+_LOCK_PATIENT = sa.select(sa.func.pg_advisory_xact_lock(
+    sa.func.hashtext("appointments.patient_bookings"),
+    sa.func.hashtext(sa.bindparam("patient", type_=sa.Text))))
+_COUNT_ACTIVE_AFTER = sa.select(sa.func.count()).select_from(appointments).where(
+    appointments.c.patient_id == sa.bindparam("patient"), sa.text(ACTIVE_STATUSES),
+    appointments.c.start_at > sa.bindparam("after"))
+_INSERT = sa.insert(appointments)
+
+
 def _overlap_error(error: IntegrityError) -> Exception:
     """The domain error for a violated exclusion constraint or unique index (asyncpg's
     ExclusionViolationError 23P01 / UniqueViolationError 23505 name it); anything else stays
@@ -73,7 +84,7 @@ class SqlAppointmentRepository:
 
     async def add(self, appointment: Appointment) -> None:
         try:
-            await self.conn.execute(sa.insert(appointments).values(_row(appointment)))
+            await self.conn.execute(_INSERT, _row(appointment))
         except IntegrityError as error:
             raise _overlap_error(error) from None
 
@@ -120,15 +131,11 @@ class SqlAppointmentRepository:
     async def lock_patient(self, patient_id: uuid.UUID) -> None:
         """Until this transaction ends, every other booking for this patient waits here: an
         advisory lock on the patient's id (held even while the patient has no row at all)."""
-        await self.conn.execute(sa.select(sa.func.pg_advisory_xact_lock(
-            sa.func.hashtext("appointments.patient_bookings"),
-            sa.func.hashtext(str(patient_id)))))
+        await self.conn.execute(_LOCK_PATIENT, {"patient": str(patient_id)})
 
     async def count_active_after(self, patient_id: uuid.UUID, after: datetime) -> int:
-        t = appointments.c
-        query = sa.select(sa.func.count()).select_from(appointments).where(
-            t.patient_id == patient_id, sa.text(ACTIVE_STATUSES), t.start_at > after)
-        return int((await self.conn.execute(query)).scalar_one())
+        return int((await self.conn.execute(
+            _COUNT_ACTIVE_AFTER, {"patient": patient_id, "after": after})).scalar_one())
 
     async def busy_between(
         self, doctor_id: uuid.UUID, start: datetime, end: datetime

@@ -12,14 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from hms_appointments.adapters.orm import schedules
 from hms_appointments.domain.schedule import Schedule, TimeOff, WeeklyHours
 
+_GET = sa.select(schedules).where(schedules.c.doctor_id == sa.bindparam("doctor"))
+
 
 class SqlScheduleRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
     async def get(self, doctor_id: uuid.UUID) -> Schedule | None:
-        row = (await self.conn.execute(
-            sa.select(schedules).where(schedules.c.doctor_id == doctor_id))).first()
+        row = (await self.conn.execute(_GET, {"doctor": doctor_id})).first()
         if row is None:
             return None
         weekly = tuple(WeeklyHours(w["weekday"], time.fromisoformat(w["start"]),
