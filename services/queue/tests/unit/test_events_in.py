@@ -43,6 +43,18 @@ async def handle(w: SimpleNamespace, event: object) -> None:
         await uow.commit()
 
 
+async def test_a_late_check_in_event_keeps_the_patients_place(world) -> None:
+    doctor = world.person("doctor")
+    early = checked_in(world, doctor)  # arrived at the desk now...
+    world.clock.advance(minutes=5)
+    await handle(world, checked_in(world, doctor))  # ...but this one's event came first
+    await handle(world, early)
+    line = await world.bus.handle(c.GetLine(world.desk, doctor))
+    first = line.waiting[0].ticket
+    assert (first.appointment_id, first.arrived_at) == (early.appointment_id, early.arrived_at)
+    assert [v.ticket.number for v in line.waiting] == [2, 1]  # numbered as they came in
+
+
 async def test_cancellation_and_no_show_withdraw_the_ticket(world) -> None:
     doctor = world.person("doctor")
     first, second = checked_in(world, doctor), checked_in(world, doctor)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 import structlog
 
@@ -30,16 +31,20 @@ async def require_open_line(uow: UnitOfWork, doctor_id: uuid.UUID) -> None:
 
 async def open_ticket(uow: UnitOfWork, *, doctor_id: uuid.UUID, patient_id: uuid.UUID,
                       urgency: int, source: Source, by: uuid.UUID, policy: Policy,
-                      clock: Clock, appointment_id: uuid.UUID | None = None) -> TicketView:
-    """Number, insert and announce a ticket in today's line, inside the caller's ``uow``."""
+                      clock: Clock, appointment_id: uuid.UUID | None = None,
+                      arrived_at: datetime | None = None) -> TicketView:
+    """Number, insert and announce a ticket in today's line, inside the caller's ``uow``.
+    ``arrived_at`` (a check-in's time at the desk) places it in the line by when the patient
+    came, not by when the event got here; never later than now."""
     now = clock.now()
     day = policy.clinic_day(now)
+    joined = min(arrived_at, now) if arrived_at is not None else now
     check_urgency(urgency)
     await uow.tickets.lock_line(doctor_id)
     letter, number = await uow.tickets.next_number(doctor_id, day)
     ticket = Ticket.issue(doctor_id=doctor_id, clinic_day=day, letter=letter, number=number,
-                          patient_id=patient_id, urgency=urgency, source=source, now=now, by=by,
-                          appointment_id=appointment_id)
+                          patient_id=patient_id, urgency=urgency, source=source, now=joined,
+                          by=by, appointment_id=appointment_id)
     await uow.tickets.add(ticket)
     where = await view(uow, ticket, now, policy)
     ticket.issued(where.position or 0, where.eta_minutes or 0)
