@@ -1,0 +1,3 @@
+"""The HTTP API, under the gateway's path for this service."""
+
+PREFIX = "/api/notifications"

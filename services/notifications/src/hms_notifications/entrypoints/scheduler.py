@@ -1,0 +1,72 @@
+"""The sender: every ``NOTIFICATIONS_SENDER_INTERVAL_SECONDS`` (at once again while a batch
+came back full) it claims due messages (reminders included) and sends them. Any number of
+replicas may run: rows are claimed with FOR UPDATE SKIP LOCKED under a lease.
+Run: ``python -m hms_notifications.entrypoints.scheduler``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Mapping
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hms_notifications.adapters.channels.factory import build_channels, close_channels
+from hms_notifications.bootstrap import build
+from hms_notifications.config import NotificationsSettings
+from hms_notifications.service_layer.commands import SendDue
+from hms_notifications.service_layer.ports import Channel
+from hms_platform.clock import Clock
+from hms_platform.logging import configure_logging
+from hms_platform.runtime import engine_for, run, stop_on_signals
+
+log = structlog.get_logger(__name__)
+
+
+async def run_sender(
+    settings: NotificationsSettings, engine: AsyncEngine, stop: asyncio.Event | None = None,
+    *, clock: Clock | None = None, channels: Mapping[str, Channel] | None = None,
+) -> None:
+    """Send until ``stop`` is set (or the task is cancelled); a failed round (database away)
+    is logged and retried on the next tick. Channels made here are closed at the end."""
+    stop = stop or asyncio.Event()
+    owned = channels is None
+    chosen = build_channels(settings) if channels is None else channels
+    bus = build(settings, engine, channels=chosen, clock=clock)
+    command = SendDue(batch_size=settings.sender_batch_size)
+    try:
+        while not stop.is_set():
+            handled = 0
+            try:
+                handled = await bus.handle(command)
+            except Exception as error:
+                # The type only: a database error's text may quote the rows it was writing.
+                log.warning("sender.round_failed", error=type(error).__name__)
+            if handled >= command.batch_size:
+                continue  # more may be due already
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(settings.sender_interval_seconds):
+                    await stop.wait()
+    finally:
+        if owned:
+            await close_channels(dict(chosen))
+
+
+async def serve(settings: NotificationsSettings | None = None) -> None:
+    settings = settings or NotificationsSettings()
+    configure_logging(json=settings.json_logs, level=settings.log_level)
+    engine = engine_for(settings)
+    log.info("scheduler.started", interval=settings.sender_interval_seconds)
+    try:
+        await run_sender(settings, engine, stop_on_signals())
+    finally:
+        await engine.dispose()
+
+
+def main() -> None:
+    run(serve())
+
+
+if __name__ == "__main__":
+    main()
