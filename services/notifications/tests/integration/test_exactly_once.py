@@ -10,7 +10,6 @@ from datetime import timedelta
 
 from hms_contracts.appointments import AppointmentBooked
 from hms_contracts.envelope import Envelope
-from hms_notifications.adapters.unit_of_work import sql_uow_factory
 from hms_notifications.entrypoints.consumer import CONSUMER, QUEUE
 from hms_notifications.service_layer import commands as c
 from hms_platform.db import make_engine

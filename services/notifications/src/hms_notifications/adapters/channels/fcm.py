@@ -9,6 +9,7 @@ import warnings
 from typing import Any
 
 import httpx
+from joserfc.jwk import RSAKey
 
 with warnings.catch_warnings():  # Authlib 1.9 announces a move to "httpx2"; httpx is current
     warnings.simplefilter("ignore")
@@ -48,8 +49,8 @@ class FcmChannel:
         self._oauth = AsyncAssertionClient(
             token_endpoint=endpoint, issuer=key["client_email"], subject=None,
             audience=key.get("token_uri", endpoint), claims={"scope": SCOPE},
-            key=key["private_key"], header={"alg": "RS256", "kid": key.get("private_key_id")},
-            timeout=timeout)
+            key=RSAKey.import_key(key["private_key"]),
+            header={"alg": "RS256", "kid": key.get("private_key_id")}, timeout=timeout)
         self._http = httpx.AsyncClient(timeout=timeout)
         self._url = f"{base_url.rstrip('/')}/v1/projects/{project_id}/messages:send"
         self._lock = asyncio.Lock()

@@ -1,0 +1,57 @@
+"""The real app on the real database over HTTP (httpx ASGI transport), with tokens from the
+platform's TokenFactory: a patient, another patient and an admin."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from types import SimpleNamespace
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from hms_notifications.entrypoints.api.app import create_app
+from hms_platform.auth import JwksCache, StaticJwksSource, TokenVerifier
+from hms_platform.testing.tokens import TokenFactory
+
+TWILIO_TOKEN = "twilio-test-auth-token"
+CALLBACK_URL = "https://hms.example.org/api/notifications/webhooks/twilio"
+
+
+@pytest.fixture
+def tokens() -> TokenFactory:
+    return TokenFactory()
+
+
+@pytest.fixture
+def verifier(tokens: TokenFactory) -> TokenVerifier:
+    return TokenVerifier(JwksCache(StaticJwksSource(tokens.jwks())), issuer=tokens.issuer,
+                         audience=tokens.audience)
+
+
+@pytest.fixture
+def api_settings(settings):  # type: ignore[no-untyped-def]
+    return settings.model_copy(update={"twilio_auth_token": SecretStr(TWILIO_TOKEN),
+                                       "twilio_status_callback_url": CALLBACK_URL})
+
+
+@pytest.fixture
+async def api(db, api_settings, world, tokens, verifier) -> AsyncIterator[SimpleNamespace]:  # type: ignore[no-untyped-def]
+    app = create_app(api_settings, engine=db, token_verifier=verifier)
+    ids = {"patient": await world.person(), "other_patient": await world.person(),
+           "admin": uuid.uuid4()}
+    roles = {"patient": "patient", "other_patient": "patient", "admin": "admin"}
+    headers = {who: {"Authorization": f"Bearer {tokens.issue(ids[who], role=roles[who])}"}
+               for who in ids}
+    headers["anonymous"] = {}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app),
+                                 base_url="http://hms") as client:
+
+        async def call(who: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
+            extra = kwargs.pop("headers", {})
+            return await client.request(method, "/api/notifications" + path,
+                                        headers={**headers[who], **extra}, **kwargs)
+
+        yield SimpleNamespace(app=app, client=client, call=call, ids=ids, world=world)

@@ -1,0 +1,110 @@
+"""The routes of API.md's notifications section: who may call what, bad input as 422, the
+Twilio webhook only with a valid signature."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from urllib.parse import urlencode
+
+import pytest
+from twilio.request_validator import RequestValidator
+
+from hms_contracts.queue import PatientCalled
+from hms_notifications.service_layer import commands as c
+
+TWILIO_TOKEN = "twilio-test-auth-token"
+CALLBACK_URL = "https://hms.example.org/api/notifications/webhooks/twilio"
+
+
+async def test_preferences_default_then_replaced(api) -> None:  # type: ignore[no-untyped-def]
+    got = await api.call("patient", "GET", "/preferences")
+    assert got.status_code == 200
+    assert got.json() == {"user_id": str(api.ids["patient"]), "channels": ["sms", "push", "email"],
+                          "quiet_hours": None, "devices": []}
+    body = {"channels": ["email", "push"], "quiet_hours": {"start": "22:00", "end": "07:00"},
+            "devices": ["fcm-token-1", "fcm-token-1", "fcm-token-2"]}
+    put = await api.call("patient", "PUT", "/preferences", json=body)
+    assert put.status_code == 200, put.text
+    again = (await api.call("patient", "GET", "/preferences")).json()
+    assert again["channels"] == ["push", "email"]
+    assert again["quiet_hours"] == {"start": "22:00", "end": "07:00"}
+    assert again["devices"] == ["fcm-token-1", "fcm-token-2"]
+    other = (await api.call("other_patient", "GET", "/preferences")).json()
+    assert other["devices"] == [] and other["user_id"] == str(api.ids["other_patient"])
+
+
+@pytest.mark.parametrize("body", [
+    {"channels": ["sms", "fax"]},
+    {"channels": ["sms"], "quiet_hours": {"start": "22:00", "end": "22:00"}},
+    {"channels": ["sms"], "quiet_hours": {"start": "25:00", "end": "07:00"}},
+    {"channels": ["sms"], "quiet_hours": {"start": "22:00"}},
+    {"channels": ["sms"], "devices": [""]},
+    {"channels": ["sms"], "colour": "blue"},
+])
+async def test_bad_preferences_are_422_problems(api, body) -> None:  # type: ignore[no-untyped-def]
+    response = await api.call("patient", "PUT", "/preferences", json=body)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_each_sees_their_own_messages_and_admins_see_all(api) -> None:  # type: ignore[no-untyped-def]
+    for who in ("patient", "other_patient"):
+        await api.world.deliver(PatientCalled(
+            ticket_id=uuid.uuid4(), number=5, patient_id=api.ids[who], doctor_id=uuid.uuid4(),
+            room="2", called_at=api.world.clock.now()))
+    mine = (await api.call("patient", "GET", "/mine")).json()
+    assert {i["recipient_id"] for i in mine["items"]} == {str(api.ids["patient"])}
+    assert [(i["kind"], i["channel"], i["status"]) for i in mine["items"]] == [
+        ("turn_now", "sms", "pending")]
+    assert (await api.call("patient", "GET", "")).status_code == 403
+    assert (await api.call("anonymous", "GET", "/mine")).status_code == 401
+    everyone = (await api.call("admin", "GET", "", params={"kind": "turn_now"})).json()
+    assert everyone["total"] == 2
+    one = (await api.call("admin", "GET", "",
+                          params={"recipient_id": str(api.ids["other_patient"])})).json()
+    assert [i["recipient_id"] for i in one["items"]] == [str(api.ids["other_patient"])]
+    assert (await api.call("admin", "GET", "", params={"kind": "fax"})).status_code == 422
+
+
+def signed(params: dict[str, str], token: str = TWILIO_TOKEN) -> dict[str, str]:
+    return {"X-Twilio-Signature": RequestValidator(token).compute_signature(CALLBACK_URL, params),
+            "Content-Type": "application/x-www-form-urlencoded"}
+
+
+async def test_a_signed_status_callback_updates_the_message(api) -> None:  # type: ignore[no-untyped-def]
+    await api.world.deliver(PatientCalled(
+        ticket_id=uuid.uuid4(), number=5, patient_id=api.ids["patient"], doctor_id=uuid.uuid4(),
+        room="2", called_at=api.world.clock.now()))
+    await api.world.bus.handle(c.SendDue())
+    [row] = await api.world.messages(channel="sms")
+    params = {"MessageSid": row.provider_id, "MessageStatus": "delivered",
+              "AccountSid": "AC123"}
+    response = await api.call("anonymous", "POST", "/webhooks/twilio",
+                              content=urlencode(params), headers=signed(params))
+    assert response.status_code == 204, response.text
+    [row] = await api.world.messages(channel="sms")
+    assert (row.status, row.provider_status) == ("delivered", "delivered")
+
+
+@pytest.mark.parametrize("headers", [
+    {}, {"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"},
+    signed({"MessageSid": "SM1", "MessageStatus": "failed"}, token="another-token"),
+    signed({"MessageSid": "SM1", "MessageStatus": "delivered"}),  # signs other values
+])
+async def test_a_bad_or_missing_signature_is_403(api, headers) -> None:  # type: ignore[no-untyped-def]
+    params = {"MessageSid": "SM1", "MessageStatus": "failed"}
+    response = await api.call("anonymous", "POST", "/webhooks/twilio", content=urlencode(params),
+                              headers={"Content-Type": "application/x-www-form-urlencoded",
+                                       **headers})
+    assert response.status_code == 403
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_revoked_token_is_refused(api) -> None:  # type: ignore[no-untyped-def]
+    from hms_contracts.auth import SessionsRevoked
+
+    await api.world.deliver(SessionsRevoked(
+        user_id=api.ids["patient"], not_before=api.world.clock.now() + timedelta(days=3650),
+        reason="logout"))
+    assert (await api.call("patient", "GET", "/mine")).status_code == 401
