@@ -128,7 +128,9 @@ async def serve(host: str, port: int, data_dir: Path) -> None:
     log.info("embedded.ready", url=f"http://{host}:{port}", services=[c.name for c in components],
              data_dir=str(data_dir))
     try:
-        await uvicorn.Server(uvicorn_config(app, host=host, port=port)).serve()
+        # Open event streams (the queue's) would hold a graceful shutdown forever.
+        await uvicorn.Server(uvicorn_config(app, host=host, port=port,
+                                            timeout_graceful_shutdown=5)).serve()
     finally:
         stop.set()
         for task in tasks:

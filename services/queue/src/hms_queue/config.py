@@ -22,6 +22,7 @@ class QueueSettings(ServiceSettings):
     ewma_alpha: float = Field(default=0.3, gt=0, le=1)
     line_preview: int = Field(default=10, ge=1, le=100)
     stream_heartbeat_seconds: float = Field(default=15, gt=0, le=300)
+    shutdown_grace_seconds: int = Field(default=5, ge=1, le=300)  # then open streams are cut
     # Signs waiting-room display links (HMAC-SHA256); must be set outside dev/test.
     display_secret: SecretStr = secret("dev-display-secret-change-me")
     display_max_hours: int = Field(default=24, ge=1, le=24 * 31)

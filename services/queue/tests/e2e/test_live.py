@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import sys
 import uuid
 from collections.abc import AsyncIterator
@@ -30,7 +31,7 @@ def tail(log: Path) -> str:
 
 @contextlib.asynccontextmanager
 async def other_api_process(database_url: str, jwks_url: str, issuer: str,
-                            log: Path) -> AsyncIterator[str]:
+                            log: Path) -> AsyncIterator[tuple[str, asyncio.subprocess.Process]]:
     port = free_port()
     env = {**os.environ, "QUEUE_DATABASE_URL": database_url, "QUEUE_ENVIRONMENT": "test",
            "QUEUE_JWKS_URL": jwks_url, "QUEUE_JWT_ISSUER": issuer}
@@ -46,10 +47,11 @@ async def other_api_process(database_url: str, jwks_url: str, issuer: str,
                     if (await client.get("/api/queue/readyz")).status_code == 200:
                         break
                 await asyncio.sleep(0.2)
-        yield base
+        yield base, process
     finally:
-        process.terminate()
-        await process.wait()
+        if process.returncode is None:
+            process.terminate()
+            await process.wait()
 
 
 async def next_event(lines: AsyncIterator[str]) -> tuple[str, Any]:
@@ -76,7 +78,8 @@ async def test_a_stream_hears_a_call_made_through_another_api_process(
     jwks = Starlette(routes=[Route("/jwks", lambda _: JSONResponse(tokens.jwks()))])
     here = create_app(settings, engine=db, token_verifier=verifier)  # the system clock
     async with serving(jwks) as jwks_base, serving(here) as a_base, other_api_process(
-            migrated_url, f"{jwks_base}/jwks", tokens.issuer, tmp_path / "api-b.log") as b_base, \
+            migrated_url, f"{jwks_base}/jwks", tokens.issuer, tmp_path / "api-b.log") as (
+            b_base, _), \
             httpx.AsyncClient(base_url=a_base, timeout=30) as a, \
             httpx.AsyncClient(base_url=b_base, timeout=30) as b:
         labels = []
@@ -143,3 +146,25 @@ async def test_display_links_and_page(api) -> None:
     too_long = await api.call("admin", "POST", "/displays",
                               json={"doctor_ids": [str(ids["doctor"])], "hours": 24 * 40})
     assert too_long.status_code == 422
+
+
+async def test_an_open_stream_does_not_hold_the_api_process_at_shutdown(
+        db, world, tokens, migrated_url, tmp_path, serving) -> None:
+    """uvicorn's graceful shutdown waits for open responses, and a stream never ends by
+    itself: the API ends its streams as soon as it is told to stop, as complete responses
+    (the client reads to the end, no connection reset), and the process exits."""
+    doctor = await world.register("doctor")
+    admin = {"Authorization": f"Bearer {tokens.issue(uuid.uuid4(), role='admin')}"}
+    jwks = Starlette(routes=[Route("/jwks", lambda _: JSONResponse(tokens.jwks()))])
+    async with serving(jwks) as jwks_base, other_api_process(
+            migrated_url, f"{jwks_base}/jwks", tokens.issuer, tmp_path / "api.log") as (
+            base, process), httpx.AsyncClient(base_url=base, timeout=30) as client, \
+            client.stream("GET", f"/api/queue/doctors/{doctor}/stream", headers=admin) as stream:
+        lines = stream.aiter_lines()
+        assert (await next_event(lines))[0] == "snapshot"
+        process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(60):  # guards against hanging; nothing is timed
+            rest = [line async for line in lines]  # the response ends properly (no reset)
+            await process.wait()
+        assert process.returncode is not None
+        assert all(not line.startswith("event: ") or line == "event: line" for line in rest)

@@ -43,6 +43,13 @@ class LineWatcher:
         self._subscribers: dict[uuid.UUID, set[Subscription]] = {}
         self._task: asyncio.Task[None] | None = None
         self.listening = asyncio.Event()
+        self.closing = False  # the server is stopping: streams end instead of waiting
+
+    def end_streams(self) -> None:
+        """Wake every stream so that it ends: a server waits for open responses to finish
+        before it stops, and a stream would never finish by itself."""
+        self.closing = True
+        self._wake_all()
 
     @contextlib.asynccontextmanager
     async def subscribe(self, *doctor_ids: uuid.UUID) -> AsyncIterator[Subscription]:

@@ -42,8 +42,10 @@ async def _line_events(request: Request, doctor_ids: Sequence[uuid.UUID]) -> Asy
             for doctor_id in doctor_ids:
                 yield _sse(kind, views.board(await bus.handle(LineSnapshot(doctor_id))))
             kind = "line"
-            while not await changes.wait(heartbeat):
+            while not await changes.wait(heartbeat) and not watcher.closing:
                 yield ": heartbeat\n\n"
+            if watcher.closing:
+                return  # the server is stopping; EventSource reconnects to another replica
 
 
 def _stream(request: Request, doctor_ids: Sequence[uuid.UUID]) -> StreamingResponse:
