@@ -1,7 +1,8 @@
 """`make run`'s process, started for real: embedded Postgres, in-memory bus, every service on
 one port. A patient registers and signs in, an admin creates a doctor, the doctor reaches
 appointments' directory through an event, gets a schedule, and the patient books a slot once;
-then reception puts the patient in the doctor's queue as a walk-in."""
+then reception puts the patient in the doctor's queue as a walk-in, and the patient sees the
+booking's confirmation among their notifications."""
 
 from __future__ import annotations
 
@@ -128,3 +129,18 @@ async def test_patient_journey_through_the_embedded_system(system) -> None:
     await eventually(queued)
     line = (await client.get("/api/queue/tickets/mine", headers=bearer(patient))).json()
     assert [(t["label"], t["position"], t["people_ahead"]) for t in line] == [("A-001", 1, 0)]
+
+    # Notifications heard the booking: with the console channel every message is written to
+    # the log and kept in the log table, so the patient sees the confirmation (by SMS: no email
+    # and no device) and the two pending reminders.
+    async def confirmed() -> bool:
+        page = (await client.get("/api/notifications/mine", headers=bearer(patient))).json()
+        return any(m["kind"] == "appointment_booked" and m["status"] == "sent"
+                   for m in page["items"])
+
+    await eventually(confirmed)
+    page = (await client.get("/api/notifications/mine", headers=bearer(patient))).json()
+    assert sorted((m["kind"], m["channel"], m["status"]) for m in page["items"]
+                  if m["kind"].startswith("appointment")) == [
+        ("appointment_booked", "sms", "sent"), ("appointment_reminder", "sms", "pending"),
+        ("appointment_reminder", "sms", "pending")]

@@ -8,12 +8,13 @@ import pytest
 
 import hms_appointments
 import hms_auth
+import hms_notifications
 import hms_queue
 from hms_platform.db import make_engine
 from hms_platform.migrations import upgrade
 
 MIGRATIONS = {"auth": hms_auth.MIGRATIONS, "appointments": hms_appointments.MIGRATIONS,
-              "queue": hms_queue.MIGRATIONS}
+              "queue": hms_queue.MIGRATIONS, "notifications": hms_notifications.MIGRATIONS}
 
 
 async def test_services_migrate_as_their_own_roles_and_cannot_reach_each_other(
@@ -26,12 +27,15 @@ async def test_services_migrate_as_their_own_roles_and_cannot_reach_each_other(
     auth = await provisioned.connect_as("auth")
     appointments = await provisioned.connect_as("appointments")
     queue = await provisioned.connect_as("queue")
+    notifications = await provisioned.connect_as("notifications")
     try:
         # each owns and uses its own tables
         assert await auth.fetchval("SELECT count(*) FROM auth.users") == 0
         assert await appointments.fetchval(
             "SELECT count(*) FROM appointments.appointments") == 0
         assert await queue.fetchval("SELECT count(*) FROM queue.tickets") == 0
+        assert await notifications.fetchval(
+            "SELECT count(*) FROM notifications.messages") == 0
         # and reaches nothing of the other's: not the password hashes, not the diagnoses
         attacks = [
             (appointments, "SELECT password_hash FROM auth.users"),
@@ -46,6 +50,12 @@ async def test_services_migrate_as_their_own_roles_and_cannot_reach_each_other(
             (appointments, "SELECT patient_id FROM queue.tickets"),
             (appointments, "UPDATE queue.tickets SET urgency = 1"),
             (auth, "DELETE FROM queue.ticket_history"),
+            (notifications, "SELECT password_hash FROM auth.users"),
+            (notifications, "SELECT diagnosis FROM appointments.appointments"),
+            (notifications, "INSERT INTO queue.outbox (name) VALUES ('forged')"),
+            (auth, "SELECT params FROM notifications.messages"),
+            (appointments, "UPDATE notifications.contacts SET phone_number = '+1'"),
+            (queue, "DELETE FROM notifications.preferences"),
         ]
         for conn, sql in attacks:
             with pytest.raises(asyncpg.InsufficientPrivilegeError):
@@ -54,3 +64,4 @@ async def test_services_migrate_as_their_own_roles_and_cannot_reach_each_other(
         await auth.close()
         await appointments.close()
         await queue.close()
+        await notifications.close()

@@ -27,7 +27,8 @@ from hms_platform.web.middleware import SecurityHeadersMiddleware
 from hms_platform.web.serving import exit_quietly_on_interrupt, uvicorn_config
 
 # Each module exposes component(database_url, bus) -> Component. Services join as they land.
-SERVICES = ("hms_auth.embedded", "hms_appointments.embedded", "hms_queue.embedded")
+SERVICES = ("hms_auth.embedded", "hms_appointments.embedded", "hms_queue.embedded",
+            "hms_notifications.embedded")
 # The env prefixes of every service's settings, joined or to come.
 PREFIXES = ("AUTH", "APPOINTMENTS", "QUEUE", "NOTIFICATIONS", "REPORTING")
 log = structlog.get_logger("hms.embedded")

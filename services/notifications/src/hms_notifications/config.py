@@ -77,6 +77,12 @@ class NotificationsSettings(ServiceSettings):
             raise ValueError(f"unknown IANA time zone {value!r}") from error
         return value
 
+    @field_validator("twilio_auth_token", "smtp_password", "fcm_service_account_json")
+    @classmethod
+    def _empty_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
+        # compose passes unset credentials as empty strings: the channel is then off.
+        return value if value is not None and value.get_secret_value() else None
+
     @field_validator("reminder_lead_minutes")
     @classmethod
     def _positive(cls, value: list[int]) -> list[int]:
