@@ -253,7 +253,10 @@ async def book_twenty(appointments: httpx.AsyncClient, api: str, headers: dict[s
 async def synthetic(conn: asyncpg.Connection, first: int, end: int, *, connections: int = 1,
                     dsn: str = "") -> None:
     """Rows [first, end) of the synthetic appointments (and their patients), split over
-    ``connections`` parallel sessions, then ANALYZE as autovacuum would."""
+    ``connections`` parallel sessions; then VACUUM (ANALYZE) and a CHECKPOINT, so that what
+    follows meets a table in the state a long-lived one is in, and not the aftermath of a bulk
+    load: autovacuum working through a million new rows on one of the two cores, and a
+    checkpoint writing the load's dirty pages meanwhile."""
     patients = (min(first, SYNTHETIC_PATIENTS), min(end, SYNTHETIC_PATIENTS))
     await conn.execute(SYNTHETIC_PEOPLE, "patient", *patients)
     if connections == 1:
@@ -270,8 +273,9 @@ async def synthetic(conn: asyncpg.Connection, first: int, end: int, *, connectio
                 await other.close()
 
         await asyncio.gather(*(part(lo) for lo in range(first, end, step)))
-    await conn.execute("ANALYZE appointments.appointments")
-    await conn.execute("ANALYZE appointments.people")
+    await conn.execute("VACUUM (ANALYZE) appointments.appointments", timeout=600)
+    await conn.execute("VACUUM (ANALYZE) appointments.people", timeout=600)
+    await conn.execute("CHECKPOINT", timeout=600)
 
 
 async def count(conn: asyncpg.Connection) -> int:
