@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from hms_queue.adapters.tickets import _IN_ORDER, SqlTicketRepository
+from hms_queue.adapters.tickets import _IN_ORDER, SqlTicketRepository, people_ahead_query
 
 DAY = date(2026, 3, 2)
 N = 10_000
@@ -29,9 +29,11 @@ async def explain(conn: Any, statement: sa.TextClause,
                   params: dict[str, Any]) -> list[dict[str, Any]]:
     result = await conn.execute(sa.text("EXPLAIN (ANALYZE, FORMAT JSON) " + statement.text),
                                 params)
-    plan = result.scalar_one()
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    return nodes(plan[0]["Plan"])
+    return nodes(_json(result.scalar_one())[0]["Plan"])
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
 
 
 async def test_ten_thousand_waiting_tickets(db, clock, capsys) -> None:
@@ -55,6 +57,7 @@ async def test_ten_thousand_waiting_tickets(db, clock, capsys) -> None:
         scans = [n for n in plan if "Scan" in n["Node Type"] and n.get("Relation Name")]
         assert scans and all(n["Node Type"].startswith("Index") for n in scans)
         read = sum(n["Actual Rows"] * n["Actual Loops"] for n in scans)
+        assert {n["Index Name"] for n in scans} == {"ix_tickets_waiting_order"}
         assert read <= 5  # one head per urgency level
         # people ahead of the line's last ticket (everyone else is ahead of it)
         last = (await repo.in_order(doctor, DAY, now, 30, 1, N - 1))[0]
@@ -67,6 +70,21 @@ async def test_ten_thousand_waiting_tickets(db, clock, capsys) -> None:
         assert ahead == N - 1 and head
         middle = (await repo.in_order(doctor, DAY, now, 30, 1, 100))[0]
         assert await repo.people_ahead(middle, now, 30) == 100
+        # people ahead: ranges of the index (index or bitmap scans, never the table's every
+        # row), finding exactly the people ahead
+        for ticket, ahead_of_it in ((middle, 100), (last, N - 1)):
+            compiled = people_ahead_query(ticket, now, 30).compile(dialect=conn.dialect)
+            result = await conn.exec_driver_sql(
+                "EXPLAIN (ANALYZE, FORMAT JSON) " + str(compiled),
+                tuple(compiled.params[name] for name in compiled.positiontup or ()))
+            plan = nodes(_json(result.scalar_one())[0]["Plan"])
+            scans = [n for n in plan if "Scan" in n["Node Type"] and n.get("Relation Name")]
+            assert all(n["Node Type"] != "Seq Scan" for n in plan)
+            assert scans and all(n["Node Type"] in ("Index Scan", "Index Only Scan",
+                                                    "Bitmap Heap Scan") for n in scans)
+            assert sum(n["Actual Rows"] for n in scans) == ahead_of_it
+            assert {n["Index Name"] for n in plan if "Index Name" in n} == {
+                "ix_tickets_waiting_order"}
     with capsys.disabled():  # figures for the record, not assertions
         print(f"\n{N} waiting: call-next query read {read} index rows ({head_ms:.1f} ms); "
               f"people ahead of the last ticket {ahead} ({ahead_ms:.1f} ms)")

@@ -143,26 +143,28 @@ class SqlTicketRepository:
         return [_ticket(r) for r in rows]
 
     async def people_ahead(self, ticket: Ticket, now: datetime, aging: int) -> int:
-        """Per level, the prefix of that level's FIFO order ahead of ``ticket``
-        (``ordering.ahead_bound``): five index range counts."""
-        key = order_key(ticket.urgency, ticket.queued_at, ticket.id, now, aging)
-        waiting = (tickets.c.doctor_id == ticket.doctor_id,
-                   tickets.c.clinic_day == ticket.clinic_day, tickets.c.status == "waiting")
-        counts = []
-        for level in LEVELS:
-            bound = ahead_bound(level, key, now, aging)
-            if bound == NONE:
-                continue
-            where = [*waiting, tickets.c.urgency == level]
-            if bound != ALL:
-                where.append(sa.tuple_(tickets.c.queued_at, tickets.c.id) < sa.tuple_(*bound))
-            counts.append(sa.select(sa.func.count()).where(*where).scalar_subquery())
-        if not counts:
-            return 0
-        total = (await self.conn.execute(sa.select(sum(counts[1:], counts[0])))).scalar_one()
-        return int(total)
+        query = people_ahead_query(ticket, now, aging)
+        return 0 if query is None else int((await self.conn.execute(query)).scalar_one())
 
     async def count_waiting(self, doctor_id: uuid.UUID, day: date) -> int:
         return int((await self.conn.execute(sa.select(sa.func.count()).where(
             tickets.c.doctor_id == doctor_id, tickets.c.clinic_day == day,
             tickets.c.status == "waiting"))).scalar_one())
+
+
+def people_ahead_query(ticket: Ticket, now: datetime, aging: int) -> Any:
+    """Per level, the prefix of that level's FIFO order ahead of ``ticket``
+    (``ordering.ahead_bound``): at most five index range counts, summed."""
+    key = order_key(ticket.urgency, ticket.queued_at, ticket.id, now, aging)
+    waiting = (tickets.c.doctor_id == ticket.doctor_id,
+               tickets.c.clinic_day == ticket.clinic_day, tickets.c.status == "waiting")
+    counts = []
+    for level in LEVELS:
+        bound = ahead_bound(level, key, now, aging)
+        if bound == NONE:
+            continue
+        where = [*waiting, tickets.c.urgency == level]
+        if bound != ALL:
+            where.append(sa.tuple_(tickets.c.queued_at, tickets.c.id) < sa.tuple_(*bound))
+        counts.append(sa.select(sa.func.count()).where(*where).scalar_subquery())
+    return sa.select(sum(counts[1:], counts[0])) if counts else None
