@@ -25,7 +25,7 @@ CATALOGUE = {
     "refresh_token_reuse_detected sessions_revoked password_reset_issued",
     "appointments": "schedule_changed appointment_booked appointment_rescheduled "
     "appointment_cancelled patient_checked_in appointment_completed appointment_no_show "
-    "no_show_penalty_applied penalty_waived",
+    "no_show_penalty_applied penalty_waived clinical_record_read",
     "queue": "ticket_issued turn_approaching patient_called patient_served ticket_missed "
     "ticket_cancelled ticket_changed",
     "notifications": "notification_sent notification_failed",

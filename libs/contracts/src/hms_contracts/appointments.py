@@ -125,3 +125,16 @@ class PenaltyWaived(_AppointmentsEvent):
     penalty_id: uuid.UUID
     patient_id: uuid.UUID
     waived_by: uuid.UUID
+
+
+class ClinicalRecordRead(_AppointmentsEvent):
+    """Someone other than the patient read an appointment's clinical fields (ids and time only)."""
+
+    # For the audit trail: who read which appointment's diagnosis or treatment, never what.
+
+    NAME: ClassVar[str] = "appointments.clinical_record_read.v1"
+
+    appointment_id: uuid.UUID
+    patient_id: uuid.UUID
+    reader_id: uuid.UUID
+    read_at: AwareDatetime

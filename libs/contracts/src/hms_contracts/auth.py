@@ -47,6 +47,8 @@ class UserUpdated(_AuthEvent):
     department: str | None = None
     room: str | None = None
     active: bool | None = None
+    # Optional (older producers omit it): who made the change, for the audit trail.
+    updated_by: uuid.UUID | None = None
 
 
 class UserDeactivated(_AuthEvent):
@@ -55,6 +57,8 @@ class UserDeactivated(_AuthEvent):
     NAME: ClassVar[str] = "auth.user_deactivated.v1"
 
     user_id: uuid.UUID
+    # Optional (older producers omit it): who deactivated the account, for the audit trail.
+    deactivated_by: uuid.UUID | None = None
 
 
 class _LoginAttempt(_AuthEvent):
