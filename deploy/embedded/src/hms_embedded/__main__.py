@@ -10,6 +10,7 @@ import contextlib
 import importlib
 import os
 import secrets
+import signal
 from pathlib import Path
 
 import structlog
@@ -24,7 +25,7 @@ from hms_platform.migrations import upgrade
 from hms_platform.outbox import OutboxRelay
 from hms_platform.runtime import run
 from hms_platform.web.middleware import SecurityHeadersMiddleware
-from hms_platform.web.serving import exit_quietly_on_interrupt, uvicorn_config
+from hms_platform.web.serving import uvicorn_config
 
 # Each module exposes component(database_url, bus) -> Component. Services join as they land.
 SERVICES = ("hms_auth.embedded", "hms_appointments.embedded", "hms_queue.embedded",
@@ -109,38 +110,40 @@ async def serve(host: str, port: int, data_dir: Path) -> None:
     point_at_own_jwks(port)
     trust_proxies()
     server, uri = postgres.start(data_dir / "pgdata")
-    await postgres.ensure_database(uri, "hms")
-    url = postgres.database_url(uri, "hms")
-    # Every consumer subscribes below before the relays start: an event none of them binds is
-    # wanted by no service in this process, so it is dropped, not retried for ever.
-    bus = InMemoryBus(time_scale=1.0, unbound="drop")
-    components: list[Component] = [
-        importlib.import_module(name).component(url, bus) for name in SERVICES]
-    for c in components:
-        await upgrade(c.engine, c.migrations)
-        for sub in c.subscriptions:
-            await bus.subscribe(sub.queue, sub.routing_keys, sub.handler)
-    stop = asyncio.Event()
-    tasks = [asyncio.create_task(OutboxRelay(c.engine, c.tables, bus, listen=False).run(stop))
-             for c in components]
-    tasks += [asyncio.create_task(job()) for c in components for job in c.background]
-    # The services' answers carry their own headers; this adds them to the dispatcher's 404.
-    app = SecurityHeadersMiddleware(PrefixDispatcher({c.prefix: c.app for c in components}))
-    log.info("embedded.ready", url=f"http://{host}:{port}", services=[c.name for c in components],
-             data_dir=str(data_dir))
     try:
-        # Open event streams (the queue's) would hold a graceful shutdown forever.
-        await uvicorn.Server(uvicorn_config(app, host=host, port=port,
-                                            timeout_graceful_shutdown=5)).serve()
-    finally:
-        stop.set()
-        for task in tasks:
-            task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.gather(*tasks, return_exceptions=True)
+        await postgres.ensure_database(uri, "hms")
+        url = postgres.database_url(uri, "hms")
+        # Every consumer subscribes below before the relays start: an event none of them binds is
+        # wanted by no service in this process, so it is dropped, not retried for ever.
+        bus = InMemoryBus(time_scale=1.0, unbound="drop")
+        components: list[Component] = [
+            importlib.import_module(name).component(url, bus) for name in SERVICES]
         for c in components:
-            await c.engine.dispose()
-        del server  # cleanup_mode="stop": the embedded Postgres stops with the process
+            await upgrade(c.engine, c.migrations)
+            for sub in c.subscriptions:
+                await bus.subscribe(sub.queue, sub.routing_keys, sub.handler)
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(OutboxRelay(c.engine, c.tables, bus, listen=False).run(stop))
+                 for c in components]
+        tasks += [asyncio.create_task(job()) for c in components for job in c.background]
+        # The services' answers carry their own headers; this adds them to the dispatcher's 404.
+        app = SecurityHeadersMiddleware(PrefixDispatcher({c.prefix: c.app for c in components}))
+        log.info("embedded.ready", url=f"http://{host}:{port}",
+                 services=[c.name for c in components], data_dir=str(data_dir))
+        try:
+            # Open event streams (the queue's) would hold a graceful shutdown forever.
+            await uvicorn.Server(uvicorn_config(app, host=host, port=port,
+                                                timeout_graceful_shutdown=5)).serve()
+        finally:
+            stop.set()
+            for task in tasks:
+                task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.gather(*tasks, return_exceptions=True)
+            for c in components:
+                await c.engine.dispose()
+    finally:  # whatever stopped us: the embedded Postgres stops with us, never left behind
+        postgres.stop(server)
 
 
 def main() -> None:
@@ -151,7 +154,12 @@ def main() -> None:
                         default=Path(os.environ.get("HMS_DATA_DIR", ".hms")))
     args = parser.parse_args()
     configure_logging(json=False, level=os.environ.get("HMS_LOG_LEVEL", "INFO"))
-    with exit_quietly_on_interrupt():
+    # SIGTERM (kill, systemd, a container runtime) stops the run exactly as Ctrl-C does. Left
+    # to its default, the SIGTERM that uvicorn re-raises after its graceful shutdown killed the
+    # process before anything stopped the embedded Postgres, which then outlived it.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # A stop on request is a success (status 0, no traceback), whichever signal asked for it.
+    with contextlib.suppress(KeyboardInterrupt):
         run(serve(args.host, args.port, args.data_dir.resolve()))
 
 

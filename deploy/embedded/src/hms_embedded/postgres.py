@@ -18,6 +18,12 @@ def start(data_dir: Path) -> tuple[object, str]:
     return server, server.get_uri()
 
 
+def stop(server: object) -> None:
+    """Stop the server now (pg_ctl stop), unless another process still holds it; idempotent.
+    Its own stop at interpreter exit (atexit) does not run when a signal ends the process."""
+    server.cleanup()  # type: ignore[attr-defined]  # cleanup_mode="stop": the data stays
+
+
 def database_url(server_uri: str, database: str) -> str:
     """The asyncpg URL of ``database`` on the embedded server (it listens on a unix socket)."""
     socket_dir = server_uri.split("host=", 1)[1].split("&", 1)[0]
