@@ -7,7 +7,7 @@ export UV_SYSTEM_CERTS ?= 1
 RUN := $(UV) run --frozen
 PYTEST := $(RUN) pytest
 
-.PHONY: help install browser run test unit integration e2e bench lint asyncapi compose-check up down clean
+.PHONY: help install browser gateway run test unit integration e2e bench lint asyncapi compose-check up down clean
 
 help:
 	@echo "make run          start the whole system (embedded, no servers needed)"
@@ -36,10 +36,21 @@ browser:
 	    exit 1; \
 	  fi; }
 
+# The HAProxy gateway (deploy/haproxy): its tests and `make lint` need Debian's haproxy.
+gateway:
+	@command -v haproxy >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing haproxy (the gateway) with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; \
+	  else \
+	    echo "make test needs haproxy: sudo apt-get install -y haproxy (Debian/Ubuntu), brew install haproxy (macOS)"; \
+	    exit 1; \
+	  fi; }
+
 run: install
 	$(RUN) python -m hms_embedded
 
-test: install browser
+test: install browser gateway
 	$(PYTEST)
 
 unit: install
@@ -48,7 +59,7 @@ unit: install
 integration: install
 	$(PYTEST) -m integration
 
-e2e: install browser
+e2e: install browser gateway
 	$(PYTEST) -m e2e || { rc=$$?; [ $$rc -eq 5 ] && echo "no e2e tests yet"; [ $$rc -eq 5 ]; }
 
 bench: install
@@ -62,11 +73,12 @@ bench: install
 	  fi; }
 	$(RUN) python bench/run.py
 
-lint: install
+lint: install gateway
 	$(RUN) ruff check libs services deploy tests bench
 	$(RUN) mypy libs/contracts/src libs/platform/src $(wildcard services/*/src) $(wildcard deploy/*/src)
 	$(RUN) lint-imports --no-cache --no-logo  # layer rules: [tool.importlinter] in pyproject.toml
 	$(MAKE) --no-print-directory compose-check
+	haproxy -c -q -f deploy/haproxy/haproxy.cfg
 
 asyncapi: install
 	$(RUN) python -m hms_contracts.asyncapi --write docs/asyncapi.yaml

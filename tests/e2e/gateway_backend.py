@@ -1,0 +1,41 @@
+"""A minimal backend for the gateway's own tests, run as its own process: it answers every
+service's /readyz, refuses sign-ins (401) like auth would for a bad password, and echoes what it
+saw of each request, with its replica name. The gateway, HAProxy, is the real one."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import uvicorn
+
+
+async def app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+    if scope["type"] != "http":
+        return
+    while (await receive()).get("more_body"):
+        pass
+    path = scope["path"]
+    if path.endswith("/readyz"):
+        status, body = 200, {"status": "ready"}
+    elif path == "/api/auth/token":
+        status, body = 401, {"title": "Unauthorized", "status": 401}
+    else:
+        headers = {k.decode(): v.decode() for k, v in scope["headers"]}
+        status, body = 200, {"replica": NAME, "path": path,
+                             "x_forwarded_for": headers.get("x-forwarded-for"),
+                             "x_request_id": headers.get("x-request-id")}
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json")]})
+    await send({"type": "http.response.body", "body": json.dumps(body).encode()})
+
+
+NAME = ""
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--name", required=True)
+    args = parser.parse_args()
+    NAME = args.name
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
