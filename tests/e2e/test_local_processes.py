@@ -1,6 +1,7 @@
 """The services as separate processes, as compose runs them: each API, relay and consumer its
 own OS process, each service its own database role, events crossing between them through the
-real RabbitMQ. An admin creates a doctor in auth; appointments learns of it from the broker."""
+real RabbitMQ. An admin creates a doctor in auth; appointments learns of it from the broker;
+a reset code auth issues reaches notifications sealed and goes out once."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ async def broker_prefix(amqp_url: str) -> AsyncIterator[str]:
     connection = await aio_pika.connect(amqp_url)
     async with connection:
         channel = await connection.channel()
-        for service in ("appointments", "queue"):
+        for service in ("appointments", "queue", "notifications"):
             queue = f"{prefix}{service}.events"
             retries = (f"{queue}.retry.{ms}" for ms in (1000, 10000, 60000))
             for name in (queue, f"{queue}.dlq", *retries):
@@ -48,14 +49,18 @@ class LocalSystem:
     auth: httpx.AsyncClient
     appointments: httpx.AsyncClient
     queue: httpx.AsyncClient
+    notifications: httpx.AsyncClient
     admin: dict[str, str]
+    logs: Path
 
 
 @pytest.fixture
 async def local(provisioned, broker_prefix, amqp_url, tmp_path: Path
                 ) -> AsyncIterator[LocalSystem]:
-    urls = {schema: provisioned.url_for(schema) for schema in ("auth", "appointments", "queue")}
+    urls = {schema: provisioned.url_for(schema)
+            for schema in ("auth", "appointments", "queue", "notifications")}
     auth_port, appointments_port, queue_port = free_port(), free_port(), free_port()
+    notifications_port = free_port()
     password = secrets.token_urlsafe(12)
     env = {**os.environ,
            "AUTH_DATABASE_URL": urls["auth"], "AUTH_AMQP_URL": amqp_url,
@@ -69,9 +74,18 @@ async def local(provisioned, broker_prefix, amqp_url, tmp_path: Path
                f"http://127.0.0.1:{auth_port}/api/auth/.well-known/jwks.json",
            "QUEUE_DATABASE_URL": urls["queue"], "QUEUE_AMQP_URL": amqp_url,
            "QUEUE_AMQP_PREFIX": broker_prefix, "QUEUE_ENVIRONMENT": "test",
-           "QUEUE_JWKS_URL": f"http://127.0.0.1:{auth_port}/api/auth/.well-known/jwks.json"}
+           "QUEUE_JWKS_URL": f"http://127.0.0.1:{auth_port}/api/auth/.well-known/jwks.json",
+           "NOTIFICATIONS_DATABASE_URL": urls["notifications"],
+           "NOTIFICATIONS_AMQP_URL": amqp_url, "NOTIFICATIONS_AMQP_PREFIX": broker_prefix,
+           "NOTIFICATIONS_ENVIRONMENT": "test", "NOTIFICATIONS_CONSOLE_CHANNEL": "true",
+           "NOTIFICATIONS_SENDER_INTERVAL_SECONDS": "0.2",
+           "NOTIFICATIONS_JWKS_URL":
+               f"http://127.0.0.1:{auth_port}/api/auth/.well-known/jwks.json",
+           # auth seals one-time codes under it, notifications opens them
+           "HMS_CODE_ENCRYPTION_KEY": base64.b64encode(secrets.token_bytes(32)).decode()}
     bin_dir = Path(sys.executable).parent
-    for cli in ("hms-auth", "hms-appointments", "hms-queue"):  # as compose's migrate job does
+    # as compose's migrate job does
+    for cli in ("hms-auth", "hms-appointments", "hms-queue", "hms-notifications"):
         migrate = await start([str(bin_dir / cli), "migrate"], env, tmp_path / f"{cli}.log")
         assert await migrate.wait() == 0, (tmp_path / f"{cli}.log").read_text()[-2000:]
     processes = {
@@ -83,17 +97,24 @@ async def local(provisioned, broker_prefix, amqp_url, tmp_path: Path
         "queue": [str(bin_dir / "hms-queue"), "api", "--host", "127.0.0.1",
                   "--port", str(queue_port)],
         "queue-consumer": [str(bin_dir / "hms-queue"), "consumer"],
+        "notifications": [str(bin_dir / "hms-notifications"), "api", "--host", "127.0.0.1",
+                          "--port", str(notifications_port)],
+        "notifications-consumer": [str(bin_dir / "hms-notifications"), "consumer"],
+        "notifications-scheduler": [str(bin_dir / "hms-notifications"), "scheduler"],
     }
     running = {name: await start(args, env, tmp_path / f"{name}.log")
                for name, args in processes.items()}
     auth = httpx.AsyncClient(base_url=f"http://127.0.0.1:{auth_port}", timeout=10)
     appointments = httpx.AsyncClient(base_url=f"http://127.0.0.1:{appointments_port}", timeout=10)
     queue = httpx.AsyncClient(base_url=f"http://127.0.0.1:{queue_port}", timeout=10)
+    notifications = httpx.AsyncClient(base_url=f"http://127.0.0.1:{notifications_port}",
+                                      timeout=10)
     try:
         async with asyncio.timeout(60):
             for client, path in ((auth, "/api/auth/readyz"),
                                  (appointments, "/api/appointments/readyz"),
-                                 (queue, "/api/queue/readyz")):
+                                 (queue, "/api/queue/readyz"),
+                                 (notifications, "/api/notifications/readyz")):
                 while True:
                     dead = {n: p.returncode for n, p in running.items() if p.returncode is not None}
                     assert not dead, {n: (tmp_path / f"{n}.log").read_text()[-1500:] for n in dead}
@@ -105,11 +126,13 @@ async def local(provisioned, broker_prefix, amqp_url, tmp_path: Path
                     await asyncio.sleep(0.2)
         token = (await auth.post("/api/auth/token", data={
             "username": "admin", "password": password})).json()["access_token"]
-        yield LocalSystem(auth, appointments, queue, {"Authorization": f"Bearer {token}"})
+        yield LocalSystem(auth, appointments, queue, notifications,
+                          {"Authorization": f"Bearer {token}"}, tmp_path)
     finally:
         await auth.aclose()
         await appointments.aclose()
         await queue.aclose()
+        await notifications.aclose()
         for process in running.values():
             if process.returncode is None:
                 process.send_signal(signal.SIGTERM)
@@ -209,3 +232,38 @@ async def test_the_queue_learns_doctors_and_patients_from_auth(local: LocalSyste
                               headers={"Authorization": f"Bearer {pair['access_token']}"})
     assert called.status_code == 200, called.text
     assert called.json()["id"] == issued.json()["id"] and called.json()["status"] == "called"
+
+
+async def test_a_reset_code_reaches_notifications_sealed_and_goes_out_once(
+    local: LocalSystem, provisioned,
+) -> None:
+    """auth seals the code into its event; notifications' consumer (RabbitMQ) records it, its
+    scheduler sends it once (console channel), and neither its log table, its outbox nor its
+    process log holds the code in clear."""
+    auth, notifications, admin = local.auth, local.notifications, local.admin
+    patient = await auth.post("/api/auth/patients", headers=admin, json={
+        "phone_number": "+254700000456", "full_name": "Reset Me"})
+    assert patient.status_code == 201, patient.text
+    reset = await auth.post(f"/api/auth/users/{patient.json()['id']}/password-reset",
+                            headers=admin)
+    assert reset.status_code == 201, reset.text
+    code = reset.json()["code"]
+    query = {"kind": "password_reset_code", "recipient_id": patient.json()["id"]}
+    async with asyncio.timeout(30):  # auth relay -> RabbitMQ -> consumer -> scheduler
+        while not [m for m in (await notifications.get(
+                "/api/notifications", params=query, headers=admin)).json()["items"]
+                   if m["status"] == "sent"]:
+            await asyncio.sleep(0.2)
+    items = (await notifications.get("/api/notifications", params=query,
+                                     headers=admin)).json()["items"]
+    assert [(m["channel"], m["status"], m["attempts"]) for m in items] == [("sms", "sent", 1)]
+    conn = await provisioned.connect_as("notifications")
+    try:
+        stored = await conn.fetch("SELECT params::text AS p FROM notifications.messages "
+                                  "UNION ALL SELECT body::text FROM notifications.outbox")
+    finally:
+        await conn.close()
+    assert stored and not any(code in row["p"] for row in stored)
+    assert "notification.console" in (local.logs / "notifications-scheduler.log").read_text()
+    for log in local.logs.glob("*.log"):
+        assert code not in log.read_text(), log.name

@@ -138,3 +138,33 @@ async def test_a_dead_device_is_dropped_and_sms_goes_instead(world) -> None:  # 
     assert [(r.channel, r.status) for r in await world.messages()] == [
         ("push", "failed"), ("sms", "sent")]
     assert await world.rows("SELECT * FROM notifications.devices") == []
+
+
+class Slow:
+    """A provider that answers only when told to."""
+
+    name = "sms"
+
+    def __init__(self) -> None:
+        self.release = asyncio.Event()
+        self.waiting = asyncio.Event()
+
+    async def send(self, address, text, message):  # type: ignore[no-untyped-def]
+        from hms_notifications.domain.delivery import Sent
+
+        self.waiting.set()
+        await self.release.wait()
+        return Sent("SM-slow")
+
+
+async def test_a_slow_provider_does_not_hold_up_the_events(world) -> None:  # type: ignore[no-untyped-def]
+    patient = await world.person(email=None)
+    await call(world, patient)
+    slow = Slow()
+    sender = asyncio.create_task(world.make_bus({"sms": slow}).handle(c.SendDue()))
+    await slow.waiting.wait()  # the sender holds the first message at the provider
+    await call(world, patient, minutes=1)  # the consumer goes on meanwhile
+    assert sorted(r.status for r in await world.messages()) == ["pending", "sending"]
+    slow.release.set()
+    assert await sender == 1
+    assert sorted(r.status for r in await world.messages()) == ["pending", "sent"]
