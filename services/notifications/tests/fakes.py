@@ -53,6 +53,9 @@ class FakePreferences:
     async def get(self, user_id: uuid.UUID) -> m.Preferences:
         return self.store.prefs.get(user_id) or m.Preferences(user_id)
 
+    async def get_many(self, user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, m.Preferences]:
+        return {u: await self.get(u) for u in user_ids}
+
     async def put(self, prefs: m.Preferences) -> None:
         self.store.prefs[prefs.user_id] = prefs
 

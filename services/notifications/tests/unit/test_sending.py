@@ -12,6 +12,9 @@ from hms_contracts.queue import PatientCalled
 from hms_notifications.domain import model as m
 from hms_notifications.domain.delivery import Failed, Retry, Undeliverable
 from hms_notifications.service_layer import commands as c
+from hms_platform.testing.modules import load_beside
+
+FAKES_MESSAGES = load_beside(__file__, "../fakes.py", "hms_notifications_test_fakes").FakeMessages
 
 
 async def called(fake, minutes: int = 0) -> None:  # type: ignore[no-untyped-def]
@@ -151,3 +154,24 @@ async def test_twilio_status_reports_update_the_message(fake) -> None:  # type: 
     assert await fake.bus.handle(c.RecordProviderStatus(sid, "delivered"))
     assert fake.store.of(channel="sms")[0].status == m.DELIVERED
     assert not await fake.bus.handle(c.RecordProviderStatus("SMunknown", "delivered"))
+
+
+async def test_one_record_failing_leaves_the_others_recorded(fake) -> None:  # type: ignore[no-untyped-def]
+    fake.store.prefs[fake.patient] = m.Preferences(fake.patient, frozenset({"sms"}))
+    await called(fake)
+    await called(fake, minutes=1)
+    first = fake.store.of()[0].id
+    finish = FAKES_MESSAGES.finish
+
+    async def flaky(self, message, token):  # type: ignore[no-untyped-def]
+        if message.id == first:
+            raise ConnectionError("database away")
+        return await finish(self, message, token)
+
+    FAKES_MESSAGES.finish = flaky
+    try:
+        assert await fake.bus.handle(c.SendDue()) == 2
+    finally:
+        FAKES_MESSAGES.finish = finish
+    assert {x.id: x.status for x in fake.store.of()}[first] == m.SENDING  # retried after lease
+    assert [x.status for x in fake.store.of() if x.id != first] == [m.SENT]

@@ -58,6 +58,27 @@ class SqlPreferenceRepository:
                  if row.quiet_start is not None else None)
         return Preferences(user_id, frozenset(row.channels), quiet, tuple(tokens))
 
+    async def get_many(self, user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Preferences]:
+        """Everyone's in two queries (the sender's batch), defaults for those with none."""
+        rows = {r.user_id: r for r in await self.conn.execute(
+            sa.select(preferences).where(preferences.c.user_id.in_(user_ids)))}
+        tokens: dict[uuid.UUID, list[str]] = {}
+        for r in await self.conn.execute(
+                sa.select(devices.c.user_id, devices.c.token)
+                .where(devices.c.user_id.in_(user_ids))
+                .order_by(devices.c.created_at, devices.c.token)):
+            tokens.setdefault(r.user_id, []).append(r.token)
+        found = {}
+        for user_id in user_ids:
+            row, own = rows.get(user_id), tuple(tokens.get(user_id, ()))
+            if row is None:
+                found[user_id] = Preferences(user_id, devices=own)
+            else:
+                quiet = (QuietHours(row.quiet_start, row.quiet_end)
+                         if row.quiet_start is not None else None)
+                found[user_id] = Preferences(user_id, frozenset(row.channels), quiet, own)
+        return found
+
     async def put(self, prefs: Preferences) -> None:
         quiet = prefs.quiet_hours
         values = {"channels": sorted(prefs.channels),

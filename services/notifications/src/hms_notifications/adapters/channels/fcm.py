@@ -15,6 +15,7 @@ with warnings.catch_warnings():  # Authlib 1.9 announces a move to "httpx2"; htt
     warnings.simplefilter("ignore")
     from authlib.integrations.httpx_client import AsyncAssertionClient, OAuthError
 
+from hms_notifications.adapters.channels.http import retry_after_seconds
 from hms_notifications.domain.delivery import Failed, Outcome, Retry, Sent, Undeliverable
 from hms_notifications.domain.model import Message
 from hms_notifications.domain.templates import Rendered
@@ -33,10 +34,7 @@ def _error_code(response: httpx.Response) -> str:
 
 
 def _retry_after(response: httpx.Response) -> float | None:
-    try:
-        return float(response.headers["Retry-After"])
-    except (KeyError, ValueError):
-        return None
+    return retry_after_seconds(response.headers.get("Retry-After"))
 
 
 class FcmChannel:

@@ -13,6 +13,7 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
+from hms_notifications.adapters.channels.http import retry_after_seconds
 from hms_notifications.domain.delivery import Failed, Outcome, Retry, Sent
 from hms_notifications.domain.model import Message
 from hms_notifications.domain.templates import Rendered
@@ -30,11 +31,7 @@ class _HeaderKeepingClient(AsyncTwilioHttpClient):
 
 
 def _retry_after(headers: Mapping[str, str] | None) -> float | None:
-    value = (headers or {}).get("Retry-After")
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
+    return retry_after_seconds((headers or {}).get("Retry-After"))
 
 
 class TwilioChannel:

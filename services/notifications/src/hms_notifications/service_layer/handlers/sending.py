@@ -47,7 +47,7 @@ async def send_due(cmd: SendDue, uow: UnitOfWork, new_uow: Callable[[], UnitOfWo
         claimed = await uow.messages.claim_due(now, now + lease, cmd.batch_size, token)
         ids = list({msg.recipient_id for msg in claimed})
         contacts = await uow.contacts.get_many(ids)
-        prefs = {rid: await uow.preferences.get(rid) for rid in ids}
+        prefs = await uow.preferences.get_many(ids)
         await uow.commit()
 
     async def one(msg: m.Message) -> None:
@@ -64,7 +64,11 @@ async def send_due(cmd: SendDue, uow: UnitOfWork, new_uow: Callable[[], UnitOfWo
             outcome = Retry(type(error).__name__)
         await _record(msg, outcome, token, new_uow(), clock, policy, rand, contact)
 
-    await asyncio.gather(*(one(msg) for msg in claimed))
+    # A record that fails (database away) leaves its row claimed: it is sent again once the
+    # lease ends. The others are recorded all the same.
+    for failure in await asyncio.gather(*(one(msg) for msg in claimed), return_exceptions=True):
+        if isinstance(failure, BaseException):
+            log.warning("notification.record_failed", error=type(failure).__name__)
     return len(claimed)
 
 

@@ -1,4 +1,5 @@
-"""Settings: channels without credentials are off; secrets refused outside dev/test."""
+"""Settings (channels without credentials are off; secrets refused outside dev/test) and
+providers' Retry-After."""
 
 from __future__ import annotations
 
@@ -36,3 +37,16 @@ def test_bad_lead_times_and_zones_are_refused() -> None:
         NotificationsSettings(reminder_lead_minutes=[0])
     with pytest.raises(ValidationError):
         NotificationsSettings(clinic_timezone="Mars/Olympus")
+
+
+def test_retry_after_in_seconds_or_as_an_http_date() -> None:
+    from datetime import UTC, datetime
+
+    from hms_notifications.adapters.channels.http import retry_after_seconds
+
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    assert retry_after_seconds("7", now) == 7.0
+    assert retry_after_seconds("Mon, 02 Mar 2026 09:01:30 GMT", now) == 90.0
+    assert retry_after_seconds("Mon, 02 Mar 2026 08:00:00 GMT", now) == 0.0
+    assert retry_after_seconds("soon", now) is None
+    assert retry_after_seconds(None, now) is None
