@@ -34,6 +34,12 @@ from hms_platform.messaging.bus import (
     Unroutable,
 )
 from hms_platform.messaging.rabbit_watchdog import watch_consumer
+from hms_platform.messaging.topology import (
+    DEAD_EXCHANGE,
+    EVENTS_EXCHANGE,
+    consumer_topology,
+    retry_queue_name,
+)
 
 log = structlog.get_logger(__name__)
 ATTEMPT_HEADER = "x-hms-attempt"
@@ -55,8 +61,8 @@ class RabbitBus:
         self.publish_timeout, self.prefetch = publish_timeout, prefetch
         self.retry = retry or RetryPolicy()
         self.watch_interval = watch_interval
-        self.exchange_name = f"{prefix}hms.events"
-        self.dead_exchange_name = f"{prefix}hms.dead"
+        self.exchange_name = f"{prefix}{EVENTS_EXCHANGE}"
+        self.dead_exchange_name = f"{prefix}{DEAD_EXCHANGE}"
         self.declared_queues: list[str] = []
         self._connection: AbstractRobustConnection | None = None
         self._channel: AbstractChannel | None = None
@@ -140,32 +146,21 @@ class RabbitBus:
     async def declare_topology(
         self, channel: AbstractChannel, queue: str, routing_keys: Sequence[str]
     ) -> AbstractQueue:
-        name = f"{self.prefix}{queue}"
-        dlq = await channel.declare_queue(
-            f"{name}.dlq", durable=True, arguments={"x-queue-type": "quorum"})
-        await dlq.bind(self.dead_exchange_name, routing_key=name)
-        main = await channel.declare_queue(name, durable=True, arguments={
-            "x-queue-type": "quorum",
-            "x-delivery-limit": self.retry.delivery_limit,
-            "x-dead-letter-exchange": self.dead_exchange_name,
-            "x-dead-letter-routing-key": name,
-        })
-        for key in routing_keys:
-            await main.bind(self.exchange_name, routing_key=key)
-        for delay in self.retry.delays_ms:
-            await channel.declare_queue(self.retry_queue(queue, delay), durable=True, arguments={
-                "x-message-ttl": delay,
-                "x-dead-letter-exchange": "",
-                "x-dead-letter-routing-key": name,
-            })
-        for declared in (name, f"{name}.dlq",
-                         *(self.retry_queue(queue, d) for d in self.retry.delays_ms)):
-            if declared not in self.declared_queues:
-                self.declared_queues.append(declared)
-        return main
+        """Declare ``queue``'s part of the topology (``hms_platform.messaging.topology``, the
+        same data the up-front definitions file is made of) and return the main queue."""
+        topo = consumer_topology(queue, routing_keys, prefix=self.prefix, retry=self.retry)
+        declared: dict[str, AbstractQueue] = {}
+        for spec in topo.queues:
+            declared[spec.name] = await channel.declare_queue(
+                spec.name, durable=True, arguments=spec.arguments)
+            for exchange, key in spec.bindings:
+                await declared[spec.name].bind(exchange, routing_key=key)
+            if spec.name not in self.declared_queues:
+                self.declared_queues.append(spec.name)
+        return declared[topo.main.name]
 
     def retry_queue(self, queue: str, delay_ms: int) -> str:
-        return f"{self.prefix}{queue}.retry.{delay_ms}"
+        return retry_queue_name(queue, delay_ms, self.prefix)
 
     async def _on_message(
         self, queue: str, message: AbstractIncomingMessage, handler: MessageHandler
@@ -221,3 +216,21 @@ class RabbitBus:
             await self._connection.close()
         self._connection = None
         self._consumers.clear()
+
+
+async def declare_definitions(url: str, defs: dict[str, Any]) -> None:
+    """Declare a definitions document (``hms_platform.messaging.topology.definitions``) over
+    AMQP: for brokers whose boot-time ``load_definitions`` we do not control. Idempotent."""
+    connection = await aio_pika.connect(url)
+    async with connection:
+        channel = await connection.channel()
+        for exchange in defs["exchanges"]:
+            await channel.declare_exchange(exchange["name"], exchange["type"], durable=True)
+        queues = {}
+        for queue in defs["queues"]:
+            queues[queue["name"]] = await channel.declare_queue(
+                queue["name"], durable=True, arguments=queue["arguments"])
+        for binding in defs["bindings"]:
+            await queues[binding["destination"]].bind(binding["source"],
+                                                      routing_key=binding["routing_key"])
+
