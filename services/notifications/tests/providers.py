@@ -5,6 +5,7 @@ test key), and SMTP (aiosmtpd)."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import time
 from collections.abc import Callable
@@ -29,6 +30,7 @@ class HttpServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.script: list[Answer] = []
         self.requests: list[dict[str, Any]] = []
+        self.delay = 0.0  # seconds before answering (a provider that hangs)
         self.app = web.Application()
         self._runner: web.AppRunner | None = None
 
@@ -59,6 +61,7 @@ class TwilioServer(HttpServer):
                                       "status": 401}, status=401)
         form = dict(await request.post())
         self.requests.append(form)
+        await asyncio.sleep(self.delay)
         if not {"To", "From", "Body"} <= set(form):
             return web.json_response({"code": 21604, "message": "'To' is required",
                                       "status": 400}, status=400)

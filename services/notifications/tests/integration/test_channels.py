@@ -59,6 +59,16 @@ async def test_twilio_answers_become_outcomes(twilio) -> None:  # type: ignore[n
     assert isinstance(got[4], Retry) and got[4].reason.startswith("twilio: ")
 
 
+async def test_a_provider_that_does_not_answer_in_time_is_retried(twilio) -> None:  # type: ignore[no-untyped-def]
+    twilio.delay = 1
+    channel = TwilioChannel(SID, TOKEN, "+15005550006", base_url=twilio.url, timeout=0.2)
+    try:
+        outcome = await channel.send("+254700000001", TEXT, message("sms"))
+    finally:
+        await channel.close()
+    assert outcome == Retry("twilio: TimeoutError")
+
+
 async def test_fcm_token_by_jwt_bearer_grant_is_fetched_once_and_reused(fcm) -> None:  # type: ignore[no-untyped-def]
     channel = FcmChannel("hms-test", fcm.service_account, base_url=fcm.url)
     try:

@@ -24,7 +24,12 @@ _HEADERS: contextvars.ContextVar[Mapping[str, str] | None] = contextvars.Context
 
 
 class _HeaderKeepingClient(AsyncTwilioHttpClient):
+    """Keeps the response's headers, and applies the timeout it was made with: the package's
+    async client passes the call's own timeout (None: wait forever) to aiohttp instead."""
+
     async def request(self, *args: Any, **kwargs: Any) -> Response:
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.timeout
         response = await super().request(*args, **kwargs)
         _HEADERS.set(response.headers)
         return response
