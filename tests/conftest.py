@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from hms_platform.pgurl import libpq_url
 from hms_platform.provision import provision_service
 
-SERVICES = ("auth", "appointments", "queue", "notifications")
+SERVICES = ("auth", "appointments", "queue", "notifications", "reporting")
 PASSWORD = "pw"
 
 

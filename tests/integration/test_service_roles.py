@@ -10,11 +10,13 @@ import hms_appointments
 import hms_auth
 import hms_notifications
 import hms_queue
+import hms_reporting
 from hms_platform.db import make_engine
 from hms_platform.migrations import upgrade
 
 MIGRATIONS = {"auth": hms_auth.MIGRATIONS, "appointments": hms_appointments.MIGRATIONS,
-              "queue": hms_queue.MIGRATIONS, "notifications": hms_notifications.MIGRATIONS}
+              "queue": hms_queue.MIGRATIONS, "notifications": hms_notifications.MIGRATIONS,
+              "reporting": hms_reporting.MIGRATIONS}
 
 
 async def test_services_migrate_as_their_own_roles_and_cannot_reach_each_other(
@@ -28,6 +30,7 @@ async def test_services_migrate_as_their_own_roles_and_cannot_reach_each_other(
     appointments = await provisioned.connect_as("appointments")
     queue = await provisioned.connect_as("queue")
     notifications = await provisioned.connect_as("notifications")
+    reporting = await provisioned.connect_as("reporting")
     try:
         # each owns and uses its own tables
         assert await auth.fetchval("SELECT count(*) FROM auth.users") == 0
@@ -36,6 +39,12 @@ async def test_services_migrate_as_their_own_roles_and_cannot_reach_each_other(
         assert await queue.fetchval("SELECT count(*) FROM queue.tickets") == 0
         assert await notifications.fetchval(
             "SELECT count(*) FROM notifications.messages") == 0
+        assert await reporting.fetchval("SELECT count(*) FROM reporting.audit_log") == 0
+        # the audit trail is append-only, even for the role that owns it
+        await reporting.execute(
+            "INSERT INTO reporting.audit_log (event_id, occurred_at, action) "
+            "VALUES (gen_random_uuid(), now(), 'auth.login_failed')")
+        await reporting.execute("TRUNCATE reporting.appointments, reporting.people")  # a replay
         # and reaches nothing of the other's: not the password hashes, not the diagnoses
         attacks = [
             (appointments, "SELECT password_hash FROM auth.users"),
@@ -56,6 +65,15 @@ async def test_services_migrate_as_their_own_roles_and_cannot_reach_each_other(
             (auth, "SELECT params FROM notifications.messages"),
             (appointments, "UPDATE notifications.contacts SET phone_number = '+1'"),
             (queue, "DELETE FROM notifications.preferences"),
+            (reporting, "UPDATE reporting.audit_log SET action = 'forged'"),
+            (reporting, "DELETE FROM reporting.audit_log"),
+            (reporting, "TRUNCATE reporting.audit_log"),
+            (reporting, "SELECT password_hash FROM auth.users"),
+            (reporting, "SELECT diagnosis FROM appointments.appointments"),
+            (reporting, "INSERT INTO auth.outbox (name) VALUES ('forged')"),
+            (auth, "SELECT payload FROM reporting.events"),
+            (appointments, "INSERT INTO reporting.audit_log (action) VALUES ('forged')"),
+            (notifications, "DELETE FROM reporting.audit_log"),
         ]
         for conn, sql in attacks:
             with pytest.raises(asyncpg.InsufficientPrivilegeError):
@@ -65,3 +83,4 @@ async def test_services_migrate_as_their_own_roles_and_cannot_reach_each_other(
         await appointments.close()
         await queue.close()
         await notifications.close()
+        await reporting.close()

@@ -1,0 +1,49 @@
+"""The audit log: appended to (once per event id), searched; never changed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from hms_reporting.adapters.orm import audit_log
+from hms_reporting.domain.audit import AuditEntry
+from hms_reporting.domain.queries import AuditQuery
+
+COLUMNS = ("id", "event_id", "occurred_at", "action", "subject_id", "actor_id", "actor_role",
+           "correlation_id", "detail")
+
+
+class SqlAuditLog:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    async def add(self, entry: AuditEntry) -> None:
+        await self.connection.execute(insert(audit_log).values(
+            event_id=entry.event_id, occurred_at=entry.occurred_at, action=entry.action,
+            subject_id=entry.subject_id, actor_id=entry.actor_id, actor_role=entry.actor_role,
+            correlation_id=entry.correlation_id, detail=entry.detail,
+        ).on_conflict_do_nothing(index_elements=[audit_log.c.event_id]))
+
+    async def search(self, q: AuditQuery, start: datetime,
+                     end: datetime) -> tuple[list[dict[str, Any]], tuple[datetime, int] | None]:
+        """Newest first, ``q.limit`` at a time after ``q.cursor``; the next page's cursor."""
+        t = audit_log
+        query = sa.select(*(t.c[c] for c in COLUMNS)).where(
+            t.c.occurred_at >= start, t.c.occurred_at < end)
+        if q.actor_id is not None:
+            query = query.where(t.c.actor_id == q.actor_id)
+        if q.subject_id is not None:
+            query = query.where(t.c.subject_id == q.subject_id)
+        if q.action is not None:
+            query = query.where(t.c.action == q.action)
+        if q.cursor is not None:
+            query = query.where(sa.tuple_(t.c.occurred_at, t.c.id) < q.cursor)
+        query = query.order_by(t.c.occurred_at.desc(), t.c.id.desc()).limit(q.limit + 1)
+        rows = [dict(r) for r in (await self.connection.execute(query)).mappings()]
+        more = len(rows) > q.limit
+        rows = rows[:q.limit]
+        return rows, ((rows[-1]["occurred_at"], rows[-1]["id"]) if more else None)

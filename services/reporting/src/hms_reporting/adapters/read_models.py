@@ -1,0 +1,67 @@
+"""Read-model rows, loaded locked and saved whole: the domain's merge runs between the two."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from hms_reporting.adapters import orm
+from hms_reporting.domain.rows import (
+    AppointmentRow,
+    NotificationRow,
+    PenaltyRow,
+    PersonRow,
+    Row,
+    TicketRow,
+)
+
+TABLE_OF: dict[type[Any], sa.Table] = {
+    AppointmentRow: orm.appointments, TicketRow: orm.tickets, PenaltyRow: orm.penalties,
+    NotificationRow: orm.notifications, PersonRow: orm.people,
+}
+
+
+def _key(table: sa.Table) -> sa.Column[Any]:
+    return next(iter(table.primary_key.columns))
+
+
+class SqlReadModels:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    async def load(self, cls: type[Row], key: Any) -> Row:
+        """The row, locked for this transaction (created empty if new: two facts about a new
+        thing, handled at once, then wait for each other instead of both inserting)."""
+        table = TABLE_OF[cls]
+        column = _key(table)
+        await self.connection.execute(
+            insert(table).values({column.name: key}).on_conflict_do_nothing())
+        found = (await self.connection.execute(
+            sa.select(table).where(column == key).with_for_update())).mappings().one()
+        return cls(**dict(found))
+
+    async def save(self, row: Row) -> None:
+        table = TABLE_OF[type(row)]
+        column = _key(table)
+        values = dataclasses.asdict(row)
+        key = values.pop(column.name)
+        await self.connection.execute(sa.update(table).where(column == key).values(values))
+
+    async def roles(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+        if not ids:
+            return {}
+        people = orm.people
+        rows = await self.connection.execute(
+            sa.select(people.c.user_id, people.c.role).where(people.c.user_id.in_(ids),
+                                                             people.c.role.is_not(None)))
+        return {user_id: role for user_id, role in rows}
+
+    async def empty(self) -> None:
+        """Before a replay: every read model emptied (never the audit log)."""
+        names = ", ".join(f"{orm.SCHEMA}.{t.name}" for t in orm.READ_MODELS)
+        await self.connection.execute(sa.text(f"TRUNCATE {names}"))

@@ -1,0 +1,101 @@
+"""The reports, aggregated by Postgres over the read models' indexes: no row is loaded into
+Python but the answer's. Names come from auth's events (the people table)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+S = "reporting"
+STATUSES = ("booked", "checked_in", "completed", "no_show", "cancelled")
+# group_by -> (the column grouped on, the name joined beside it or None)
+KEYS = {"day": ("day", None), "doctor": ("doctor_id", "doctor_name"),
+        "patient": ("patient_id", "patient_name"), "status": ("status", None)}
+
+
+def _named(inner: str, key: str, name: str | None, order: str | None = None) -> str:
+    """``inner`` (grouped on ``key``), with the person's name beside it when there is one."""
+    order = order or key
+    if name is None:
+        return f"SELECT * FROM ({inner}) g ORDER BY {order}"
+    return (f"SELECT p.full_name AS {name}, g.* FROM ({inner}) g "
+            f"LEFT JOIN {S}.people p ON p.user_id = g.{key} ORDER BY {order}")
+
+
+def _ordered(row: dict[str, Any]) -> dict[str, Any]:
+    """The name after the id it names (SQL gives it first)."""
+    for key, name in KEYS.values():
+        if name is not None and name in row:
+            rest = {k: v for k, v in row.items() if k not in (key, name)}
+            return {key: row[key], name: row[name], **rest}
+    return row
+
+
+class SqlReports:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    async def _rows(self, sql: str, **params: object) -> list[dict[str, Any]]:
+        result = await self.connection.execute(sa.text(sql), params)
+        return [_ordered(dict(r)) for r in result.mappings()]
+
+    async def appointments(self, start: date, end: date, group_by: str) -> list[dict[str, Any]]:
+        key, name = KEYS[group_by]
+        if group_by == "status":
+            return await self._rows(
+                f"SELECT status, count(*) AS appointments FROM {S}.appointments "
+                "WHERE day BETWEEN :start AND :end AND status IS NOT NULL "
+                "GROUP BY status ORDER BY status", start=start, end=end)
+        counts = ", ".join(f"count(*) FILTER (WHERE status = '{s}') AS {s}" for s in STATUSES)
+        inner = (f"SELECT {key}, {counts}, count(*) AS total FROM {S}.appointments "
+                 f"WHERE day BETWEEN :start AND :end AND status IS NOT NULL GROUP BY {key}")
+        return await self._rows(_named(inner, key, name), start=start, end=end)
+
+    async def no_shows(self, start: date, end: date, group_by: str) -> list[dict[str, Any]]:
+        key, name = KEYS[group_by]
+        inner = (f"SELECT {key}, count(*) FILTER (WHERE status = 'no_show') AS no_shows, "
+                 "count(*) FILTER (WHERE status IN ('completed', 'no_show')) AS due, "
+                 "round(count(*) FILTER (WHERE status = 'no_show')::numeric / NULLIF(count(*) "
+                 "FILTER (WHERE status IN ('completed', 'no_show')), 0), 4)::float8 AS rate "
+                 f"FROM {S}.appointments WHERE day BETWEEN :start AND :end "
+                 f"AND status IN ('completed', 'no_show') GROUP BY {key}")
+        return await self._rows(_named(inner, key, name), start=start, end=end)
+
+    async def penalties(self, start: date, end: date, group_by: str) -> list[dict[str, Any]]:
+        key, name = KEYS[group_by]
+        inner = (f"SELECT {key}, count(*) FILTER (WHERE NOT waived) AS active, "
+                 "count(*) FILTER (WHERE waived) AS waived, count(*) AS total "
+                 f"FROM {S}.penalties WHERE applied_day BETWEEN :start AND :end GROUP BY {key}")
+        return await self._rows(_named(inner, key, name), start=start, end=end)
+
+    async def queue(self, start: date, end: date,
+                    doctor_id: uuid.UUID | None) -> list[dict[str, Any]]:
+        served = "FILTER (WHERE status = 'served')"
+        stats = ", ".join(
+            f"round(avg({c}) {served}, 1)::float8 AS {n}_mean, "
+            f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {c}) {served} AS {n}_p50, "
+            f"percentile_cont(0.9) WITHIN GROUP (ORDER BY {c}) {served} AS {n}_p90"
+            for c, n in (("waited_seconds", "wait_seconds"), ("service_seconds",
+                                                             "service_seconds")))
+        doctor = "" if doctor_id is None else "AND doctor_id = :doctor_id"
+        inner = (f"SELECT doctor_id, day, count(*) {served} AS served, "
+                 "count(*) FILTER (WHERE status = 'missed') AS missed, "
+                 "count(*) FILTER (WHERE status = 'cancelled') AS cancelled, "
+                 f"{stats} FROM {S}.tickets WHERE day BETWEEN :start AND :end "
+                 f"AND doctor_id IS NOT NULL {doctor} GROUP BY doctor_id, day")
+        return await self._rows(_named(inner, "doctor_id", "doctor_name", "day, doctor_name"),
+                                start=start, end=end, doctor_id=doctor_id)
+
+    async def notifications(self, start: date, end: date) -> list[dict[str, Any]]:
+        # deduplicated: deliveries of a (dedup key, channel) already delivered under another
+        # notification id (notifications keeps one message per key and channel).
+        return await self._rows(
+            "SELECT channel, kind, count(*) FILTER (WHERE status = 'sent') AS sent, "
+            "count(*) FILTER (WHERE status = 'failed') AS failed, "
+            "count(*) - count(DISTINCT dedup_key) AS deduplicated "
+            f"FROM {S}.notifications WHERE day BETWEEN :start AND :end AND status IS NOT NULL "
+            "GROUP BY channel, kind ORDER BY channel, kind", start=start, end=end)

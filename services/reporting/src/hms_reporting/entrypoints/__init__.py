@@ -1,0 +1,1 @@
+"""Processes: api (HTTP), consumer (every event), cli (migrate, replay, and the others)."""

@@ -1,0 +1,1 @@
+"""The routes: reports (admin, read-only) and the audit trail."""

@@ -1,0 +1,54 @@
+"""The reports and the audit trail, as queries: admins only, read-only."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from hms_platform.messagebus import Command
+from hms_platform.roles import ADMIN
+from hms_reporting.domain.queries import AuditQuery, Period
+
+Rows = list[dict[str, Any]]
+
+
+class _Report(Command[Rows]):
+    roles: ClassVar[frozenset[str]] = frozenset({ADMIN})
+    read_only: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class AppointmentsReport(_Report):
+    period: Period
+    group_by: str
+
+
+@dataclass(frozen=True)
+class NoShowsReport(_Report):
+    period: Period
+    group_by: str
+
+
+@dataclass(frozen=True)
+class PenaltiesReport(_Report):
+    period: Period
+    group_by: str
+
+
+@dataclass(frozen=True)
+class QueueReport(_Report):
+    period: Period
+    doctor_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class NotificationsReport(_Report):
+    period: Period
+
+
+@dataclass(frozen=True)
+class AuditTrail(Command[tuple[Rows, Any]]):
+    roles: ClassVar[frozenset[str]] = frozenset({ADMIN})
+    read_only: ClassVar[bool] = True
+    query: AuditQuery

@@ -1,0 +1,71 @@
+"""What the service layer needs from the outside (the SQL adapters, or fakes in tests)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from hms_contracts.envelope import Envelope
+from hms_reporting.domain.audit import AuditEntry
+from hms_reporting.domain.queries import AuditQuery
+from hms_reporting.domain.rows import Row
+
+
+class EventStore(Protocol):
+    async def add(self, envelope: Envelope) -> bool: ...
+
+
+class ReadModels(Protocol):
+    async def load(self, cls: type[Row], key: Any) -> Row: ...
+    async def save(self, row: Row) -> None: ...
+    async def roles(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]: ...
+    async def empty(self) -> None: ...
+
+
+class AuditLog(Protocol):
+    async def add(self, entry: AuditEntry) -> None: ...
+    async def search(self, q: AuditQuery, start: datetime,
+                     end: datetime) -> tuple[list[dict[str, Any]], tuple[datetime, int] | None]:
+        ...
+
+
+class Reports(Protocol):
+    async def appointments(self, start: date, end: date, group_by: str) -> list[dict[str, Any]]:
+        ...
+    async def no_shows(self, start: date, end: date, group_by: str) -> list[dict[str, Any]]: ...
+    async def penalties(self, start: date, end: date, group_by: str) -> list[dict[str, Any]]: ...
+    async def queue(self, start: date, end: date,
+                    doctor_id: uuid.UUID | None) -> list[dict[str, Any]]: ...
+    async def notifications(self, start: date, end: date) -> list[dict[str, Any]]: ...
+
+
+class Revocations(Protocol):
+    async def record(self, user_id: uuid.UUID, not_before: datetime) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    @property
+    def events(self) -> EventStore: ...
+
+    @property
+    def views(self) -> ReadModels: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
+
+    @property
+    def reports(self) -> Reports: ...
+
+    @property
+    def revocations(self) -> Revocations: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...

@@ -1,0 +1,38 @@
+"""The real app on the real database over HTTP (httpx ASGI transport), with tokens from the
+platform's TokenFactory: an admin and one of each other role."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from types import SimpleNamespace
+
+import httpx
+import pytest
+
+from hms_platform.auth import JwksCache, StaticJwksSource, TokenVerifier
+from hms_platform.testing.tokens import TokenFactory
+from hms_reporting.entrypoints.api.app import create_app
+
+
+@pytest.fixture
+def tokens() -> TokenFactory:
+    return TokenFactory()
+
+
+@pytest.fixture
+def verifier(tokens: TokenFactory) -> TokenVerifier:
+    return TokenVerifier(JwksCache(StaticJwksSource(tokens.jwks())), issuer=tokens.issuer,
+                         audience=tokens.audience)
+
+
+@pytest.fixture
+async def api(db, settings, clock, tokens, verifier) -> AsyncIterator[SimpleNamespace]:
+    app = create_app(settings, engine=db, token_verifier=verifier, clock=clock)
+    ids = {role: uuid.uuid4() for role in ("admin", "receptionist", "doctor", "patient")}
+    headers = {role: {"Authorization": f"Bearer {tokens.issue(ids[role], role=role)}"}
+               for role in ids}
+    headers["anonymous"] = {}
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield SimpleNamespace(client=client, headers=headers, ids=ids, app=app)
