@@ -175,3 +175,18 @@ async def test_one_record_failing_leaves_the_others_recorded(fake) -> None:  # t
         FAKES_MESSAGES.finish = finish
     assert {x.id: x.status for x in fake.store.of()}[first] == m.SENDING  # retried after lease
     assert [x.status for x in fake.store.of() if x.id != first] == [m.SENT]
+
+
+async def test_a_code_retried_past_its_expiry_is_not_sent(fake) -> None:  # type: ignore[no-untyped-def]
+    sealed = fake.sealer.seal("QWERT-YUIOP", f"password_reset:{fake.patient}")
+    fake.channels["sms"].script = [Retry("twilio 500")]
+    await fake.bus.handle(PasswordResetIssued(
+        user_id=fake.patient, issued_by=uuid.uuid4(), sealed_code=sealed,
+        expires_at=fake.clock.now() + timedelta(seconds=1)), uow=fake.uow())
+    await fake.bus.handle(c.SendDue())
+    fake.clock.advance(seconds=2)
+    await fake.bus.handle(c.SendDue())
+    [row] = fake.store.of()
+    assert (row.status, row.attempts, row.last_error) == (
+        m.SKIPPED, 2, "too late: its moment has passed")
+    assert len(fake.channels["sms"].sent) == 1

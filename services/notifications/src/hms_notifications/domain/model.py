@@ -112,3 +112,13 @@ class Message:
     provider_id: str | None = None
     provider_status: str | None = None
     last_error: str | None = None
+
+
+def too_late(message: Message, now: datetime) -> bool:
+    """A reminder after its appointment started, or a code after it expired (say, after
+    retries): sending it would only confuse."""
+    if message.kind == "appointment_reminder" and "start" in message.params:
+        return now >= datetime.fromisoformat(message.params["start"])
+    if message.kind in CODE_KINDS and "expires_at" in message.params:
+        return now >= datetime.fromisoformat(message.params["expires_at"])
+    return False

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
@@ -54,7 +54,7 @@ async def send_due(cmd: SendDue, uow: UnitOfWork, new_uow: Callable[[], UnitOfWo
         contact = contacts.get(msg.recipient_id)
         try:
             address, text = _prepare(msg, contact, prefs[msg.recipient_id], channels, sealer,
-                                     clinic_tz)
+                                     clinic_tz, now)
             outcome: Outcome | Skip = await channels[msg.channel].send(address, text, msg)
         except Skip as skip:
             outcome = skip
@@ -73,8 +73,10 @@ async def send_due(cmd: SendDue, uow: UnitOfWork, new_uow: Callable[[], UnitOfWo
 
 
 def _prepare(msg: m.Message, contact: m.Contact | None, prefs: m.Preferences,
-             channels: Mapping[str, Channel], sealer: Sealer | None, tz: Any,
+             channels: Mapping[str, Channel], sealer: Sealer | None, tz: Any, now: datetime,
              ) -> tuple[str | tuple[str, ...], Any]:
+    if m.too_late(msg, now):
+        raise Skip("too late: its moment has passed")
     if contact is None:
         raise Skip("no contact details")
     if not contact.active:
