@@ -7,11 +7,12 @@ export UV_SYSTEM_CERTS ?= 1
 RUN := $(UV) run --frozen
 PYTEST := $(RUN) pytest
 
-.PHONY: help install browser gateway run test unit integration e2e bench lint asyncapi compose-check up down clean
+.PHONY: help install browser gateway run dev test unit integration e2e bench lint asyncapi compose-check up down clean
 
 help:
 	@echo "make run          start the whole system (embedded, no servers needed)"
 	@echo "make test         every test: unit, integration (Postgres + RabbitMQ), e2e"
+	@echo "make dev          every process on the local Postgres and RabbitMQ, behind HAProxy"
 	@echo "make unit | integration | e2e | bench | lint | asyncapi | up | down"
 
 $(CURDIR)/.tools/bin/uv:
@@ -49,6 +50,10 @@ gateway:
 
 run: install
 	$(RUN) python -m hms_embedded
+
+# Every service's processes on the local Postgres and RabbitMQ, behind HAProxy on :8000.
+dev: install gateway
+	$(RUN) python -m hms_embedded.dev
 
 test: install browser gateway
 	$(PYTEST)

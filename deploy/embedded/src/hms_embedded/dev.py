@@ -1,0 +1,186 @@
+"""``make dev``: every service's processes (API, relay, consumer, scheduler) as their own OS
+processes on the local Postgres and RabbitMQ, each service as its own database role, behind the
+HAProxy gateway on :8000, as compose runs them but without containers.
+
+Before anything starts: the database and each service's role and schema are provisioned, each
+service migrates as its own role, and RabbitMQ's topology is declared up front. Generated
+secrets (database passwords, the key-encryption and code keys, the display-link secret, the
+first admin's password) are kept in ``--data-dir`` (default ``.hms-dev``), owner-only.
+
+Every process's output is printed with its name in front. One process exiting stops them all,
+and so do Ctrl-C and SIGTERM; the exit status says which.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import pkgutil
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import asyncpg
+
+from hms_embedded.__main__ import (
+    SERVICES,
+    _generated_key,
+    code_encryption_key,
+    first_admin,
+    key_encryption_key,
+)
+from hms_embedded.topology import render
+from hms_platform.messaging.rabbit import declare_definitions
+from hms_platform.provision import provision_service
+
+NAMES = sorted({module.split(".")[0].removeprefix("hms_") for module in SERVICES})
+ORDER = {"api": 0, "consumer": 1, "relay": 2, "scheduler": 3}
+
+
+def processes(service: str) -> list[str]:
+    """The service's process modules: everything in ``entrypoints/`` but its CLI."""
+    package = __import__(f"hms_{service}.entrypoints", fromlist=["_"])
+    found = [m.name for m in pkgutil.iter_modules(package.__path__) if m.name != "cli"]
+    return sorted(found, key=lambda name: (ORDER.get(name, 9), name))
+
+
+def secrets_in(data_dir: Path) -> None:
+    """The secrets every service reads from the environment, generated once into data_dir."""
+    first_admin(data_dir)
+    key_encryption_key(data_dir)
+    code_encryption_key(data_dir)
+    _generated_key(data_dir, "QUEUE_DISPLAY_SECRET", "display-secret")
+    for name in NAMES:
+        _generated_key(data_dir, f"{name.upper()}_DB_PASSWORD", f"{name}-db-password")
+
+
+def environment(args: argparse.Namespace, ports: dict[str, int]) -> dict[str, str]:
+    env = dict(os.environ)
+    host = f"127.0.0.1:{args.postgres_port}"
+    jwks = f"http://127.0.0.1:{ports['auth']}/api/auth/.well-known/jwks.json"
+    for name in NAMES:
+        p = name.upper()
+        password = quote(os.environ[f"{p}_DB_PASSWORD"], safe="")
+        env.update({
+            f"{p}_ENVIRONMENT": "dev",
+            f"{p}_DATABASE_URL":
+                f"postgresql+asyncpg://{args.role_prefix}{name}:{password}@{host}/{args.database}",
+            f"{p}_AMQP_URL": args.amqp_url, f"{p}_AMQP_PREFIX": args.amqp_prefix,
+            f"{p}_JWKS_URL": jwks, f"{p}_TRUSTED_PROXIES": "127.0.0.1",
+            f"HMS_{p}_ADDR": f"127.0.0.1:{ports[name]}",
+        })
+        env.setdefault(f"{p}_LOG_JSON", "false")
+    env.update(HMS_GATEWAY_BIND=args.gateway_bind, AUTH_HOST="127.0.0.1",
+               AUTH_PORT=str(ports["auth"]), NOTIFICATIONS_CONSOLE_CHANNEL="true")
+    return env
+
+
+async def prepare(args: argparse.Namespace, env: dict[str, str]) -> None:
+    admin_url = f"postgresql://postgres@127.0.0.1:{args.postgres_port}/postgres"
+    conn = await asyncpg.connect(admin_url)
+    try:
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1",
+                                   args.database):
+            await conn.execute(f'CREATE DATABASE "{args.database}"')
+    finally:
+        await conn.close()
+    conn = await asyncpg.connect(admin_url.rsplit("/", 1)[0] + f"/{args.database}")
+    try:
+        for name in NAMES:
+            await provision_service(conn, schema=name, role=f"{args.role_prefix}{name}",
+                                    password=os.environ[f"{name.upper()}_DB_PASSWORD"],
+                                    extensions=("btree_gist",) if name == "appointments" else ())
+    finally:
+        await conn.close()
+    for name in NAMES:  # each migrates as its own role, as compose's one-shot job does
+        migrate = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", f"hms_{name}.entrypoints.cli", "migrate", env=env)
+        if await migrate.wait():
+            raise SystemExit(f"{name}: migrations failed")
+    await declare_definitions(args.amqp_url, render(args.amqp_prefix))
+
+
+def commands(args: argparse.Namespace, ports: dict[str, int]) -> Iterator[tuple[str, list[str]]]:
+    for name in NAMES:
+        for process in processes(name):
+            command = [sys.executable, "-m", f"hms_{name}.entrypoints.{process}"]
+            if process == "api" and name != "auth":  # auth reads AUTH_HOST and AUTH_PORT
+                command += ["--host", "127.0.0.1", "--port", str(ports[name])]
+            yield (name if process == "api" else f"{name}-{process}"), command
+    yield "gateway", ["haproxy", "-W", "-db", "-f", str(args.gateway_config)]
+
+
+async def pipe(name: str, stream: asyncio.StreamReader, width: int) -> None:
+    while line := await stream.readline():
+        sys.stdout.write(f"{name:<{width}} | {line.decode(errors='replace')}")
+        sys.stdout.flush()
+
+
+async def supervise(args: argparse.Namespace) -> int:
+    ports = {name: args.port_base + i for i, name in enumerate(NAMES, start=1)}
+    env = environment(args, ports)
+    await prepare(args, env)
+    wanted = dict(commands(args, ports))
+    width = max(map(len, wanted))
+    running: dict[str, asyncio.subprocess.Process] = {}
+    stopped = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopped.set)
+    pipes = []
+    for name, command in wanted.items():
+        proc = await asyncio.create_subprocess_exec(
+            *command, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True)  # Ctrl-C reaches us, not each child twice
+        running[name] = proc
+        assert proc.stdout is not None
+        pipes.append(asyncio.create_task(pipe(name, proc.stdout, width)))
+    exits = {asyncio.create_task(p.wait()): n for n, p in running.items()}
+    waiter = asyncio.create_task(stopped.wait())
+    done, _ = await asyncio.wait([*exits, waiter], return_when=asyncio.FIRST_COMPLETED)
+    failed = [exits[t] for t in done if t in exits]
+    if failed:
+        print(f"{failed[0]} exited with {running[failed[0]].returncode}: stopping everything",
+              flush=True)
+    for proc in running.values():
+        if proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                proc.terminate()
+    for proc in running.values():
+        try:
+            await asyncio.wait_for(proc.wait(), 15)
+        except TimeoutError:
+            proc.kill()
+            await proc.wait()
+    await asyncio.gather(*pipes, return_exceptions=True)
+    waiter.cancel()
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    env = os.environ.get
+    parser.add_argument("--data-dir", type=Path, default=Path(env("HMS_DEV_DATA_DIR", ".hms-dev")))
+    parser.add_argument("--database", default=env("HMS_DEV_DATABASE", "hms_dev"))
+    parser.add_argument("--postgres-port", type=int, default=int(env("HMS_DEV_PG_PORT", "5432")))
+    parser.add_argument("--role-prefix", default=env("HMS_DEV_ROLE_PREFIX", "hms_"))
+    parser.add_argument("--amqp-url", default=env("HMS_DEV_AMQP_URL",
+                                                  "amqp://guest:guest@127.0.0.1:5672/"))
+    parser.add_argument("--amqp-prefix", default=env("HMS_DEV_AMQP_PREFIX", ""))
+    parser.add_argument("--port-base", type=int, default=int(env("HMS_DEV_PORT_BASE", "8100")),
+                        help="the APIs listen on base+1, base+2, ... (auth first)")
+    parser.add_argument("--gateway-bind", default=env("HMS_GATEWAY_BIND", "127.0.0.1:8000"))
+    parser.add_argument("--gateway-config", type=Path,
+                        default=Path(env("HMS_GATEWAY_CONFIG", "deploy/haproxy/haproxy.cfg")))
+    args = parser.parse_args(argv)
+    secrets_in(args.data_dir.resolve())
+    raise SystemExit(asyncio.run(supervise(args)))
+
+
+if __name__ == "__main__":
+    main()

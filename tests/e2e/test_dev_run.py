@@ -1,0 +1,150 @@
+"""`make dev` started for real: every service's processes on the local Postgres and RabbitMQ,
+each service as its own role, behind the real HAProxy. Through the gateway's one port: every
+service is ready, the admin signs in, creates a doctor, and appointments learns of the doctor
+over RabbitMQ. SIGTERM then stops every process it started."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aio_pika
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy.engine import make_url
+
+from hms_embedded.dev import NAMES
+from hms_embedded.topology import consumers
+from hms_platform.pgurl import libpq_url
+from hms_platform.testing.infra import free_port
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def children(pid: int) -> set[int]:
+    """Every live descendant of ``pid``."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def free_port_run(count: int) -> int:
+    """A base port whose next ``count`` ports are free (the APIs listen on base+1...)."""
+    for _ in range(50):
+        base = free_port() // 100 * 100
+        if all(port_free(base + i) for i in range(1, count + 1)):
+            return base
+    raise RuntimeError("no run of free ports")
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def alive(pid: int) -> bool:
+    try:
+        return "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
+    except OSError:
+        return False
+
+
+@pytest.fixture
+async def dev_run(postgres_url: str, amqp_url: str, tmp_path: Path
+                  ) -> AsyncIterator[tuple[asyncio.subprocess.Process, httpx.AsyncClient, Path]]:
+    tag = uuid.uuid4().hex[:6]
+    database, roles, prefix = f"hms_dev_{tag}", f"hms_d{tag}_", f"d{tag}."
+    server = make_url(postgres_url)
+    gateway = f"127.0.0.1:{free_port()}"
+    args = ["--data-dir", str(tmp_path / "data"), "--database", database,
+            "--postgres-port", str(server.port or 5432), "--role-prefix", roles,
+            "--amqp-url", amqp_url, "--amqp-prefix", prefix,
+            "--port-base", str(free_port_run(len(NAMES))), "--gateway-bind", gateway]
+    env = {**os.environ, "HMS_ADMIN_PASSWORD": "dev-run-admin-1"}
+    log = tmp_path / "dev.log"
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "hms_embedded.dev", *args, cwd=ROOT, env=env,
+        stdout=log.open("w"), stderr=asyncio.subprocess.STDOUT)
+    client = httpx.AsyncClient(base_url=f"http://{gateway}", timeout=10)
+    try:
+        yield proc, client, log
+    finally:
+        await client.aclose()
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        admin = await asyncpg.connect(libpq_url(postgres_url))
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            for name in NAMES:
+                await admin.execute(f'DROP ROLE IF EXISTS "{roles}{name}"')
+        finally:
+            await admin.close()
+        connection = await aio_pika.connect(amqp_url)
+        async with connection:
+            channel = await connection.channel()
+            for queue in (q for c in consumers(prefix) for q in c.queues):
+                await channel.queue_delete(queue.name)
+            for exchange in ("hms.events", "hms.dead"):
+                await channel.exchange_delete(f"{prefix}{exchange}")
+
+
+async def test_every_service_behind_the_gateway_and_a_clean_stop(dev_run) -> None:
+    proc, client, log = dev_run
+    async with asyncio.timeout(120):
+        for name in NAMES:
+            path = f"/api/{'reports' if name == 'reporting' else name}/readyz"
+            while True:
+                assert proc.returncode is None, log.read_text()[-4000:]
+                try:
+                    if (await client.get(path)).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.3)
+    signed_in = await client.post("/api/auth/token", data={"username": "admin",
+                                                           "password": "dev-run-admin-1"})
+    assert signed_in.status_code == 200, signed_in.text
+    assert signed_in.headers["x-request-id"]  # the gateway's, echoed by auth
+    admin = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
+    created = await client.post("/api/auth/users", headers=admin, json={
+        "username": f"dr{uuid.uuid4().hex[:6]}", "password": "a-long-doctor-password",
+        "role": "doctor", "full_name": "Dr Dev Run", "department": "General", "room": "7"})
+    assert created.status_code == 201, created.text
+    doctor = created.json()["id"]
+    async with asyncio.timeout(30):  # auth's outbox -> relay -> RabbitMQ -> appointments
+        while True:
+            listed = await client.get("/api/appointments/doctors", headers=admin)
+            if doctor in {d["id"] for d in listed.json()["items"]}:
+                break
+            await asyncio.sleep(0.3)
+
+    started = children(proc.pid)
+    assert len(started) >= 2 * len(NAMES)  # APIs, relays, consumers, schedulers, gateway
+    proc.send_signal(signal.SIGTERM)
+    async with asyncio.timeout(60):
+        status = await proc.wait()
+    assert status == 0, log.read_text()[-4000:]
+    assert [pid for pid in started if alive(pid)] == []
