@@ -40,6 +40,7 @@ def test_every_consuming_service_has_its_queue_bound_to_what_it_handles() -> Non
     assert "queue.patient_called.v1" in bound["notifications.events"]
     known = set(event_names())
     assert set().union(*bound.values()) <= known  # only real events, no typos
+    assert bound["reporting.events"] == known  # reporting keeps every event
 
 
 async def test_declared_up_front_every_consumed_event_is_routable_before_any_consumer(

@@ -7,9 +7,10 @@ events its service handles, before any consumer has started, so that no event is
 
 ``write`` makes the definitions file (RabbitMQ's format) that is committed under
 ``deploy/rabbitmq``; ``declare`` declares the same over AMQP (the local-process run and compose
-do this before any consumer starts). Both come from each service's consumer (its queue name)
-and its message bus's handlers (the events), through ``hms_platform.messaging.topology``, which
-the consumers declare from too, so the arguments always agree.
+do this before any consumer starts). Both come from each service's consumer process (its queue
+name and the routing keys of the consumer it builds), through
+``hms_platform.messaging.topology``, which the consumers declare from too, so the arguments
+always agree.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import Any, get_type_hints
 
-from hms_contracts.envelope import EventPayload
+from sqlalchemy.ext.asyncio import create_async_engine
+
 from hms_embedded.__main__ import SERVICES
 from hms_platform.messaging.rabbit import declare_definitions
 from hms_platform.messaging.topology import ConsumerTopology, consumer_topology, definitions
@@ -31,7 +34,7 @@ DEFAULT_OUTPUT = Path("deploy/rabbitmq/definitions.json")
 
 
 def consumers(prefix: str = "") -> list[ConsumerTopology]:
-    """One per service that consumes events: its queue and the events its bus handles."""
+    """One per service that consumes events: its queue and the events its consumer takes."""
     found = []
     for package in sorted({name.split(".")[0] for name in SERVICES}):
         try:
@@ -40,12 +43,21 @@ def consumers(prefix: str = "") -> list[ConsumerTopology]:
             if missing.name != f"{package}.entrypoints.consumer":
                 raise
             continue  # a service that consumes nothing (auth)
-        handlers = importlib.import_module(f"{package}.service_layer.handlers").HANDLERS
-        kinds: list[type[EventPayload]] = [
-            k for k in handlers if isinstance(k, type) and issubclass(k, EventPayload)]
-        events = sorted(kind.NAME for kind in kinds)
-        found.append(consumer_topology(consumer.QUEUE, events, prefix=prefix))
+        found.append(consumer_topology(consumer.QUEUE, routing_keys(consumer), prefix=prefix))
     return found
+
+
+def routing_keys(consumer: ModuleType) -> list[str]:
+    """What the consumer process binds its queue to: the routing keys of the InboxConsumer its
+    ``build_consumer(settings, engine)`` makes, built here on default settings and an engine
+    that never connects."""
+    build = consumer.build_consumer
+    settings_type = get_type_hints(build)["settings"]
+    engine = create_async_engine("postgresql+asyncpg://topology@127.0.0.1:1/none")
+    try:
+        return sorted(build(settings_type(environment="dev"), engine).routing_keys)
+    finally:
+        engine.sync_engine.dispose()
 
 
 def render(prefix: str = "") -> dict[str, Any]:
