@@ -115,7 +115,7 @@ async def test_every_service_behind_the_gateway_and_a_clean_stop(dev_run) -> Non
     proc, client, log = dev_run
     async with asyncio.timeout(120):
         for name in NAMES:
-            path = f"/api/{'reports' if name == 'reporting' else name}/readyz"
+            path = f"/api/{name}/readyz"
             while True:
                 assert proc.returncode is None, log.read_text()[-4000:]
                 try:
