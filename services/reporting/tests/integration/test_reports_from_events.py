@@ -18,13 +18,13 @@ async def all_reports(bus: Any, day: Any) -> dict[str, Any]:
     period = Period(day, day)
     found: dict[str, Any] = {}
     for g in ("day", "doctor", "status"):
-        found[f"appointments/{g}"] = await bus.handle(c.AppointmentsReport(period, g))
+        found[f"appointments/{g}"] = (await bus.handle(c.AppointmentsReport(period, g)))[0]
     for g in ("doctor", "patient", "day"):
-        found[f"no-shows/{g}"] = await bus.handle(c.NoShowsReport(period, g))
+        found[f"no-shows/{g}"] = (await bus.handle(c.NoShowsReport(period, g)))[0]
     for g in ("patient", "doctor"):
-        found[f"penalties/{g}"] = await bus.handle(c.PenaltiesReport(period, g))
-    found["queue"] = await bus.handle(c.QueueReport(period))
-    found["notifications"] = await bus.handle(c.NotificationsReport(period))
+        found[f"penalties/{g}"] = (await bus.handle(c.PenaltiesReport(period, g)))[0]
+    found["queue"] = (await bus.handle(c.QueueReport(period)))[0]
+    found["notifications"] = (await bus.handle(c.NotificationsReport(period)))[0]
     return found
 
 
@@ -77,3 +77,16 @@ async def test_order_and_duplicates_change_nothing_and_replay_twice_gives_the_sa
     assert await all_reports(bus, scenario.day) == first == in_order
     async with db.connect() as conn:  # the replays added no audit entry twice
         assert await conn.scalar(sa.text("SELECT count(*) FROM reporting.audit_log")) == audited
+
+
+async def test_a_report_comes_in_pages_with_its_total(producer, bus, scenario) -> None:
+    for envelope in scenario.envelopes:
+        await producer.deliver(envelope)
+    period = Period(scenario.day, scenario.day)
+    whole, total = await bus.handle(c.NoShowsReport(period, "patient"))
+    assert total == len(whole) == 3
+    assert [r["no_shows"] for r in whole] == sorted((r["no_shows"] for r in whole), reverse=True)
+    pages = [await bus.handle(c.NoShowsReport(period, "patient", (2, offset)))
+             for offset in (0, 2, 4)]
+    assert [rows for rows, _ in pages] == [whole[:2], whole[2:], []]
+    assert [t for _, t in pages] == [3, 3, 0]

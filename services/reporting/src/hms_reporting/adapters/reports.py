@@ -17,12 +17,17 @@ KEYS = {"day": ("day", None), "doctor": ("doctor_id", "doctor_name"),
         "patient": ("patient_id", "patient_name"), "status": ("status", None)}
 
 
+Page = tuple[list[dict[str, Any]], int]
+
+
 def _named(inner: str, key: str, name: str | None, order: str | None = None) -> str:
-    """``inner`` (grouped on ``key``), with the person's name beside it when there is one."""
+    """One page of ``inner`` (grouped on ``key``; ``n_groups`` counts them all), with the
+    person's name beside the key when it names one (joined for the page's rows only)."""
     order = order or key
+    page = f"{inner} ORDER BY {order} LIMIT :limit OFFSET :offset"
     if name is None:
-        return f"SELECT * FROM ({inner}) g ORDER BY {order}"
-    return (f"SELECT p.full_name AS {name}, g.* FROM ({inner}) g "
+        return f"SELECT * FROM ({page}) g ORDER BY {order}"
+    return (f"SELECT p.full_name AS {name}, g.* FROM ({page}) g "
             f"LEFT JOIN {S}.people p ON p.user_id = g.{key} ORDER BY {order}")
 
 
@@ -39,41 +44,55 @@ class SqlReports:
     def __init__(self, connection: AsyncConnection) -> None:
         self.connection = connection
 
-    async def _rows(self, sql: str, **params: object) -> list[dict[str, Any]]:
-        result = await self.connection.execute(sa.text(sql), params)
-        return [_ordered(dict(r)) for r in result.mappings()]
+    async def _rows(self, sql: str, page: tuple[int, int], **params: object) -> Page:
+        limit, offset = page
+        result = await self.connection.execute(sa.text(sql), {**params, "limit": limit,
+                                                              "offset": offset})
+        rows = [_ordered(dict(r)) for r in result.mappings()]
+        total = rows[0]["n_groups"] if rows else 0
+        for row in rows:
+            del row["n_groups"]
+        return rows, total
 
-    async def appointments(self, start: date, end: date, group_by: str) -> list[dict[str, Any]]:
+    async def appointments(self, start: date, end: date, group_by: str,
+                           page: tuple[int, int]) -> Page:
         key, name = KEYS[group_by]
         if group_by == "status":
-            return await self._rows(
-                f"SELECT status, count(*) AS appointments FROM {S}.appointments "
-                "WHERE day BETWEEN :start AND :end AND status IS NOT NULL "
-                "GROUP BY status ORDER BY status", start=start, end=end)
+            inner = (f"SELECT status, count(*) AS appointments, count(*) OVER () AS n_groups "
+                     f"FROM {S}.appointments WHERE day BETWEEN :start AND :end "
+                     "AND status IS NOT NULL GROUP BY status")
+            return await self._rows(_named(inner, key, None), page, start=start, end=end)
         counts = ", ".join(f"count(*) FILTER (WHERE status = '{s}') AS {s}" for s in STATUSES)
-        inner = (f"SELECT {key}, {counts}, count(*) AS total FROM {S}.appointments "
+        inner = (f"SELECT {key}, {counts}, count(*) AS total, "
+                 f"count(*) OVER () AS n_groups FROM {S}.appointments "
                  f"WHERE day BETWEEN :start AND :end AND status IS NOT NULL GROUP BY {key}")
-        return await self._rows(_named(inner, key, name), start=start, end=end)
+        return await self._rows(_named(inner, key, name), page, start=start, end=end)
 
-    async def no_shows(self, start: date, end: date, group_by: str) -> list[dict[str, Any]]:
+    async def no_shows(self, start: date, end: date, group_by: str,
+                       page: tuple[int, int]) -> Page:
         key, name = KEYS[group_by]
         inner = (f"SELECT {key}, count(*) FILTER (WHERE status = 'no_show') AS no_shows, "
                  "count(*) FILTER (WHERE status IN ('completed', 'no_show')) AS due, "
                  "round(count(*) FILTER (WHERE status = 'no_show')::numeric / NULLIF(count(*) "
-                 "FILTER (WHERE status IN ('completed', 'no_show')), 0), 4)::float8 AS rate "
+                 "FILTER (WHERE status IN ('completed', 'no_show')), 0), 4)::float8 AS rate, "
+                 "count(*) OVER () AS n_groups "
                  f"FROM {S}.appointments WHERE day BETWEEN :start AND :end "
                  f"AND status IN ('completed', 'no_show') GROUP BY {key}")
-        return await self._rows(_named(inner, key, name), start=start, end=end)
+        order = f"no_shows DESC, {key}" if group_by == "patient" else key
+        return await self._rows(_named(inner, key, name, order), page, start=start, end=end)
 
-    async def penalties(self, start: date, end: date, group_by: str) -> list[dict[str, Any]]:
+    async def penalties(self, start: date, end: date, group_by: str,
+                        page: tuple[int, int]) -> Page:
         key, name = KEYS[group_by]
         inner = (f"SELECT {key}, count(*) FILTER (WHERE NOT waived) AS active, "
-                 "count(*) FILTER (WHERE waived) AS waived, count(*) AS total "
+                 "count(*) FILTER (WHERE waived) AS waived, count(*) AS total, "
+                 "count(*) OVER () AS n_groups "
                  f"FROM {S}.penalties WHERE applied_day BETWEEN :start AND :end GROUP BY {key}")
-        return await self._rows(_named(inner, key, name), start=start, end=end)
+        order = f"active DESC, waived DESC, {key}" if group_by == "patient" else key
+        return await self._rows(_named(inner, key, name, order), page, start=start, end=end)
 
-    async def queue(self, start: date, end: date,
-                    doctor_id: uuid.UUID | None) -> list[dict[str, Any]]:
+    async def queue(self, start: date, end: date, doctor_id: uuid.UUID | None,
+                    page: tuple[int, int]) -> Page:
         served = "FILTER (WHERE status = 'served')"
         stats = ", ".join(
             f"round(avg({c}) {served}, 1)::float8 AS {n}_mean, "
@@ -85,17 +104,19 @@ class SqlReports:
         inner = (f"SELECT doctor_id, day, count(*) {served} AS served, "
                  "count(*) FILTER (WHERE status = 'missed') AS missed, "
                  "count(*) FILTER (WHERE status = 'cancelled') AS cancelled, "
-                 f"{stats} FROM {S}.tickets WHERE day BETWEEN :start AND :end "
+                 f"{stats}, count(*) OVER () AS n_groups "
+                 f"FROM {S}.tickets WHERE day BETWEEN :start AND :end "
                  f"AND doctor_id IS NOT NULL {doctor} GROUP BY doctor_id, day")
-        return await self._rows(_named(inner, "doctor_id", "doctor_name", "day, doctor_name"),
-                                start=start, end=end, doctor_id=doctor_id)
+        return await self._rows(_named(inner, "doctor_id", "doctor_name", "day, doctor_id"),
+                                page, start=start, end=end, doctor_id=doctor_id)
 
-    async def notifications(self, start: date, end: date) -> list[dict[str, Any]]:
+    async def notifications(self, start: date, end: date, page: tuple[int, int]) -> Page:
         # deduplicated: deliveries of a (dedup key, channel) already delivered under another
         # notification id (notifications keeps one message per key and channel).
-        return await self._rows(
-            "SELECT channel, kind, count(*) FILTER (WHERE status = 'sent') AS sent, "
-            "count(*) FILTER (WHERE status = 'failed') AS failed, "
-            "count(*) - count(DISTINCT dedup_key) AS deduplicated "
-            f"FROM {S}.notifications WHERE day BETWEEN :start AND :end AND status IS NOT NULL "
-            "GROUP BY channel, kind ORDER BY channel, kind", start=start, end=end)
+        inner = ("SELECT channel, kind, count(*) FILTER (WHERE status = 'sent') AS sent, "
+                 "count(*) FILTER (WHERE status = 'failed') AS failed, "
+                 "count(*) - count(DISTINCT dedup_key) AS deduplicated, "
+                 f"count(*) OVER () AS n_groups FROM {S}.notifications "
+                 "WHERE day BETWEEN :start AND :end AND status IS NOT NULL GROUP BY channel, kind")
+        return await self._rows(_named(inner, "channel", None, "channel, kind"), page,
+                                start=start, end=end)

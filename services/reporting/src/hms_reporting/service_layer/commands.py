@@ -11,9 +11,10 @@ from hms_platform.roles import ADMIN
 from hms_reporting.domain.queries import AuditQuery, Period
 
 Rows = list[dict[str, Any]]
+Page = tuple[Rows, int]  # the page's rows, and how many rows the report has in all
 
 
-class _Report(Command[Rows]):
+class _Report(Command[Page]):
     roles: ClassVar[frozenset[str]] = frozenset({ADMIN})
     read_only: ClassVar[bool] = True
 
@@ -22,29 +23,34 @@ class _Report(Command[Rows]):
 class AppointmentsReport(_Report):
     period: Period
     group_by: str
+    page: tuple[int, int] = (1000, 0)  # limit, offset
 
 
 @dataclass(frozen=True)
 class NoShowsReport(_Report):
     period: Period
     group_by: str
+    page: tuple[int, int] = (1000, 0)  # limit, offset
 
 
 @dataclass(frozen=True)
 class PenaltiesReport(_Report):
     period: Period
     group_by: str
+    page: tuple[int, int] = (1000, 0)  # limit, offset
 
 
 @dataclass(frozen=True)
 class QueueReport(_Report):
     period: Period
     doctor_id: uuid.UUID | None = None
+    page: tuple[int, int] = (1000, 0)
 
 
 @dataclass(frozen=True)
 class NotificationsReport(_Report):
     period: Period
+    page: tuple[int, int] = (1000, 0)
 
 
 @dataclass(frozen=True)

@@ -31,4 +31,14 @@ async def asked_period(
 
 
 Asked = Annotated[Period, Depends(asked_period)]
+
+
+async def asked_page(
+    limit: Annotated[int, Query(ge=1, le=10_000, description="rows per page")] = 1000,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> tuple[int, int]:
+    return limit, offset
+
+
+PageOf = Annotated[tuple[int, int], Depends(asked_page)]
 Format = Annotated[str, Query(pattern="^(json|csv)$", description="json (default) or csv")]

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hms_reporting.domain.queries import Period
 from hms_reporting.entrypoints.api import REPORTS
-from hms_reporting.entrypoints.api.deps import Admin, Asked, Bus, Format
+from hms_reporting.entrypoints.api.deps import Admin, Asked, Bus, Format, PageOf
 from hms_reporting.entrypoints.api.output import respond
 from hms_reporting.service_layer import commands as c
 
@@ -23,6 +23,9 @@ class Report(BaseModel):
     from_: str = Field(alias="from")
     to: str
     group_by: str | None = None
+    total: int = Field(description="rows of the whole report (0 past its end)")
+    limit: int
+    offset: int
     rows: list[dict[str, Any]]
 
 
@@ -32,52 +35,55 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
     422: {"description": "bad input"}}
 
 
-def _answer(rows: c.Rows, period: Period, group_by: str | None, fmt: str,
-            name: str) -> Response:
-    body = {"from": period.start, "to": period.end, "group_by": group_by, "rows": rows}
-    return respond(body, "rows", fmt, f"{name}-{period.start}-{period.end}")
+def _answer(found: c.Page, period: Period, page: tuple[int, int], group_by: str | None,
+            fmt: str, name: str) -> Response:
+    rows, total = found
+    body = {"from": period.start, "to": period.end, "group_by": group_by, "total": total,
+            "limit": page[0], "offset": page[1], "rows": rows}
+    return respond(body, "rows", fmt, f"{name}-{period.start}-{period.end}",
+                   headers={"X-Total-Count": str(total)})
 
 
 @router.get("/appointments", response_model=None, responses=PROBLEMS)
-async def appointments(_: Admin, bus: Bus, period: Asked,
+async def appointments(_: Admin, bus: Bus, period: Asked, page: PageOf,
                        group_by: Literal["day", "doctor", "status"] = "day",
                        format: Format = "json") -> Response:
     """Appointments by status, per clinic day, doctor, or in all."""
-    rows = await bus.handle(c.AppointmentsReport(period, group_by))
-    return _answer(rows, period, group_by, format, "appointments")
+    found = await bus.handle(c.AppointmentsReport(period, group_by, page))
+    return _answer(found, period, page, group_by, format, "appointments")
 
 
 @router.get("/no-shows", response_model=None, responses=PROBLEMS)
-async def no_shows(_: Admin, bus: Bus, period: Asked,
+async def no_shows(_: Admin, bus: Bus, period: Asked, page: PageOf,
                    group_by: Literal["doctor", "patient", "day"] = "doctor",
                    format: Format = "json") -> Response:
     """No-shows and their rate: no-shows over appointments due (completed or no-show)."""
-    rows = await bus.handle(c.NoShowsReport(period, group_by))
-    return _answer(rows, period, group_by, format, "no-shows")
+    found = await bus.handle(c.NoShowsReport(period, group_by, page))
+    return _answer(found, period, page, group_by, format, "no-shows")
 
 
 @router.get("/penalties", response_model=None, responses=PROBLEMS)
-async def penalties(_: Admin, bus: Bus, period: Asked,
+async def penalties(_: Admin, bus: Bus, period: Asked, page: PageOf,
                     group_by: Literal["patient", "doctor"] = "patient",
                     format: Format = "json") -> Response:
     """Penalties applied in the period, active and waived."""
-    rows = await bus.handle(c.PenaltiesReport(period, group_by))
-    return _answer(rows, period, group_by, format, "penalties")
+    found = await bus.handle(c.PenaltiesReport(period, group_by, page))
+    return _answer(found, period, page, group_by, format, "penalties")
 
 
 @router.get("/queue", response_model=None, responses=PROBLEMS)
-async def queue(_: Admin, bus: Bus, period: Asked, doctor_id: uuid.UUID | None = None,
-                format: Format = "json") -> Response:
+async def queue(_: Admin, bus: Bus, period: Asked, page: PageOf,
+                doctor_id: uuid.UUID | None = None, format: Format = "json") -> Response:
     """Per doctor and day: wait and service seconds (mean, p50, p90), tickets served, missed."""
-    rows = await bus.handle(c.QueueReport(period, doctor_id))
-    return _answer(rows, period, None, format, "queue")
+    found = await bus.handle(c.QueueReport(period, doctor_id, page))
+    return _answer(found, period, page, None, format, "queue")
 
 
 @router.get("/notifications", response_model=None, responses=PROBLEMS)
-async def notifications(_: Admin, bus: Bus, period: Asked,
+async def notifications(_: Admin, bus: Bus, period: Asked, page: PageOf,
                         format: Format = "json") -> Response:
     """Per channel and kind: sent, failed, deduplicated."""
-    rows = await bus.handle(c.NotificationsReport(period))
-    return _answer(rows, period, None, format, "notifications")
+    found = await bus.handle(c.NotificationsReport(period, page))
+    return _answer(found, period, page, None, format, "notifications")
 
 
