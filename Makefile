@@ -7,11 +7,12 @@ export UV_SYSTEM_CERTS ?= 1
 RUN := $(UV) run --frozen
 PYTEST := $(RUN) pytest
 
-.PHONY: help install browser gateway run dev test unit integration e2e bench lint asyncapi compose-check up down clean
+.PHONY: help install browser gateway run dev seed test unit integration e2e bench lint asyncapi compose-check up down clean
 
 help:
 	@echo "make run          start the whole system (embedded, no servers needed)"
 	@echo "make test         every test: unit, integration (Postgres + RabbitMQ), e2e"
+	@echo "make seed         a demo clinic in the running system; prints the logins"
 	@echo "make dev          every process on the local Postgres and RabbitMQ, behind HAProxy"
 	@echo "make unit | integration | e2e | bench | lint | asyncapi | up | down"
 
@@ -50,6 +51,11 @@ gateway:
 
 run: install
 	$(RUN) python -m hms_embedded
+
+# A demo clinic in the running system (make run or make dev): doctors, a receptionist,
+# patients, today's appointments, some checked in; prints the logins.
+seed: install
+	$(RUN) python -m hms_embedded.seed
 
 # Every service's processes on the local Postgres and RabbitMQ, behind HAProxy on :8000.
 dev: install gateway

@@ -1,0 +1,171 @@
+"""``make seed``: a demo clinic in a running HMS (``make run`` or ``make dev``), through its
+public API on the gateway's port, so a newcomer sees a living system.
+
+Three doctors with weekly hours, a receptionist, six patients, today's appointments (the next
+free slots of the clinic day; tomorrow's morning once today's hours are over) and the first
+three checked in, so their tickets wait in the doctors' lines. The logins are printed and kept
+in ``<data dir>/demo-logins.json`` (owner-only); a second run prints them again and changes
+nothing.
+
+    python -m hms_embedded.seed [--base-url http://127.0.0.1:8000] [--data-dir .hms]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+
+DOCTORS = [("dr.achieng", "Dr Achieng Odhiambo", "General medicine", "101"),
+           ("dr.mwangi", "Dr Peter Mwangi", "Paediatrics", "102"),
+           ("dr.hassan", "Dr Fatuma Hassan", "Dental", "103")]
+PATIENTS = [("+254700000101", "Amina Otieno"), ("+254700000102", "Brian Kiprop"),
+            ("+254700000103", "Wanjiru Kamau"), ("+254700000104", "Omar Abdi"),
+            ("+254700000105", "Grace Njeri"), ("+254700000106", "Kevin Ochieng")]
+HOURS = ("07:00", "21:00")  # every day of the week, so a demo started at any hour has slots
+CHECKED_IN = 3
+
+
+class Clinic:
+    def __init__(self, client: httpx.AsyncClient, tz: ZoneInfo) -> None:
+        self.client, self.tz = client, tz
+
+    async def call(self, method: str, path: str, token: str | None = None,
+                   ok: tuple[int, ...] = (200, 201), **kwargs: Any) -> Any:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        response = await self.client.request(method, path, headers=headers, **kwargs)
+        if response.status_code not in ok:
+            raise SystemExit(f"{method} {path}: {response.status_code} {response.text[:300]}")
+        return response.json() if response.content else None
+
+    async def sign_in(self, username: str, password: str) -> str:
+        answer = await self.call("POST", "/api/auth/token",
+                                 data={"username": username, "password": password})
+        return str(answer["access_token"])
+
+    async def known_to_appointments(self, token: str, ids: set[str]) -> None:
+        """Doctors reach appointments through auth's events: wait until all have."""
+        async with asyncio.timeout(60):
+            while True:
+                page = await self.call("GET", "/api/appointments/doctors", token,
+                                       params={"limit": 100})
+                if ids <= {d["id"] for d in page["items"]}:
+                    return
+                await asyncio.sleep(0.3)
+
+    async def book(self, token: str, doctor: str, patient: str, start: str) -> Any:
+        """Book, waiting while appointments has not yet heard of the new patient (404)."""
+        body = {"doctor_id": doctor, "patient_id": patient, "start": start,
+                "reason": "Demo visit"}
+        async with asyncio.timeout(60):
+            while True:
+                response = await self.client.post("/api/appointments", json=body,
+                                                  headers={"Authorization": f"Bearer {token}"})
+                if response.status_code != 404:
+                    break
+                await asyncio.sleep(0.3)
+        if response.status_code != 201:
+            raise SystemExit(f"booking: {response.status_code} {response.text[:300]}")
+        return response.json()
+
+    async def free_slots(self, token: str, doctor: str) -> list[str]:
+        now = datetime.now(self.tz)
+        for day in (now.date(), now.date() + timedelta(days=1)):
+            slots = await self.call("GET", f"/api/appointments/doctors/{doctor}/slots", token,
+                                    params={"date": day.isoformat()})
+            items = slots["slots"]
+            free = [s["start"] for s in items
+                    if s["available"] and datetime.fromisoformat(s["start"]) > now]
+            if free:
+                return free
+        return []
+
+
+async def seed(base_url: str, admin_password: str, logins_file: Path, tz: ZoneInfo) -> dict:
+    logins: dict[str, Any] = {"admin": {"username": "admin", "password": admin_password}}
+    async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+        clinic = Clinic(client, tz)
+        admin = await clinic.sign_in(os.environ.get("HMS_ADMIN_USERNAME", "admin"), admin_password)
+        password = secrets.token_urlsafe(9)
+        await clinic.call("POST", "/api/auth/users", admin, json={
+            "username": "reception", "password": password, "role": "receptionist",
+            "full_name": "Front Desk"})
+        logins["receptionist"] = {"username": "reception", "password": password}
+        doctors = []
+        for username, name, department, room in DOCTORS:
+            password = secrets.token_urlsafe(9)
+            created = await clinic.call("POST", "/api/auth/users", admin, json={
+                "username": username, "password": password, "role": "doctor",
+                "full_name": name, "department": department, "room": room})
+            doctors.append(created["id"])
+            logins.setdefault("doctors", []).append({"username": username, "password": password,
+                                                      "name": name, "room": room})
+        await clinic.known_to_appointments(admin, set(doctors))
+        weekly = [{"weekday": d, "start": HOURS[0], "end": HOURS[1]} for d in range(7)]
+        for doctor in doctors:
+            await clinic.call("PUT", f"/api/appointments/doctors/{doctor}/schedule", admin,
+                              json={"slot_minutes": 15, "weekly": weekly, "time_off": []})
+        reception = await clinic.sign_in("reception", logins["receptionist"]["password"])
+        patients = []
+        for phone, name in PATIENTS:
+            password = secrets.token_urlsafe(9)
+            patient = await clinic.call("POST", "/api/auth/patients/register", json={
+                "phone_number": phone, "password": password, "full_name": name})
+            patients.append(patient["id"])
+            logins.setdefault("patients", []).append({"username": phone, "password": password,
+                                                       "name": name})
+        booked = []
+        for i, patient_id in enumerate(patients):
+            doctor = doctors[i % len(doctors)]
+            slots = await clinic.free_slots(reception, doctor)
+            if slots:
+                booked.append(await clinic.book(reception, doctor, patient_id, slots[0]))
+        today = datetime.now(tz).date()
+        for appointment in booked[:CHECKED_IN]:
+            if _day(appointment["start"], tz) == today:
+                await clinic.call("POST", f"/api/appointments/{appointment['id']}/check-in",
+                                  reception)
+    logins["appointments"] = len(booked)
+    return logins
+
+
+def _day(start: str, tz: ZoneInfo) -> date:
+    return datetime.fromisoformat(start).astimezone(tz).date()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--base-url", default=os.environ.get("HMS_URL", "http://127.0.0.1:8000"))
+    parser.add_argument("--data-dir", type=Path,
+                        default=Path(os.environ.get("HMS_DATA_DIR", ".hms")))
+    parser.add_argument("--timezone", default=os.environ.get("HMS_CLINIC_TIMEZONE",
+                                                             "Africa/Nairobi"))
+    args = parser.parse_args(argv)
+    logins_file = args.data_dir / "demo-logins.json"
+    if logins_file.exists():
+        print(f"already seeded; the logins ({logins_file}):")
+        print(logins_file.read_text())
+        return
+    admin_password = os.environ.get("HMS_ADMIN_PASSWORD") or (
+        args.data_dir / "admin-password").read_text().strip()
+    logins = asyncio.run(seed(args.base_url, admin_password, logins_file,
+                              ZoneInfo(args.timezone)))
+    text = json.dumps(logins, indent=2)
+    fd = os.open(logins_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(text + "\n")
+    print(f"demo clinic ready at {args.base_url}; logins (also in {logins_file}):")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""`make run` as an operator and a newcomer meet it: stopped as `kill`, systemd or a container
+runtime stop it (SIGTERM), and as Ctrl-C does (SIGINT), it shuts down cleanly and nothing it
+started is left, its Postgres included; `make seed` fills it with a demo clinic whose printed
+logins work."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from hms_platform.testing.infra import free_port
+
+pytestmark = pytest.mark.e2e
+
+
+def processes_mentioning(text: str) -> list[str]:
+    """Command lines of every running process that mention ``text`` (e.g. a data folder)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        if text in cmdline:
+            found.append(f"{entry.name}: {cmdline.strip()}")
+    return found
+
+
+async def start(tmp_path: Path) -> tuple[asyncio.subprocess.Process, Path, str]:
+    # Run as root, the embedded Postgres runs as its own system user, which must reach the data
+    # folder to stop the server with pg_ctl: pytest's tmp_path lies under a folder only root may
+    # enter (a user's clone has no such problem: the server runs as that user).
+    port, data = free_port(), Path(tempfile.mkdtemp(prefix="hms-embedded-stop-")) / "data"
+    data.parent.chmod(0o755)
+    env = {**os.environ, "HMS_PORT": str(port), "HMS_DATA_DIR": str(data),
+           "HMS_LOG_LEVEL": "WARNING"}
+    env.pop("HMS_ADMIN_PASSWORD", None)
+    log = (tmp_path / "run.log").open("w")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "hms_embedded", env=env, stdout=log, stderr=subprocess.STDOUT)
+    log.close()
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as client, \
+            asyncio.timeout(90):
+        while True:
+            assert proc.returncode is None, (tmp_path / "run.log").read_text()[-3000:]
+            try:
+                if (await client.get("/api/auth/readyz")).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+    return proc, data, f"http://127.0.0.1:{port}"
+
+
+async def stop(proc: asyncio.subprocess.Process, sig: signal.Signals) -> int:
+    proc.send_signal(sig)
+    try:
+        async with asyncio.timeout(30):
+            return await proc.wait()
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+async def test_a_stop_signal_leaves_no_process_behind(tmp_path: Path, sig: signal.Signals
+                                                      ) -> None:
+    proc, data, _ = await start(tmp_path)
+    pgdata = str(data / "pgdata")
+    assert processes_mentioning(pgdata), "the embedded Postgres should be running"
+    code = await stop(proc, sig)
+    log = (tmp_path / "run.log").read_text()
+    left = processes_mentioning(pgdata)
+    for leftover in left:  # never leave one for the next test
+        os.kill(int(leftover.split(":")[0]), signal.SIGKILL)
+    shutil.rmtree(data.parent, ignore_errors=True)
+    assert code == 0, log[-3000:]  # a stop on request is a success
+    assert "Traceback" not in log and "[error" not in log, log[-3000:]
+    assert left == []
+
+
+async def test_seed_makes_a_living_clinic_whose_logins_work(tmp_path: Path) -> None:
+    proc, data, url = await start(tmp_path)
+    try:
+        seeding = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "hms_embedded.seed", "--base-url", url, "--data-dir",
+            str(data), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        printed, _ = await seeding.communicate()
+        assert seeding.returncode == 0, printed.decode()[-3000:]
+        logins = json.loads((data / "demo-logins.json").read_text())
+        assert stat.S_IMODE((data / "demo-logins.json").stat().st_mode) == 0o600
+        assert logins["receptionist"]["password"] in printed.decode()  # printed for the user
+        async with httpx.AsyncClient(base_url=url, timeout=10) as client:
+            async def token(login: dict[str, str]) -> dict[str, str]:
+                answer = await client.post("/api/auth/token", data={
+                    "username": login["username"], "password": login["password"]})
+                assert answer.status_code == 200, (login["username"], answer.text)
+                return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+            desk = await token(logins["receptionist"])
+            doctors = (await client.get("/api/appointments/doctors", headers=desk)).json()
+            assert len(doctors["items"]) == 3
+            booked = (await client.get("/api/appointments", headers=desk)).json()["items"]
+            assert len(booked) == 6 == logins["appointments"]
+            arrived = [a for a in booked if a["status"] == "checked_in"]
+            clinic = ZoneInfo("Africa/Nairobi")  # the embedded run's default clinic zone
+            today = datetime.now(clinic).date()
+            booked_today = [a for a in booked if datetime.fromisoformat(
+                a["start"]).astimezone(clinic).date() == today]
+            # the first three patients are checked in when their visit is today
+            assert 0 < len(arrived) <= 3 if booked_today else arrived == []
+            waiting = 0
+            for patient in logins["patients"]:
+                mine = (await client.get("/api/queue/tickets/mine",
+                                         headers=await token(patient))).json()
+                waiting += sum(t["status"] == "waiting" for t in mine)
+            assert waiting == len(arrived)  # each checked-in patient holds a ticket
+            for doctor in logins["doctors"]:
+                await token(doctor)
+        again = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "hms_embedded.seed", "--base-url", url, "--data-dir",
+            str(data), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        output, _ = await again.communicate()
+        assert again.returncode == 0 and b"already seeded" in output
+    finally:
+        await stop(proc, signal.SIGTERM)
+        shutil.rmtree(data.parent, ignore_errors=True)
