@@ -4,6 +4,7 @@ sends what is due, so a slow provider never holds up the line of events."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 
 import structlog
@@ -17,7 +18,7 @@ from hms_contracts.appointments import (
 )
 from hms_contracts.auth import PasswordResetIssued
 from hms_contracts.queue import PatientCalled, TurnApproaching
-from hms_notifications.domain.model import Intent
+from hms_notifications.domain.model import Contact, Intent, Preferences
 from hms_notifications.domain.rules import Rules
 from hms_notifications.service_layer.ports import UnitOfWork
 from hms_platform.clock import Clock
@@ -30,16 +31,19 @@ async def record_intents(uow: UnitOfWork, intents: Sequence[Intent], rules: Rule
                          enabled: frozenset[str], clock: Clock) -> int:
     """Plan each intent for its recipient and add the messages (a key and channel already in
     the log is skipped: the same event again, or another replica, adds nothing)."""
-    added = 0
+    planned = []
+    people: dict[uuid.UUID, tuple[Contact | None, Preferences]] = {}
     for intent in intents:
-        contact = await uow.contacts.get(intent.recipient_id)
-        prefs = await uow.preferences.get(intent.recipient_id)
+        if intent.recipient_id not in people:  # an event's intents share their recipient
+            people[intent.recipient_id] = (await uow.contacts.get(intent.recipient_id),
+                                           await uow.preferences.get(intent.recipient_id))
+        contact, prefs = people[intent.recipient_id]
         messages, skipped = rules.plan(intent, contact, prefs, enabled, clock.now())
         for reason in skipped:
             log.info("notification.channel_skipped", kind=intent.kind,
                      recipient_id=str(intent.recipient_id), reason=reason)
-        added += await uow.messages.add(messages)
-    return added
+        planned.extend(messages)
+    return await uow.messages.add(planned)
 
 
 async def on_appointment_booked(event: AppointmentBooked, uow: UnitOfWork, rules: Rules,
