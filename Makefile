@@ -90,6 +90,7 @@ lint: install gateway
 	$(RUN) lint-imports --no-cache --no-logo  # layer rules: [tool.importlinter] in pyproject.toml
 	$(MAKE) --no-print-directory compose-check
 	haproxy -c -q -f deploy/haproxy/haproxy.cfg
+	$(RUN) hadolint Dockerfile
 
 asyncapi: install
 	$(RUN) python -m hms_contracts.asyncapi --write docs/asyncapi.yaml
