@@ -309,6 +309,30 @@ def test_the_gateway_config_map_is_made_from_deploy_haproxy() -> None:
     assert _container(gateway)["image"].startswith("haproxy:2.6")
 
 
+def _expand(value: str, env: dict[str, str]) -> str:
+    """Kubernetes' $(VAR) in an env value: a variable defined earlier in the list."""
+    return re.sub(r"\$\((\w+)\)", lambda m: env.get(m.group(1), m.group(0)), value)
+
+
+@pytest.mark.skipif(not shutil.which("haproxy"), reason="no haproxy: make test installs it")
+def test_haproxy_accepts_its_config_with_the_gateway_pods_environment() -> None:
+    container = _container(_of(_base(), "Deployment")["gateway"])
+    env: dict[str, str] = {}
+    for item in container["env"]:
+        if "value" in item:
+            env[item["name"]] = _expand(item["value"], env)
+        else:  # the downward API
+            env[item["name"]] = "hms-dev"
+    assert env["HMS_AUTH_ADDR"] == "auth.hms-dev.svc.cluster.local:8000"
+    haproxy = shutil.which("haproxy")
+    assert haproxy
+    checked = subprocess.run([haproxy, "-c", "-f", str(HAPROXY / "haproxy.cfg")], env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    # the names resolve only in the cluster; each API gets a server per replica it may have
+    assert "auth/auth4" in checked.stderr, checked.stderr
+
+
 # --- the rendered overlay -------------------------------------------------------------------
 
 
