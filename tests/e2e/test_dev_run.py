@@ -1,7 +1,8 @@
 """`make dev` started for real: every service's processes on the local Postgres and RabbitMQ,
 each service as its own role, behind the real HAProxy. Through the gateway's one port: every
-service is ready, the admin signs in, creates a doctor, and appointments learns of the doctor
-over RabbitMQ. SIGTERM then stops every process it started."""
+service is ready, and the whole patient journey (journey.py) walks through it, events crossing
+RabbitMQ between the processes and the escalation email reaching a real SMTP server. SIGTERM
+then stops every process it started."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import aio_pika
 import asyncpg
@@ -24,6 +26,7 @@ from hms_embedded.dev import NAMES
 from hms_embedded.topology import consumers
 from hms_platform.pgurl import libpq_url
 from hms_platform.testing.infra import free_port
+from hms_platform.testing.modules import load_beside
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,9 +74,13 @@ def alive(pid: int) -> bool:
         return False
 
 
+JOURNEY = load_beside(__file__, "journey.py", "hms_e2e_journey")
+ADMIN_PASSWORD = "dev-run-admin-1"
+
+
 @pytest.fixture
-async def dev_run(postgres_url: str, amqp_url: str, tmp_path: Path
-                  ) -> AsyncIterator[tuple[asyncio.subprocess.Process, httpx.AsyncClient, Path]]:
+async def dev_run(postgres_url: str, amqp_url: str, tmp_path: Path) -> AsyncIterator[
+        tuple[asyncio.subprocess.Process, httpx.AsyncClient, Path, str, list[Any]]]:
     tag = uuid.uuid4().hex[:6]
     database, roles, prefix = f"hms_dev_{tag}", f"hms_d{tag}_", f"d{tag}."
     server = make_url(postgres_url)
@@ -82,15 +89,20 @@ async def dev_run(postgres_url: str, amqp_url: str, tmp_path: Path
             "--postgres-port", str(server.port or 5432), "--role-prefix", roles,
             "--amqp-url", amqp_url, "--amqp-prefix", prefix,
             "--port-base", str(free_port_run(len(NAMES))), "--gateway-bind", gateway]
-    env = {**os.environ, "HMS_ADMIN_PASSWORD": "dev-run-admin-1"}
+    zone = JOURNEY.daytime_zone()
+    smtp, inbox = JOURNEY.smtp_server()
+    smtp.start()
+    env = {**os.environ, "HMS_ADMIN_PASSWORD": ADMIN_PASSWORD,
+           **JOURNEY.settings(zone, smtp.port)}
     log = tmp_path / "dev.log"
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "hms_embedded.dev", *args, cwd=ROOT, env=env,
         stdout=log.open("w"), stderr=asyncio.subprocess.STDOUT)
     client = httpx.AsyncClient(base_url=f"http://{gateway}", timeout=10)
     try:
-        yield proc, client, log
+        yield proc, client, log, zone, inbox.messages
     finally:
+        smtp.stop()
         await client.aclose()
         if proc.returncode is None:
             proc.kill()
@@ -111,35 +123,22 @@ async def dev_run(postgres_url: str, amqp_url: str, tmp_path: Path
                 await channel.exchange_delete(f"{prefix}{exchange}")
 
 
-async def test_every_service_behind_the_gateway_and_a_clean_stop(dev_run) -> None:
-    proc, client, log = dev_run
+async def test_the_journey_through_the_gateway_then_a_clean_stop(dev_run) -> None:
+    proc, client, log, zone, emails = dev_run
     async with asyncio.timeout(120):
         for name in NAMES:
-            path = f"/api/{name}/readyz"
             while True:
                 assert proc.returncode is None, log.read_text()[-4000:]
                 try:
-                    if (await client.get(path)).status_code == 200:
+                    if (await client.get(f"/api/{name}/readyz")).status_code == 200:
                         break
                 except httpx.TransportError:
                     pass
                 await asyncio.sleep(0.3)
-    signed_in = await client.post("/api/auth/token", data={"username": "admin",
-                                                           "password": "dev-run-admin-1"})
-    assert signed_in.status_code == 200, signed_in.text
-    assert signed_in.headers["x-request-id"]  # the gateway's, echoed by auth
-    admin = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
-    created = await client.post("/api/auth/users", headers=admin, json={
-        "username": f"dr{uuid.uuid4().hex[:6]}", "password": "a-long-doctor-password",
-        "role": "doctor", "full_name": "Dr Dev Run", "department": "General", "room": "7"})
-    assert created.status_code == 201, created.text
-    doctor = created.json()["id"]
-    async with asyncio.timeout(30):  # auth's outbox -> relay -> RabbitMQ -> appointments
-        while True:
-            listed = await client.get("/api/appointments/doctors", headers=admin)
-            if doctor in {d["id"] for d in listed.json()["items"]}:
-                break
-            await asyncio.sleep(0.3)
+    probe = await client.get("/api/auth/healthz")
+    assert len(probe.headers["x-request-id"]) == 36  # made by the gateway, echoed by auth
+
+    await JOURNEY.walk(client, ADMIN_PASSWORD, zone, emails)
 
     started = children(proc.pid)
     assert len(started) >= 2 * len(NAMES)  # APIs, relays, consumers, schedulers, gateway

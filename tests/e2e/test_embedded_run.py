@@ -22,6 +22,7 @@ import httpx
 import pytest
 
 from hms_platform.testing.infra import free_port
+from hms_platform.testing.modules import load_beside
 
 pytestmark = pytest.mark.e2e
 
@@ -41,15 +42,16 @@ def processes_mentioning(text: str) -> list[str]:
     return found
 
 
-async def start(tmp_path: Path) -> tuple[asyncio.subprocess.Process, Path, str]:
+async def start(tmp_path: Path, **extra: str) -> tuple[asyncio.subprocess.Process, Path, str]:
     # Run as root, the embedded Postgres runs as its own system user, which must reach the data
     # folder to stop the server with pg_ctl: pytest's tmp_path lies under a folder only root may
     # enter (a user's clone has no such problem: the server runs as that user).
     port, data = free_port(), Path(tempfile.mkdtemp(prefix="hms-embedded-stop-")) / "data"
     data.parent.chmod(0o755)
     env = {**os.environ, "HMS_PORT": str(port), "HMS_DATA_DIR": str(data),
-           "HMS_LOG_LEVEL": "WARNING"}
-    env.pop("HMS_ADMIN_PASSWORD", None)
+           "HMS_LOG_LEVEL": "WARNING", **extra}
+    if "HMS_ADMIN_PASSWORD" not in extra:
+        env.pop("HMS_ADMIN_PASSWORD", None)
     log = (tmp_path / "run.log").open("w")
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "hms_embedded", env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -140,4 +142,20 @@ async def test_seed_makes_a_living_clinic_whose_logins_work(tmp_path: Path) -> N
         assert again.returncode == 0 and b"already seeded" in output
     finally:
         await stop(proc, signal.SIGTERM)
+        shutil.rmtree(data.parent, ignore_errors=True)
+
+
+async def test_the_patient_journey_through_the_embedded_run(tmp_path: Path) -> None:
+    journey = load_beside(__file__, "journey.py", "hms_e2e_journey")
+    zone = journey.daytime_zone()
+    smtp, inbox = journey.smtp_server()
+    smtp.start()
+    proc, data, url = await start(tmp_path, HMS_ADMIN_PASSWORD="journey-admin-1",
+                                  **journey.settings(zone, smtp.port))
+    try:
+        async with httpx.AsyncClient(base_url=url, timeout=15) as client:
+            await journey.walk(client, "journey-admin-1", zone, inbox.messages)
+    finally:
+        await stop(proc, signal.SIGTERM)
+        smtp.stop()
         shutil.rmtree(data.parent, ignore_errors=True)
