@@ -295,6 +295,20 @@ def test_every_secret_compose_fills_comes_from_the_services_secret() -> None:
         assert f"`{name}`" in bootstrap, f"README: {name} is not listed for hms-bootstrap"
 
 
+def test_every_secret_a_pod_reads_is_documented() -> None:
+    readme = (K8S / "README.md").read_text()
+    names: set[str] = set()
+    for workload in [*_of(_base(), "Deployment").values(), *_of(_base(), "Job").values()]:
+        container = _container(workload)
+        names |= {r["secretRef"]["name"] for r in container.get("envFrom", [])
+                  if "secretRef" in r}
+        names |= {e["valueFrom"]["secretKeyRef"]["name"] for e in container.get("env", [])
+                  if "secretKeyRef" in e.get("valueFrom", {})}
+    assert names == {"hms-bootstrap", *(f"hms-{s}" for s in SERVICES)}
+    for name in names:
+        assert f"| `{name}` |" in readme, f"deploy/k8s/README.md: no row for {name}"
+
+
 # --- the gateway's configuration ------------------------------------------------------------
 
 
