@@ -9,6 +9,7 @@ uvicorn start goes through ``uvicorn_config``, so none of them can believe X-For
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -62,6 +63,14 @@ def _dependencies(engine: AsyncEngine, bus: EventBus) -> dict[str, ReadinessChec
         return bus.is_connected()
 
     return {"database": lambda: ping(engine), "broker": broker}
+
+
+def database_probe(settings: ServiceSettings, engine: AsyncEngine
+                   ) -> contextlib.AbstractAsyncContextManager[int | None]:
+    """/healthz and /readyz (its database) on ``<PREFIX>HEALTH_PORT`` while the block runs: for
+    a process with a database and no broker, such as a scheduler."""
+    return probe_server(settings.health_host, settings.health_port,
+                        {"database": lambda: ping(engine)})
 
 
 def engine_for(settings: ServiceSettings) -> AsyncEngine:

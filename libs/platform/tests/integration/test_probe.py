@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from hms_platform.db import make_engine
 from hms_platform.outbox import OutboxTables
 from hms_platform.probe import probe_server
-from hms_platform.runtime import serve_relay
+from hms_platform.runtime import database_probe, serve_relay
 from hms_platform.settings import ServiceSettings
 from hms_platform.testing.infra import free_port
 from hms_platform.testing.tcp_proxy import TcpProxy
@@ -76,3 +76,19 @@ async def test_the_relay_process_reports_its_database_and_broker(database_url, a
             await engine.dispose()
     finally:
         await proxy.close()
+
+
+async def test_a_scheduler_reports_its_database(database_url) -> None:
+    engine = make_engine(database_url, pool_size=1)
+    port = free_port()
+    settings = ServiceSettings(environment="test", database_url=database_url, health_port=port)
+    try:
+        async with (database_probe(settings, engine) as bound,
+                    httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client):
+            ready = await client.get("/readyz")
+            assert bound == port and ready.status_code == 200
+            assert ready.json()["checks"] == {"database": "ok"}
+        async with database_probe(settings.model_copy(update={"health_port": 0}), engine) as off:
+            assert off is None
+    finally:
+        await engine.dispose()

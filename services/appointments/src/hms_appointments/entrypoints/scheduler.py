@@ -16,7 +16,7 @@ from hms_appointments.config import AppointmentsSettings
 from hms_appointments.service_layer.commands import MarkNoShows
 from hms_platform.clock import Clock
 from hms_platform.logging import configure_logging
-from hms_platform.runtime import engine_for, run, stop_on_signals
+from hms_platform.runtime import database_probe, engine_for, run, stop_on_signals
 
 log = structlog.get_logger(__name__)
 
@@ -47,7 +47,8 @@ async def serve(settings: AppointmentsSettings | None = None) -> None:
     engine = engine_for(settings)
     log.info("scheduler.started", interval=settings.no_show_interval_seconds)
     try:
-        await run_scheduler(settings, engine, stop_on_signals())
+        async with database_probe(settings, engine):  # when <PREFIX>HEALTH_PORT is set
+            await run_scheduler(settings, engine, stop_on_signals())
     finally:
         await engine.dispose()
 

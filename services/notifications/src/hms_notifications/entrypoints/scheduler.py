@@ -19,7 +19,7 @@ from hms_notifications.service_layer.commands import SendDue
 from hms_notifications.service_layer.ports import Channel
 from hms_platform.clock import Clock
 from hms_platform.logging import configure_logging
-from hms_platform.runtime import engine_for, run, stop_on_signals
+from hms_platform.runtime import database_probe, engine_for, run, stop_on_signals
 
 log = structlog.get_logger(__name__)
 
@@ -59,7 +59,8 @@ async def serve(settings: NotificationsSettings | None = None) -> None:
     engine = engine_for(settings)
     log.info("scheduler.started", interval=settings.sender_interval_seconds)
     try:
-        await run_sender(settings, engine, stop_on_signals())
+        async with database_probe(settings, engine):  # when <PREFIX>HEALTH_PORT is set
+            await run_sender(settings, engine, stop_on_signals())
     finally:
         await engine.dispose()
 
