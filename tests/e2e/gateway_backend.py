@@ -5,6 +5,7 @@ saw of each request, with its replica name. The gateway, HAProxy, is the real on
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 
 import uvicorn
@@ -16,6 +17,13 @@ async def app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
     while (await receive()).get("more_body"):
         pass
     path = scope["path"]
+    if path == "/api/queue/doctors/x/stream":  # server-sent events, two seconds apart
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/event-stream")]})
+        await send({"type": "http.response.body", "body": b"data: first\n\n", "more_body": True})
+        await asyncio.sleep(2)
+        await send({"type": "http.response.body", "body": b"data: second\n\n"})
+        return
     if path.endswith("/readyz"):
         status, body = 200, {"status": "ready"}
     elif path == "/api/auth/token":

@@ -9,6 +9,7 @@ import asyncio
 import os
 import shutil
 import signal
+import ssl
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from hms_embedded.certificate import self_signed_certificate
 from hms_platform.testing.infra import free_port
 
 pytestmark = pytest.mark.e2e
@@ -59,7 +61,8 @@ async def gateway() -> AsyncIterator[tuple[str, dict[str, asyncio.subprocess.Pro
            "HMS_SIGNIN_PER_MINUTE": str(SIGNINS_PER_MINUTE),
            "HMS_AUTH_ADDR": f"127.0.0.1:{ports['a']}",
            "HMS_AUTH_ADDR_2": f"127.0.0.1:{ports['b']}",
-           "HMS_APPOINTMENTS_ADDR": f"127.0.0.1:{ports['a']}"}
+           "HMS_APPOINTMENTS_ADDR": f"127.0.0.1:{ports['a']}",
+           "HMS_QUEUE_ADDR": f"127.0.0.1:{ports['a']}"}
     haproxy = await asyncio.create_subprocess_exec(
         "haproxy", "-W", "-db", "-q", "-f", str(CONFIG), env=env)
     base = f"http://127.0.0.1:{gateway_port}"
@@ -67,6 +70,7 @@ async def gateway() -> AsyncIterator[tuple[str, dict[str, asyncio.subprocess.Pro
         for name, port in ports.items():
             await wait_http(f"http://127.0.0.1:{port}/api/auth/readyz", backends[name])
         await wait_http(f"{base}/api/auth/readyz", haproxy)
+        await wait_http(f"{base}/api/queue/readyz", haproxy)
         await both_replicas_serving(base)
         yield base, backends
     finally:
@@ -160,3 +164,49 @@ async def test_a_replica_stopped_under_load_costs_no_request(gateway) -> None:
     assert statuses.count(200) == len(statuses), {s: statuses.count(s) for s in set(statuses)}
     assert {replica for _, replica in answers[:20]} == {"a", "b"}
     assert {replica for _, replica in answers[-50:]} == {"a"}  # b is out of the rotation
+
+
+async def test_server_sent_events_pass_through_unbuffered(gateway) -> None:
+    base, _ = gateway
+    arrivals: list[tuple[float, bytes]] = []
+    async with httpx.AsyncClient(base_url=base, timeout=10) as client, client.stream(
+            "GET", "/api/queue/doctors/x/stream") as stream:
+        async for chunk in stream.aiter_bytes():
+            arrivals.append((asyncio.get_running_loop().time(), chunk))
+    assert b"".join(c for _, c in arrivals) == b"data: first\n\ndata: second\n\n"
+    assert arrivals[0][1] == b"data: first\n\n"  # delivered on its own, not held back
+    assert arrivals[-1][0] - arrivals[0][0] > 1.0  # ...two seconds before the second one
+
+
+async def test_tls_with_a_self_signed_certificate_and_http_redirected(tmp_path: Path) -> None:
+    backend_port, http_port, https_port = free_port(), free_port(), free_port()
+    backend = await asyncio.create_subprocess_exec(
+        sys.executable, str(BACKEND), "--port", str(backend_port), "--name", "a")
+    pem = self_signed_certificate(tmp_path / "gateway.pem")
+    env = {**os.environ, "HMS_GATEWAY_BIND": f"127.0.0.1:{http_port}",
+           "HMS_GATEWAY_TLS_CERT": str(pem), "HMS_GATEWAY_TLS_BIND": f"127.0.0.1:{https_port}",
+           "HMS_GATEWAY_HTTPS_PORT": str(https_port),
+           "HMS_AUTH_ADDR": f"127.0.0.1:{backend_port}"}
+    haproxy = await asyncio.create_subprocess_exec(
+        "haproxy", "-W", "-db", "-q", "-f", str(CONFIG), env=env)
+    try:
+        await wait_http(f"http://127.0.0.1:{backend_port}/api/auth/readyz", backend)
+        trusted = ssl.create_default_context(cafile=str(pem))
+        async with httpx.AsyncClient(base_url=f"https://localhost:{https_port}", verify=trusted,
+                                     timeout=5) as secure, asyncio.timeout(20):
+            while True:
+                try:
+                    answer = await secure.get("/api/auth/echo")
+                    if answer.status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.2)
+        assert answer.headers["strict-transport-security"].startswith("max-age=")
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{http_port}") as plain:
+            moved = await plain.get("/api/auth/echo?x=1")
+        assert moved.status_code == 308
+        assert moved.headers["location"] == f"https://127.0.0.1:{https_port}/api/auth/echo?x=1"
+    finally:
+        for proc in (haproxy, backend):
+            await stop(proc)

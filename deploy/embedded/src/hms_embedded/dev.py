@@ -33,6 +33,7 @@ from hms_embedded.__main__ import (
     first_admin,
     key_encryption_key,
 )
+from hms_embedded.certificate import self_signed_certificate
 from hms_embedded.topology import render
 from hms_platform.messaging.rabbit import declare_definitions
 from hms_platform.provision import provision_service
@@ -74,6 +75,10 @@ def environment(args: argparse.Namespace, ports: dict[str, int]) -> dict[str, st
             f"HMS_{p}_ADDR": f"127.0.0.1:{ports[name]}",
         })
         env.setdefault(f"{p}_LOG_JSON", "false")
+    if args.tls:  # HTTPS on --tls-bind; plain HTTP on the gateway's port redirects there
+        env.update(HMS_GATEWAY_TLS_CERT=str(self_signed_certificate(args.data_dir / "gateway.pem")),
+                   HMS_GATEWAY_TLS_BIND=args.tls_bind,
+                   HMS_GATEWAY_HTTPS_PORT=args.tls_bind.rsplit(":", 1)[1])
     env.update(HMS_GATEWAY_BIND=args.gateway_bind, AUTH_HOST="127.0.0.1",
                AUTH_PORT=str(ports["auth"]), NOTIFICATIONS_CONSOLE_CHANNEL="true")
     return env
@@ -175,10 +180,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port-base", type=int, default=int(env("HMS_DEV_PORT_BASE", "8100")),
                         help="the APIs listen on base+1, base+2, ... (auth first)")
     parser.add_argument("--gateway-bind", default=env("HMS_GATEWAY_BIND", "127.0.0.1:8000"))
+    parser.add_argument("--tls", action="store_true", default=bool(env("HMS_GATEWAY_TLS")),
+                        help="HTTPS with a self-signed certificate made in the data folder")
+    parser.add_argument("--tls-bind", default=env("HMS_GATEWAY_TLS_BIND", "127.0.0.1:8443"))
     parser.add_argument("--gateway-config", type=Path,
                         default=Path(env("HMS_GATEWAY_CONFIG", "deploy/haproxy/haproxy.cfg")))
     args = parser.parse_args(argv)
-    secrets_in(args.data_dir.resolve())
+    args.data_dir = args.data_dir.resolve()
+    secrets_in(args.data_dir)
     raise SystemExit(asyncio.run(supervise(args)))
 
 
