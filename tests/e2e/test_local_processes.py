@@ -1,7 +1,8 @@
 """The services as separate processes, as compose runs them: each API, relay and consumer its
 own OS process, each service its own database role, events crossing between them through the
 real RabbitMQ. An admin creates a doctor in auth; appointments learns of it from the broker;
-a reset code auth issues reaches notifications sealed and goes out once."""
+a reset code auth issues reaches notifications sealed and goes out once; a failed sign-in
+reaches reporting's audit trail."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ async def broker_prefix(amqp_url: str) -> AsyncIterator[str]:
     connection = await aio_pika.connect(amqp_url)
     async with connection:
         channel = await connection.channel()
-        for service in ("appointments", "queue", "notifications"):
+        for service in ("appointments", "queue", "notifications", "reporting"):
             queue = f"{prefix}{service}.events"
             retries = (f"{queue}.retry.{ms}" for ms in (1000, 10000, 60000))
             for name in (queue, f"{queue}.dlq", *retries):
@@ -50,6 +51,7 @@ class LocalSystem:
     appointments: httpx.AsyncClient
     queue: httpx.AsyncClient
     notifications: httpx.AsyncClient
+    reporting: httpx.AsyncClient
     admin: dict[str, str]
     logs: Path
 
@@ -58,9 +60,9 @@ class LocalSystem:
 async def local(provisioned, broker_prefix, amqp_url, tmp_path: Path
                 ) -> AsyncIterator[LocalSystem]:
     urls = {schema: provisioned.url_for(schema)
-            for schema in ("auth", "appointments", "queue", "notifications")}
+            for schema in ("auth", "appointments", "queue", "notifications", "reporting")}
     auth_port, appointments_port, queue_port = free_port(), free_port(), free_port()
-    notifications_port = free_port()
+    notifications_port, reporting_port = free_port(), free_port()
     password = secrets.token_urlsafe(12)
     env = {**os.environ,
            "AUTH_DATABASE_URL": urls["auth"], "AUTH_AMQP_URL": amqp_url,
@@ -81,11 +83,15 @@ async def local(provisioned, broker_prefix, amqp_url, tmp_path: Path
            "NOTIFICATIONS_SENDER_INTERVAL_SECONDS": "0.2",
            "NOTIFICATIONS_JWKS_URL":
                f"http://127.0.0.1:{auth_port}/api/auth/.well-known/jwks.json",
+           "REPORTING_DATABASE_URL": urls["reporting"], "REPORTING_AMQP_URL": amqp_url,
+           "REPORTING_AMQP_PREFIX": broker_prefix, "REPORTING_ENVIRONMENT": "test",
+           "REPORTING_JWKS_URL": f"http://127.0.0.1:{auth_port}/api/auth/.well-known/jwks.json",
            # auth seals one-time codes under it, notifications opens them
            "HMS_CODE_ENCRYPTION_KEY": base64.b64encode(secrets.token_bytes(32)).decode()}
     bin_dir = Path(sys.executable).parent
     # as compose's migrate job does
-    for cli in ("hms-auth", "hms-appointments", "hms-queue", "hms-notifications"):
+    for cli in ("hms-auth", "hms-appointments", "hms-queue", "hms-notifications",
+                "hms-reporting"):
         migrate = await start([str(bin_dir / cli), "migrate"], env, tmp_path / f"{cli}.log")
         assert await migrate.wait() == 0, (tmp_path / f"{cli}.log").read_text()[-2000:]
     processes = {
@@ -101,6 +107,9 @@ async def local(provisioned, broker_prefix, amqp_url, tmp_path: Path
                           "--port", str(notifications_port)],
         "notifications-consumer": [str(bin_dir / "hms-notifications"), "consumer"],
         "notifications-scheduler": [str(bin_dir / "hms-notifications"), "scheduler"],
+        "reporting": [str(bin_dir / "hms-reporting"), "api", "--host", "127.0.0.1",
+                      "--port", str(reporting_port)],
+        "reporting-consumer": [str(bin_dir / "hms-reporting"), "consumer"],
     }
     running = {name: await start(args, env, tmp_path / f"{name}.log")
                for name, args in processes.items()}
@@ -109,12 +118,14 @@ async def local(provisioned, broker_prefix, amqp_url, tmp_path: Path
     queue = httpx.AsyncClient(base_url=f"http://127.0.0.1:{queue_port}", timeout=10)
     notifications = httpx.AsyncClient(base_url=f"http://127.0.0.1:{notifications_port}",
                                       timeout=10)
+    reporting = httpx.AsyncClient(base_url=f"http://127.0.0.1:{reporting_port}", timeout=10)
     try:
         async with asyncio.timeout(60):
             for client, path in ((auth, "/api/auth/readyz"),
                                  (appointments, "/api/appointments/readyz"),
                                  (queue, "/api/queue/readyz"),
-                                 (notifications, "/api/notifications/readyz")):
+                                 (notifications, "/api/notifications/readyz"),
+                                 (reporting, "/api/reporting/readyz")):
                 while True:
                     dead = {n: p.returncode for n, p in running.items() if p.returncode is not None}
                     assert not dead, {n: (tmp_path / f"{n}.log").read_text()[-1500:] for n in dead}
@@ -126,13 +137,14 @@ async def local(provisioned, broker_prefix, amqp_url, tmp_path: Path
                     await asyncio.sleep(0.2)
         token = (await auth.post("/api/auth/token", data={
             "username": "admin", "password": password})).json()["access_token"]
-        yield LocalSystem(auth, appointments, queue, notifications,
+        yield LocalSystem(auth, appointments, queue, notifications, reporting,
                           {"Authorization": f"Bearer {token}"}, tmp_path)
     finally:
         await auth.aclose()
         await appointments.aclose()
         await queue.aclose()
         await notifications.aclose()
+        await reporting.aclose()
         for process in running.values():
             if process.returncode is None:
                 process.send_signal(signal.SIGTERM)
@@ -267,3 +279,18 @@ async def test_a_reset_code_reaches_notifications_sealed_and_goes_out_once(
     assert "notification.console" in (local.logs / "notifications-scheduler.log").read_text()
     for log in local.logs.glob("*.log"):
         assert code not in log.read_text(), log.name
+
+
+async def test_a_failed_sign_in_reaches_the_audit_trail(local: LocalSystem) -> None:
+    """auth's outbox -> relay -> RabbitMQ -> reporting's consumer -> GET /api/audit."""
+    refused = await local.auth.post("/api/auth/token", data={
+        "username": "admin", "password": "not the password"})
+    assert refused.status_code == 401
+    query = {"action": "auth.login_failed"}
+    async with asyncio.timeout(30):
+        while not (items := (await local.reporting.get(
+                "/api/audit", params=query, headers=local.admin)).json()["items"]):
+            await asyncio.sleep(0.2)
+    assert items[0]["occurred_at"] and items[0]["detail"]["reason"]
+    report = await local.reporting.get("/api/reports/appointments", headers=local.admin)
+    assert report.status_code == 200 and report.json()["rows"] == []
