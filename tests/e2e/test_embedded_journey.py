@@ -144,3 +144,21 @@ async def test_patient_journey_through_the_embedded_system(system) -> None:
                   if m["kind"].startswith("appointment")) == [
         ("appointment_booked", "sms", "sent"), ("appointment_reminder", "sms", "pending"),
         ("appointment_reminder", "sms", "pending")]
+
+    # Reporting heard every event: the admin sees the booking in the report of its clinic days
+    # and in the audit trail, with the patient who booked it.
+    assert (await client.get("/api/reporting/healthz")).status_code == 200
+    around = {"from": (datetime.now(UTC) - timedelta(days=1)).date().isoformat(),
+              "to": (datetime.now(UTC) + timedelta(days=4)).date().isoformat(),
+              "group_by": "status"}
+
+    async def reported() -> bool:
+        rows = (await client.get("/api/reports/appointments", params=around,
+                                 headers=bearer(admin))).json()["rows"]
+        return rows == [{"status": "booked", "appointments": 1}]
+
+    await eventually(reported)
+    trail = (await client.get("/api/audit", params={"action": "appointments.appointment_booked"},
+                              headers=bearer(admin))).json()["items"]
+    assert [(e["subject_id"], e["actor_id"], e["actor_role"]) for e in trail] == [
+        (first.json()["id"], me.json()["id"], "patient")]
