@@ -162,8 +162,7 @@ async def test_claim_inbox_delegates_to_the_tables(
     factory, envelope = FakeEngine(row), event()
     async with make_uow(factory, tables) as uow:
         assert await uow.claim_inbox("notifier", envelope) is claimed
-    _, stmt, _ = factory.log[0]
-    params = stmt.compile(dialect=PG).params
+    _, stmt, params = factory.log[0]
     assert (params["consumer"], params["event_id"], params["name"]) == (
         "notifier", envelope.event_id, envelope.name)
     claim_sql = sql(stmt)

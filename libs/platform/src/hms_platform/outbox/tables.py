@@ -23,6 +23,7 @@ class OutboxTables:
     def __init__(self, metadata: sa.MetaData, schema: str) -> None:
         self.schema = schema
         self._insert: sa.TextClause | None = None
+        self._claim: sa.Insert | None = None
         self.outbox = sa.Table(
             "outbox", metadata,
             sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
@@ -95,12 +96,14 @@ SELECT pg_notify(:channel, '') FROM (SELECT count(*) FROM written) AS done""").b
     ) -> bool:
         """Record (consumer, event_id) in the caller's transaction. False when already there:
         a concurrent duplicate blocks on the primary key until the first commits or rolls back."""
-        result = await conn.execute(
-            insert(self.inbox)
-            .values(consumer=consumer, event_id=event_id, name=name)
-            .on_conflict_do_nothing()
-            .returning(self.inbox.c.event_id)
-        )
+        if self._claim is None:  # built once: a statement per message spent more on its key
+            self._claim = (insert(self.inbox)
+                           .values(consumer=sa.bindparam("consumer"),
+                                   event_id=sa.bindparam("event_id"), name=sa.bindparam("name"))
+                           .on_conflict_do_nothing()
+                           .returning(self.inbox.c.event_id))
+        result = await conn.execute(self._claim, {"consumer": consumer, "event_id": event_id,
+                                                  "name": name})
         return result.first() is not None
 
     async def unpublished_count(self, conn: AsyncConnection) -> int:
