@@ -67,3 +67,18 @@ async def test_health_answers_under_both_prefixes(api) -> None:
     for prefix in ("/api/reporting", "/api/reports"):  # the service's and the gateway's
         for probe in ("healthz", "readyz"):
             assert (await api.client.get(f"{prefix}/{probe}")).status_code == 200
+
+
+async def test_forged_and_expired_tokens_are_401_everywhere(api, tokens) -> None:
+    for name, token in tokens.attack_tokens(role="admin").items():
+        for path in ROUTES:
+            answer = await api.client.get(path, headers={"Authorization": f"Bearer {token}"})
+            assert answer.status_code == 401, (name, path)
+            assert answer.headers["www-authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+async def test_nothing_changes_the_reports_or_the_audit_trail(api, method: str) -> None:
+    for path in ROUTES:
+        answer = await api.client.request(method, path, headers=api.headers["admin"])
+        assert answer.status_code == 405, (method, path)
