@@ -142,22 +142,25 @@ def _http_probe(container: Doc, probe: str) -> tuple[str, int]:
     return get["path"], port
 
 
-def test_every_api_relay_and_consumer_is_probed_where_it_answers() -> None:
+def test_every_process_is_probed_where_it_answers() -> None:
     deployments = _of(_base(), "Deployment")
-    for name in _processes():
+    for name, spec in _processes().items():
         service, kind = _kind_of(name)
         container = _container(deployments[name])
+        port_variable = f"{_prefix(service)}_HEALTH_PORT"
         if kind == "api":
             assert _http_probe(container, "readinessProbe") == (f"/api/{service}/readyz", 8000)
             assert _http_probe(container, "livenessProbe") == (f"/api/{service}/healthz", 8000)
-        elif kind in ("relay", "consumer"):
+        elif port_variable in spec["environment"]:  # compose probes it on its probe port
+            assert spec["environment"][port_variable] == "9000", name
             assert _http_probe(container, "readinessProbe") == ("/readyz", 9000), name
             assert _http_probe(container, "livenessProbe") == ("/healthz", 9000), name
             env = _env(container)
             # as compose's <PREFIX>_HEALTH_PORT, and reachable from the kubelet
-            assert env[f"{_prefix(service)}_HEALTH_PORT"] == "9000", name
+            assert env[port_variable] == "9000", name
             assert env[f"{_prefix(service)}_HEALTH_HOST"] == "0.0.0.0", name
-        else:  # a scheduler serves no probe: both are commands
+        else:  # no probe port: both are commands
+            assert kind == "scheduler", f"{name}: compose gives it no probe port"
             assert "exec" in container["readinessProbe"], name
             assert "exec" in container["livenessProbe"], name
 
