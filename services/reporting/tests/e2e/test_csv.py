@@ -68,3 +68,11 @@ async def test_the_audit_trail_as_csv(api, producer, scenario) -> None:
 def test_cells() -> None:
     assert [cell("=1+1"), cell("+1"), cell("-1"), cell("@SUM"), cell(-1), cell(None)] == [
         "'=1+1", "'+1", "'-1", "'@SUM", "-1", ""]
+
+
+async def test_an_empty_report_still_has_its_header_row(api) -> None:
+    answer = await api.client.get("/api/reports/queue?format=csv", headers=api.headers["admin"])
+    table = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert table == [["doctor_id", "doctor_name", "day", "served", "missed", "cancelled",
+                      "wait_seconds_mean", "wait_seconds_p50", "wait_seconds_p90",
+                      "service_seconds_mean", "service_seconds_p50", "service_seconds_p90"]]

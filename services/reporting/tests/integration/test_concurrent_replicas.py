@@ -37,7 +37,7 @@ async def test_two_replicas_each_given_every_event_have_one_effect(
         audited = await conn.scalar(sa.text(
             "SELECT count(*) = count(DISTINCT event_id) FROM reporting.audit_log"))
     assert counts == [len(scenario.envelopes)] * 2 and audited
-    rows, _ = await bus.handle(c.AppointmentsReport(Period(scenario.day, scenario.day),
-                                                    "status"))
+    rows = (await bus.handle(c.AppointmentsReport(Period(scenario.day, scenario.day),
+                                                  "status"))).rows
     assert {r["status"]: r["appointments"] for r in rows} == {
         "completed": 2, "no_show": 2, "cancelled": 1}

@@ -31,7 +31,7 @@ async def stored(db) -> int:  # type: ignore[no-untyped-def]
 
 
 async def by_status(bus, day) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    rows, _ = await bus.handle(c.AppointmentsReport(Period(day, day), "status"))
+    rows = (await bus.handle(c.AppointmentsReport(Period(day, day), "status"))).rows
     return {r["status"]: r["appointments"] for r in rows}
 
 

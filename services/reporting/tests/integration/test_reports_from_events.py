@@ -83,10 +83,11 @@ async def test_a_report_comes_in_pages_with_its_total(producer, bus, scenario) -
     for envelope in scenario.envelopes:
         await producer.deliver(envelope)
     period = Period(scenario.day, scenario.day)
-    whole, total = await bus.handle(c.NoShowsReport(period, "patient"))
+    whole, total, columns = await bus.handle(c.NoShowsReport(period, "patient"))
+    assert columns == ["patient_id", "patient_name", "no_shows", "due", "rate"]
     assert total == len(whole) == 3
     assert [r["no_shows"] for r in whole] == sorted((r["no_shows"] for r in whole), reverse=True)
     pages = [await bus.handle(c.NoShowsReport(period, "patient", (2, offset)))
              for offset in (0, 2, 4)]
-    assert [rows for rows, _ in pages] == [whole[:2], whole[2:], []]
-    assert [t for _, t in pages] == [3, 3, 0]
+    assert [p.rows for p in pages] == [whole[:2], whole[2:], []]
+    assert [p.total for p in pages] == [3, 3, 0]

@@ -10,6 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hms_reporting.service_layer.ports import Page
+
 S = "reporting"
 STATUSES = ("booked", "checked_in", "completed", "no_show", "cancelled")
 # group_by -> (the column grouped on, the name joined beside it or None)
@@ -17,7 +19,6 @@ KEYS = {"day": ("day", None), "doctor": ("doctor_id", "doctor_name"),
         "patient": ("patient_id", "patient_name"), "status": ("status", None)}
 
 
-Page = tuple[list[dict[str, Any]], int]
 
 
 def _named(inner: str, key: str, name: str | None, order: str | None = None) -> str:
@@ -49,10 +50,11 @@ class SqlReports:
         result = await self.connection.execute(sa.text(sql), {**params, "limit": limit,
                                                               "offset": offset})
         rows = [_ordered(dict(r)) for r in result.mappings()]
+        columns = list(_ordered(dict.fromkeys(result.keys())))
         total = rows[0]["n_groups"] if rows else 0
         for row in rows:
             del row["n_groups"]
-        return rows, total
+        return Page(rows, total, [c for c in columns if c != "n_groups"])
 
     async def appointments(self, start: date, end: date, group_by: str,
                            page: tuple[int, int]) -> Page:

@@ -9,9 +9,9 @@ from typing import Any, ClassVar
 from hms_platform.messagebus import Command
 from hms_platform.roles import ADMIN
 from hms_reporting.domain.queries import AuditQuery, Period
+from hms_reporting.service_layer.ports import Page
 
 Rows = list[dict[str, Any]]
-Page = tuple[Rows, int]  # the page's rows, and how many rows the report has in all
 
 
 class _Report(Command[Page]):

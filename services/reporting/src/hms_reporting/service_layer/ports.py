@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, NamedTuple, Protocol, Self
 
 from hms_contracts.envelope import Envelope
 from hms_reporting.domain.audit import AuditEntry
@@ -31,7 +31,12 @@ class AuditLog(Protocol):
         ...
 
 
-Page = tuple[list[dict[str, Any]], int]  # one page of rows, and how many there are in all
+class Page(NamedTuple):
+    rows: list[dict[str, Any]]  # one page of the report
+    total: int  # how many rows the whole report has (0 past its end)
+    columns: list[str]  # the rows' fields, in order: a CSV's header even without rows
+
+
 Window = tuple[int, int]  # limit, offset
 
 

@@ -37,11 +37,10 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
 
 def _answer(found: c.Page, period: Period, page: tuple[int, int], group_by: str | None,
             fmt: str, name: str) -> Response:
-    rows, total = found
-    body = {"from": period.start, "to": period.end, "group_by": group_by, "total": total,
-            "limit": page[0], "offset": page[1], "rows": rows}
-    return respond(body, "rows", fmt, f"{name}-{period.start}-{period.end}",
-                   headers={"X-Total-Count": str(total)})
+    body = {"from": period.start, "to": period.end, "group_by": group_by,
+            "total": found.total, "limit": page[0], "offset": page[1], "rows": found.rows}
+    return respond(body, "rows", fmt, f"{name}-{period.start}-{period.end}", found.columns,
+                   headers={"X-Total-Count": str(found.total)})
 
 
 @router.get("/appointments", response_model=None, responses=PROBLEMS)
