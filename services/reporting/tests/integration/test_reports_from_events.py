@@ -91,3 +91,25 @@ async def test_a_report_comes_in_pages_with_its_total(producer, bus, scenario) -
              for offset in (0, 2, 4)]
     assert [p.rows for p in pages] == [whole[:2], whole[2:], []]
     assert [p.total for p in pages] == [3, 3, 0]
+
+
+async def test_a_replay_writes_the_audit_entries_the_consumer_wrote(
+        db, producer, scenario, settings) -> None:
+    for envelope in scenario.envelopes:
+        await producer.deliver(envelope)
+    columns = ("event_id, occurred_at, action, subject_id, actor_id, actor_role, "
+               "correlation_id, detail::text")
+
+    async def trail() -> list[tuple[object, ...]]:
+        async with db.connect() as conn:
+            result = await conn.execute(sa.text(
+                f"SELECT {columns} FROM reporting.audit_log ORDER BY event_id"))
+            return [tuple(r) for r in result]
+
+    written = await trail()
+    assert len(written) > 30
+    async with db.begin() as conn:  # only the test's superuser can: lost, say, to a restore
+        await conn.execute(sa.text("TRUNCATE reporting.audit_log"))
+    settings = settings.model_copy(update={"replay_batch": 7})  # pages split the story
+    assert await rebuild(settings) == len(scenario.envelopes)
+    assert await trail() == written

@@ -28,6 +28,15 @@ class SqlAuditLog:
             correlation_id=entry.correlation_id, detail=entry.detail,
         ).on_conflict_do_nothing(index_elements=[audit_log.c.event_id]))
 
+    async def add_many(self, entries: list[AuditEntry], chunk: int = 1000) -> None:
+        for start in range(0, len(entries), chunk):
+            await self.connection.execute(insert(audit_log).values([{
+                "event_id": e.event_id, "occurred_at": e.occurred_at, "action": e.action,
+                "subject_id": e.subject_id, "actor_id": e.actor_id, "actor_role": e.actor_role,
+                "correlation_id": e.correlation_id, "detail": e.detail,
+            } for e in entries[start:start + chunk]]).on_conflict_do_nothing(
+                index_elements=[audit_log.c.event_id]))
+
     async def search(self, q: AuditQuery, start: datetime,
                      end: datetime) -> tuple[list[dict[str, Any]], tuple[datetime, int] | None]:
         """Newest first, ``q.limit`` at a time after ``q.cursor``; the next page's cursor."""

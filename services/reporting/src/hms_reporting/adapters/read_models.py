@@ -52,6 +52,27 @@ class SqlReadModels:
         key = values.pop(column.name)
         await self.connection.execute(sa.update(table).where(column == key).values(values))
 
+    async def load_many(self, cls: type[Row], keys: list[Any]) -> dict[Any, Row]:
+        """The rows there are of ``keys`` (for a replay, which holds the tables alone)."""
+        table = TABLE_OF[cls]
+        column = _key(table)
+        found = await self.connection.execute(sa.select(table).where(column.in_(keys)))
+        return {row[column.name]: cls(**dict(row)) for row in found.mappings()}
+
+    async def save_many(self, rows: list[Row], chunk: int = 1000) -> None:
+        """Insert or replace whole rows, a chunk per statement (rows of one class)."""
+        if not rows:
+            return
+        table = TABLE_OF[type(rows[0])]
+        column = _key(table)
+        for start in range(0, len(rows), chunk):
+            statement = insert(table).values(
+                [dataclasses.asdict(r) for r in rows[start:start + chunk]])
+            await self.connection.execute(statement.on_conflict_do_update(
+                index_elements=[column],
+                set_={c.name: statement.excluded[c.name] for c in table.columns
+                      if c is not column}))
+
     async def roles(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
         if not ids:
             return {}
