@@ -26,6 +26,7 @@ from typing import Any
 
 import httpx
 import load
+import profiling
 from deployed import create_doctors, sign_in
 
 NAME = "embedded"
@@ -68,9 +69,11 @@ async def _run(group: load.Servers, data_dir: Path) -> dict[str, Any]:
         patients = await walk_ins(auth, headers, PATIENTS)
         await wait_in_directory(appointments, api, headers, doctors[0], patients, group)
         out["seed_seconds"] = time.perf_counter() - seeded
-        out["book"] = await load.load_with_bodies(api, bookings(doctors, patients),
-                                                  group.workdir, "book",
-                                                  auth=headers["Authorization"])
+        async with profiling.profiled("embedded-book", group.running["hms-embedded"].pid,
+                                      load.WARM_SECONDS + load.SECONDS):
+            out["book"] = await load.load_with_bodies(api, bookings(doctors, patients),
+                                                      group.workdir, "book",
+                                                      auth=headers["Authorization"])
         out["rss_kib"] = group.rss_kib()
         group.check_alive()
         out["log_problems"] = group.log_problems()

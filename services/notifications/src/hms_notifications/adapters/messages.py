@@ -28,6 +28,11 @@ def _message(row: sa.Row) -> m.Message:
     return m.Message(*row)
 
 
+_ADD = (insert(messages)
+        .on_conflict_do_nothing(index_elements=[messages.c.dedup_key, messages.c.channel])
+        .returning(messages.c.id))
+
+
 class SqlMessageRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -36,10 +41,9 @@ class SqlMessageRepository:
         if not items:
             return 0
         rows = [{n: getattr(msg, n) for n in _FIELDS} for msg in items]
-        result = await self.conn.execute(
-            insert(messages).values(rows).on_conflict_do_nothing(
-                index_elements=[messages.c.dedup_key, messages.c.channel])
-            .returning(messages.c.id))
+        # One statement built once, the rows as parameters (SQLAlchemy sends them as one
+        # multi-row INSERT): a .values([...]) list has no cache key and was compiled per event.
+        result = await self.conn.execute(_ADD, rows)
         return len(result.all())
 
     async def cancel_pending(self, subject_id: uuid.UUID, kind: str) -> int:
