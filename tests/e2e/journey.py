@@ -6,7 +6,8 @@ and book (a second booking of a slot is refused); reception checks one in; the p
 ticket, its position and estimate; a walk-in with urgency 1 goes ahead; the doctor calls,
 serves and completes; the other patient's visit becomes a no-show (the scheduler, with no grace
 period), its penalty is applied and its escalation email reaches a real SMTP server; every
-message went out exactly once per channel; the reports and the audit trail show it all.
+message went out exactly once per channel, the walk-in's activation code by SMS included; the
+reports and the audit trail show it all.
 """
 
 from __future__ import annotations
@@ -174,11 +175,14 @@ async def walk(http: httpx.AsyncClient, admin_password: str, zone: str,
     expected = {"appointment_booked", "turn_approaching", "turn_now"}
 
     async def all_sent() -> bool:
-        return {k for k, _ in await messages(amina[0], expected)} == expected
+        return ({k for k, _ in await messages(amina[0], expected)} == expected
+                and bool(await messages(walk_in["id"], {"activation_code"})))
     await eventually(all_sent, timeout=60, interval=0.5)
     await asyncio.sleep(2)  # a duplicate would have been sent by now
     sent = await messages(amina[0], expected)
     assert set(sent.values()) == {1}, sent  # exactly once per kind and channel
+    # the walk-in's activation code, by SMS, once (sealed everywhere but in the SMS itself)
+    assert await messages(walk_in["id"], {"activation_code"}) == {("activation_code", "sms"): 1}
     assert len(penalty_mails()) == 1  # the escalation email, once
 
     async def reported() -> bool:

@@ -103,6 +103,19 @@ class SessionsRevoked(_AuthEvent):
     reason: str
 
 
+class ActivationCodeIssued(_AuthEvent):
+    """A walk-in patient without a password yet got a one-time activation code."""
+
+    # At the desk's registration or as a replacement; notifications sends it by SMS. Sealed
+    # like a reset code, with "activation:<user_id>" as the associated data.
+
+    NAME: ClassVar[str] = "auth.activation_code_issued.v1"
+
+    user_id: uuid.UUID
+    sealed_code: str = Field(description="The code, sealed; never in clear.")
+    expires_at: AwareDatetime
+
+
 class PasswordResetIssued(_AuthEvent):
     """Staff issued a one-time password reset code; the user's old password no longer works."""
 

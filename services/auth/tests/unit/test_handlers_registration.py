@@ -8,6 +8,7 @@ import pytest
 
 from hms_auth.domain import errors
 from hms_auth.service_layer import commands as c
+from hms_platform.sealing import SealingError
 
 
 async def test_self_registration_normalises_the_phone_and_never_keeps_the_password(
@@ -91,6 +92,22 @@ async def test_a_walk_in_patient_gets_a_code_and_no_password(bus, uow) -> None:
     assert stored.expires_at - stored.issued_at == timedelta(hours=24)
     with pytest.raises(errors.InvalidCredentials):  # no password yet: cannot sign in
         await bus.handle(c.SignIn("0712345678", "anything-at-all"))
+
+
+async def test_each_activation_code_leaves_only_sealed_for_an_sms(bus, uow, sealer) -> None:
+    registration = await walk_in(bus)
+    again = await bus.handle(c.IssueActivationCode(registration.user.id))  # a replacement
+    events = [e for e in uow.events if e.name == "auth.activation_code_issued.v1"]
+    assert len(events) == 2
+    for event, issued in zip(events, (registration, again), strict=True):
+        body = event.to_json().decode()
+        code = issued.activation_code
+        assert code not in body and code.replace("-", "") not in body  # never in clear
+        assert event.payload["user_id"] == str(registration.user.id)
+        sealed = event.payload["sealed_code"]
+        assert sealer.open(sealed, f"activation:{registration.user.id}") == code
+        with pytest.raises(SealingError):  # bound to this user and this purpose
+            sealer.open(sealed, f"password_reset:{registration.user.id}")
 
 
 async def test_the_code_sets_the_password_once(bus, uow) -> None:

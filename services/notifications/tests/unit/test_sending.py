@@ -6,11 +6,14 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+import pytest
+
 from hms_contracts.appointments import AppointmentBooked
-from hms_contracts.auth import PasswordResetIssued
+from hms_contracts.auth import ActivationCodeIssued, PasswordResetIssued
 from hms_contracts.queue import PatientCalled
 from hms_notifications.domain import model as m
 from hms_notifications.domain.delivery import Failed, Retry, Undeliverable
+from hms_notifications.domain.errors import ContactNotYetKnown
 from hms_notifications.service_layer import commands as c
 from hms_platform.testing.modules import load_beside
 
@@ -135,6 +138,35 @@ async def test_a_reset_code_is_opened_only_to_be_sent(fake) -> None:  # type: ig
     assert "QWERT-YUIOP" in fake.channels["sms"].sent[0][1].body
     assert fake.store.of()[0].status == m.SENT
     assert names(fake) == []  # not a kind the notification events know
+
+
+async def test_a_walk_in_gets_their_activation_code_by_sms_once_known(fake) -> None:  # type: ignore[no-untyped-def]
+    sealed = fake.sealer.seal("ASDFG-HJKLZ", f"activation:{fake.patient}")
+    code = ActivationCodeIssued(user_id=fake.patient, sealed_code=sealed,
+                                expires_at=fake.clock.now() + timedelta(hours=24))
+    known = fake.store.contacts.pop(fake.patient)
+    with pytest.raises(ContactNotYetKnown):  # their registration has not arrived: retried
+        await fake.bus.handle(code, uow=fake.uow())
+    assert fake.store.of() == []
+    fake.store.contacts[fake.patient] = known
+    await fake.bus.handle(code, uow=fake.uow())
+    await fake.bus.handle(code, uow=fake.uow())  # delivered again: one message
+    await fake.bus.handle(c.SendDue())
+    [(_, text, _)] = fake.channels["sms"].sent
+    assert "ASDFG-HJKLZ" in text.body and "activation code" in text.body
+    [row] = fake.store.of()
+    assert (row.kind, row.status) == ("activation_code", m.SENT)
+    assert "ASDFG-HJKLZ" not in repr(row)  # kept sealed in the log
+
+
+async def test_a_code_sealed_for_another_purpose_does_not_open(fake) -> None:  # type: ignore[no-untyped-def]
+    sealed = fake.sealer.seal("ASDFG-HJKLZ", f"password_reset:{fake.patient}")
+    await fake.bus.handle(ActivationCodeIssued(
+        user_id=fake.patient, sealed_code=sealed,
+        expires_at=fake.clock.now() + timedelta(hours=1)), uow=fake.uow())
+    await fake.bus.handle(c.SendDue())
+    assert not fake.channels["sms"].sent
+    assert fake.store.of()[0].status == m.SKIPPED
 
 
 async def test_a_code_sealed_for_someone_else_does_not_open(fake) -> None:  # type: ignore[no-untyped-def]

@@ -67,6 +67,13 @@ class SessionsRevoked(Event):
 
 
 @dataclass(frozen=True)
+class ActivationCodeIssued(Event):
+    user_id: uuid.UUID
+    sealed_code: str  # encrypted for notifications (the code key); never the code itself
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
 class PasswordResetIssued(Event):
     user_id: uuid.UUID
     issued_by: uuid.UUID

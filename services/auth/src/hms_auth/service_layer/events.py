@@ -42,6 +42,11 @@ def _revoked(e: domain.SessionsRevoked) -> EventPayload:
     return contracts.SessionsRevoked(user_id=e.user_id, not_before=e.not_before, reason=e.reason)
 
 
+def _activation_issued(e: domain.ActivationCodeIssued) -> EventPayload:
+    return contracts.ActivationCodeIssued(user_id=e.user_id, sealed_code=e.sealed_code,
+                                          expires_at=e.expires_at)
+
+
 def _reset_issued(e: domain.PasswordResetIssued) -> EventPayload:
     return contracts.PasswordResetIssued(user_id=e.user_id, issued_by=e.issued_by,
                                          sealed_code=e.sealed_code, expires_at=e.expires_at)
@@ -56,6 +61,7 @@ _CONVERTERS: dict[type[domain.Event], Callable[[Any], EventPayload]] = {
     domain.RefreshTokenReuseDetected: _reuse,
     domain.SessionsRevoked: _revoked,
     domain.PasswordResetIssued: _reset_issued,
+    domain.ActivationCodeIssued: _activation_issued,
 }
 
 

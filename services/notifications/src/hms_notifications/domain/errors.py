@@ -15,6 +15,11 @@ class NotAllowed(NotificationsError):
     pass
 
 
+class ContactNotYetKnown(NotificationsError):
+    """An event needs the recipient's contact details before their own event has arrived (a
+    walk-in's code and registration leave auth together): raised so the event is retried."""
+
+
 class InvalidRequest(NotificationsError):
     """Input the schema accepted but the rules refuse (e.g. quiet hours that start and end at
     the same minute)."""

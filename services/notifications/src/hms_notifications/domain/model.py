@@ -17,7 +17,10 @@ CHANNELS = (SMS, PUSH, EMAIL)
 KINDS = ("appointment_booked", "appointment_reminder", "appointment_cancelled",
          "turn_approaching", "turn_now", "no_show_penalty")
 RESET_CODE = "password_reset_code"
-CODE_KINDS = frozenset({RESET_CODE})
+ACTIVATION_CODE = "activation_code"
+CODE_KINDS = frozenset({RESET_CODE, ACTIVATION_CODE})
+# What auth sealed each kind's code for (the associated data is "<purpose>:<user id>").
+CODE_PURPOSES = {RESET_CODE: "password_reset", ACTIVATION_CODE: "activation"}
 # Quiet hours never hold these back: the patient is in the waiting room, or asked for a code.
 URGENT_KINDS = frozenset({"turn_now", "turn_approaching"}) | CODE_KINDS
 

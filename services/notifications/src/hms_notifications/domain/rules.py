@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from hms_notifications.domain.model import (
+    ACTIVATION_CODE,
     CODE_KINDS,
     EMAIL,
     PUSH,
@@ -89,6 +90,14 @@ class Rules:
         """The code stays sealed in the row; only the sender opens it, to send it."""
         return [Intent("password_reset_code", user_id, (SMS,),
                        f"password_reset:{user_id}:{expires_at:%Y%m%dT%H%M%S%fZ}", now, user_id,
+                       {"sealed_code": sealed_code, "expires_at": expires_at.isoformat()},
+                       not_after=expires_at)]
+
+    def activation_code(self, user_id: uuid.UUID, sealed_code: str, expires_at: datetime,
+                        now: datetime) -> list[Intent]:
+        """A walk-in's code to set a first password; sealed until the sender opens it."""
+        return [Intent(ACTIVATION_CODE, user_id, (SMS,),
+                       f"activation:{user_id}:{expires_at:%Y%m%dT%H%M%S%fZ}", now, user_id,
                        {"sealed_code": sealed_code, "expires_at": expires_at.isoformat()},
                        not_after=expires_at)]
 

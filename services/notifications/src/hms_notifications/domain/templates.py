@@ -54,6 +54,10 @@ TEMPLATES: dict[str, dict[str, tuple[Template, Template]]] = {
         SMS: (T(""), T("HMS: a missed appointment was recorded. Active penalties: $active of "
                        "$limit. Details by email.")),
     },
+    "activation_code": {
+        SMS: (T(""), T("HMS: your activation code is $code. With your phone number it sets your "
+                       "password; it expires $expires. Do not share it.")),
+    },
     "password_reset_code": {
         SMS: (T(""), T("HMS: your password reset code is $code. It expires $expires. Do not "
                        "share it.")),

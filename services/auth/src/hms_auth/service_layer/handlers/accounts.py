@@ -15,9 +15,9 @@ from hms_auth.service_layer.commands import (
     WalkInRegistration,
 )
 from hms_auth.service_layer.events import record
-from hms_auth.service_layer.handlers.activation import new_code_for
+from hms_auth.service_layer.handlers.activation import new_code_for, record_code
 from hms_auth.service_layer.handlers.guard import registration_counter, take
-from hms_auth.service_layer.ports import ContactValidator, PasswordHasher, UnitOfWork
+from hms_auth.service_layer.ports import CodeSealer, ContactValidator, PasswordHasher, UnitOfWork
 from hms_platform.clock import Clock
 
 log = structlog.get_logger(__name__)
@@ -54,7 +54,8 @@ async def register_patient(cmd: RegisterPatient, uow: UnitOfWork, hasher: Passwo
 
 async def register_walk_in_patient(cmd: RegisterWalkInPatient, uow: UnitOfWork,
                                    hasher: PasswordHasher, contacts: ContactValidator,
-                                   clock: Clock, policy: AuthPolicy) -> WalkInRegistration:
+                                   clock: Clock, policy: AuthPolicy,
+                                   sealer: CodeSealer) -> WalkInRegistration:
     """A patient registered at the desk, without a password: the answer carries the one-time
     code they redeem to set one (see README, "Activation codes")."""
     phone = contacts.phone(cmd.phone_number)
@@ -67,6 +68,7 @@ async def register_walk_in_patient(cmd: RegisterWalkInPatient, uow: UnitOfWork,
     async with uow:
         await _add(uow, user)
         await uow.activation_codes.put(activation)
+        record_code(uow, sealer, user.id, code, activation.expires_at, now)
         await uow.commit()
     log.info("user.registered", user_id=str(user.id), role=user.role.value, walk_in=True)
     return WalkInRegistration(user, code, activation.expires_at)

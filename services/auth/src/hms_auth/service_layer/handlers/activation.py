@@ -20,10 +20,12 @@ from hms_auth.domain.errors import (
     TooManyAttempts,
     UserNotFound,
 )
+from hms_auth.domain.events import ActivationCodeIssued
 from hms_auth.domain.policy import AuthPolicy
 from hms_auth.domain.throttle import Scope
 from hms_auth.domain.users import Role, User, check_password
 from hms_auth.service_layer.commands import ActivatePatient, IssueActivationCode, WalkInRegistration
+from hms_auth.service_layer.events import record
 from hms_auth.service_layer.handlers.guard import (
     guess_counters,
     subject_key,
@@ -31,7 +33,7 @@ from hms_auth.service_layer.handlers.guard import (
     take,
     verify,
 )
-from hms_auth.service_layer.ports import ContactValidator, PasswordHasher, UnitOfWork
+from hms_auth.service_layer.ports import CodeSealer, ContactValidator, PasswordHasher, UnitOfWork
 from hms_platform.clock import Clock
 
 log = structlog.get_logger(__name__)
@@ -46,9 +48,16 @@ async def new_code_for(user_id: uuid.UUID, hasher: PasswordHasher, now: datetime
     return display_code(code), activation
 
 
+def record_code(uow: UnitOfWork, sealer: CodeSealer, user_id: uuid.UUID, code: str,
+                expires_at: datetime, now: datetime) -> None:
+    """The code leaves only sealed, in an event notifications turns into an SMS."""
+    sealed = sealer.seal(code, f"activation:{user_id}")
+    record(uow, now, ActivationCodeIssued(user_id, sealed, expires_at))
+
+
 async def issue_activation_code(cmd: IssueActivationCode, uow: UnitOfWork,
                                 hasher: PasswordHasher, clock: Clock,
-                                policy: AuthPolicy) -> WalkInRegistration:
+                                policy: AuthPolicy, sealer: CodeSealer) -> WalkInRegistration:
     """A fresh code for a patient who has not activated yet (code lost or expired); it replaces
     the last. A patient who has a password gets a password reset instead (recorded, sent)."""
     now = clock.now()
@@ -62,6 +71,7 @@ async def issue_activation_code(cmd: IssueActivationCode, uow: UnitOfWork,
         if user.activated:
             raise AlreadyActivated()
         await uow.activation_codes.put(activation)
+        record_code(uow, sealer, user.id, code, activation.expires_at, now)
         await uow.commit()
     return WalkInRegistration(user, code, activation.expires_at)
 

@@ -12,7 +12,8 @@ from hms_platform.web import problems as platform_problems
 
 ChannelName = Literal["sms", "push", "email"]
 KindName = Literal["appointment_booked", "appointment_reminder", "appointment_cancelled",
-                   "turn_approaching", "turn_now", "no_show_penalty", "password_reset_code"]
+                   "turn_approaching", "turn_now", "no_show_penalty", "password_reset_code",
+                   "activation_code"]
 StatusName = Literal["pending", "sending", "sent", "delivered", "undelivered", "failed",
                      "cancelled", "skipped"]
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]

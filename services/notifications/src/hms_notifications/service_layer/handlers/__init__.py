@@ -11,6 +11,7 @@ from hms_contracts.appointments import (
     NoShowPenaltyApplied,
 )
 from hms_contracts.auth import (
+    ActivationCodeIssued,
     PasswordResetIssued,
     SessionsRevoked,
     UserDeactivated,
@@ -36,6 +37,7 @@ HANDLERS: dict[type, Handler] = {
     UserDeactivated: contacts.on_user_deactivated,
     SessionsRevoked: record_sessions_revoked,
     PasswordResetIssued: rules.on_password_reset_issued,
+    ActivationCodeIssued: rules.on_activation_code_issued,
     AppointmentBooked: rules.on_appointment_booked,
     AppointmentRescheduled: rules.on_appointment_rescheduled,
     AppointmentCancelled: rules.on_appointment_cancelled,

@@ -16,8 +16,9 @@ from hms_contracts.appointments import (
     AppointmentRescheduled,
     NoShowPenaltyApplied,
 )
-from hms_contracts.auth import PasswordResetIssued
+from hms_contracts.auth import ActivationCodeIssued, PasswordResetIssued
 from hms_contracts.queue import PatientCalled, TurnApproaching
+from hms_notifications.domain.errors import ContactNotYetKnown
 from hms_notifications.domain.model import Contact, Intent, Preferences
 from hms_notifications.domain.rules import Rules
 from hms_notifications.service_layer.ports import UnitOfWork
@@ -96,6 +97,18 @@ async def on_patient_called(event: PatientCalled, uow: UnitOfWork, rules: Rules,
                             enabled: frozenset[str], clock: Clock) -> None:
     intents = rules.turn_now(event.ticket_id, event.patient_id, event.number, event.room,
                              event.called_at, clock.now())
+    await record_intents(uow, intents, rules, enabled, clock)
+
+
+async def on_activation_code_issued(event: ActivationCodeIssued, uow: UnitOfWork,
+                                    rules: Rules, enabled: frozenset[str],
+                                    clock: Clock) -> None:
+    """A walk-in's code. The walk-in's registration (their phone number) leaves auth in the
+    same transaction and may not have been handled yet: until it has, the event is retried."""
+    if await uow.contacts.get(event.user_id) is None:
+        raise ContactNotYetKnown(f"no contact details for {event.user_id} yet")
+    intents = rules.activation_code(event.user_id, event.sealed_code, event.expires_at,
+                                    clock.now())
     await record_intents(uow, intents, rules, enabled, clock)
 
 

@@ -93,7 +93,8 @@ def _prepare(msg: m.Message, contact: m.Contact | None, prefs: m.Preferences,
         if sealer is None:
             raise Skip("no code key configured")
         try:
-            code = sealer.open(msg.params["sealed_code"], f"password_reset:{msg.recipient_id}")
+            purpose = m.CODE_PURPOSES[msg.kind]
+            code = sealer.open(msg.params["sealed_code"], f"{purpose}:{msg.recipient_id}")
         except (SealingError, KeyError):
             raise Skip("the code does not open with this key") from None
     return address, render(msg.kind, msg.channel, msg.params, tz, name=contact.full_name,
