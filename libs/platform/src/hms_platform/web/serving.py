@@ -29,9 +29,14 @@ def uvicorn_config(app: ASGIApp, *, host: str, port: int, **options: Any) -> uvi
 
 
 def serve_api(app: ASGIApp, *, host: str, port: int, **options: Any) -> None:
-    """Serve ``app`` until SIGINT/SIGTERM (call ``configure_logging`` first)."""
+    """Serve ``app`` until SIGINT/SIGTERM (call ``configure_logging`` first). SIGINT exits with
+    status 130 every time: the SIGINT uvicorn re-raises after its graceful shutdown can reach
+    the event loop's runner just as the server finishes, which then returns normally."""
+    server = uvicorn.Server(uvicorn_config(app, host=host, port=port, **options))
     with exit_quietly_on_interrupt():
-        uvicorn.Server(uvicorn_config(app, host=host, port=port, **options)).run()
+        server.run()
+    if server.should_exit:  # only a signal sets it here; SIGTERM's re-raise ends the process
+        raise SystemExit(130)
 
 
 @contextlib.contextmanager
