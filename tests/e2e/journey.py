@@ -7,7 +7,7 @@ ticket, its position and estimate; a walk-in with urgency 1 goes ahead; the doct
 serves and completes; the other patient's visit becomes a no-show (the scheduler, with no grace
 period), its penalty is applied and its escalation email reaches a real SMTP server; every
 message went out exactly once per channel, the walk-in's activation code by SMS included; the
-reports and the audit trail show it all.
+reports and the audit trail show it all, and an admin's role change is audited with its actor.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ async def walk(http: httpx.AsyncClient, admin_password: str, zone: str,
     doctor = await c.call("POST", "/api/auth/users", admin, 201, json={
         "username": f"dr{tag}", "password": "doctor-password-1", "role": "doctor",
         "full_name": "Dr Journey", "department": "General", "room": "12"})
-    await c.call("POST", "/api/auth/users", admin, 201, json={
+    desk_user = await c.call("POST", "/api/auth/users", admin, 201, json={
         "username": f"desk{tag}", "password": "desk-password-1", "role": "receptionist",
         "full_name": "Front Desk"})
     desk = await c.token(f"desk{tag}", "desk-password-1")
@@ -193,3 +193,13 @@ async def walk(http: httpx.AsyncClient, admin_password: str, zone: str,
     await eventually(reported, timeout=60, interval=0.5)
     audit = await c.call("GET", "/api/audit", admin, params={"subject_id": missed["id"]})
     assert audit["items"], "the no-show is in the audit trail"
+    # a role change, with who made it and when
+    me = await c.call("GET", "/api/auth/me", admin)
+    await c.call("PATCH", f"/api/auth/users/{desk_user['id']}", admin,
+                 json={"role": "admin"})
+
+    async def role_change_audited() -> bool:
+        entries = (await c.call("GET", "/api/audit", admin, params={
+            "subject_id": desk_user["id"], "action": "auth.role_changed"}))["items"]
+        return any(e["actor_id"] == me["id"] and e["occurred_at"] for e in entries)
+    await eventually(role_change_audited, timeout=30, interval=0.5)

@@ -103,6 +103,16 @@ class SessionsRevoked(_AuthEvent):
     reason: str
 
 
+class SigningKeyRotated(_AuthEvent):
+    """A new token signing key became current (key ids only, never key material)."""
+
+    NAME: ClassVar[str] = "auth.signing_key_rotated.v1"
+
+    kid: str
+    previous_kid: str | None = None
+    retired_kids: list[str] = Field(default_factory=list)
+
+
 class ActivationCodeIssued(_AuthEvent):
     """A walk-in patient without a password yet got a one-time activation code."""
 

@@ -50,6 +50,21 @@ async def test_deactivation_publishes_and_revokes_sessions(bus, uow) -> None:
     assert uow.events[-1].payload["changed"] == ["active"]
 
 
+async def test_changes_and_deactivations_name_who_made_them(bus, uow) -> None:
+    admin, staff = uuid.uuid4(), await bus.handle(c.CreateStaffUser(
+        "rec.two", "password-1", "receptionist", "R"))
+    await bus.handle(c.UpdateUser(staff.id, {"role": "doctor", "department": "ENT", "room": "3"},
+                                  actor_id=admin))
+    updated = [e for e in uow.events if e.name == "auth.user_updated.v1"][-1]
+    assert (updated.payload["updated_by"], updated.payload["role"]) == (str(admin), "doctor")
+    await bus.handle(c.UpdateUser(staff.id, {"active": False}, actor_id=admin))
+    [deactivated] = [e for e in uow.events if e.name == "auth.user_deactivated.v1"]
+    assert deactivated.payload["deactivated_by"] == str(admin)
+    patient = await bus.handle(c.RegisterPatient("0712999888", "password-1", "Amina"))
+    await bus.handle(c.UpdateProfile(patient.id, {"full_name": "Amina W"}))
+    assert uow.events[-1].payload["updated_by"] == str(patient.id)  # their own change
+
+
 async def test_a_profile_change_touches_only_self_editable_fields(bus, uow) -> None:
     user = await bus.handle(c.RegisterPatient("0712345678", "password-1", "Amina"))
     await bus.handle(c.RegisterPatient("0722000111", "password-1", "Other"))
@@ -101,3 +116,6 @@ async def test_signing_keys_are_created_once_and_rotate(bus, uow) -> None:
                         "key-3": (KeyStatus.CURRENT, True)}
     jwks = await bus.handle(c.GetJwks())
     assert [k["kid"] for k in jwks["keys"]] == [third.kid, second.kid]
+    rotations = [e.payload for e in uow.events if e.name == "auth.signing_key_rotated.v1"]
+    assert [(r["kid"], r["previous_kid"], r["retired_kids"]) for r in rotations] == [
+        ("key-2", "key-1", []), ("key-3", "key-2", ["key-1"])]  # ids only, for the audit trail

@@ -29,11 +29,20 @@ class UserUpdated(Event):
     user_id: uuid.UUID
     changed: tuple[str, ...]
     values: Mapping[str, object] = field(default_factory=dict)
+    by: uuid.UUID | None = None  # who made the change (the audit trail's actor)
 
 
 @dataclass(frozen=True)
 class UserDeactivated(Event):
     user_id: uuid.UUID
+    by: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class SigningKeyRotated(Event):
+    kid: str  # the new current key
+    previous_kid: str | None  # still verifies until the next rotation
+    retired_kids: tuple[str, ...]
 
 
 @dataclass(frozen=True)

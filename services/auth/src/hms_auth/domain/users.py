@@ -108,7 +108,8 @@ class User:
         if self.role is Role.PATIENT and not self.phone_number:
             raise errors.PhoneNumberRequired()
 
-    def update(self, changes: Mapping[str, object], now: datetime) -> list[str]:
+    def update(self, changes: Mapping[str, object], now: datetime,
+               by: uuid.UUID | None = None) -> list[str]:
         """Apply `changes` (field -> new value) if the result keeps every rule; return what
         changed and record the events. Nothing changes when a rule would break."""
         if "role" in changes:
@@ -125,20 +126,20 @@ class User:
         for name in ("username", *changed):
             setattr(self, name, getattr(candidate, name))
         self.updated_at = now
-        self._record_update(changed)
+        self._record_update(changed, by)
         return changed
 
-    def _record_update(self, changed: list[str]) -> None:
+    def _record_update(self, changed: list[str], by: uuid.UUID | None) -> None:
         if "active" in changed and not self.active:
             self.revoke_tokens(self.updated_at, "deactivated")
         elif "role" in changed:
             self.revoke_tokens(self.updated_at, "role_changed")
         if "active" in changed and not self.active:
-            self.events.append(UserDeactivated(self.id))
+            self.events.append(UserDeactivated(self.id, by))
             changed = [name for name in changed if name != "active"]
         if changed:
             values = {name: _plain(getattr(self, name)) for name in changed}
-            self.events.append(UserUpdated(self.id, tuple(changed), values))
+            self.events.append(UserUpdated(self.id, tuple(changed), values, by))
 
     def set_password(self, password_hash: str, now: datetime) -> None:
         self.password_hash = password_hash

@@ -108,6 +108,7 @@ class UpdateUser(Command[User]):
 
     user_id: uuid.UUID
     changes: Mapping[str, Any]
+    actor_id: uuid.UUID | None = None  # the admin, for the audit trail
 
 
 @dataclass(frozen=True)

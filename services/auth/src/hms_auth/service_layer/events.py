@@ -19,11 +19,17 @@ def _registered(e: domain.UserRegistered) -> EventPayload:
 
 
 def _updated(e: domain.UserUpdated) -> EventPayload:
-    return contracts.UserUpdated(user_id=e.user_id, changed=list(e.changed), **e.values)
+    return contracts.UserUpdated(user_id=e.user_id, changed=list(e.changed), **e.values,
+                                 updated_by=e.by)
 
 
 def _deactivated(e: domain.UserDeactivated) -> EventPayload:
-    return contracts.UserDeactivated(user_id=e.user_id)
+    return contracts.UserDeactivated(user_id=e.user_id, deactivated_by=e.by)
+
+
+def _key_rotated(e: domain.SigningKeyRotated) -> EventPayload:
+    return contracts.SigningKeyRotated(kid=e.kid, previous_kid=e.previous_kid,
+                                       retired_kids=list(e.retired_kids))
 
 
 def _signed_in(e: domain.SignInSucceeded) -> EventPayload:
@@ -62,6 +68,7 @@ _CONVERTERS: dict[type[domain.Event], Callable[[Any], EventPayload]] = {
     domain.SessionsRevoked: _revoked,
     domain.PasswordResetIssued: _reset_issued,
     domain.ActivationCodeIssued: _activation_issued,
+    domain.SigningKeyRotated: _key_rotated,
 }
 
 

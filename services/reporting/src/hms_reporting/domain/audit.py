@@ -22,6 +22,8 @@ AUDITED: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
     "user_deactivated": ("user_id", "deactivated_by", ()),
     "sessions_revoked": ("user_id", None, ("reason",)),
     "password_reset_issued": ("user_id", "issued_by", ()),
+    "activation_code_issued": ("user_id", None, ()),
+    "signing_key_rotated": ("kid", None, ("previous_kid", "retired_kids")),
     "appointment_booked": ("appointment_id", "booked_by", ("patient_id", "doctor_id")),
     "appointment_rescheduled": ("appointment_id", None, ("old_start", "new_start")),
     "appointment_cancelled": ("appointment_id", "cancelled_by", ("late",)),

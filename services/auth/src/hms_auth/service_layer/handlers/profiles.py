@@ -64,17 +64,17 @@ async def update_profile(cmd: UpdateProfile, uow: UnitOfWork, contacts: ContactV
             await uow.commit()
         if wait:
             raise TooManyAttempts(wait)
-    return await _update(uow, cmd.user_id, changes, clock)
+    return await _update(uow, cmd.user_id, changes, clock, by=cmd.user_id)
 
 
 async def update_user(cmd: UpdateUser, uow: UnitOfWork, contacts: ContactValidator,
                       clock: Clock) -> User:
     changes = _normalised(_only(cmd.changes, ADMIN_EDITABLE), contacts)
-    return await _update(uow, cmd.user_id, changes, clock)
+    return await _update(uow, cmd.user_id, changes, clock, by=cmd.actor_id)
 
 
 async def _update(uow: UnitOfWork, user_id: Any, changes: Mapping[str, Any],
-                  clock: Clock) -> User:
+                  clock: Clock, *, by: Any) -> User:
     async with uow:
         now = clock.now()
         user = await uow.users.get(user_id, for_update=True)
@@ -85,7 +85,7 @@ async def _update(uow: UnitOfWork, user_id: Any, changes: Mapping[str, Any],
             await uow.users.lock_admins()
             if await uow.users.count_active_admins() <= 1:
                 raise LastActiveAdmin()
-        changed = user.update(changes, now)
+        changed = user.update(changes, now, by)
         if not changed:
             return user
         await uow.users.save(user)

@@ -71,7 +71,8 @@ async def list_users(
 
 @router.patch("/users/{user_id}", responses=problems(401, 403, 404, 409, 422))
 async def update_user(user_id: uuid.UUID, body: UserUpdate,
-                      _: Annotated[Principal, caller(c.UpdateUser)], bus: Bus) -> UserPublic:
+                      admin: Annotated[Principal, caller(c.UpdateUser)], bus: Bus) -> UserPublic:
     """Change role, deactivate (`active: false`: sign-in and refresh refused, sessions
     revoked) or reactivate, or edit details. The last active admin stays an admin."""
-    return user_public(await bus.handle(c.UpdateUser(user_id, body.changes())))
+    return user_public(await bus.handle(c.UpdateUser(user_id, body.changes(),
+                                                     actor_id=admin.user_id)))
