@@ -77,7 +77,7 @@ seed: install
 dev: install gateway
 	$(RUN) python -m hms_embedded.dev
 
-test: install browser gateway
+test: install browser gateway $(KUSTOMIZE)
 	$(PYTEST)
 
 unit: install
