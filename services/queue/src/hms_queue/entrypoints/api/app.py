@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
-
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_platform.auth import TokenVerifier
 from hms_platform.clock import Clock, SystemClock
-from hms_platform.db import ping
-from hms_platform.revocation import RevocationList
 from hms_platform.runtime import engine_for
-from hms_platform.web import create_service_app, make_token_verifier
+from hms_platform.web.database_app import create_database_app
 from hms_queue.adapters.line_changes import LineWatcher
 from hms_queue.adapters.orm import REVOCATIONS
 from hms_queue.bootstrap import build
@@ -35,28 +30,17 @@ def create_app(
     """The app; an ``engine`` passed in stays the caller's, one made here is disposed on
     shutdown."""
     settings = settings or QueueSettings()
-    owned = engine is None
     db = engine or engine_for(settings)
     watcher = LineWatcher(db)
 
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        await watcher.close()
-        if owned:
-            await db.dispose()
-
-    app = create_service_app(
-        "queue", prefix=PREFIX, settings=settings, error_map=ERROR_MAP,
-        readiness={"database": lambda: ping(db)},
-        token_verifier=token_verifier or make_token_verifier(settings),
-        lifespan=lifespan,
+    app = create_database_app(
+        "queue", prefix=PREFIX, settings=settings, engine=db, owned=engine is None,
+        revocations=REVOCATIONS, error_map=ERROR_MAP, token_verifier=token_verifier,
+        on_shutdown=[watcher.close],
         description="Lines per doctor, urgency with fairness, atomic call-next, positions and "
                     "wait estimates, live streams and waiting-room screens.",
     )
-    app.state.settings = settings
     app.state.clock = clock or SystemClock()
-    app.state.revocations = RevocationList(db, REVOCATIONS)  # tokens auth has revoked
     app.state.bus = build(settings, db, clock=app.state.clock)
     app.state.line_watcher = watcher
     # live first: /doctors/{id}/stream before /doctors/{id} would not clash, but /display does

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
-
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_platform.auth import TokenVerifier
 from hms_platform.clock import Clock, SystemClock
 from hms_platform.db import ping
-from hms_platform.revocation import RevocationList
 from hms_platform.runtime import engine_for
-from hms_platform.web import create_service_app, make_token_verifier
+from hms_platform.web.database_app import create_database_app
 from hms_platform.web.health import health_router
 from hms_reporting.adapters.orm import REVOCATIONS
 from hms_reporting.bootstrap import build
@@ -35,25 +31,14 @@ def create_app(
     """The app; an ``engine`` passed in stays the caller's, one made here is disposed on
     shutdown."""
     settings = settings or ReportingSettings()
-    owned = engine is None
     db = engine or engine_for(settings)
 
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        if owned:
-            await db.dispose()
-
-    app = create_service_app(
-        "reporting", prefix=PREFIX, settings=settings, error_map=ERROR_MAP,
-        readiness={"database": lambda: ping(db)},
-        token_verifier=token_verifier or make_token_verifier(settings),
-        lifespan=lifespan,
+    app = create_database_app(
+        "reporting", prefix=PREFIX, settings=settings, engine=db, owned=engine is None,
+        revocations=REVOCATIONS, error_map=ERROR_MAP, token_verifier=token_verifier,
         description="Read-only reports for admins (JSON or CSV) and the audit trail.",
     )
-    app.state.settings = settings
     app.state.clock = clock or SystemClock()
-    app.state.revocations = RevocationList(db, REVOCATIONS)  # tokens auth has revoked
     app.state.bus = build(settings, db)
     for module in (reports, audit):
         app.include_router(module.router)

@@ -1,0 +1,55 @@
+"""A service app over its own database, the way every service with tokens builds one: ready
+when the database answers, refusing tokens auth has revoked (read from the service's own
+revocation table), and closing what it owns on shutdown."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hms_platform.auth import TokenVerifier
+from hms_platform.db import ping
+from hms_platform.revocation import RevocationList
+from hms_platform.settings import ServiceSettings
+from hms_platform.web.app import create_service_app, make_token_verifier
+
+
+def create_database_app(
+    name: str,
+    *,
+    prefix: str,
+    settings: ServiceSettings,
+    engine: AsyncEngine,
+    owned: bool,
+    revocations: sa.Table,
+    error_map: Mapping[type[Exception], int],
+    description: str,
+    token_verifier: TokenVerifier | None = None,
+    on_shutdown: Sequence[Callable[[], Awaitable[Any]]] = (),
+) -> FastAPI:
+    """``create_service_app`` over ``engine``: readiness pings it, ``app.state.revocations``
+    reads ``revocations`` from it. On shutdown ``on_shutdown`` runs, then the engine is
+    disposed if ``owned`` (made for this app rather than passed in by the caller)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        for close in on_shutdown:
+            await close()
+        if owned:
+            await engine.dispose()
+
+    app = create_service_app(
+        name, prefix=prefix, settings=settings, error_map=error_map,
+        readiness={"database": lambda: ping(engine)},
+        token_verifier=token_verifier or make_token_verifier(settings),
+        lifespan=lifespan, description=description,
+    )
+    app.state.settings = settings
+    app.state.revocations = RevocationList(engine, revocations)  # tokens auth has revoked
+    return app
