@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 import structlog
@@ -31,6 +31,7 @@ from hms_platform.settings import ServiceSettings
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
+S = TypeVar("S", bound=ServiceSettings)
 
 
 def stop_on_signals() -> asyncio.Event:
@@ -71,6 +72,22 @@ def database_probe(settings: ServiceSettings, engine: AsyncEngine
     a process with a database and no broker, such as a scheduler."""
     return probe_server(settings.health_host, settings.health_port,
                         {"database": lambda: ping(engine)})
+
+
+async def serve_scheduler(
+    settings: S, job: Callable[[S, AsyncEngine, asyncio.Event], Awaitable[None]], *,
+    interval: float,
+) -> None:
+    """Run a scheduler process until SIGINT/SIGTERM: ``job(settings, engine, stop)`` with the
+    database probe on ``<PREFIX>HEALTH_PORT`` (when set) and the engine disposed at the end."""
+    configure_logging(json=settings.json_logs, level=settings.log_level)
+    engine = engine_for(settings)
+    log.info("scheduler.started", service=settings.service_name, interval=interval)
+    try:
+        async with database_probe(settings, engine):
+            await job(settings, engine, stop_on_signals())
+    finally:
+        await engine.dispose()
 
 
 def engine_for(settings: ServiceSettings) -> AsyncEngine:

@@ -15,8 +15,7 @@ from hms_appointments.bootstrap import build
 from hms_appointments.config import AppointmentsSettings
 from hms_appointments.service_layer.commands import MarkNoShows
 from hms_platform.clock import Clock
-from hms_platform.logging import configure_logging
-from hms_platform.runtime import database_probe, engine_for, run, stop_on_signals
+from hms_platform.runtime import run, serve_scheduler
 
 log = structlog.get_logger(__name__)
 
@@ -41,20 +40,9 @@ async def run_scheduler(
                 await stop.wait()
 
 
-async def serve(settings: AppointmentsSettings | None = None) -> None:
-    settings = settings or AppointmentsSettings()
-    configure_logging(json=settings.json_logs, level=settings.log_level)
-    engine = engine_for(settings)
-    log.info("scheduler.started", interval=settings.no_show_interval_seconds)
-    try:
-        async with database_probe(settings, engine):  # when <PREFIX>HEALTH_PORT is set
-            await run_scheduler(settings, engine, stop_on_signals())
-    finally:
-        await engine.dispose()
-
-
 def main() -> None:
-    run(serve())
+    settings = AppointmentsSettings()
+    run(serve_scheduler(settings, run_scheduler, interval=settings.no_show_interval_seconds))
 
 
 if __name__ == "__main__":

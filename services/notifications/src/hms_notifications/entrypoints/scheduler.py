@@ -18,8 +18,7 @@ from hms_notifications.config import NotificationsSettings
 from hms_notifications.service_layer.commands import SendDue
 from hms_notifications.service_layer.ports import Channel
 from hms_platform.clock import Clock
-from hms_platform.logging import configure_logging
-from hms_platform.runtime import database_probe, engine_for, run, stop_on_signals
+from hms_platform.runtime import run, serve_scheduler
 
 log = structlog.get_logger(__name__)
 
@@ -53,20 +52,9 @@ async def run_sender(
             await close_channels(dict(chosen))
 
 
-async def serve(settings: NotificationsSettings | None = None) -> None:
-    settings = settings or NotificationsSettings()
-    configure_logging(json=settings.json_logs, level=settings.log_level)
-    engine = engine_for(settings)
-    log.info("scheduler.started", interval=settings.sender_interval_seconds)
-    try:
-        async with database_probe(settings, engine):  # when <PREFIX>HEALTH_PORT is set
-            await run_sender(settings, engine, stop_on_signals())
-    finally:
-        await engine.dispose()
-
-
 def main() -> None:
-    run(serve())
+    settings = NotificationsSettings()
+    run(serve_scheduler(settings, run_sender, interval=settings.sender_interval_seconds))
 
 
 if __name__ == "__main__":
