@@ -76,6 +76,23 @@ class Clinic:
             raise SystemExit(f"booking: {response.status_code} {response.text[:300]}")
         return response.json()
 
+    async def in_the_lines(self, token: str, arrived: list[dict[str, Any]]) -> None:
+        """Tickets come from the check-in events: wait until every arrival holds one, so the
+        clinic is ready when the seed says so."""
+        try:
+            async with asyncio.timeout(60):
+                for appointment in arrived:
+                    while not await self._waiting(token, appointment):
+                        await asyncio.sleep(0.3)
+        except TimeoutError:
+            raise SystemExit("checked in, but the queue made no ticket within 60 s: "
+                             "is the queue's consumer running?") from None
+
+    async def _waiting(self, token: str, appointment: dict[str, Any]) -> bool:
+        line = await self.call("GET", f"/api/queue/doctors/{appointment['doctor_id']}", token,
+                               params={"limit": 200})
+        return any(t["appointment_id"] == appointment["id"] for t in line["waiting"])
+
     async def free_slots(self, token: str, doctor: str) -> list[str]:
         now = datetime.now(self.tz)
         for day in (now.date(), now.date() + timedelta(days=1)):
@@ -129,10 +146,11 @@ async def seed(base_url: str, admin_password: str, logins_file: Path, tz: ZoneIn
             if slots:
                 booked.append(await clinic.book(reception, doctor, patient_id, slots[0]))
         today = datetime.now(tz).date()
-        for appointment in booked[:CHECKED_IN]:
-            if _day(appointment["start"], tz) == today:
-                await clinic.call("POST", f"/api/appointments/{appointment['id']}/check-in",
-                                  reception)
+        arrived = [a for a in booked[:CHECKED_IN] if _day(a["start"], tz) == today]
+        for appointment in arrived:
+            await clinic.call("POST", f"/api/appointments/{appointment['id']}/check-in",
+                              reception)
+        await clinic.in_the_lines(reception, arrived)
     logins["appointments"] = len(booked)
     return logins
 
