@@ -82,7 +82,9 @@ class Clinic:
         try:
             async with asyncio.timeout(60):
                 for appointment in arrived:
-                    while not await self._waiting(token, appointment):
+                    while True:
+                        if await self._waiting(token, appointment):
+                            break
                         await asyncio.sleep(0.3)
         except TimeoutError:
             raise SystemExit("checked in, but the queue made no ticket within 60 s: "
