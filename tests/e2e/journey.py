@@ -7,7 +7,8 @@ ticket, its position and estimate; a walk-in with urgency 1 goes ahead; the doct
 serves and completes; the other patient's visit becomes a no-show (the scheduler, with no grace
 period), its penalty is applied and its escalation email reaches a real SMTP server; every
 message went out exactly once per channel, the walk-in's activation code by SMS included; the
-reports and the audit trail show it all, and an admin's role change is audited with its actor.
+reports and the audit trail show it all, the doctor's read of the notes and an admin's role
+change each audited with its actor.
 """
 
 from __future__ import annotations
@@ -152,6 +153,8 @@ async def walk(http: httpx.AsyncClient, admin_password: str, zone: str,
     await c.call("POST", f"/api/queue/tickets/{called['id']}/serve", medic)
     await c.call("POST", f"/api/appointments/{visit['id']}/complete", medic, json={
         "diagnosis": "Seasonal rhinitis", "treatment": "Rest"})
+    seen = await c.call("GET", f"/api/appointments/{visit['id']}", medic)
+    assert seen["diagnosis"] == "Seasonal rhinitis"  # a read the audit trail must hear of
     await c.call("POST", f"{line}/call-next", medic, 404)  # the line is empty
 
     async def no_show() -> bool:  # the scheduler, once the slot has started
@@ -203,3 +206,9 @@ async def walk(http: httpx.AsyncClient, admin_password: str, zone: str,
             "subject_id": desk_user["id"], "action": "auth.role_changed"}))["items"]
         return any(e["actor_id"] == me["id"] and e["occurred_at"] for e in entries)
     await eventually(role_change_audited, timeout=30, interval=0.5)
+
+    async def notes_read_audited() -> bool:  # who read the notes, never what they say
+        entries = (await c.call("GET", "/api/audit", admin, params={
+            "subject_id": visit["id"], "action": "appointments.clinical_record_read"}))["items"]
+        return any(e["actor_id"] == doctor["id"] and "Rest" not in str(e) for e in entries)
+    await eventually(notes_read_audited, timeout=30, interval=0.5)

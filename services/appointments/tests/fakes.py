@@ -159,6 +159,9 @@ class FakeUnitOfWork:
     def add_event(self, envelope: Envelope) -> None:
         self.pending.append(envelope)
 
+    def writable(self) -> FakeUnitOfWork:
+        return self
+
     async def commit(self) -> None:
         self.store.published.extend(self.pending)
         self.pending, self.committed = [], True

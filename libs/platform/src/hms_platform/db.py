@@ -113,6 +113,14 @@ class SqlUnitOfWork:
     def _open(self) -> None:
         """Hook for subclasses: build repositories over ``self.connection``."""
 
+    def writable(self) -> Self:
+        """The same unit of work with transactions again, for a query that must record an
+        event after its read-only block (an audited read). Only between blocks."""
+        if self._depth:
+            raise RuntimeError("writable() inside an open unit of work")
+        self.read_only = False
+        return self
+
     async def __aexit__(
         self,
         exc_type: type[BaseException] | None,

@@ -61,3 +61,18 @@ async def test_the_bus_gives_queries_a_read_only_unit_of_work(uow_factory) -> No
     bus = MessageBus({CountItems: count_items, AddItem: add_item}, uow_factory, {})
     await bus.handle(AddItem("seven"))
     assert await bus.handle(CountItems()) == 1
+
+
+async def test_a_query_may_write_after_its_read_only_block_never_inside(uow_factory,
+                                                                       demo_engine) -> None:
+    uow = uow_factory()
+    uow.read_only = True
+    async with uow:
+        with pytest.raises(RuntimeError):
+            uow.writable()  # mid-block: the open connection is the autocommit one
+        assert await uow.connection.scalar(sa.text("SELECT count(*) FROM demo.items")) == 0
+    async with uow.writable():
+        await uow.connection.execute(sa.insert(ITEMS).values(id=3, name="after the read"))
+        await uow.commit()
+    async with demo_engine.connect() as conn:
+        assert await conn.scalar(sa.text("SELECT name FROM demo.items")) == "after the read"

@@ -63,3 +63,27 @@ async def test_clinical_notes_are_for_the_patient_and_the_doctor_only(api) -> No
         "patient": "malaria", "doctor": "malaria", "receptionist": None, "admin": None}
     [event] = await api.world.events("appointments.appointment_completed.v1")
     assert "malaria" not in str(event) and "ACT" not in str(event)
+
+
+async def test_a_doctor_reading_a_patients_notes_is_recorded_for_the_audit(api) -> None:
+    """Only a read that shows another person's diagnosis or treatment: ids and time, never
+    the text. The patient's own reads, and staff (shown no notes), leave nothing."""
+    appt = await api.book("09:00")
+    notes = {"diagnosis": "malaria", "treatment": "ACT 3 days"}
+    await api.call("doctor", "GET", f"/{appt['id']}")  # no notes yet: nothing to record
+    await api.call("receptionist", "POST", f"/{appt['id']}/check-in")
+    await api.call("doctor", "POST", f"/{appt['id']}/complete", json=notes)
+    name = "appointments.clinical_record_read.v1"
+    for who in ("patient", "receptionist", "admin"):
+        await api.call(who, "GET", f"/{appt['id']}")
+        await api.call(who, "GET", "", params={"patient_id": str(api.ids["patient"])})
+    assert await api.world.events(name) == []
+    assert (await api.call("doctor", "GET", f"/{appt['id']}")).json()["diagnosis"] == "malaria"
+    listed = await api.call("doctor", "GET", "", params={"status": "completed"})
+    assert [a["diagnosis"] for a in listed.json()["items"]] == ["malaria"]
+    reads = await api.world.events(name)
+    assert [(e["appointment_id"], e["patient_id"], e["reader_id"]) for e in reads] == [
+        (appt["id"], str(api.ids["patient"]), str(api.ids["doctor"]))] * 2
+    assert all(set(e) == {"appointment_id", "patient_id", "reader_id", "read_at"}
+               for e in reads)
+    assert "malaria" not in str(reads) and "ACT" not in str(reads)

@@ -173,3 +173,21 @@ async def test_check_in_only_on_the_appointments_day(fake, booked) -> None:
         await fake.bus.handle(c.CheckIn(desk, appt.id))
     fake.clock.set(fake.at("07:30", day=3))  # early on the day is fine
     assert (await fake.bus.handle(c.CheckIn(desk, appt.id))).status == "checked_in"
+
+
+async def test_only_the_doctor_reading_the_notes_is_recorded(fake, booked) -> None:
+    appt, patient, doctor = booked
+    await fake.bus.handle(c.GetAppointment(doctor, appt.id))  # no notes yet
+    fake.clock.set(fake.at("09:50", day=3))
+    await fake.bus.handle(c.CheckIn(as_(RECEPTIONIST), appt.id))
+    await fake.bus.handle(c.CompleteAppointment(doctor, appt.id, "flu", "rest"))
+    fake.store.published.clear()
+    await fake.bus.handle(c.GetAppointment(patient, appt.id))
+    await fake.bus.handle(c.GetAppointment(as_(RECEPTIONIST), appt.id))
+    assert fake.names() == []
+    await fake.bus.handle(c.GetAppointment(doctor, appt.id))
+    await fake.bus.handle(c.ListAppointments(doctor, None, None, None, None, 20, 0))
+    assert fake.names() == ["clinical_record_read"] * 2
+    payload = fake.store.published[0].payload
+    assert (payload["reader_id"], payload["patient_id"]) == (
+        str(doctor.user_id), str(patient.user_id))

@@ -86,8 +86,19 @@ class PenaltyWaived:
     waived_by: uuid.UUID
 
 
+@dataclass(frozen=True)
+class ClinicalRecordRead:
+    """Someone other than the patient was shown an appointment's diagnosis or treatment:
+    who and when, never what."""
+
+    appointment_id: uuid.UUID
+    patient_id: uuid.UUID
+    reader_id: uuid.UUID
+    read_at: datetime
+
+
 DomainEvent = (
     ScheduleChanged | AppointmentBooked | AppointmentRescheduled | AppointmentCancelled
     | PatientCheckedIn | AppointmentCompleted | AppointmentNoShow | NoShowPenaltyApplied
-    | PenaltyWaived
+    | PenaltyWaived | ClinicalRecordRead
 )

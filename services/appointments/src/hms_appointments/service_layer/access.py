@@ -36,6 +36,12 @@ def may_read_notes(actor: Actor, appointment: Appointment) -> bool:
         actor.is_doctor and appointment.doctor_id == actor.user_id)
 
 
+def reads_anothers_notes(actor: Actor, appointment: Appointment) -> bool:
+    """The caller is shown clinical notes that are not their own: the audit trail hears of it."""
+    return (appointment.patient_id != actor.user_id and may_read_notes(actor, appointment)
+            and (appointment.diagnosis is not None or appointment.treatment is not None))
+
+
 async def load_visible(
     uow: UnitOfWork, actor: Actor, appointment_id: uuid.UUID, *, for_update: bool = False
 ) -> Appointment:

@@ -22,6 +22,7 @@ CONTRACTS: dict[type, type[EventPayload]] = {
     ev.AppointmentNoShow: contracts.AppointmentNoShow,
     ev.NoShowPenaltyApplied: contracts.NoShowPenaltyApplied,
     ev.PenaltyWaived: contracts.PenaltyWaived,
+    ev.ClinicalRecordRead: contracts.ClinicalRecordRead,
 }
 
 
@@ -34,9 +35,14 @@ def to_envelope(event: ev.DomainEvent, occurred_at: datetime) -> Envelope:
     return Envelope.of(payload, correlation_id=correlation_id(), occurred_at=occurred_at)
 
 
+def emit(uow: UnitOfWork, now: datetime, *events: ev.DomainEvent) -> None:
+    """Events that belong to no aggregate (an audited read) into the outbox, in order."""
+    for event in events:
+        uow.add_event(to_envelope(event, now))
+
+
 def record(uow: UnitOfWork, now: datetime, *aggregates: RecordsEvents) -> None:
     """Move the aggregates' recorded events into the unit of work's outbox, in order."""
     for aggregate in aggregates:
         recorded, aggregate.events = aggregate.events, []
-        for event in recorded:
-            uow.add_event(to_envelope(event, now))
+        emit(uow, now, *recorded)

@@ -1,23 +1,31 @@
-"""Reading appointments, within what the caller may see."""
+"""Reading appointments, within what the caller may see. A doctor shown a patient's diagnosis
+or treatment is recorded for the audit trail (``appointments.clinical_record_read.v1``: ids and
+time only), committed before the notes are returned."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 
+from hms_appointments.domain.actor import Actor
 from hms_appointments.domain.appointment import Appointment
+from hms_appointments.domain.events import ClinicalRecordRead
 from hms_appointments.domain.rules import Rules
-from hms_appointments.service_layer import access
+from hms_appointments.service_layer import access, events
 from hms_appointments.service_layer.commands import GetAppointment, ListAppointments
 from hms_appointments.service_layer.ports import AppointmentFilter, Page, UnitOfWork
+from hms_platform.clock import Clock
 
 
-async def get_appointment(cmd: GetAppointment, uow: UnitOfWork) -> Appointment:
+async def get_appointment(cmd: GetAppointment, uow: UnitOfWork, clock: Clock) -> Appointment:
     async with uow:
-        return await access.load_visible(uow, cmd.actor, cmd.appointment_id)
+        appointment = await access.load_visible(uow, cmd.actor, cmd.appointment_id)
+    await _record_clinical_reads(uow, clock, cmd.actor, [appointment])
+    return appointment
 
 
 async def list_appointments(
-    cmd: ListAppointments, uow: UnitOfWork, rules: Rules
+    cmd: ListAppointments, uow: UnitOfWork, rules: Rules, clock: Clock
 ) -> Page[Appointment]:
     patient_id, doctor_id = access.own_scope(cmd.actor, cmd.patient_id, cmd.doctor_id)
     start_from = start_to = None
@@ -27,4 +35,21 @@ async def list_appointments(
         start_to = datetime.combine(cmd.day + timedelta(days=1), time(), tzinfo=tz).astimezone(UTC)
     where = AppointmentFilter(patient_id, doctor_id, cmd.status, start_from, start_to)
     async with uow:
-        return await uow.appointments.search(where, cmd.limit, cmd.offset)
+        page = await uow.appointments.search(where, cmd.limit, cmd.offset)
+    await _record_clinical_reads(uow, clock, cmd.actor, page.items)
+    return page
+
+
+async def _record_clinical_reads(
+    uow: UnitOfWork, clock: Clock, actor: Actor, shown: Sequence[Appointment]
+) -> None:
+    """One event per appointment whose notes the caller sees and does not own. Most reads show
+    none and cost nothing more; if the write fails, the read fails, so no unrecorded read."""
+    read = [a for a in shown if access.reads_anothers_notes(actor, a)]
+    if not read:
+        return
+    now = clock.now()
+    async with uow.writable():
+        events.emit(uow, now, *(ClinicalRecordRead(a.id, a.patient_id, actor.user_id, now)
+                                for a in read))
+        await uow.commit()
