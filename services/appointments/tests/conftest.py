@@ -6,7 +6,6 @@ through fixtures.)"""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time
@@ -28,13 +27,10 @@ from hms_appointments.entrypoints.consumer import build_consumer
 from hms_appointments.service_layer import commands as c
 from hms_contracts.auth import UserRegistered
 from hms_contracts.envelope import Envelope
-from hms_platform.db import make_engine
 from hms_platform.messagebus import MessageBus
-from hms_platform.migrations import upgrade
 from hms_platform.testing.clock import FakeClock
+from hms_platform.testing.database import emptied_engine, migrated
 
-TABLES = ("penalties", "appointments", "schedules", "people", "outbox", "inbox",
-          "token_revocations")
 # Monday 2 March 2026, 08:00 in Nairobi (UTC+3, no DST): the clinic opens at 09:00.
 MONDAY = date(2026, 3, 2)
 NOW = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)
@@ -43,25 +39,13 @@ NAIROBI = ZoneInfo("Africa/Nairobi")
 
 @pytest.fixture(scope="session")
 def migrated_url(database_url: str) -> str:
-    async def migrate() -> None:
-        engine = make_engine(database_url, pool_size=1)
-        try:
-            await upgrade(engine, MIGRATIONS)
-        finally:
-            await engine.dispose()
-
-    asyncio.run(migrate())
-    return database_url
+    return migrated(database_url, MIGRATIONS)
 
 
 @pytest.fixture
 async def db(migrated_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = make_engine(migrated_url, pool_size=12)
-    async with engine.begin() as conn:
-        await conn.execute(sa.text(
-            "TRUNCATE " + ", ".join(f"appointments.{t}" for t in TABLES)))
-    yield engine
-    await engine.dispose()
+    async with emptied_engine(migrated_url, "appointments", pool_size=12) as engine:
+        yield engine
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from typing import Any
 
 import httpx
 import pytest
-import sqlalchemy as sa
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -33,12 +32,11 @@ from hms_platform.messagebus import MessageBus
 from hms_platform.migrations import upgrade
 from hms_platform.sealing import Sealer
 from hms_platform.testing.clock import FakeClock
+from hms_platform.testing.database import empty
 from hms_platform.testing.modules import load_beside
 
 FAKES = load_beside(__file__, "fakes.py", "hms_auth_test_fakes")
 ADMIN_USERNAME, ADMIN_PASSWORD = "admin", "admin-password-1"
-TABLES = ("users", "activation_codes", "refresh_families", "refresh_tokens", "throttle",
-          "signing_keys", "outbox", "inbox")
 _migrated: set[str] = set()
 _numbers = itertools.count(random.randrange(1_000_000))
 
@@ -105,9 +103,7 @@ async def auth_engine(engine: AsyncEngine, database_url: str) -> AsyncEngine:
     if database_url not in _migrated:
         await upgrade(engine, MIGRATIONS)
         _migrated.add(database_url)
-    async with engine.begin() as conn:
-        await conn.execute(sa.text(
-            "TRUNCATE " + ", ".join(f"auth.{t}" for t in TABLES) + " RESTART IDENTITY CASCADE"))
+    await empty(engine, "auth")
     return engine
 
 

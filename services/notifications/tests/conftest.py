@@ -6,7 +6,6 @@ through fixtures.)"""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -24,39 +23,24 @@ from hms_notifications.adapters.unit_of_work import sql_uow_factory
 from hms_notifications.bootstrap import bootstrap
 from hms_notifications.config import NotificationsSettings
 from hms_notifications.entrypoints.consumer import CONSUMER
-from hms_platform.db import make_engine
 from hms_platform.messaging.inbox import InboxConsumer
-from hms_platform.migrations import upgrade
 from hms_platform.testing.clock import FakeClock
+from hms_platform.testing.database import emptied_engine, migrated
 from hms_platform.testing.modules import load_beside
 
-TABLES = ("messages", "devices", "preferences", "contacts", "outbox", "inbox",
-          "token_revocations")
 NOW = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)  # Monday, 08:00 in Nairobi
 FAKES = load_beside(__file__, "fakes.py", "hms_notifications_it_fakes")
 
 
 @pytest.fixture(scope="session")
 def migrated_url(database_url: str) -> str:
-    async def migrate() -> None:
-        engine = make_engine(database_url, pool_size=1)
-        try:
-            await upgrade(engine, MIGRATIONS)
-        finally:
-            await engine.dispose()
-
-    asyncio.run(migrate())
-    return database_url
+    return migrated(database_url, MIGRATIONS)
 
 
 @pytest.fixture
 async def db(migrated_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = make_engine(migrated_url, pool_size=12)
-    async with engine.begin() as conn:
-        await conn.execute(sa.text(
-            "TRUNCATE " + ", ".join(f"notifications.{t}" for t in TABLES)))
-    yield engine
-    await engine.dispose()
+    async with emptied_engine(migrated_url, "notifications", pool_size=12) as engine:
+        yield engine
 
 
 @pytest.fixture

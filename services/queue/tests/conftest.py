@@ -6,7 +6,6 @@ through fixtures.)"""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -20,10 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from hms_contracts.appointments import PatientCheckedIn
 from hms_contracts.auth import UserRegistered
 from hms_contracts.envelope import Envelope
-from hms_platform.db import make_engine
 from hms_platform.messagebus import MessageBus
-from hms_platform.migrations import upgrade
 from hms_platform.testing.clock import FakeClock
+from hms_platform.testing.database import emptied_engine, migrated
 from hms_queue import MIGRATIONS
 from hms_queue.adapters.unit_of_work import sql_uow_factory
 from hms_queue.bootstrap import bootstrap
@@ -32,31 +30,18 @@ from hms_queue.domain.actor import RECEPTIONIST, Actor
 from hms_queue.entrypoints.consumer import build_consumer
 from hms_queue.service_layer import commands as c
 
-TABLES = ("closed_appointments", "ticket_history", "tickets", "lines", "people", "outbox", "inbox",
-          "token_revocations")
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # Monday 09:00 in Nairobi
 
 
 @pytest.fixture(scope="session")
 def migrated_url(database_url: str) -> str:
-    async def migrate() -> None:
-        engine = make_engine(database_url, pool_size=1)
-        try:
-            await upgrade(engine, MIGRATIONS)
-        finally:
-            await engine.dispose()
-
-    asyncio.run(migrate())
-    return database_url
+    return migrated(database_url, MIGRATIONS)
 
 
 @pytest.fixture
 async def db(migrated_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = make_engine(migrated_url, pool_size=22)
-    async with engine.begin() as conn:
-        await conn.execute(sa.text("TRUNCATE " + ", ".join(f"queue.{t}" for t in TABLES)))
-    yield engine
-    await engine.dispose()
+    async with emptied_engine(migrated_url, "queue", pool_size=22) as engine:
+        yield engine
 
 
 @pytest.fixture

@@ -6,14 +6,12 @@ through fixtures.)"""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_contracts import appointments as a
@@ -21,43 +19,25 @@ from hms_contracts import auth
 from hms_contracts import notifications as n
 from hms_contracts import queue as q
 from hms_contracts.envelope import Envelope, EventPayload
-from hms_platform.db import make_engine
 from hms_platform.messagebus import MessageBus
-from hms_platform.migrations import upgrade
 from hms_platform.testing.clock import FakeClock
+from hms_platform.testing.database import emptied_engine, migrated
 from hms_reporting import MIGRATIONS
 from hms_reporting.bootstrap import build, build_consumer
 from hms_reporting.config import ReportingSettings
 
-TABLES = ("events", "appointments", "tickets", "penalties", "notifications", "people",
-          "audit_log", "outbox", "inbox", "token_revocations")
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday 12:00 in Nairobi
 
 
 @pytest.fixture(scope="session")
 def migrated_url(database_url: str) -> str:
-    async def migrate() -> None:
-        engine = make_engine(database_url, pool_size=1)
-        try:
-            await upgrade(engine, MIGRATIONS)
-        finally:
-            await engine.dispose()
-
-    asyncio.run(migrate())
-    return database_url
-
-
-async def empty(engine: AsyncEngine) -> None:
-    async with engine.begin() as conn:
-        await conn.execute(sa.text("TRUNCATE " + ", ".join(f"reporting.{t}" for t in TABLES)))
+    return migrated(database_url, MIGRATIONS)
 
 
 @pytest.fixture
 async def db(migrated_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = make_engine(migrated_url, pool_size=5)
-    await empty(engine)
-    yield engine
-    await engine.dispose()
+    async with emptied_engine(migrated_url, "reporting", pool_size=5) as engine:
+        yield engine
 
 
 @pytest.fixture

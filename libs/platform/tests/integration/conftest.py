@@ -19,6 +19,7 @@ from hms_platform.messaging.inbox import InboxConsumer
 from hms_platform.messaging.rabbit import RabbitBus
 from hms_platform.migrations import upgrade
 from hms_platform.outbox import OutboxTables
+from hms_platform.testing.database import empty
 from hms_platform.testing.plugin import track_bus
 
 MIGRATIONS = Path(__file__).parent / "demo_migrations"
@@ -49,9 +50,7 @@ def parse(envelope: Envelope) -> EventPayload:
 @pytest.fixture
 async def demo_engine(engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
     await upgrade(engine, MIGRATIONS)
-    async with engine.begin() as conn:
-        await conn.execute(sa.text(
-            "TRUNCATE demo.items, demo.effects, demo.outbox, demo.inbox RESTART IDENTITY"))
+    await empty(engine, "demo")
     yield engine
 
 

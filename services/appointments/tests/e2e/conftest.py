@@ -13,22 +13,9 @@ import httpx
 import pytest
 
 from hms_appointments.entrypoints.api.app import create_app
-from hms_platform.auth import JwksCache, StaticJwksSource, TokenVerifier
-from hms_platform.testing.tokens import TokenFactory
 
 ROLE = {"patient": "patient", "other_patient": "patient", "doctor": "doctor",
         "other_doctor": "doctor", "receptionist": "receptionist", "admin": "admin"}
-
-
-@pytest.fixture
-def tokens() -> TokenFactory:
-    return TokenFactory()
-
-
-@pytest.fixture
-def verifier(tokens: TokenFactory) -> TokenVerifier:
-    return TokenVerifier(JwksCache(StaticJwksSource(tokens.jwks())), issuer=tokens.issuer,
-                         audience=tokens.audience)
 
 
 @pytest.fixture

@@ -13,22 +13,9 @@ import pytest
 from pydantic import SecretStr
 
 from hms_notifications.entrypoints.api.app import create_app
-from hms_platform.auth import JwksCache, StaticJwksSource, TokenVerifier
-from hms_platform.testing.tokens import TokenFactory
 
 TWILIO_TOKEN = "twilio-test-auth-token"
 CALLBACK_URL = "https://hms.example.org/api/notifications/webhooks/twilio"
-
-
-@pytest.fixture
-def tokens() -> TokenFactory:
-    return TokenFactory()
-
-
-@pytest.fixture
-def verifier(tokens: TokenFactory) -> TokenVerifier:
-    return TokenVerifier(JwksCache(StaticJwksSource(tokens.jwks())), issuer=tokens.issuer,
-                         audience=tokens.audience)
 
 
 @pytest.fixture

@@ -15,9 +15,7 @@ import httpx
 import pytest
 import uvicorn
 
-from hms_platform.auth import JwksCache, StaticJwksSource, TokenVerifier
 from hms_platform.testing.infra import free_port
-from hms_platform.testing.tokens import TokenFactory
 from hms_platform.web.serving import uvicorn_config
 from hms_queue.domain.actor import Actor
 from hms_queue.entrypoints.api.app import create_app
@@ -47,17 +45,6 @@ def serving() -> Callable[[Any], contextlib.AbstractAsyncContextManager[str]]:
     """``async with serving(app) as base_url``: the app on a real port (uvicorn, in process),
     for clients that need a real server: streams, browsers."""
     return _serving
-
-
-@pytest.fixture
-def tokens() -> TokenFactory:
-    return TokenFactory()
-
-
-@pytest.fixture
-def verifier(tokens: TokenFactory) -> TokenVerifier:
-    return TokenVerifier(JwksCache(StaticJwksSource(tokens.jwks())), issuer=tokens.issuer,
-                         audience=tokens.audience)
 
 
 @pytest.fixture

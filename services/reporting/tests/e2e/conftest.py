@@ -10,20 +10,7 @@ from types import SimpleNamespace
 import httpx
 import pytest
 
-from hms_platform.auth import JwksCache, StaticJwksSource, TokenVerifier
-from hms_platform.testing.tokens import TokenFactory
 from hms_reporting.entrypoints.api.app import create_app
-
-
-@pytest.fixture
-def tokens() -> TokenFactory:
-    return TokenFactory()
-
-
-@pytest.fixture
-def verifier(tokens: TokenFactory) -> TokenVerifier:
-    return TokenVerifier(JwksCache(StaticJwksSource(tokens.jwks())), issuer=tokens.issuer,
-                         audience=tokens.audience)
 
 
 @pytest.fixture

@@ -17,10 +17,12 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hms_platform.auth import TokenVerifier
 from hms_platform.db import make_engine
 from hms_platform.messaging.rabbit import RabbitBus
 from hms_platform.pgurl import libpq_url
 from hms_platform.testing.infra import postgres_server, rabbitmq_server
+from hms_platform.testing.tokens import TokenFactory
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -60,6 +62,18 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     eng = make_engine(database_url, pool_size=5)
     yield eng
     await eng.dispose()
+
+
+@pytest.fixture
+def tokens() -> TokenFactory:
+    """Signs access tokens as auth would, with a key of its own (and forges them)."""
+    return TokenFactory()
+
+
+@pytest.fixture
+def verifier(tokens: TokenFactory) -> TokenVerifier:
+    """What a service's API checks tokens with: trusts ``tokens`` and nothing else."""
+    return tokens.verifier()
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,8 @@ from joserfc.jwk import ECKey, Key
 from joserfc.jws import JWSRegistry
 from joserfc.util import urlsafe_b64decode, urlsafe_b64encode
 
+from hms_platform.auth import JwksCache, StaticJwksSource, TokenVerifier
+
 DEFAULT_ISSUER = "https://hms.test/auth"
 DEFAULT_AUDIENCE = "hms"
 Signer = Callable[[bytes], bytes]
@@ -55,6 +57,12 @@ class TokenFactory:
     def public_jwk(self) -> dict[str, Any]:
         """The public key as a JWK, with `kid`, `use: sig` and `alg: ES256`."""
         return dict(self.key.as_dict(private=False, use="sig", alg="ES256"))
+
+    def verifier(self) -> TokenVerifier:
+        """A verifier that trusts this factory's key, issuer and audience, as a service's
+        would trust auth's."""
+        return TokenVerifier(JwksCache(StaticJwksSource(self.jwks())), issuer=self.issuer,
+                             audience=self.audience)
 
     def jwks(self) -> dict[str, Any]:
         """A JWKS document holding the public key only."""
