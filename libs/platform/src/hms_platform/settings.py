@@ -5,12 +5,25 @@ from __future__ import annotations
 import ipaddress
 import json
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import AfterValidator, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEV_ENVIRONMENTS = frozenset({"dev", "test"})
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _known_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown IANA time zone {value!r}") from error
+    return value
+
+
+# An IANA time zone name (a clinic's), refused at start when the zone database lacks it.
+TimeZoneName = Annotated[str, AfterValidator(_known_zone)]
 
 
 def secret(default: str, **kwargs: Any) -> Any:

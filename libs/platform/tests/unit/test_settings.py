@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from hms_platform.settings import ServiceSettings, secret, service_config
+from hms_platform.settings import ServiceSettings, TimeZoneName, secret, service_config
 
 REAL = {"database_url": "postgresql+asyncpg://auth:Pg-s3cret@db:5432/hms",
         "amqp_url": "amqp://auth:Mq-s3cret@mq:5672/"}
@@ -117,3 +117,14 @@ def test_json_logs_default_to_json_outside_dev(
 ) -> None:
     s = ServiceSettings(environment=environment, log_json=log_json, **REAL)
     assert s.json_logs is expected
+
+
+class ClinicSettings(ServiceSettings):
+    clinic_timezone: TimeZoneName = "Africa/Nairobi"
+
+
+def test_a_clinic_zone_must_be_one_the_zone_database_knows() -> None:
+    assert ClinicSettings(clinic_timezone="America/La_Paz").clinic_timezone == "America/La_Paz"
+    for wrong in ("Africa/Nairobbi", "UTC+3", "../etc/passwd"):
+        with pytest.raises(ValidationError, match="unknown IANA time zone"):
+            ClinicSettings(clinic_timezone=wrong)

@@ -4,14 +4,14 @@ see the service's README. A channel without credentials is off."""
 from __future__ import annotations
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from hms_notifications.domain.delivery import RetryPolicy
 from hms_notifications.domain.rules import Rules
-from hms_platform.settings import ServiceSettings, secret, service_config
+from hms_platform.settings import ServiceSettings, TimeZoneName, secret, service_config
 
 # The same development key as auth's (base64 of 32 bytes); refused outside dev/test.
 DEV_CODE_ENCRYPTION_KEY = "aG1zLWRldi1vbmx5LWNvZGUtZW5jcnlwdGlvbi1rZXk="
@@ -22,7 +22,7 @@ class NotificationsSettings(ServiceSettings):
 
     service_name: str = "notifications"
 
-    clinic_timezone: str = "Africa/Nairobi"
+    clinic_timezone: TimeZoneName = "Africa/Nairobi"
     reminder_lead_minutes: list[int] = Field(default=[24 * 60, 120], max_length=5)
     approaching_threshold: int = Field(default=3, ge=0, le=100)
     penalty_limit: int = Field(default=3, ge=1, le=100)
@@ -67,15 +67,6 @@ class NotificationsSettings(ServiceSettings):
     fcm_base_url: str = "https://fcm.googleapis.com"
     fcm_token_url: str | None = None  # default: the key's token_uri
     fcm_timeout: float = Field(default=10, gt=0)
-
-    @field_validator("clinic_timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown IANA time zone {value!r}") from error
-        return value
 
     @field_validator("twilio_auth_token", "smtp_password", "fcm_service_account_json")
     @classmethod

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from hms_platform.settings import ServiceSettings, service_config
+from hms_platform.settings import ServiceSettings, TimeZoneName, service_config
 
 
 class ReportingSettings(ServiceSettings):
@@ -14,18 +14,9 @@ class ReportingSettings(ServiceSettings):
 
     service_name: str = "reporting"
 
-    clinic_timezone: str = "Africa/Nairobi"
+    clinic_timezone: TimeZoneName = "Africa/Nairobi"
     default_days: int = Field(default=30, ge=1, le=731)  # a report's range without from/to
     replay_batch: int = Field(default=1000, ge=1, le=100_000)
-
-    @field_validator("clinic_timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown IANA time zone {value!r}") from error
-        return value
 
     @property
     def tz(self) -> ZoneInfo:
