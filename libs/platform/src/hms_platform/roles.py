@@ -1,7 +1,10 @@
-"""The four roles and the sets every service means by the same names (no framework here, so
-domains may import it)."""
+"""The four roles, the sets every service means by the same names, and the acting user as
+domains see it (no framework here, so domains may import it)."""
 
 from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
 
 ADMIN, RECEPTIONIST, DOCTOR, PATIENT = "admin", "receptionist", "doctor", "patient"
 ROLES = frozenset({ADMIN, RECEPTIONIST, DOCTOR, PATIENT})
@@ -10,3 +13,23 @@ STAFF = frozenset({ADMIN, RECEPTIONIST})
 # Employees: accounts an admin creates (patients register themselves or at the desk).
 EMPLOYEES = frozenset({ADMIN, RECEPTIONIST, DOCTOR})
 ANYONE_SIGNED_IN = ROLES
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a user id and a role, as the verified access token says."""
+
+    user_id: uuid.UUID
+    role: str
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF
+
+    @property
+    def is_patient(self) -> bool:
+        return self.role == PATIENT
+
+    @property
+    def is_doctor(self) -> bool:
+        return self.role == DOCTOR

@@ -1,11 +1,14 @@
-"""FastAPI dependencies every service's routes share. All ``async def``: FastAPI runs a plain
+"""FastAPI dependencies every service's routes share: the bus, the client's address, the
+caller. All ``async def``: FastAPI runs a plain
 ``def`` dependency in a worker thread, a hand-off per request that costs more than the work."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from hms_platform.messagebus import MessageBus
+from hms_platform.auth import Principal, require_role
+from hms_platform.messagebus import Command, MessageBus
+from hms_platform.roles import Actor
 
 
 async def get_bus(request: Request) -> MessageBus:
@@ -23,3 +26,15 @@ async def get_client_ip(request: Request) -> str:
 
 
 ClientIp = Annotated[str, Depends(get_client_ip)]
+
+
+def caller(command: type[Command[Any]]) -> Any:
+    """``Annotated[Actor, caller(c.SomeCommand)]``: the verified caller as a domain ``Actor``,
+    refused with 403 unless their role is one the command declares (before anything is read;
+    handlers check object-level rules)."""
+    check_role = require_role(*sorted(command.roles))
+
+    async def actor(principal: Annotated[Principal, Depends(check_role)]) -> Actor:
+        return Actor(principal.user_id, principal.role)
+
+    return Depends(actor)
