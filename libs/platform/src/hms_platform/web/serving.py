@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import uvicorn
 from starlette.types import ASGIApp
+
+from hms_platform.logging import configure_logging
+from hms_platform.settings import ServiceSettings
+
+S = TypeVar("S", bound=ServiceSettings)
 
 
 def uvicorn_config(app: ASGIApp, *, host: str, port: int, **options: Any) -> uvicorn.Config:
@@ -37,6 +43,25 @@ def serve_api(app: ASGIApp, *, host: str, port: int, **options: Any) -> None:
         server.run()
     if server.should_exit:  # only a signal sets it here; SIGTERM's re-raise ends the process
         raise SystemExit(130)
+
+
+def serve_service(settings: S, create_app: Callable[[S], ASGIApp], *, host: str,
+                  port: int) -> None:
+    """A service's API process: its logging configured, then its app served. X-Forwarded-For
+    is judged by the app with the service's ``trusted_proxies``, never by uvicorn."""
+    configure_logging(json=settings.json_logs, level=settings.log_level)
+    serve_api(create_app(settings), host=host, port=port)
+
+
+def api_main(serve: Callable[[str, int], None], *, prog: str, port: int,
+             description: str | None = None, argv: list[str] | None = None) -> None:
+    """``python -m <service>.entrypoints.api [--host H] [--port P]``: the arguments, then
+    ``serve(host, port)``."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=port)
+    args = parser.parse_args(argv)
+    serve(args.host, args.port)
 
 
 @contextlib.contextmanager

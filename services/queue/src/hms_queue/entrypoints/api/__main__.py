@@ -3,7 +3,6 @@ API with uvicorn."""
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 from types import FrameType
 
@@ -11,7 +10,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from hms_platform.logging import configure_logging
-from hms_platform.web.serving import exit_quietly_on_interrupt, uvicorn_config
+from hms_platform.web.serving import api_main, exit_quietly_on_interrupt, uvicorn_config
 from hms_queue.config import QueueSettings
 from hms_queue.entrypoints.api.app import create_app
 
@@ -43,11 +42,7 @@ def serve(host: str, port: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="hms-queue api", description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8003)
-    args = parser.parse_args(argv)
-    serve(args.host, args.port)
+    api_main(serve, prog="hms-queue api", port=8003, description=__doc__, argv=argv)
 
 
 if __name__ == "__main__":
