@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import asyncpg
 import pytest
+import pytest_asyncio
 from sqlalchemy.engine import make_url
 
 from hms_platform.pgurl import libpq_url
@@ -31,8 +33,8 @@ class ProvisionedDatabase:
         return await asyncpg.connect(libpq_url(self.url_for(schema)))
 
 
-@pytest.fixture
-async def provisioned(postgres_url: str) -> AsyncIterator[ProvisionedDatabase]:
+@contextlib.asynccontextmanager
+async def provisioned_database(postgres_url: str) -> AsyncIterator[ProvisionedDatabase]:
     """Roles and schemas as `python -m hms_platform.provision` makes them; nothing migrated.
     The database and the roles are dropped afterwards."""
     tag = uuid.uuid4().hex[:6]
@@ -54,3 +56,18 @@ async def provisioned(postgres_url: str) -> AsyncIterator[ProvisionedDatabase]:
         for role in roles.values():
             await admin.execute(f'DROP ROLE IF EXISTS "{role}"')
         await admin.close()
+
+
+@pytest.fixture
+async def provisioned(postgres_url: str) -> AsyncIterator[ProvisionedDatabase]:
+    """A provisioned database for one test."""
+    async with provisioned_database(postgres_url) as db:
+        yield db
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def module_provisioned(postgres_url: str) -> AsyncIterator[ProvisionedDatabase]:
+    """One provisioned database for a module's tests (which share one event loop), for a
+    system whose start-up is worth sharing."""
+    async with provisioned_database(postgres_url) as db:
+        yield db

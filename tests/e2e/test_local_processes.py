@@ -16,15 +16,19 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import aio_pika
 import httpx
 import pytest
+import pytest_asyncio
 
 from hms_platform.testing.infra import free_port
 
+pytestmark = pytest.mark.asyncio(loop_scope="module")  # the module's system's loop
 
-@pytest.fixture
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def broker_prefix(amqp_url: str) -> AsyncIterator[str]:
     prefix = f"p{uuid.uuid4().hex[:6]}."
     yield prefix
@@ -54,11 +58,15 @@ class LocalSystem:
     reporting: httpx.AsyncClient
     admin: dict[str, str]
     logs: Path
+    database: Any  # the ProvisionedDatabase (conftest), to look inside as a service's role
 
 
-@pytest.fixture
-async def local(provisioned, broker_prefix, amqp_url, tmp_path: Path
-                ) -> AsyncIterator[LocalSystem]:
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def local(module_provisioned, broker_prefix, amqp_url,
+                tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalSystem]:
+    """Every process started once for the module's tests (about 45 s on 2 cores); each test
+    makes its own users, so none depends on another's."""
+    provisioned, tmp_path = module_provisioned, tmp_path_factory.mktemp("local")
     urls = {schema: provisioned.url_for(schema)
             for schema in ("auth", "appointments", "queue", "notifications", "reporting")}
     auth_port, appointments_port, queue_port = free_port(), free_port(), free_port()
@@ -138,7 +146,7 @@ async def local(provisioned, broker_prefix, amqp_url, tmp_path: Path
         token = (await auth.post("/api/auth/token", data={
             "username": "admin", "password": password})).json()["access_token"]
         yield LocalSystem(auth, appointments, queue, notifications, reporting,
-                          {"Authorization": f"Bearer {token}"}, tmp_path)
+                          {"Authorization": f"Bearer {token}"}, tmp_path, provisioned)
     finally:
         await auth.aclose()
         await appointments.aclose()
@@ -247,8 +255,7 @@ async def test_the_queue_learns_doctors_and_patients_from_auth(local: LocalSyste
 
 
 async def test_a_reset_code_reaches_notifications_sealed_and_goes_out_once(
-    local: LocalSystem, provisioned,
-) -> None:
+        local: LocalSystem) -> None:
     """auth seals the code into its event; notifications' consumer (RabbitMQ) records it, its
     scheduler sends it once (console channel), and neither its log table, its outbox nor its
     process log holds the code in clear."""
@@ -269,7 +276,7 @@ async def test_a_reset_code_reaches_notifications_sealed_and_goes_out_once(
     items = (await notifications.get("/api/notifications", params=query,
                                      headers=admin)).json()["items"]
     assert [(m["channel"], m["status"], m["attempts"]) for m in items] == [("sms", "sent", 1)]
-    conn = await provisioned.connect_as("notifications")
+    conn = await local.database.connect_as("notifications")
     try:
         stored = await conn.fetch("SELECT params::text AS p FROM notifications.messages "
                                   "UNION ALL SELECT body::text FROM notifications.outbox")
