@@ -20,7 +20,6 @@ from datetime import date, timedelta
 import asyncpg
 import httpx
 
-from hms_platform.auth import JwksCache, StaticJwksSource, TokenVerifier
 from hms_platform.db import make_engine
 from hms_platform.migrations import upgrade
 from hms_platform.testing.tokens import TokenFactory
@@ -106,8 +105,7 @@ async def measure(url: str, runs: int) -> None:
                                  database_url=url.replace("postgresql://",
                                                           "postgresql+asyncpg://"))
     tokens = TokenFactory()
-    verifier = TokenVerifier(JwksCache(StaticJwksSource(tokens.jwks())), issuer=tokens.issuer,
-                             audience=tokens.audience)
+    verifier = tokens.verifier()
     engine = make_engine(settings.database_url.get_secret_value(), pool_size=2)
     app = create_app(settings, engine=engine, token_verifier=verifier)
     admin = {"Authorization": f"Bearer {tokens.issue(role='admin')}"}

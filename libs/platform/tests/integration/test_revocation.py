@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 
 from hms_contracts.auth import SessionsRevoked
-from hms_platform.auth import CurrentUser, JwksCache, StaticJwksSource, TokenVerifier
+from hms_platform.auth import CurrentUser
 from hms_platform.revocation import RevocationList, record_sessions_revoked, revocation_table
 from hms_platform.testing.tokens import TokenFactory
 from hms_platform.web import create_service_app
@@ -44,8 +44,7 @@ async def deliver(engine: Any, table: sa.Table, user_id: uuid.UUID, at: datetime
 async def test_a_token_issued_before_the_revocation_is_refused(engine) -> None:
     table = await make_table(engine)
     tokens = TokenFactory()
-    verifier = TokenVerifier(JwksCache(StaticJwksSource(tokens.jwks())),
-                             issuer=tokens.issuer, audience=tokens.audience)
+    verifier = tokens.verifier()
     app: FastAPI = create_service_app("demo", prefix="/api/demo", token_verifier=verifier)
     ticks = [0.0]
     app.state.revocations = RevocationList(engine, table, refresh_seconds=2,

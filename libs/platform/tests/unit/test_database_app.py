@@ -7,7 +7,6 @@ from typing import Any, cast
 import pytest
 import sqlalchemy as sa
 
-from hms_platform.auth import JwksCache, StaticJwksSource, TokenVerifier
 from hms_platform.revocation import RevocationList, revocation_table
 from hms_platform.settings import ServiceSettings
 from hms_platform.testing.tokens import TokenFactory
@@ -29,8 +28,7 @@ async def test_shutdown_closes_what_the_app_owns(owned: bool, disposed: int) -> 
         closed.append(engine.disposed)  # before the engine goes
 
     settings, tokens = ServiceSettings(environment="test"), TokenFactory()
-    verifier = TokenVerifier(JwksCache(StaticJwksSource(tokens.jwks())), issuer=tokens.issuer,
-                             audience=tokens.audience)
+    verifier = tokens.verifier()
     app = create_database_app(
         "demo", prefix="/api/demo", settings=settings, engine=cast(Any, engine), owned=owned,
         revocations=revocation_table(sa.MetaData(), "demo"), error_map={},
