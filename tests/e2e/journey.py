@@ -7,8 +7,8 @@ ticket, its position and estimate; a walk-in with urgency 1 goes ahead; the doct
 serves and completes; the other patient's visit becomes a no-show (the scheduler, with no grace
 period), its penalty is applied and its escalation email reaches a real SMTP server; every
 message went out exactly once per channel, the walk-in's activation code by SMS included; the
-reports and the audit trail show it all, the doctor's read of the notes and an admin's role
-change each audited with its actor.
+reports and the audit trail show it all, the check-in, the doctor's read of the notes and an
+admin's role change each audited with its actor.
 """
 
 from __future__ import annotations
@@ -212,3 +212,9 @@ async def walk(http: httpx.AsyncClient, admin_password: str, zone: str,
             "subject_id": visit["id"], "action": "appointments.clinical_record_read"}))["items"]
         return any(e["actor_id"] == doctor["id"] and "Rest" not in str(e) for e in entries)
     await eventually(notes_read_audited, timeout=30, interval=0.5)
+
+    async def check_in_audited() -> bool:  # the desk that checked the patient in
+        entries = (await c.call("GET", "/api/audit", admin, params={
+            "subject_id": visit["id"], "action": "appointments.patient_checked_in"}))["items"]
+        return any(e["actor_id"] == desk_user["id"] for e in entries)
+    await eventually(check_in_audited, timeout=30, interval=0.5)

@@ -56,6 +56,7 @@ class AppointmentRescheduled(_AppointmentsEvent):
     patient_id: uuid.UUID | None = None
     doctor_id: uuid.UUID | None = None
     new_end: AwareDatetime | None = None
+    rescheduled_by: uuid.UUID | None = None  # for the audit trail: the patient or staff
 
 
 class AppointmentCancelled(_AppointmentsEvent):
@@ -80,6 +81,8 @@ class PatientCheckedIn(_AppointmentsEvent):
     doctor_id: uuid.UUID
     urgency: Urgency
     arrived_at: AwareDatetime
+    # Optional beyond EVENTS.md's minimum, for the audit trail: who checked the patient in.
+    checked_in_by: uuid.UUID | None = None
 
 
 class AppointmentCompleted(_AppointmentsEvent):

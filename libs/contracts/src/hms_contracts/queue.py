@@ -31,6 +31,9 @@ class TicketIssued(_QueueEvent):
     appointment_id: uuid.UUID | None = None
     position: Count
     eta_minutes: Count
+    # Optional beyond EVENTS.md's minimum, for the audit trail: reception for a walk-in, who
+    # checked the patient in for a check-in.
+    issued_by: uuid.UUID | None = None
 
 
 class TurnApproaching(_QueueEvent):
@@ -76,6 +79,10 @@ class _TicketClosed(_QueueEvent):
     ticket_id: uuid.UUID
     patient_id: uuid.UUID
     doctor_id: uuid.UUID
+    # Optional beyond EVENTS.md's minimum, for the audit trail: the doctor who marked the
+    # patient missing, the patient or reception who withdrew the ticket; null when the queue
+    # withdrew it on appointments' event (a cancellation or no-show).
+    closed_by: uuid.UUID | None = None
 
 
 class TicketMissed(_TicketClosed):

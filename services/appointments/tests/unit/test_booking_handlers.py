@@ -161,6 +161,8 @@ async def test_reschedule_by_owner_and_staff_not_by_other_patients(fake) -> None
     assert moved.id == again.id == appt.id and again.start == fake.at("11:30")
     assert fake.names() == ["appointment_booked", "appointment_rescheduled",
                             "appointment_rescheduled"]
+    by = [e.payload["rescheduled_by"] for e in fake.store.published[1:]]
+    assert by[0] == str(me.user_id) and by[1] not in (None, str(me.user_id))  # the admin
 
 
 async def test_reschedule_follows_booking_rules_and_state(fake) -> None:

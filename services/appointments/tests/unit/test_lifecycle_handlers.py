@@ -50,7 +50,8 @@ async def test_check_in_then_complete_by_that_doctor_only(fake, booked) -> None:
     with pytest.raises(exc.NotAllowed):
         await fake.bus.handle(c.CheckIn(patient, appt.id))
     fake.clock.set(fake.at("09:50", day=3))
-    checked = await fake.bus.handle(c.CheckIn(as_(RECEPTIONIST), appt.id))
+    desk = as_(RECEPTIONIST)
+    checked = await fake.bus.handle(c.CheckIn(desk, appt.id))
     assert checked.checked_in_at == fake.clock.now()
     with pytest.raises(exc.AppointmentNotFound):  # another doctor does not see it
         await fake.bus.handle(c.CompleteAppointment(as_(DOCTOR), appt.id, "dx", "tx"))
@@ -61,6 +62,7 @@ async def test_check_in_then_complete_by_that_doctor_only(fake, booked) -> None:
     assert fake.names() == ["patient_checked_in", "appointment_completed"]
     checked_in, completed = fake.store.published
     assert checked_in.payload["urgency"] == 3
+    assert checked_in.payload["checked_in_by"] == str(desk.user_id)  # who, for the audit
     assert "flu" not in completed.to_json().decode() and "rest" not in completed.to_json().decode()
 
 

@@ -20,20 +20,25 @@ from hms_queue.domain.policy import Policy
 from hms_queue.service_layer import commands as c
 
 
-def checked_in(w: SimpleNamespace, doctor: uuid.UUID, urgency: int = 3) -> PatientCheckedIn:
+def checked_in(w: SimpleNamespace, doctor: uuid.UUID, urgency: int = 3,
+               by: uuid.UUID | None = None) -> PatientCheckedIn:
     return PatientCheckedIn(appointment_id=uuid.uuid4(), patient_id=uuid.uuid4(),
-                            doctor_id=doctor, urgency=urgency, arrived_at=w.clock.now())
+                            doctor_id=doctor, urgency=urgency, arrived_at=w.clock.now(),
+                            checked_in_by=by)
 
 
 async def test_a_check_in_opens_one_ticket_however_often_it_arrives(world) -> None:
     doctor = world.person("doctor")
-    event = checked_in(world, doctor, urgency=2)
+    desk = uuid.uuid4()
+    event = checked_in(world, doctor, urgency=2, by=desk)
     for _ in range(3):
         await handle(world, event)
     (ticket,) = world.store.tickets.rows.values()
     assert (ticket.appointment_id, ticket.urgency, ticket.source) == (
         event.appointment_id, 2, "check_in")
     assert world.names().count("ticket_issued") == 1
+    # issued by whoever checked the patient in (an older event without it: the patient)
+    assert world.payloads("ticket_issued")[0]["issued_by"] == str(desk)
 
 
 async def handle(w: SimpleNamespace, event: object) -> None:
@@ -68,6 +73,8 @@ async def test_cancellation_and_no_show_withdraw_the_ticket(world) -> None:
         start=world.clock.now(), marked_by="scheduler"))
     assert {t.status for t in world.store.tickets.rows.values()} == {"cancelled"}
     assert world.names().count("ticket_cancelled") == 2
+    # withdrawn by the queue itself, not by a person
+    assert [p["closed_by"] for p in world.payloads("ticket_cancelled")] == [None, None]
     await handle(world, AppointmentCancelled(  # unknown appointment: nothing to do
         appointment_id=uuid.uuid4(), patient_id=uuid.uuid4(), doctor_id=doctor,
         cancelled_by=uuid.uuid4(), late=True))

@@ -33,6 +33,7 @@ async def test_walk_ins_get_numbers_positions_and_estimates(world: SimpleNamespa
     issued = world.payloads("ticket_issued")
     assert [(p["number"], p["position"], p["source"]) for p in issued] == [
         (1, 1, "walk_in"), (2, 2, "walk_in"), (1, 1, "walk_in")]
+    assert {p["issued_by"] for p in issued} == {str(world.desk.user_id)}
 
 
 @pytest.mark.parametrize(("who", "error"), [
@@ -137,7 +138,9 @@ async def test_missed_once_goes_to_the_back_then_is_missed(world: SimpleNamespac
     await world.bus.handle(c.ServeTicket(me, second.ticket.id))
     assert (await world.bus.handle(c.CallNext(me, doctor))).id == first.ticket.id
     missed = await world.bus.handle(c.MissTicket(world.desk, first.ticket.id))
-    assert missed.status == "missed" and world.payloads("ticket_missed")
+    assert missed.status == "missed"
+    assert [p["closed_by"] for p in world.payloads("ticket_missed")] == [
+        str(world.desk.user_id)]
     actions = [h.action for h in world.store.tickets.history[first.ticket.id]]
     assert actions == ["issued", "called", "requeued", "called", "missed"]
 
@@ -152,6 +155,7 @@ async def test_leaving_is_for_the_owner_or_the_desk(world: SimpleNamespace) -> N
         await world.bus.handle(c.GetTicket(stranger, view.ticket.id))
     left = await world.bus.handle(c.LeaveTicket(world.patient_actor(owner), view.ticket.id))
     assert left.status == "cancelled" and world.names()[-1] == "ticket_cancelled"
+    assert world.payloads("ticket_cancelled")[-1]["closed_by"] == str(owner)
     assert await world.bus.handle(c.MyTickets(world.patient_actor(owner))) == []
 
 

@@ -42,3 +42,21 @@ def test_the_scheduler_is_the_system() -> None:
 def test_deliveries_and_schedules_are_not_audited() -> None:
     assert audit_entry(Fact("e4", "notifications.notification_sent.v1", AT, {}), {}) is None
     assert audit_entry(Fact("e5", "appointments.schedule_changed.v1", AT, {}), {}) is None
+
+
+def test_check_ins_reschedules_and_ticket_changes_name_who() -> None:
+    desk, doctor = uuid.uuid4(), uuid.uuid4()
+    roles = {desk: "receptionist", doctor: "doctor", USER: "patient"}
+    cases = [
+        ("appointments.patient_checked_in.v1", {"appointment_id": uuid.uuid4(),
+                                                "patient_id": USER, "checked_in_by": desk}, desk),
+        ("appointments.appointment_rescheduled.v1", {"appointment_id": uuid.uuid4(),
+                                                     "rescheduled_by": USER}, USER),
+        ("queue.ticket_issued.v1", {"ticket_id": uuid.uuid4(), "issued_by": desk}, desk),
+        ("queue.ticket_missed.v1", {"ticket_id": uuid.uuid4(), "closed_by": doctor}, doctor),
+        ("queue.ticket_cancelled.v1", {"ticket_id": uuid.uuid4(), "closed_by": None}, None),
+    ]
+    for name, data, actor in cases:
+        entry = audit_entry(Fact(name, name, AT, data), roles)
+        assert entry is not None, name
+        assert (entry.actor_id, entry.actor_role) == (actor, roles.get(actor)), name

@@ -104,12 +104,12 @@ class Appointment:
         if now >= self.start:
             raise AlreadyStarted(f"The appointment has started; only reception can {action} it.")
 
-    def reschedule(self, slot: Slot) -> None:
+    def reschedule(self, slot: Slot, by: uuid.UUID | None = None) -> None:
         self.require(Status.BOOKED, "reschedule")
         old_start = self.start
         self.start, self.end, self.clinic_day = slot.start, slot.end, slot.day
         self.events.append(ev.AppointmentRescheduled(
-            self.id, old_start, slot.start, slot.end, self.patient_id, self.doctor_id))
+            self.id, old_start, slot.start, slot.end, self.patient_id, self.doctor_id, by))
 
     def cancel(
         self, by: uuid.UUID, now: datetime, reason: str | None, late_window: timedelta
@@ -122,13 +122,13 @@ class Appointment:
         self.events.append(ev.AppointmentCancelled(
             self.id, self.patient_id, self.doctor_id, by, self.late_cancel))
 
-    def check_in(self, now: datetime, clinic_tz: tzinfo) -> None:
+    def check_in(self, now: datetime, clinic_tz: tzinfo, by: uuid.UUID | None = None) -> None:
         self.require(Status.BOOKED, "check in")
         if now.astimezone(clinic_tz).date() != self.start.astimezone(clinic_tz).date():
             raise NotCheckInDay("Check-in is on the day of the appointment.")
         self.status, self.checked_in_at = Status.CHECKED_IN, now
         self.events.append(ev.PatientCheckedIn(
-            self.id, self.patient_id, self.doctor_id, self.urgency, now))
+            self.id, self.patient_id, self.doctor_id, self.urgency, now, by))
 
     def complete(self, now: datetime, diagnosis: str, treatment: str) -> None:
         self.require(Status.CHECKED_IN, "complete")

@@ -33,6 +33,7 @@ class AppointmentRescheduled:
     new_end: datetime
     patient_id: uuid.UUID
     doctor_id: uuid.UUID
+    rescheduled_by: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class PatientCheckedIn:
     doctor_id: uuid.UUID
     urgency: int
     arrived_at: datetime
+    checked_in_by: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ class TicketIssued:
     appointment_id: uuid.UUID | None
     position: int
     eta_minutes: int
+    issued_by: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class TicketMissed:
     ticket_id: uuid.UUID
     patient_id: uuid.UUID
     doctor_id: uuid.UUID
+    closed_by: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class TicketCancelled:
     ticket_id: uuid.UUID
     patient_id: uuid.UUID
     doctor_id: uuid.UUID
+    closed_by: uuid.UUID | None = None  # None: the queue, on appointments' event
 
 
 @dataclass(frozen=True)

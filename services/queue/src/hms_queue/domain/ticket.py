@@ -12,7 +12,7 @@ from typing import Literal
 
 from hms_queue.domain import errors as exc
 from hms_queue.domain import events as ev
-from hms_queue.domain.actor import Actor
+from hms_queue.domain.actor import SYSTEM, Actor
 from hms_queue.domain.numbering import label
 
 Status = Literal["waiting", "called", "served", "missed", "cancelled"]
@@ -73,10 +73,10 @@ class Ticket:
     def is_active(self) -> bool:
         return self.status in ACTIVE
 
-    def issued(self, position: int, eta: int) -> None:
+    def issued(self, position: int, eta: int, by: uuid.UUID | None = None) -> None:
         self.events.append(ev.TicketIssued(
             self.id, self.number, self.patient_id, self.doctor_id, self.urgency, self.source,
-            self.appointment_id, position, eta))
+            self.appointment_id, position, eta, _person(by)))
 
     def call(self, now: datetime, by: uuid.UUID, room: str) -> None:
         self._require("call", "waiting")
@@ -107,14 +107,16 @@ class Ticket:
             return
         self.status, self.closed_at = "missed", now
         self._log(now, "missed", by)
-        self.events.append(ev.TicketMissed(self.id, self.patient_id, self.doctor_id))
+        self.events.append(ev.TicketMissed(self.id, self.patient_id, self.doctor_id,
+                                           _person(by)))
 
     def cancel(self, now: datetime, by: uuid.UUID, reason: str) -> None:
         if not self.is_active:
             raise exc.IllegalTransition("cancel", self.status)
         self.status, self.closed_at = "cancelled", now
         self._log(now, "cancelled", by, reason=reason)
-        self.events.append(ev.TicketCancelled(self.id, self.patient_id, self.doctor_id))
+        self.events.append(ev.TicketCancelled(self.id, self.patient_id, self.doctor_id,
+                                              _person(by)))
 
     def change_urgency(self, urgency: int, now: datetime, actor: Actor) -> None:
         self._require("change the urgency of", "waiting")
@@ -147,3 +149,8 @@ class Ticket:
 
     def _log(self, at: datetime, action: str, by: uuid.UUID, **detail: object) -> None:
         self.history.append(HistoryEntry(at, action, by, dict(detail)))
+
+
+def _person(by: uuid.UUID | None) -> uuid.UUID | None:
+    """Who did it, for the events: a person's id, or None for the queue itself (SYSTEM)."""
+    return None if by is None or by == SYSTEM.user_id else by

@@ -80,7 +80,7 @@ async def reschedule_appointment(
             appointment.require_not_started(now, "reschedule")
         await bookable_doctor(uow, appointment.doctor_id)
         slot = await bookable_slot(uow, appointment.doctor_id, cmd.start, now, rules)
-        appointment.reschedule(slot)
+        appointment.reschedule(slot, cmd.actor.user_id)
         await uow.appointments.save(appointment)
         record(uow, now, appointment)
         await uow.commit()

@@ -47,7 +47,7 @@ async def check_in(cmd: CheckIn, uow: UnitOfWork, clock: Clock, rules: Rules) ->
     async with uow:
         appointment = await access.load_visible(uow, cmd.actor, cmd.appointment_id,
                                                 for_update=True)
-        appointment.check_in(now, rules.clinic_tz)
+        appointment.check_in(now, rules.clinic_tz, cmd.actor.user_id)
         await uow.appointments.save(appointment)
         record(uow, now, appointment)
         await uow.commit()

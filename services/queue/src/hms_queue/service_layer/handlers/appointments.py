@@ -49,7 +49,8 @@ async def on_patient_checked_in(event: PatientCheckedIn, uow: UnitOfWork, clock:
                      reason="already_in_line")
             return
         await open_ticket(uow, doctor_id=event.doctor_id, patient_id=event.patient_id,
-                          urgency=event.urgency, source="check_in", by=event.patient_id,
+                          urgency=event.urgency, source="check_in",
+                          by=event.checked_in_by or event.patient_id,
                           policy=policy, clock=clock, appointment_id=event.appointment_id,
                           arrived_at=event.arrived_at)
 

@@ -47,7 +47,7 @@ async def open_ticket(uow: UnitOfWork, *, doctor_id: uuid.UUID, patient_id: uuid
                           by=by, appointment_id=appointment_id)
     await uow.tickets.add(ticket)
     where = await view(uow, ticket, now, policy)
-    ticket.issued(where.position or 0, where.eta_minutes or 0)
+    ticket.issued(where.position or 0, where.eta_minutes or 0, by)
     record(uow, now, ticket)
     await line_changed(uow, doctor_id, day, now, policy)
     return where
