@@ -27,6 +27,7 @@ from hms_embedded.topology import consumers
 from hms_platform.pgurl import libpq_url
 from hms_platform.testing.infra import free_port
 from hms_platform.testing.modules import load_beside
+from hms_platform.testing.polling import until_answered
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,14 +128,8 @@ async def test_the_journey_through_the_gateway_then_a_clean_stop(dev_run) -> Non
     proc, client, log, zone, emails = dev_run
     async with asyncio.timeout(120):
         for name in NAMES:
-            while True:
-                assert proc.returncode is None, log.read_text()[-4000:]
-                try:
-                    if (await client.get(f"/api/{name}/readyz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.3)
+            await until_answered(client, f"/api/{name}/readyz", interval=0.3, died=lambda: (
+                proc.returncode is not None and log.read_text()[-4000:]))
     probe = await client.get("/api/auth/healthz")
     assert len(probe.headers["x-request-id"]) == 36  # made by the gateway, echoed by auth
 

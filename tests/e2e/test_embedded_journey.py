@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from hms_platform.testing.infra import free_port
-from hms_platform.testing.polling import eventually
+from hms_platform.testing.polling import eventually, until_answered
 
 
 @pytest.fixture
@@ -35,14 +35,8 @@ async def system(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Path]
     client = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10)
     try:
         async with asyncio.timeout(60):
-            while True:
-                assert proc.returncode is None, (tmp_path / "run.log").read_text()[-3000:]
-                try:
-                    if (await client.get("/api/appointments/readyz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.2)
+            await until_answered(client, "/api/appointments/readyz", died=lambda: (
+                proc.returncode is not None and (tmp_path / "run.log").read_text()[-3000:]))
         yield client, tmp_path / "data"
     finally:
         await client.aclose()

@@ -23,6 +23,7 @@ import pytest
 
 from hms_platform.testing.infra import free_port
 from hms_platform.testing.modules import load_beside
+from hms_platform.testing.polling import until_answered
 
 pytestmark = pytest.mark.e2e
 
@@ -58,14 +59,8 @@ async def start(tmp_path: Path, **extra: str) -> tuple[asyncio.subprocess.Proces
     log.close()
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as client, \
             asyncio.timeout(90):
-        while True:
-            assert proc.returncode is None, (tmp_path / "run.log").read_text()[-3000:]
-            try:
-                if (await client.get("/api/auth/readyz")).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
+        await until_answered(client, "/api/auth/readyz", died=lambda: proc.returncode is not None
+                             and (tmp_path / "run.log").read_text()[-3000:])
     return proc, data, f"http://127.0.0.1:{port}"
 
 

@@ -19,6 +19,7 @@ import pytest
 
 from hms_embedded.certificate import self_signed_certificate
 from hms_platform.testing.infra import free_port
+from hms_platform.testing.polling import until_answered
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,14 +30,8 @@ SIGNINS_PER_MINUTE = 5
 
 async def wait_http(url: str, proc: asyncio.subprocess.Process, ok: int = 200) -> None:
     async with httpx.AsyncClient(timeout=2) as client, asyncio.timeout(20):
-        while True:
-            assert proc.returncode is None, f"{url}: the process exited"
-            try:
-                if (await client.get(url)).status_code == ok:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
+        await until_answered(client, url, ok=ok, interval=0.1, died=lambda: (
+            proc.returncode is not None and f"{url}: the process exited"))
 
 
 async def stop(proc: asyncio.subprocess.Process, sig: int = signal.SIGTERM) -> None:
@@ -194,14 +189,7 @@ async def test_tls_with_a_self_signed_certificate_and_http_redirected(tmp_path: 
         trusted = ssl.create_default_context(cafile=str(pem))
         async with httpx.AsyncClient(base_url=f"https://localhost:{https_port}", verify=trusted,
                                      timeout=5) as secure, asyncio.timeout(20):
-            while True:
-                try:
-                    answer = await secure.get("/api/auth/echo")
-                    if answer.status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.2)
+            answer = await until_answered(secure, "/api/auth/echo")
         assert answer.headers["strict-transport-security"].startswith("max-age=")
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{http_port}") as plain:
             moved = await plain.get("/api/auth/echo?x=1")

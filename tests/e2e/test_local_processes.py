@@ -24,6 +24,7 @@ import pytest
 import pytest_asyncio
 
 from hms_platform.testing.infra import free_port
+from hms_platform.testing.polling import until_answered
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")  # the module's system's loop
 
@@ -134,15 +135,9 @@ async def local(module_provisioned, broker_prefix, amqp_url,
                                  (queue, "/api/queue/readyz"),
                                  (notifications, "/api/notifications/readyz"),
                                  (reporting, "/api/reporting/readyz")):
-                while True:
-                    dead = {n: p.returncode for n, p in running.items() if p.returncode is not None}
-                    assert not dead, {n: (tmp_path / f"{n}.log").read_text()[-1500:] for n in dead}
-                    try:
-                        if (await client.get(path)).status_code == 200:
-                            break
-                    except httpx.TransportError:
-                        pass
-                    await asyncio.sleep(0.2)
+                await until_answered(client, path, died=lambda: {
+                    n: (tmp_path / f"{n}.log").read_text()[-1500:]
+                    for n, p in running.items() if p.returncode is not None})
         token = (await auth.post("/api/auth/token", data={
             "username": "admin", "password": password})).json()["access_token"]
         yield LocalSystem(auth, appointments, queue, notifications, reporting,

@@ -22,6 +22,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from hms_platform.testing.infra import free_port
+from hms_platform.testing.polling import until_answered
 from hms_queue.entrypoints.api.app import create_app
 
 
@@ -41,12 +42,8 @@ async def other_api_process(database_url: str, jwks_url: str, issuer: str,
     base = f"http://127.0.0.1:{port}"
     try:
         async with asyncio.timeout(60), httpx.AsyncClient(base_url=base) as client:
-            while True:
-                assert process.returncode is None, tail(log)
-                with contextlib.suppress(httpx.TransportError):
-                    if (await client.get("/api/queue/readyz")).status_code == 200:
-                        break
-                await asyncio.sleep(0.2)
+            await until_answered(client, "/api/queue/readyz",
+                                 died=lambda: process.returncode is not None and tail(log))
         yield base, process
     finally:
         if process.returncode is None:

@@ -6,6 +6,8 @@ import asyncio
 import inspect
 from collections.abc import Awaitable, Callable
 
+import httpx
+
 
 async def eventually(
     check: Callable[[], bool | Awaitable[bool]], timeout: float = 15.0, interval: float = 0.05
@@ -19,3 +21,21 @@ async def eventually(
             if result:
                 return
             await asyncio.sleep(interval)
+
+
+async def until_answered(client: httpx.AsyncClient, path: str, *,
+                         died: Callable[[], object] = lambda: None, ok: int = 200,
+                         interval: float = 0.2) -> httpx.Response:
+    """GET ``path`` until it answers ``ok`` (refused or reset connections count as not yet);
+    the answer. ``died``: what to fail with once the server's process has exited (its log),
+    falsy while it runs. No timeout of its own: wrap it in ``asyncio.timeout``."""
+    while True:
+        failure = died()
+        assert not failure, failure
+        try:
+            answer = await client.get(path)
+            if answer.status_code == ok:
+                return answer
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(interval)
