@@ -92,6 +92,36 @@ async def test_a_stop_signal_leaves_no_process_behind(tmp_path: Path, sig: signa
     assert left == []
 
 
+async def test_a_client_holding_half_sent_requests_cannot_starve_the_others(tmp_path: Path
+                                                                            ) -> None:
+    """`make run` serves users directly: one address holding three times its connection cap
+    with half-sent requests (a request line and a header, never finished) gets 429 beyond the
+    cap and 408 at the header deadline, while another client is served within a second."""
+    proc, data, url = await start(tmp_path, HMS_MAX_CONNECTIONS_PER_CLIENT="40",
+                                  HMS_HEADER_TIMEOUT="4")
+    port = int(url.rsplit(":", 1)[1])
+    held: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+    try:
+        for _ in range(120):
+            reader, writer = await asyncio.open_connection("127.0.0.1", port,
+                                                           local_addr=("127.0.0.2", 0))
+            writer.write(b"GET /api/auth/healthz HTTP/1.1\r\nHost: hms\r\n")
+            held.append((reader, writer))
+        async with httpx.AsyncClient(base_url=url, timeout=1.0) as client:
+            for _ in range(10):
+                assert (await client.get("/api/auth/healthz")).status_code == 200
+        async with asyncio.timeout(30):
+            replies = [await reader.read() for reader, _ in held]
+        statuses = [reply[9:12] for reply in replies]
+        assert statuses.count(b"429") == 80, statuses
+        assert statuses.count(b"408") == 40, statuses  # cut at the deadline, none left open
+    finally:
+        for _, writer in held:
+            writer.close()
+        await stop(proc, signal.SIGTERM)
+        shutil.rmtree(data.parent, ignore_errors=True)
+
+
 async def test_seed_makes_a_living_clinic_whose_logins_work(tmp_path: Path) -> None:
     proc, data, url = await start(tmp_path)
     try:

@@ -14,7 +14,9 @@ import pytest
 from hms_auth.config import DEV_CODE_ENCRYPTION_KEY, DEV_KEY_ENCRYPTION_KEY, AuthSettings
 from hms_embedded.__main__ import (
     PREFIXES,
+    ConnectionLimits,
     code_encryption_key,
+    display_secret,
     first_admin,
     key_encryption_key,
     trust_proxies,
@@ -24,7 +26,8 @@ from hms_embedded.__main__ import (
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Whatever these functions set in os.environ is undone after each test."""
-    for name in ("AUTH_KEY_ENCRYPTION_KEY", "HMS_TRUSTED_PROXIES", "HMS_ADMIN_USERNAME",
+    for name in ("AUTH_KEY_ENCRYPTION_KEY", "HMS_TRUSTED_PROXIES", "QUEUE_DISPLAY_SECRET",
+                 "HMS_HEADER_TIMEOUT", "HMS_MAX_CONNECTIONS_PER_CLIENT", "HMS_ADMIN_USERNAME",
                  "HMS_ADMIN_PASSWORD", *(f"{p}_TRUSTED_PROXIES" for p in PREFIXES)):
         monkeypatch.delenv(name, raising=False)
 
@@ -123,3 +126,48 @@ def test_the_code_key_is_made_private_random_and_reused(tmp_path: Path,
     code_encryption_key(tmp_path)
     assert os.environ["HMS_CODE_ENCRYPTION_KEY"] == first
     assert AuthSettings().code_encryption_key.get_secret_value() == first
+
+
+def test_the_display_secret_is_made_private_random_and_reused(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    """Waiting-room links are signed under it: a secret from the source would let anyone mint
+    a link to any doctor's line."""
+    from hms_queue.config import QueueSettings
+
+    display_secret(tmp_path / "a")
+    first = os.environ["QUEUE_DISPLAY_SECRET"]
+    assert mode(tmp_path / "a" / "display-secret") == 0o600
+    assert len(base64.b64decode(first)) == 32
+    assert QueueSettings().display_secret.get_secret_value() == first  # the queue reads it
+    monkeypatch.delenv("QUEUE_DISPLAY_SECRET")
+    display_secret(tmp_path / "a")
+    assert os.environ["QUEUE_DISPLAY_SECRET"] == first  # kept between starts
+    monkeypatch.delenv("QUEUE_DISPLAY_SECRET")
+    display_secret(tmp_path / "b")
+    assert os.environ["QUEUE_DISPLAY_SECRET"] != first  # each data folder its own
+
+
+def test_connection_limits_default_and_follow_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    limits = ConnectionLimits.from_environment()
+    assert (limits.header_timeout, limits.max_connections_per_client, limits.uncapped) == (
+        10.0, 100, [])
+    monkeypatch.setenv("HMS_HEADER_TIMEOUT", "2.5")
+    monkeypatch.setenv("HMS_MAX_CONNECTIONS_PER_CLIENT", "7")
+    monkeypatch.setenv("HMS_TRUSTED_PROXIES", "10.0.0.2, 10.1.0.0/16")
+    limits = ConnectionLimits.from_environment()
+    assert (limits.header_timeout, limits.max_connections_per_client) == (2.5, 7)
+    assert [str(n) for n in limits.uncapped] == ["10.0.0.2/32", "10.1.0.0/16"]
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("HMS_HEADER_TIMEOUT", "soon"), ("HMS_HEADER_TIMEOUT", "0"),
+    ("HMS_MAX_CONNECTIONS_PER_CLIENT", "0"), ("HMS_MAX_CONNECTIONS_PER_CLIENT", "many"),
+    ("HMS_TRUSTED_PROXIES", "10.0.0.300")])
+def test_a_bad_limit_stops_the_start_with_a_sentence(name: str, value: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SystemExit, match=name):
+        ConnectionLimits.from_environment()

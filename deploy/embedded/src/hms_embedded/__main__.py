@@ -8,9 +8,11 @@ import asyncio
 import base64
 import contextlib
 import importlib
+import ipaddress
 import os
 import secrets
 import signal
+from dataclasses import dataclass
 from pathlib import Path
 
 import structlog
@@ -24,6 +26,7 @@ from hms_platform.messaging.memory import InMemoryBus
 from hms_platform.migrations import upgrade
 from hms_platform.outbox import OutboxRelay
 from hms_platform.runtime import run
+from hms_platform.settings import IpNetwork
 from hms_platform.web.middleware import SecurityHeadersMiddleware
 from hms_platform.web.serving import uvicorn_config
 
@@ -88,11 +91,45 @@ def code_encryption_key(data_dir: Path) -> None:
     _generated_key(data_dir, "HMS_CODE_ENCRYPTION_KEY", "code-encryption-key")
 
 
+def display_secret(data_dir: Path) -> None:
+    """The queue signs waiting-room links under QUEUE_DISPLAY_SECRET: whoever has it can mint a
+    link to any doctor's line, so it is made at first start, never taken from the source."""
+    _generated_key(data_dir, "QUEUE_DISPLAY_SECRET", "display-secret")
+
+
 def point_at_own_jwks(port: int) -> None:
     """Services verify tokens from auth's JWKS, which this same process serves."""
     url = f"http://127.0.0.1:{port}/api/auth/.well-known/jwks.json"
     for prefix in PREFIXES:
         os.environ.setdefault(f"{prefix}_JWKS_URL", url)
+
+
+@dataclass(frozen=True)
+class ConnectionLimits:
+    """This server faces clients itself (no gateway in front): a request's headers must arrive
+    within HMS_HEADER_TIMEOUT seconds (10), and one address may hold at most
+    HMS_MAX_CONNECTIONS_PER_CLIENT (100) open connections; the trusted proxies
+    (HMS_TRUSTED_PROXIES), which carry many clients, are not capped."""
+
+    header_timeout: float
+    max_connections_per_client: int
+    uncapped: list[IpNetwork]
+
+    @classmethod
+    def from_environment(cls) -> ConnectionLimits:
+        env = os.environ.get
+        try:
+            limits = cls(float(env("HMS_HEADER_TIMEOUT", "10")),
+                         int(env("HMS_MAX_CONNECTIONS_PER_CLIENT", "100")),
+                         [ipaddress.ip_network(item.strip(), strict=False)
+                          for item in env("HMS_TRUSTED_PROXIES", "").split(",") if item.strip()])
+        except ValueError as error:
+            raise SystemExit(f"HMS_HEADER_TIMEOUT, HMS_MAX_CONNECTIONS_PER_CLIENT or "
+                             f"HMS_TRUSTED_PROXIES is not valid: {error}") from None
+        if limits.header_timeout <= 0 or limits.max_connections_per_client < 1:
+            raise SystemExit("HMS_HEADER_TIMEOUT must be positive and "
+                             "HMS_MAX_CONNECTIONS_PER_CLIENT at least 1")
+        return limits
 
 
 def trust_proxies() -> None:
@@ -107,8 +144,10 @@ async def serve(host: str, port: int, data_dir: Path) -> None:
     first_admin(data_dir)
     key_encryption_key(data_dir)
     code_encryption_key(data_dir)
+    display_secret(data_dir)
     point_at_own_jwks(port)
     trust_proxies()
+    limits = ConnectionLimits.from_environment()
     server, uri = postgres.start(data_dir / "pgdata")
     try:
         await postgres.ensure_database(uri, "hms")
@@ -133,7 +172,11 @@ async def serve(host: str, port: int, data_dir: Path) -> None:
         try:
             # Open event streams (the queue's) would hold a graceful shutdown forever.
             await uvicorn.Server(uvicorn_config(app, host=host, port=port,
-                                                timeout_graceful_shutdown=5)).serve()
+                                                timeout_graceful_shutdown=5,
+                                                header_timeout=limits.header_timeout,
+                                                max_connections_per_client=(
+                                                    limits.max_connections_per_client),
+                                                uncapped=limits.uncapped)).serve()
         finally:
             stop.set()
             for task in tasks:

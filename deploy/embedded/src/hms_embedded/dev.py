@@ -30,6 +30,7 @@ from hms_embedded.__main__ import (
     SERVICES,
     _generated_key,
     code_encryption_key,
+    display_secret,
     first_admin,
     key_encryption_key,
 )
@@ -54,7 +55,7 @@ def secrets_in(data_dir: Path) -> None:
     first_admin(data_dir)
     key_encryption_key(data_dir)
     code_encryption_key(data_dir)
-    _generated_key(data_dir, "QUEUE_DISPLAY_SECRET", "display-secret")
+    display_secret(data_dir)
     for name in NAMES:
         _generated_key(data_dir, f"{name.upper()}_DB_PASSWORD", f"{name}-db-password")
 

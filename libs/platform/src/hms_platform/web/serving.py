@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import uvicorn
 from starlette.types import ASGIApp
 
 from hms_platform.logging import configure_logging
-from hms_platform.settings import ServiceSettings
+from hms_platform.settings import IpNetwork, ServiceSettings
+from hms_platform.web.connection_guard import guarded_protocol
 
 S = TypeVar("S", bound=ServiceSettings)
 
 
-def uvicorn_config(app: ASGIApp, *, host: str, port: int, **options: Any) -> uvicorn.Config:
+def uvicorn_config(app: ASGIApp, *, host: str, port: int, header_timeout: float = 10.0,
+                   max_connections_per_client: int | None = None,
+                   uncapped: Sequence[IpNetwork] = (), **options: Any) -> uvicorn.Config:
     """uvicorn's settings for every HMS server:
 
     - ``proxy_headers=False``: uvicorn would otherwise believe X-Forwarded-For from
@@ -25,13 +28,19 @@ def uvicorn_config(app: ASGIApp, *, host: str, port: int, **options: Any) -> uvi
       ``trusted_proxies`` instead.
     - ``log_config=None``: uvicorn's loggers go through ``configure_logging``.
     - ``server_header=False``: no software version advertised.
+    - ``http``: uvicorn's httptools protocol with a deadline for each request's headers
+      (``header_timeout`` seconds, then 408) and, when ``max_connections_per_client`` is set, a
+      cap on one address's open connections (then 429), ``uncapped`` networks excepted
+      (``hms_platform.web.connection_guard``).
     """
-    for fixed in ("proxy_headers", "forwarded_allow_ips", "log_config"):
+    for fixed in ("proxy_headers", "forwarded_allow_ips", "log_config", "http"):
         if fixed in options:
             raise TypeError(f"{fixed} is fixed by the platform")
     options.setdefault("server_header", False)
+    protocol = guarded_protocol(header_timeout=header_timeout,
+                                max_per_client=max_connections_per_client, exempt=uncapped)
     return uvicorn.Config(app, host=host, port=port, proxy_headers=False, log_config=None,
-                          **options)
+                          http=protocol, **options)
 
 
 def serve_api(app: ASGIApp, *, host: str, port: int, **options: Any) -> None:
