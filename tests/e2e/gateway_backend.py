@@ -1,6 +1,7 @@
 """A minimal backend for the gateway's own tests, run as its own process: it answers every
-service's /readyz, refuses sign-ins (401) like auth would for a bad password, and echoes what it
-saw of each request, with its replica name. The gateway, HAProxy, is the real one."""
+service's /readyz, refuses sign-ins (401) like auth would for a bad password, serves event
+streams (the queue's: one that ends, and others that last until the client leaves), and echoes
+what it saw of each request, with its replica name. The gateway, HAProxy, is the real one."""
 
 from __future__ import annotations
 
@@ -24,10 +25,13 @@ async def app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
         await asyncio.sleep(2)
         await send({"type": "http.response.body", "body": b"data: second\n\n"})
         return
+    if path.startswith("/api/queue/") and path.endswith("/stream"):
+        await event_stream(receive, send, ends=b"end=1" in scope["query_string"])
+        return
     if path.endswith("/readyz"):
         status, body = 200, {"status": "ready"}
     elif path == "/api/auth/token":
-        status, body = 401, {"title": "Unauthorized", "status": 401}
+        status, body = 401, {"title": "Unauthorized", "status": 401, "path": path}
     else:
         headers = {k.decode(): v.decode() for k, v in scope["headers"]}
         status, body = 200, {"replica": NAME, "path": path,
@@ -36,6 +40,20 @@ async def app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json")]})
     await send({"type": "http.response.body", "body": json.dumps(body).encode()})
+
+
+async def event_stream(receive, send, ends: bool) -> None:  # type: ignore[no-untyped-def]
+    """An event at once, then (unless it ``ends``) a heartbeat a second until the client leaves."""
+    left = asyncio.ensure_future(receive())  # http.disconnect, once the client has gone
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"text/event-stream")]})
+    await send({"type": "http.response.body", "body": b"data: hello\n\n", "more_body": not ends})
+    while not ends and not left.done():
+        await asyncio.wait([left], timeout=1.0)
+        if not left.done():
+            await send({"type": "http.response.body", "body": b": heartbeat\n\n",
+                        "more_body": True})
+    left.cancel()
 
 
 NAME = ""
