@@ -50,12 +50,13 @@ def consumers(prefix: str = "") -> list[ConsumerTopology]:
 def routing_keys(consumer: ModuleType) -> list[str]:
     """What the consumer process binds its queue to: the routing keys of the InboxConsumer its
     ``build_consumer(settings, engine)`` makes, built here on default settings and an engine
-    that never connects."""
+    that never connects. The settings are the test environment's, whose committed secrets no
+    service accepts anywhere else: nothing here signs, connects or runs."""
     build = consumer.build_consumer
     settings_type = get_type_hints(build)["settings"]
     engine = create_async_engine("postgresql+asyncpg://topology@127.0.0.1:1/none")
     try:
-        return sorted(build(settings_type(environment="dev"), engine).routing_keys)
+        return sorted(build(settings_type(environment="test"), engine).routing_keys)
     finally:
         engine.sync_engine.dispose()
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 
 from hms_platform.settings import ServiceSettings, TimeZoneName, secret, service_config
 from hms_queue.domain.policy import Policy
+
+# For tests only: anyone can read it here, and so sign a link to any doctor's line.
+TEST_DISPLAY_SECRET = "dev-display-secret-change-me"
 
 
 class QueueSettings(ServiceSettings):
@@ -23,9 +26,25 @@ class QueueSettings(ServiceSettings):
     line_preview: int = Field(default=10, ge=1, le=100)
     stream_heartbeat_seconds: float = Field(default=15, gt=0, le=300)
     shutdown_grace_seconds: int = Field(default=5, ge=1, le=300)  # then open streams are cut
-    # Signs waiting-room display links (HMAC-SHA256); must be set outside dev/test.
-    display_secret: SecretStr = secret("dev-display-secret-change-me")
+    # Signs waiting-room display links (HMAC-SHA256); must be set in every environment but
+    # "test" (dev included: `make dev` and `make run` generate one in their data folder).
+    display_secret: SecretStr = secret(TEST_DISPLAY_SECRET)
     display_max_hours: int = Field(default=24, ge=1, le=24 * 31)
+    display_max_doctors: int = Field(default=12, ge=1, le=100)  # lines one screen link names
+    # Open event streams per API process: per signed-in user, and per screen link.
+    streams_per_user: int = Field(default=5, ge=1, le=1000)
+    streams_per_display: int = Field(default=5, ge=1, le=1000)
+
+    @model_validator(mode="after")
+    def _refuse_the_committed_display_secret(self) -> QueueSettings:
+        # The platform refuses default secrets outside dev and test; this one is refused in
+        # dev too, where the embedded run (reachable from the clinic's network) also runs.
+        if (self.environment != "test"
+                and self.display_secret.get_secret_value() == TEST_DISPLAY_SECRET):
+            raise ValueError(f"refusing to start in {self.environment!r} without "
+                             "QUEUE_DISPLAY_SECRET (a long random string): the default is "
+                             "public, and would let anyone sign a screen link")
+        return self
 
     def policy(self) -> Policy:
         return Policy(clinic_tz=ZoneInfo(self.clinic_timezone), aging_minutes=self.aging_minutes,

@@ -1,12 +1,17 @@
 """Hearing of line changes made by any process: every committed change sends
 ``NOTIFY hms_queue_lines, '<doctor id>'`` (adapters/unit_of_work.py); one LISTEN connection per
 API process wakes the streams of that doctor's line. While the connection is down, streams
-still send heartbeats and re-read on reconnect, so a lost notice is caught up."""
+still send heartbeats and re-read on reconnect, so a lost notice is caught up.
+
+Each watched line also has a version, new at every notice for it (and for every line when
+the connection starts or is lost): a read of the line made at one version is current until
+the next, which is what lets the streams of a line share one read per change."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import uuid
 from collections.abc import AsyncIterator
 
@@ -41,6 +46,8 @@ class LineWatcher:
     def __init__(self, engine: AsyncEngine) -> None:
         self._dsn = libpq_url(engine.url)
         self._subscribers: dict[uuid.UUID, set[Subscription]] = {}
+        self._versions: dict[uuid.UUID, int] = {}  # per watched line; never reused
+        self._next_version = itertools.count(1)
         self._task: asyncio.Task[None] | None = None
         self.listening = asyncio.Event()
         self.closing = False  # the server is stopping: streams end instead of waiting
@@ -51,6 +58,13 @@ class LineWatcher:
         self.closing = True
         self._wake_all()
 
+    def version(self, doctor_id: uuid.UUID) -> int:
+        """The line's current version while it is watched (0 when it is not)."""
+        return self._versions.get(doctor_id, 0)
+
+    def watched(self, doctor_id: uuid.UUID) -> bool:
+        return doctor_id in self._subscribers
+
     @contextlib.asynccontextmanager
     async def subscribe(self, *doctor_ids: uuid.UUID) -> AsyncIterator[Subscription]:
         """One subscription, woken by a change to any of these doctors' lines."""
@@ -58,6 +72,8 @@ class LineWatcher:
             self._task = asyncio.create_task(self._listen())
         subscription = Subscription()
         for doctor_id in doctor_ids:
+            if doctor_id not in self._subscribers:
+                self._versions[doctor_id] = next(self._next_version)
             self._subscribers.setdefault(doctor_id, set()).add(subscription)
         try:
             yield subscription
@@ -66,13 +82,22 @@ class LineWatcher:
                 self._subscribers[doctor_id].discard(subscription)
                 if not self._subscribers[doctor_id]:
                     del self._subscribers[doctor_id]
+                    del self._versions[doctor_id]
 
     def _on_notify(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
         with contextlib.suppress(ValueError):
-            for subscription in self._subscribers.get(uuid.UUID(payload), ()):
+            doctor_id = uuid.UUID(payload)
+            if doctor_id in self._versions:
+                self._versions[doctor_id] = next(self._next_version)
+            for subscription in self._subscribers.get(doctor_id, ()):
                 subscription.notify()
 
+    def _new_versions(self) -> None:
+        for doctor_id in self._versions:
+            self._versions[doctor_id] = next(self._next_version)
+
     def _wake_all(self) -> None:
+        self._new_versions()
         for subscriptions in self._subscribers.values():
             for subscription in subscriptions:
                 subscription.notify()
@@ -92,7 +117,9 @@ class LineWatcher:
                 log.info("queue.listen_unavailable", error=type(error).__name__)
                 await asyncio.sleep(2.0)
             finally:
-                self.listening.clear()
+                if self.listening.is_set():  # notices may be lost from now on
+                    self.listening.clear()
+                    self._new_versions()
                 if conn is not None and not conn.is_closed():
                     await conn.close()
 

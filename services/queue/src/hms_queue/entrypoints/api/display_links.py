@@ -1,16 +1,26 @@
 """Waiting-room display links: a token naming some doctors' lines and an expiry, signed with
 HMAC-SHA256 under ``QUEUE_DISPLAY_SECRET``. Anyone holding the link sees those lines' numbers,
-statuses and rooms, nothing else, until it expires."""
+statuses and rooms, nothing else, until it expires.
+
+``verify`` refuses anything but exactly what ``sign`` makes (``BadDisplayToken``, whatever the
+input: it is a URL parameter), including a well-signed body with claims ``sign`` never writes,
+since a leaked secret must not turn into errors or unbounded work."""
 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+MAX_TOKEN_LENGTH = 4096
+LAST_EXPIRY = 253402300799  # 9999-12-31T23:59:59Z, the last second a datetime holds
+_B64URL = re.compile(r"[A-Za-z0-9_-]+")
 
 
 class BadDisplayToken(ValueError):
@@ -42,16 +52,51 @@ def sign(secret: str, grant: DisplayGrant) -> str:
     return f"{body}.{_mac(secret, body)}"
 
 
-def verify(secret: str, token: str, now: datetime) -> DisplayGrant:
-    try:
-        body, mac = token.split(".")
-        if not hmac.compare_digest(mac, _mac(secret, body)):
-            raise BadDisplayToken("bad signature")
-        claims = json.loads(_unb64(body))
-        grant = DisplayGrant(tuple(uuid.UUID(d) for d in claims["d"]),
-                             datetime.fromtimestamp(int(claims["exp"]), UTC))
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
-        raise BadDisplayToken("malformed display link") from error
+def verify(secret: str, token: str, now: datetime, *, max_doctors: int) -> DisplayGrant:
+    """The grant of a link this secret signed, with its doctors de-duplicated; else
+    ``BadDisplayToken`` (altered, expired, malformed, or naming more than ``max_doctors``)."""
+    parts = token.split(".") if isinstance(token, str) and len(token) <= MAX_TOKEN_LENGTH else []
+    if len(parts) != 2 or not all(_B64URL.fullmatch(part) for part in parts):
+        raise BadDisplayToken("malformed display link")
+    body, mac = parts
+    if not hmac.compare_digest(mac.encode(), _mac(secret, body).encode()):
+        raise BadDisplayToken("bad signature")
+    grant = _grant(body, max_doctors)
     if grant.expires_at <= now:
         raise BadDisplayToken("expired display link")
     return grant
+
+
+def _grant(body: str, max_doctors: int) -> DisplayGrant:
+    try:
+        claims = json.loads(_unb64(body))
+    except (ValueError, binascii.Error, RecursionError) as error:
+        raise BadDisplayToken("malformed display link") from error
+    if not isinstance(claims, dict) or claims.keys() != {"d", "exp"}:
+        raise BadDisplayToken("malformed display link")
+    doctors, exp = claims["d"], claims["exp"]
+    if not isinstance(doctors, list) or not doctors or not all(
+            isinstance(d, str) for d in doctors):
+        raise BadDisplayToken("malformed display link")
+    if type(exp) is not int or not 0 < exp <= LAST_EXPIRY:  # no bool, float or huge number
+        raise BadDisplayToken("malformed display link")
+    doctor_ids = tuple(dict.fromkeys(_doctor_id(d) for d in doctors))
+    if len(doctor_ids) > max_doctors:
+        raise BadDisplayToken("too many lines in one display link")
+    return DisplayGrant(doctor_ids, datetime.fromtimestamp(exp, UTC))
+
+
+def _doctor_id(text: str) -> uuid.UUID:
+    """A UUID as ``sign`` writes it (lowercase, hyphenated), nothing looser."""
+    try:
+        doctor_id = uuid.UUID(text)
+    except ValueError as error:
+        raise BadDisplayToken("malformed display link") from error
+    if str(doctor_id) != text:
+        raise BadDisplayToken("malformed display link")
+    return doctor_id
+
+
+def link_key(token: str) -> str:
+    """What the stream limits count a link's streams by: a digest, not the link itself."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -29,7 +29,8 @@ class TicketUpdate(_In):
 
 
 class DisplayCreate(_In):
-    doctor_ids: list[uuid.UUID] = Field(min_length=1, max_length=20)
+    # at most QUEUE_DISPLAY_MAX_DOCTORS distinct doctors (a 422 beyond); 100 bounds the body
+    doctor_ids: list[uuid.UUID] = Field(min_length=1, max_length=100)
     hours: int = Field(default=12, ge=1, le=24 * 31)
 
 

@@ -1,70 +1,144 @@
 """Live lines: server-sent events per doctor's line, display links for waiting-room screens,
 and the screen's page. Streams send a snapshot first (on every connect and reconnect), then
-the line again after every change (from any API process: Postgres NOTIFY), and heartbeats."""
+the line again after every change (from any API process: Postgres NOTIFY), and heartbeats.
+
+A stream's lines are read once per change for all its process's streams (``line_boards``). It
+ends when its holder's access ends: the access token's expiry, its revocation or the
+retirement of its signing key (checked at each change and heartbeat), or the screen link's
+expiry. A holder keeps a bounded number of
+streams open (``stream_limits``)."""
 
 from __future__ import annotations
 
 import json
 import secrets
+import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, StreamingResponse
+from starlette.requests import ClientDisconnect
+from starlette.types import Receive, Scope, Send
 
 from hms_platform.auth import CurrentUser, Principal, require_role
-from hms_platform.errors import Forbidden
+from hms_platform.errors import Forbidden, Unauthorized, Unprocessable
 from hms_platform.roles import STAFF
-from hms_queue.entrypoints.api import PREFIX, views
+from hms_queue.entrypoints.api import PREFIX
 from hms_queue.entrypoints.api import schemas as s
-from hms_queue.entrypoints.api.display_links import BadDisplayToken, DisplayGrant, sign, verify
+from hms_queue.entrypoints.api.display_links import (
+    BadDisplayToken,
+    DisplayGrant,
+    link_key,
+    sign,
+    verify,
+)
 from hms_queue.entrypoints.api.display_page import error_page, page
-from hms_queue.service_layer.commands import LineSnapshot
+from hms_queue.entrypoints.api.line_boards import LineBoards
+from hms_queue.entrypoints.api.stream_limits import StreamLimits, StreamSlot
 
 router = APIRouter(prefix=PREFIX, tags=["live"])
 SSE_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-Token = Annotated[str, Query(min_length=1, max_length=4096)]
+# Any text: a link that is missing, empty, too long or garbage is refused like an altered one.
+Token = Annotated[str, Query()]
 
 
 def _sse(event: str, data: object) -> str:
     return f"event: {event}\ndata: {json.dumps(data)}\n\n"
 
 
-async def _line_events(request: Request, doctor_ids: Sequence[uuid.UUID]) -> AsyncIterator[str]:
-    bus, watcher = request.app.state.bus, request.app.state.line_watcher
+async def _line_events(request: Request, doctor_ids: Sequence[uuid.UUID], *,
+                       seconds_left: Callable[[], float],
+                       revoked: Callable[[], Awaitable[bool]]) -> AsyncIterator[str]:
+    boards: LineBoards = request.app.state.line_boards
+    watcher = request.app.state.line_watcher
     heartbeat = request.app.state.settings.stream_heartbeat_seconds
-    async with watcher.subscribe(*doctor_ids) as changes:
+    async with boards.watch(*doctor_ids) as changes:
         yield "retry: 3000\n\n"
-        kind = "snapshot"
+        sent: dict[uuid.UUID, int] = {}  # the version of each line last sent
         while True:
             for doctor_id in doctor_ids:
-                yield _sse(kind, views.board(await bus.handle(LineSnapshot(doctor_id))))
-            kind = "line"
-            while not await changes.wait(heartbeat) and not watcher.closing:
-                yield ": heartbeat\n\n"
+                if sent.get(doctor_id) == boards.version(doctor_id):
+                    continue
+                try:
+                    version, board = await boards.board(doctor_id)
+                except Exception:  # logged once by the shared read; tried again at the
+                    continue  # next change or heartbeat
+                yield _sse("line" if doctor_id in sent else "snapshot", board)
+                sent[doctor_id] = version
+            changed = await changes.wait(min(heartbeat, max(seconds_left(), 0.0)))
             if watcher.closing:
                 return  # the server is stopping; EventSource reconnects to another replica
+            if seconds_left() <= 0 or await revoked():
+                return  # access ended; the reconnect is refused (401 or 403)
+            if not changed:
+                yield ": heartbeat\n\n"
 
 
-def _stream(request: Request, doctor_ids: Sequence[uuid.UUID]) -> StreamingResponse:
-    return StreamingResponse(_line_events(request, doctor_ids), media_type="text/event-stream",
-                             headers=SSE_HEADERS)
+class _EventStream(StreamingResponse):
+    """A stream that gives its slot back however it ends, and ends quietly when its client
+    has gone (nothing to answer, nothing to log)."""
+
+    def __init__(self, events: AsyncIterator[str], slot: StreamSlot) -> None:
+        super().__init__(events, media_type="text/event-stream", headers=SSE_HEADERS)
+        self._events, self._slot = events, slot
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except (ClientDisconnect, OSError):
+            pass
+        finally:
+            self._slot.release()
+            aclose = getattr(self._events, "aclose", None)
+            if aclose is not None:  # leaves the lines' subscription, even if never started
+                await aclose()
 
 
-@router.get("/doctors/{doctor_id}/stream", responses=s.problems(),
+def _slot(request: Request, key: str, limit: int) -> StreamSlot:
+    limits: StreamLimits = request.app.state.stream_limits
+    return limits.acquire(key, limit)
+
+
+async def _not_revoked() -> bool:
+    return False
+
+
+@router.get("/doctors/{doctor_id}/stream", responses=s.problems(429),
             response_class=StreamingResponse)
-async def stream(doctor_id: uuid.UUID, request: Request, _: CurrentUser) -> StreamingResponse:
+async def stream(doctor_id: uuid.UUID, request: Request, user: CurrentUser) -> StreamingResponse:
     """``text/event-stream``: a ``snapshot`` event, then a ``line`` event after each change
-    (``{doctor_id, room, called, next, waiting}``: numbers only), and heartbeat comments."""
-    return _stream(request, [doctor_id])
+    (``{doctor_id, room, called, next, waiting}``: numbers only), and heartbeat comments.
+    It ends when the access token expires or is revoked; 429 beyond
+    ``QUEUE_STREAMS_PER_USER`` open streams."""
+    settings = request.app.state.settings
+    exp = user.claims.get("exp")
+    expires = float(exp) if isinstance(exp, int | float) and not isinstance(exp, bool) else 0.0
+    revocations = request.app.state.revocations
+    verifier, signing_keys = request.app.state.token_verifier, request.app.state.signing_keys
+    token = request.headers.get("authorization", "").partition(" ")[2]
+
+    async def revoked() -> bool:
+        """The token verified again (a verified token is cached: no signature check), so a
+        signing key that auth's rotation retired meanwhile ends the stream too."""
+        try:
+            await verifier.verify(token, await signing_keys.current())
+        except Unauthorized:
+            return True
+        return bool(await revocations.refuses(user))
+
+    slot = _slot(request, f"user:{user.user_id}", settings.streams_per_user)
+    events = _line_events(request, [doctor_id], revoked=revoked,
+                          seconds_left=lambda: expires - time.time())
+    return _EventStream(events, slot)
 
 
 def _grant(request: Request, token: str) -> DisplayGrant:
     settings = request.app.state.settings
     return verify(settings.display_secret.get_secret_value(), token,
-                  request.app.state.clock.now())
+                  request.app.state.clock.now(), max_doctors=settings.display_max_doctors)
 
 
 @router.post("/displays", status_code=201, response_model=s.DisplayPublic,
@@ -75,16 +149,19 @@ async def create_display(
 ) -> s.DisplayPublic:
     """A link for a waiting-room screen, signed and expiring, scoped to these lines."""
     settings = request.app.state.settings
+    doctor_ids = tuple(dict.fromkeys(body.doctor_ids))
+    if len(doctor_ids) > settings.display_max_doctors:
+        raise Unprocessable(f"A display link shows at most {settings.display_max_doctors} "
+                            "lines.")
     hours = min(body.hours, settings.display_max_hours)
     expires = request.app.state.clock.now() + timedelta(hours=hours)
-    token = sign(settings.display_secret.get_secret_value(),
-                 DisplayGrant(tuple(dict.fromkeys(body.doctor_ids)), expires))
+    token = sign(settings.display_secret.get_secret_value(), DisplayGrant(doctor_ids, expires))
     return s.DisplayPublic(url=f"{PREFIX}/display?token={token}", expires_at=expires)
 
 
 @router.get("/display", response_class=HTMLResponse,
             responses={403: {"content": {"text/html": {}}}})
-async def display(request: Request, token: Token) -> HTMLResponse:
+async def display(request: Request, token: Token = "") -> HTMLResponse:
     """The waiting-room page: one self-contained HTML document, updated live."""
     try:
         _grant(request, token)
@@ -96,11 +173,17 @@ async def display(request: Request, token: Token) -> HTMLResponse:
     return HTMLResponse(page(nonce), headers={"Content-Security-Policy": csp})
 
 
-@router.get("/display/stream", response_class=StreamingResponse, responses=s.problems(403))
-async def display_stream(request: Request, token: Token) -> StreamingResponse:
-    """The screen's events (as the doctor stream's), for the lines its link names."""
+@router.get("/display/stream", response_class=StreamingResponse, responses=s.problems(403, 429))
+async def display_stream(request: Request, token: Token = "") -> StreamingResponse:
+    """The screen's events (as the doctor stream's), for the lines its link names, until the
+    link expires; 429 beyond ``QUEUE_STREAMS_PER_DISPLAY`` open streams of one link."""
     try:
         grant = _grant(request, token)
     except BadDisplayToken as error:
         raise Forbidden("This display link is not valid (expired or altered).") from error
-    return _stream(request, grant.doctor_ids)
+    settings, clock = request.app.state.settings, request.app.state.clock
+    slot = _slot(request, f"display:{link_key(token)}", settings.streams_per_display)
+    events = _line_events(
+        request, grant.doctor_ids, revoked=_not_revoked,
+        seconds_left=lambda: (grant.expires_at - clock.now()).total_seconds())
+    return _EventStream(events, slot)
