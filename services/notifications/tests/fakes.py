@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +24,8 @@ class FakeStore:
         self.messages: dict[uuid.UUID, m.Message] = {}
         self.claims: dict[uuid.UUID, tuple[uuid.UUID, datetime]] = {}
         self.published: list[Envelope] = []
+        self.marks: dict[uuid.UUID, m.AppointmentMark] = {}
+        self.locked: list[str] = []  # advisory locks taken, in order
 
     def of(self, channel: str | None = None, kind: str | None = None) -> list[m.Message]:
         return sorted((x for x in self.messages.values()
@@ -69,18 +71,30 @@ class FakeMessages:
     def __init__(self, store: FakeStore) -> None:
         self.store = store
 
-    async def add(self, items: Sequence[m.Message]) -> int:
+    async def add(self, items: Sequence[m.Message]) -> list[uuid.UUID]:
         taken = {(x.dedup_key, x.channel) for x in self.store.messages.values()}
         new = [x for x in items if (x.dedup_key, x.channel) not in taken]
         for x in new:
             self.store.messages[x.id] = dataclasses.replace(x)
-        return len(new)
+        return [x.id for x in new]
 
-    async def cancel_pending(self, subject_id: uuid.UUID, kind: str) -> int:
+    async def lock_recipients(self, keys: Sequence[str]) -> None:
+        self.store.locked.extend(sorted(set(keys)))
+
+    async def count_recent(self, message: m.Message, since: datetime) -> int:
+        return len({x.dedup_key for x in self.store.messages.values()
+                    if (x.recipient_id == message.recipient_id
+                        or (message.destination and x.destination == message.destination))
+                    and (x.kind, x.channel) == (message.kind, message.channel)
+                    and x.created_at >= since and x.dedup_key != message.dedup_key
+                    and x.status not in (m.CAPPED, m.CANCELLED, m.SKIPPED)})
+
+    async def cancel_pending(self, subject_id: uuid.UUID, kinds: Collection[str],
+                             reason: str) -> int:
         hit = [x for x in self.store.messages.values()
-               if x.subject_id == subject_id and x.kind == kind and x.status == m.PENDING]
+               if x.subject_id == subject_id and x.kind in kinds and x.status == m.PENDING]
         for x in hit:
-            x.status = m.CANCELLED
+            x.status, x.last_error = m.CANCELLED, reason
         return len(hit)
 
     async def recipient_of(self, subject_id: uuid.UUID) -> uuid.UUID | None:
@@ -118,12 +132,36 @@ class FakeMessages:
         return Page(rows[offset:offset + limit], len(rows), limit, offset)
 
 
+class FakeAppointmentMarks:
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+
+    async def lock(self, appointment_id: uuid.UUID) -> None:
+        self.store.locked.append(f"appointment:{appointment_id}")
+
+    async def get(self, appointment_id: uuid.UUID) -> m.AppointmentMark:
+        return self.store.marks.get(appointment_id) or m.AppointmentMark(appointment_id)
+
+    async def get_many(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, m.AppointmentMark]:
+        return {i: self.store.marks[i] for i in ids if i in self.store.marks}
+
+    async def close(self, appointment_id: uuid.UUID, how: str) -> None:
+        mark = await self.get(appointment_id)
+        self.store.marks[appointment_id] = dataclasses.replace(mark, closed=mark.closed or how)
+
+    async def moved(self, appointment_id: uuid.UUID, old_start: datetime) -> None:
+        mark = await self.get(appointment_id)
+        self.store.marks[appointment_id] = dataclasses.replace(
+            mark, moved_from=mark.moved_from | {old_start})
+
+
 class FakeUnitOfWork:
     def __init__(self, store: FakeStore) -> None:
         self.store = store
         self.contacts = FakeContacts(store)
         self.preferences = FakePreferences(store)
         self.messages = FakeMessages(store)
+        self.appointments = FakeAppointmentMarks(store)
         self._pending: list[Envelope] = []
 
     async def __aenter__(self) -> FakeUnitOfWork:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
@@ -34,3 +34,10 @@ class NotificationFailed(_Delivery):
     """A message could not be delivered; `attempts` says how often it was tried."""
 
     NAME: ClassVar[str] = "notifications.notification_failed.v1"
+
+    # Optional (older producers omit it): why it was not sent when no provider refused it.
+    reason: Literal["capped"] | None = Field(
+        default=None,
+        description="'capped': never sent, held back by the cap on messages per recipient and "
+                    "hour (attempts is then 1); null: the provider refused it or the retries "
+                    "ran out.")

@@ -7,12 +7,14 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from hms_notifications.adapters.orm import STATUS_CHECK
 from hms_platform.migrations import create_messaging_tables, create_revocation_table
 
 revision = "0001"
 down_revision = None
 S = "notifications"
+# The statuses as of this revision (0002 adds 'capped').
+STATUS_CHECK = ("status IN ('pending', 'sending', 'sent', 'delivered', 'undelivered', 'failed', "
+                "'cancelled', 'skipped')")
 
 
 def ts(name: str, nullable: bool = True, **kwargs: object) -> sa.Column:

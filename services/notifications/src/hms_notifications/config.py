@@ -27,6 +27,9 @@ class NotificationsSettings(ServiceSettings):
     approaching_threshold: int = Field(default=3, ge=0, le=100)
     penalty_limit: int = Field(default=3, ge=1, le=100)
     penalty_window_days: int = Field(default=90, ge=1, le=3650)
+    # Per kind and channel, to one person or one address, planned within an hour; more are
+    # recorded `capped` and never sent. Codes and turn notices are not capped.
+    max_per_recipient_hour: int = Field(default=5, ge=1, le=1000)
 
     code_encryption_key: SecretStr = secret(
         DEV_CODE_ENCRYPTION_KEY,
@@ -86,7 +89,8 @@ class NotificationsSettings(ServiceSettings):
             clinic_tz=ZoneInfo(self.clinic_timezone),
             reminder_leads=tuple(timedelta(minutes=v) for v in self.reminder_lead_minutes),
             approaching_threshold=self.approaching_threshold,
-            penalty_limit=self.penalty_limit, penalty_window_days=self.penalty_window_days)
+            penalty_limit=self.penalty_limit, penalty_window_days=self.penalty_window_days,
+            max_per_recipient_hour=self.max_per_recipient_hour)
 
     def retry_policy(self) -> RetryPolicy:
         return RetryPolicy(max_attempts=self.max_attempts,

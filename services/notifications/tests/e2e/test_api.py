@@ -67,6 +67,22 @@ async def test_each_sees_their_own_messages_and_admins_see_all(api) -> None:  # 
     assert (await api.call("admin", "GET", "", params={"kind": "fax"})).status_code == 422
 
 
+async def test_admins_find_capped_messages_by_status(api) -> None:  # type: ignore[no-untyped-def]
+    from hms_contracts.appointments import AppointmentCancelled
+
+    for _ in range(api.world.settings.max_per_recipient_hour + 1):
+        await api.world.deliver(AppointmentCancelled(
+            appointment_id=uuid.uuid4(), patient_id=api.ids["patient"], doctor_id=uuid.uuid4(),
+            cancelled_by=api.ids["patient"], late=False))
+    found = (await api.call("admin", "GET", "", params={"status": "capped"})).json()
+    assert sorted((i["channel"], i["status"], i["attempts"]) for i in found["items"]) == [
+        ("email", "capped", 0), ("sms", "capped", 0)]
+    assert all(i["last_error"].startswith("capped: 5 appointment_cancelled")
+               for i in found["items"])
+    mine = (await api.call("patient", "GET", "/mine")).json()
+    assert sum(i["status"] == "capped" for i in mine["items"]) == 2
+
+
 def signed(params: dict[str, str], token: str = TWILIO_TOKEN) -> dict[str, str]:
     return {"X-Twilio-Signature": RequestValidator(token).compute_signature(CALLBACK_URL, params),
             "Content-Type": "application/x-www-form-urlencoded"}
@@ -85,6 +101,44 @@ async def test_a_signed_status_callback_updates_the_message(api) -> None:  # typ
     assert response.status_code == 204, response.text
     [row] = await api.world.messages(channel="sms")
     assert (row.status, row.provider_status) == ("delivered", "delivered")
+
+
+async def post_report(api, sid: str, status: str, **extra: str):  # type: ignore[no-untyped-def]
+    params = {"MessageSid": sid, "MessageStatus": status, "AccountSid": "AC123", **extra}
+    response = await api.call("anonymous", "POST", "/webhooks/twilio",
+                              content=urlencode(params), headers=signed(params))
+    assert response.status_code == 204, response.text
+
+
+async def snapshot(api):  # type: ignore[no-untyped-def]
+    [row] = await api.world.messages(channel="sms")
+    outbox = await api.world.rows("SELECT name FROM notifications.outbox ORDER BY id")
+    return row._asdict(), [r.name for r in outbox]
+
+
+@pytest.mark.parametrize(("first", "replays"), [
+    ("delivered", ["delivered"]),  # the same signed callback twice
+    ("delivered", ["failed", "undelivered"]),  # an older failure replayed after delivery
+    ("delivered", ["sent", "queued", "sending"]),  # earlier stages replayed
+    ("undelivered", ["delivered", "undelivered"]),
+])
+async def test_a_replayed_signed_callback_changes_nothing(api, first, replays) -> None:  # type: ignore[no-untyped-def]
+    """Security review, finding 10: Twilio's signature has no nonce or time, so a captured
+    callback can be posted again. It is accepted (its signature is right) and harmless: a
+    report only moves a message forward, once, and never emits an event."""
+    await api.world.deliver(PatientCalled(
+        ticket_id=uuid.uuid4(), number=5, patient_id=api.ids["patient"], doctor_id=uuid.uuid4(),
+        room="2", called_at=api.world.clock.now()))
+    await api.world.bus.handle(c.SendDue())
+    [row] = await api.world.messages(channel="sms")
+    await post_report(api, row.provider_id, "sent")
+    await post_report(api, row.provider_id, first, ErrorCode="30005")
+    after_first, outbox = await snapshot(api)
+    assert outbox == ["notifications.notification_sent.v1"]
+    assert after_first["status"] == first and after_first["provider_status"] == first
+    for status in replays:
+        await post_report(api, row.provider_id, status, ErrorCode="30003")
+        assert await snapshot(api) == (after_first, outbox)
 
 
 @pytest.mark.parametrize("headers", [

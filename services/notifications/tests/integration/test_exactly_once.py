@@ -95,7 +95,10 @@ async def test_through_rabbitmq_to_three_competing_consumers(world, amqp_url) ->
 
 async def test_three_senders_at_once_send_each_message_once(world) -> None:  # type: ignore[no-untyped-def]
     world.engines = []
-    patients = [await world.person() for _ in range(10)]
+    # Each their own phone and email (auth keeps phone numbers unique; the hourly cap counts
+    # per address).
+    patients = [await world.person(phone=f"+2547000001{i:02d}", email=f"p{i}@example.org")
+                for i in range(10)]
     for patient in patients:
         await world.deliver(booking(patient, world.clock.now() + timedelta(days=2)))
     try:

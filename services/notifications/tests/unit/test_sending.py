@@ -188,6 +188,28 @@ async def test_twilio_status_reports_update_the_message(fake) -> None:  # type: 
     assert not await fake.bus.handle(c.RecordProviderStatus("SMunknown", "delivered"))
 
 
+@pytest.mark.parametrize(("reports", "status", "provider_status"), [
+    (["queued", "sent", "delivered"], m.DELIVERED, "delivered"),
+    (["delivered", "failed"], m.DELIVERED, "delivered"),  # a replayed failure after delivery
+    (["delivered", "sent", "queued"], m.DELIVERED, "delivered"),
+    (["delivered", "undelivered", "delivered"], m.DELIVERED, "delivered"),
+    (["failed", "delivered"], m.UNDELIVERED, "failed"),
+    (["sent", "sending", "queued"], m.SENT, "sent"),
+    (["delivered", "read", "delivered"], m.DELIVERED, "read"),
+    (["bogus", "queued"], m.SENT, "queued"),
+])
+async def test_twilio_reports_only_move_a_message_forward(fake, reports, status,  # type: ignore[no-untyped-def]
+                                                         provider_status) -> None:
+    await called(fake)
+    await fake.bus.handle(c.SendDue())
+    sid = fake.store.of(channel="sms")[0].provider_id
+    for report in reports:
+        await fake.bus.handle(c.RecordProviderStatus(sid, report, "30003"))
+    [row] = fake.store.of(channel="sms")
+    assert (row.status, row.provider_status) == (status, provider_status)
+    assert row.last_error == ("twilio error 30003" if status == m.UNDELIVERED else None)
+
+
 async def test_one_record_failing_leaves_the_others_recorded(fake) -> None:  # type: ignore[no-untyped-def]
     fake.store.prefs[fake.patient] = m.Preferences(fake.patient, frozenset({"sms"}))
     await called(fake)

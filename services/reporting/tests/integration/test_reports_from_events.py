@@ -5,6 +5,7 @@ event store (twice) gives the same reports again."""
 from __future__ import annotations
 
 import random
+import uuid
 from typing import Any
 
 import sqlalchemy as sa
@@ -50,6 +51,30 @@ async def test_reports_reflect_the_events(producer, bus, scenario) -> None:
              for r in reports["notifications"]}
     assert notes == {("email", "appointment_booked"): (2, 0, 1),
                      ("sms", "appointment_booked"): (1, 1, 0)}
+
+
+async def test_capped_notifications_are_counted_apart(producer, bus) -> None:
+    """notifications' hourly cap per recipient reports what it held back as
+    notification_failed with reason "capped": counted as capped, not as failed."""
+    from datetime import date
+
+    from hms_contracts.notifications import NotificationFailed, NotificationSent
+
+    patient = uuid.uuid4()
+    for i, (event, reason) in enumerate([(NotificationSent, None), (NotificationFailed, None),
+                                         (NotificationFailed, "capped"),
+                                         (NotificationFailed, "capped")]):
+        extra = {} if reason is None else {"reason": reason}
+        sent = await producer.send(event(
+            notification_id=uuid.uuid4(), recipient_id=patient, channel="sms",
+            kind="appointment_cancelled", dedup_key=f"{i}:cancelled", attempts=1, **extra))
+        await producer.deliver(sent)  # delivered twice: counted once
+    day = date(2026, 3, 2)
+    [row] = (await bus.handle(c.NotificationsReport(Period(day, day))))[0]
+    assert {k: row[k] for k in ("channel", "kind", "sent", "failed", "capped",
+                                "deduplicated")} == {
+        "channel": "sms", "kind": "appointment_cancelled", "sent": 1, "failed": 1,
+        "capped": 2, "deduplicated": 0}
 
 
 async def test_order_and_duplicates_change_nothing_and_replay_twice_gives_the_same(

@@ -137,3 +137,19 @@ def test_a_duplicate_is_applied_once() -> None:
     views.apply(f)
     views.apply(f)
     assert views.seen == {f.event_id} and len(views.rows) == 1
+
+
+def test_a_failure_with_reason_capped_is_counted_as_capped() -> None:
+    """notifications reports a message its hourly cap held back as notification_failed with
+    reason "capped"; the read model keeps it apart from the provider's failures."""
+    capped, failed = uuid.uuid4(), uuid.uuid4()
+    common = {"recipient_id": PATIENT, "channel": "sms", "kind": "appointment_cancelled",
+              "attempts": 1}
+    facts = [fact("notifications.notification_failed.v1", 1, notification_id=capped,
+                  dedup_key="a:cancelled", reason="capped", **common),
+             fact("notifications.notification_failed.v1", 2, notification_id=failed,
+                  dedup_key="b:cancelled", reason=None, **common)]
+    rows = fold(facts)
+    assert {(r.notification_id, r.status) for r in rows.values()
+            if isinstance(r, NotificationRow)} == {(capped, "capped"), (failed, "failed")}
+    assert fold([*facts, *facts][::-1]) == rows

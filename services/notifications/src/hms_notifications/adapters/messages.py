@@ -1,12 +1,14 @@
-"""The message log in Postgres: UNIQUE (dedup_key, channel) makes each message once, and the
+"""The message log in Postgres: UNIQUE (dedup_key, channel) makes each message once, the
 claim (FOR UPDATE SKIP LOCKED, a lease in ``claimed_until``) lets any number of senders share
-the work without sending anything twice."""
+the work without sending anything twice, and the hourly cap counts under advisory locks on the
+recipient and the address, so that replicas planning at once cannot both pass it."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
@@ -18,7 +20,7 @@ from hms_notifications.service_layer.ports import MessageFilter, Page
 
 _FIELDS = ("id", "recipient_id", "kind", "channel", "dedup_key", "due_at", "created_at",
            "subject_id", "params", "status", "attempts", "sent_at", "provider_id",
-           "provider_status", "last_error")
+           "provider_status", "last_error", "destination")
 _COLUMNS = [messages.c[n] for n in _FIELDS]
 _MUTABLE = ("status", "attempts", "due_at", "sent_at", "provider_id", "provider_status",
             "last_error")
@@ -31,26 +33,49 @@ def _message(row: sa.Row) -> m.Message:
 _ADD = (insert(messages)
         .on_conflict_do_nothing(index_elements=[messages.c.dedup_key, messages.c.channel])
         .returning(messages.c.id))
+_LOCK_RECIPIENT = sa.select(sa.func.pg_advisory_xact_lock(
+    sa.func.hashtext("notifications.recipient_cap"),
+    sa.func.hashtext(sa.bindparam("key", type_=sa.Text))))
+# What went or may still go out: a capped, cancelled or skipped row never did.
+_COUNTED = messages.c.status.not_in([m.CAPPED, m.CANCELLED, m.SKIPPED])
 
 
 class SqlMessageRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
-    async def add(self, items: Sequence[m.Message]) -> int:
+    async def add(self, items: Sequence[m.Message]) -> list[uuid.UUID]:
         if not items:
-            return 0
+            return []
         rows = [{n: getattr(msg, n) for n in _FIELDS} for msg in items]
         # One statement built once, the rows as parameters (SQLAlchemy sends them as one
         # multi-row INSERT): a .values([...]) list has no cache key and was compiled per event.
         result = await self.conn.execute(_ADD, rows)
-        return len(result.all())
+        return [row.id for row in result]
 
-    async def cancel_pending(self, subject_id: uuid.UUID, kind: str) -> int:
+    async def lock_recipients(self, keys: Sequence[str]) -> None:
+        # Always in the same order, so two planners wanting the same keys cannot deadlock.
+        for key in sorted(set(keys)):
+            await self.conn.execute(_LOCK_RECIPIENT, {"key": key})
+
+    async def count_recent(self, message: m.Message, since: datetime) -> int:
+        t = messages.c
+        whose: Any = t.recipient_id == message.recipient_id
+        if message.destination is not None:
+            whose = sa.or_(whose, t.destination == message.destination)
+        return int((await self.conn.execute(
+            sa.select(sa.func.count(sa.distinct(t.dedup_key)))
+            .where(whose, t.kind == message.kind, t.channel == message.channel,
+                   t.created_at >= since, t.dedup_key != message.dedup_key, _COUNTED)
+        )).scalar_one())
+
+    async def cancel_pending(self, subject_id: uuid.UUID, kinds: Collection[str],
+                             reason: str) -> int:
         result = await self.conn.execute(
             sa.update(messages).where(messages.c.subject_id == subject_id,
-                                      messages.c.kind == kind, messages.c.status == m.PENDING)
-            .values(status=m.CANCELLED).returning(messages.c.id))
+                                      messages.c.kind.in_(sorted(kinds)),
+                                      messages.c.status == m.PENDING)
+            .values(status=m.CANCELLED, last_error=reason).returning(messages.c.id))
         return len(result.all())
 
     async def recipient_of(self, subject_id: uuid.UUID) -> uuid.UUID | None:

@@ -7,12 +7,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from hms_platform.outbox import OutboxTables
-from hms_platform.revocation import revocation_table
+from hms_platform.revocation import revocation_table, signing_key_table
 
 SCHEMA = "notifications"
 metadata = sa.MetaData()
 TABLES = OutboxTables(metadata, SCHEMA)
 REVOCATIONS = revocation_table(metadata, SCHEMA)  # access tokens revoked by auth
+SIGNING_KEYS = signing_key_table(metadata, SCHEMA)  # auth's key ids, retired ones refused
 
 
 def _ts(name: str, **kwargs: object) -> sa.Column:
@@ -54,7 +55,7 @@ devices = sa.Table(
 )
 
 STATUS_CHECK = ("status IN ('pending', 'sending', 'sent', 'delivered', 'undelivered', 'failed', "
-                "'cancelled', 'skipped')")
+                "'cancelled', 'skipped', 'capped')")
 
 messages = sa.Table(
     "messages", metadata,
@@ -76,6 +77,8 @@ messages = sa.Table(
     sa.Column("provider_id", sa.String(200)),
     sa.Column("provider_status", sa.String(40)),
     sa.Column("last_error", sa.String(500)),
+    # A digest of the phone number or email address it was planned for (domain.destination).
+    sa.Column("destination", sa.String(40)),
     # One message ever per key and channel (EVENTS.md): the database decides, not a check.
     sa.UniqueConstraint("dedup_key", "channel", name="messages_dedup_key_channel_key"),
     sa.CheckConstraint("channel IN ('sms', 'push', 'email')", name="messages_channel_known"),
@@ -86,5 +89,20 @@ messages = sa.Table(
     sa.Index("ix_messages_recipient_created", "recipient_id", "created_at"),
     sa.Index("ix_messages_subject", "subject_id"),
     sa.Index("ix_messages_provider_id", "provider_id"),
+    # The hourly cap counts by address too.
+    sa.Index("ix_messages_destination_created", "destination", "created_at",
+             postgresql_where=sa.text("destination IS NOT NULL")),
+    schema=SCHEMA,
+)
+
+# Tombstones: an appointment closed (cancelled, no-show) or moved, whichever order its events
+# came in; a later booking or reschedule event, and the sender, respect them.
+appointment_marks = sa.Table(
+    "appointment_marks", metadata,
+    sa.Column("appointment_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("closed", sa.String(20)),
+    sa.Column("moved_from", sa.ARRAY(sa.DateTime(timezone=True)), nullable=False,
+              server_default="{}"),
+    _ts("updated_at", nullable=False, server_default=sa.func.now()),
     schema=SCHEMA,
 )

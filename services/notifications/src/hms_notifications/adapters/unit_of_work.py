@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hms_notifications.adapters.marks import SqlAppointmentMarkRepository
 from hms_notifications.adapters.messages import SqlMessageRepository
 from hms_notifications.adapters.orm import TABLES
 from hms_notifications.adapters.people import SqlContactRepository, SqlPreferenceRepository
@@ -18,6 +19,7 @@ class SqlNotificationsUnitOfWork(SqlUnitOfWork):
         self.contacts = SqlContactRepository(self.connection)
         self.preferences = SqlPreferenceRepository(self.connection)
         self.messages = SqlMessageRepository(self.connection)
+        self.appointments = SqlAppointmentMarkRepository(self.connection)
 
 
 def sql_uow_factory(engine: AsyncEngine) -> Callable[[], SqlNotificationsUnitOfWork]:

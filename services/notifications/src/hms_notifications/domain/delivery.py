@@ -1,11 +1,20 @@
-"""What a provider's answer means (outcomes), and when to try again (backoff with jitter,
-honouring a provider's Retry-After)."""
+"""What a provider's answer means (outcomes), when to try again (backoff with jitter,
+honouring a provider's Retry-After), and what its later delivery reports change."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+
+from hms_notifications.domain.model import DELIVERED, SENT, UNDELIVERED, Message
+
+# Twilio's MessageStatus values in the order a message passes through them. A report only
+# moves a message forward: an earlier stage, a second final one (delivered, undelivered,
+# failed, canceled) or the same one again changes nothing, so a replayed callback is harmless.
+TWILIO_STAGES = {"accepted": 0, "scheduled": 0, "queued": 1, "sending": 2, "sent": 3,
+                 "delivered": 4, "undelivered": 4, "failed": 4, "canceled": 4, "read": 5}
+_TWILIO_FINAL = {"delivered": DELIVERED, "undelivered": UNDELIVERED, "failed": UNDELIVERED}
 
 
 @dataclass(frozen=True)
@@ -59,3 +68,17 @@ class RetryPolicy:
             asked = min(self.max_retry_after, timedelta(seconds=max(0.0, retry_after)))
             backoff = max(backoff, asked)
         return backoff
+
+
+def report_status(message: Message, status: str, error_code: str | None = None) -> bool:
+    """Apply Twilio's report ``status`` to ``message``; False (nothing changed) unless it moves
+    the message forward. Only a ``sent`` message becomes delivered or undelivered."""
+    stage = TWILIO_STAGES.get(status)
+    if stage is None or stage <= TWILIO_STAGES.get(message.provider_status or "", -1):
+        return False
+    message.provider_status = status
+    if status in _TWILIO_FINAL and message.status == SENT:
+        message.status = _TWILIO_FINAL[status]
+        if error_code and message.status == UNDELIVERED:
+            message.last_error = f"twilio error {error_code}"
+    return True

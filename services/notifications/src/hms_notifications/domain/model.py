@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -23,10 +24,15 @@ CODE_KINDS = frozenset({RESET_CODE, ACTIVATION_CODE})
 CODE_PURPOSES = {RESET_CODE: "password_reset", ACTIVATION_CODE: "activation"}
 # Quiet hours never hold these back: the patient is in the waiting room, or asked for a code.
 URGENT_KINDS = frozenset({"turn_now", "turn_approaching"}) | CODE_KINDS
+# Nor does the hourly cap per recipient (rules.Rules.capped): the same kinds.
+UNCAPPED_KINDS = URGENT_KINDS
+# Kinds that speak of an appointment as booked: void once it is closed or moved (AppointmentMark).
+ABOUT_A_BOOKING = frozenset({"appointment_booked", "appointment_reminder"})
 
 PENDING, SENDING, SENT, DELIVERED = "pending", "sending", "sent", "delivered"
 UNDELIVERED, FAILED, CANCELLED, SKIPPED = "undelivered", "failed", "cancelled", "skipped"
-STATUSES = (PENDING, SENDING, SENT, DELIVERED, UNDELIVERED, FAILED, CANCELLED, SKIPPED)
+CAPPED = "capped"  # held back by the hourly cap per recipient: never sent
+STATUSES = (PENDING, SENDING, SENT, DELIVERED, UNDELIVERED, FAILED, CANCELLED, SKIPPED, CAPPED)
 
 
 @dataclass(frozen=True)
@@ -115,6 +121,46 @@ class Message:
     provider_id: str | None = None
     provider_status: str | None = None
     last_error: str | None = None
+    # A digest of the address it was planned for (the hourly cap counts per address too).
+    destination: str | None = None
+
+
+@dataclass(frozen=True)
+class AppointmentMark:
+    """What this service heard of an appointment that voids messages about its booking: it was
+    closed (cancelled or a no-show: a tombstone, whichever order the events arrive in) or moved
+    away from some starts. Kept by appointment id."""
+
+    appointment_id: uuid.UUID
+    closed: str | None = None  # "cancelled" or "no_show"
+    moved_from: frozenset[datetime] = frozenset()
+
+    def voids(self, message: Message) -> str | None:
+        """Why ``message`` must not go out any more (it reminds of what no longer holds)."""
+        if message.kind not in ABOUT_A_BOOKING or message.subject_id != self.appointment_id:
+            return None
+        if self.closed is not None:
+            return closed_reason(self.closed)
+        start = message.params.get("start")
+        if start is not None and datetime.fromisoformat(start) in self.moved_from:
+            return "appointment rescheduled"
+        return None
+
+
+def closed_reason(how: str) -> str:
+    """Why a closed appointment's messages were cancelled: appointment cancelled, no-show."""
+    return f"appointment {how.replace('_', '-')}"
+
+
+def destination(channel: str, contact: Contact | None) -> str | None:
+    """A digest of the address a message on ``channel`` goes to (push: the person's devices,
+    counted by recipient instead): the log never holds the address itself."""
+    address = None if contact is None else {
+        SMS: contact.phone_number, EMAIL: contact.email}.get(channel)
+    if not address:
+        return None
+    normal = "".join(address.split()).lower()
+    return hashlib.sha256(f"{channel}:{normal}".encode()).hexdigest()[:40]
 
 
 def too_late(message: Message, now: datetime) -> bool:

@@ -15,12 +15,17 @@ from hms_notifications.domain.model import (
     EMAIL,
     PUSH,
     SMS,
+    UNCAPPED_KINDS,
     URGENT_KINDS,
     Contact,
     Intent,
     Message,
     Preferences,
+    destination,
 )
+
+# The window of the cap on messages per recipient (Rules.max_per_recipient_hour).
+CAP_WINDOW = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,9 @@ class Rules:
     approaching_threshold: int = 3
     penalty_limit: int = 3
     penalty_window_days: int = 90
+    # Messages of one kind, on one channel, to one person or address, planned within
+    # CAP_WINDOW: more are recorded ``capped`` and never sent (codes and turn notices excepted).
+    max_per_recipient_hour: int = 5
 
     # --- one function per row of the table -------------------------------------------
     def booked(self, appointment_id: uuid.UUID, patient_id: uuid.UUID, start: datetime,
@@ -132,8 +140,14 @@ class Rules:
             elif channel not in chosen:
                 chosen.append(channel)
         messages = [Message(uuid.uuid4(), intent.recipient_id, intent.kind, ch, intent.dedup_key,
-                            due, now, intent.subject_id, dict(intent.params)) for ch in chosen]
+                            due, now, intent.subject_id, dict(intent.params),
+                            destination=destination(ch, contact)) for ch in chosen]
         return messages, skipped
+
+    def capped(self, kind: str, already: int) -> bool:
+        """Whether one more message of ``kind`` to someone who was already planned ``already``
+        of them (same channel, person or address) within CAP_WINDOW goes over the cap."""
+        return kind not in UNCAPPED_KINDS and already >= self.max_per_recipient_hour
 
 
 def _unreachable(channel: str, contact: Contact, enabled: frozenset[str]) -> str | None:

@@ -4,7 +4,7 @@ provider adapters in ``adapters/``, fakes in the unit tests)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -12,7 +12,7 @@ from typing import Any, Protocol, Self
 
 from hms_contracts.envelope import Envelope
 from hms_notifications.domain.delivery import Outcome
-from hms_notifications.domain.model import Contact, Message, Preferences
+from hms_notifications.domain.model import AppointmentMark, Contact, Message, Preferences
 from hms_notifications.domain.templates import Rendered
 
 
@@ -56,10 +56,22 @@ class PreferenceRepository(Protocol):
 
 
 class MessageRepository(Protocol):
-    async def add(self, messages: Sequence[Message]) -> int:
-        """Insert; a (dedup_key, channel) already present is skipped. Returns how many were new."""
+    async def add(self, messages: Sequence[Message]) -> list[uuid.UUID]:
+        """Insert; a (dedup_key, channel) already present is skipped. Returns the new ids."""
 
-    async def cancel_pending(self, subject_id: uuid.UUID, kind: str) -> int: ...
+    async def lock_recipients(self, keys: Sequence[str]) -> None:
+        """Until this transaction ends, whoever plans for any of ``keys`` (a person, an
+        address) waits here: the hourly cap's count and insert happen under these locks."""
+
+    async def count_recent(self, message: Message, since: datetime) -> int:
+        """Messages (distinct dedup keys but ``message``'s own) of its kind and channel, to its
+        recipient or its destination, planned since ``since``, that went or may go out (not
+        capped, cancelled or skipped)."""
+
+    async def cancel_pending(self, subject_id: uuid.UUID, kinds: Collection[str],
+                             reason: str) -> int:
+        """Pending messages of these kinds about ``subject_id`` -> cancelled, with ``reason``."""
+
     async def recipient_of(self, subject_id: uuid.UUID) -> uuid.UUID | None: ...
 
     async def claim_due(self, now: datetime, lease_until: datetime, limit: int,
@@ -75,10 +87,25 @@ class MessageRepository(Protocol):
     async def list(self, where: MessageFilter, limit: int, offset: int) -> Page: ...
 
 
+class AppointmentMarkRepository(Protocol):
+    """Tombstones of closed appointments and the starts they moved away from."""
+
+    async def lock(self, appointment_id: uuid.UUID) -> None:
+        """Until this transaction ends, every other event of this appointment waits here."""
+
+    async def get(self, appointment_id: uuid.UUID) -> AppointmentMark: ...
+    async def get_many(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AppointmentMark]: ...
+    async def close(self, appointment_id: uuid.UUID, how: str) -> None:
+        """Mark it closed (the first closure stays)."""
+
+    async def moved(self, appointment_id: uuid.UUID, old_start: datetime) -> None: ...
+
+
 class UnitOfWork(Protocol):
     contacts: ContactRepository
     preferences: PreferenceRepository
     messages: MessageRepository
+    appointments: AppointmentMarkRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

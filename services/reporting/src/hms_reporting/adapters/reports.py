@@ -115,8 +115,10 @@ class SqlReports:
     async def notifications(self, start: date, end: date, page: tuple[int, int]) -> Page:
         # deduplicated: deliveries of a (dedup key, channel) already delivered under another
         # notification id (notifications keeps one message per key and channel).
+        # capped: held back by notifications' hourly cap per recipient, never sent.
         inner = ("SELECT channel, kind, count(*) FILTER (WHERE status = 'sent') AS sent, "
                  "count(*) FILTER (WHERE status = 'failed') AS failed, "
+                 "count(*) FILTER (WHERE status = 'capped') AS capped, "
                  "count(*) - count(DISTINCT dedup_key) AS deduplicated, "
                  f"count(*) OVER () AS n_groups FROM {S}.notifications "
                  "WHERE day BETWEEN :start AND :end AND status IS NOT NULL GROUP BY channel, kind")

@@ -32,6 +32,9 @@ TICKET_STATUS = {
     "ticket_cancelled": ("cancelled", 2),
 }
 NOTIFICATION_STATUS = {"notification_sent": "sent", "notification_failed": "failed"}
+# A failure with a reason is not the provider's: notification_failed with reason "capped"
+# is a message the hourly cap per recipient held back (never sent).
+NOTIFICATION_REASONS = {"capped"}
 START_FIELD = {"appointment_booked": "start", "appointment_rescheduled": "new_start",
                "appointment_no_show": "start"}
 
@@ -99,7 +102,9 @@ def apply_notification(row: NotificationRow, fact: Fact, tz: ZoneInfo) -> None:
     row.first_at = _earliest(row.first_at, fact.occurred_at)
     row.day = row.first_at.astimezone(tz).date()
     if _newer(fact.stamp, row.status_stamp):
-        row.status, row.status_stamp = NOTIFICATION_STATUS[fact.kind], fact.stamp
+        reason = d.get("reason")
+        status = reason if reason in NOTIFICATION_REASONS else NOTIFICATION_STATUS[fact.kind]
+        row.status, row.status_stamp = status, fact.stamp
         row.attempts = d.get("attempts")
 
 

@@ -15,7 +15,7 @@ KindName = Literal["appointment_booked", "appointment_reminder", "appointment_ca
                    "turn_approaching", "turn_now", "no_show_penalty", "password_reset_code",
                    "activation_code"]
 StatusName = Literal["pending", "sending", "sent", "delivered", "undelivered", "failed",
-                     "cancelled", "skipped"]
+                     "cancelled", "skipped", "capped"]
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 DeviceToken = Annotated[str, StringConstraints(min_length=1, max_length=4096,
                                                pattern=r"^[\x21-\x7e]+$")]

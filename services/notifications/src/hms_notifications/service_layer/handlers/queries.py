@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from hms_notifications.domain import model as m
+from hms_notifications.domain.delivery import report_status
 from hms_notifications.domain.model import Preferences
 from hms_notifications.service_layer import commands as c
 from hms_notifications.service_layer.ports import MessageFilter, Page, UnitOfWork
-
-# Twilio's MessageStatus values that end a message's journey.
-_TWILIO_FINAL = {"delivered": m.DELIVERED, "undelivered": m.UNDELIVERED, "failed": m.UNDELIVERED}
 
 
 async def get_preferences(cmd: c.GetPreferences, uow: UnitOfWork) -> Preferences:
@@ -35,17 +32,14 @@ async def list_messages(cmd: c.ListMessages, uow: UnitOfWork) -> Page:
 
 
 async def record_provider_status(cmd: c.RecordProviderStatus, uow: UnitOfWork) -> bool:
-    """False when no message has that provider id (answered 204 all the same: the callback
-    must not learn which ids exist)."""
+    """False when no message has that provider id, or the report moves it nowhere (answered
+    204 all the same: the callback must not learn which ids exist). The row is read locked, so
+    two reports of one message apply one after the other; only a report that moves it forward
+    is written (a replayed callback changes nothing, and no report emits an event)."""
     async with uow:
         message = await uow.messages.by_provider_id(cmd.provider_id)
-        if message is None:
+        if message is None or not report_status(message, cmd.status, cmd.error_code):
             return False
-        message.provider_status = cmd.status
-        if cmd.status in _TWILIO_FINAL and message.status in (m.SENT, m.DELIVERED):
-            message.status = _TWILIO_FINAL[cmd.status]
-            if cmd.error_code:
-                message.last_error = f"twilio error {cmd.error_code}"
         await uow.messages.save(message)
         await uow.commit()
     return True

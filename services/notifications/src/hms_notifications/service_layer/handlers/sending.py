@@ -1,6 +1,7 @@
 """The sender: claim due messages under a lease, send them outside any transaction, record each
 outcome (only while the lease is still ours). A sender killed between the claim and the record
-leaves the row ``sending``; once the lease ends another sender claims it again."""
+leaves the row ``sending``; once the lease ends another sender claims it again. What a message
+says of a booking is checked again at send time against the appointment's tombstone."""
 
 from __future__ import annotations
 
@@ -37,6 +38,10 @@ class Skip(Exception):
     """Nothing to send to: no contact, deactivated, no address, channel off."""
 
 
+class Void(Exception):
+    """What it speaks of no longer holds (the appointment was cancelled, or moved): cancelled."""
+
+
 async def send_due(cmd: SendDue, uow: UnitOfWork, new_uow: Callable[[], UnitOfWork],
                    clock: Clock, channels: Mapping[str, Channel], policy: RetryPolicy,
                    lease: timedelta, sealer: Sealer | None, rand: Callable[[], float],
@@ -48,16 +53,23 @@ async def send_due(cmd: SendDue, uow: UnitOfWork, new_uow: Callable[[], UnitOfWo
         ids = list({msg.recipient_id for msg in claimed})
         contacts = await uow.contacts.get_many(ids)
         prefs = await uow.preferences.get_many(ids)
+        marks = await uow.appointments.get_many(list(
+            {msg.subject_id for msg in claimed
+             if msg.kind in m.ABOUT_A_BOOKING and msg.subject_id is not None}))
         await uow.commit()
 
     async def one(msg: m.Message) -> None:
         contact = contacts.get(msg.recipient_id)
         try:
+            mark = marks.get(msg.subject_id) if msg.subject_id is not None else None
+            why = mark.voids(msg) if mark is not None else None
+            if why is not None:
+                raise Void(why)
             address, text = _prepare(msg, contact, prefs[msg.recipient_id], channels, sealer,
                                      clinic_tz, now)
-            outcome: Outcome | Skip = await channels[msg.channel].send(address, text, msg)
-        except Skip as skip:
-            outcome = skip
+            outcome: Outcome | Skip | Void = await channels[msg.channel].send(address, text, msg)
+        except (Skip, Void) as nothing:
+            outcome = nothing
         except Exception as error:  # a bug or an unforeseen client error: try again later
             log.warning("notification.send_error", channel=msg.channel,
                         error=type(error).__name__)
@@ -101,7 +113,8 @@ def _prepare(msg: m.Message, contact: m.Contact | None, prefs: m.Preferences,
                            code=code)
 
 
-async def _record(msg: m.Message, outcome: Outcome | Skip, token: uuid.UUID, uow: UnitOfWork,
+async def _record(msg: m.Message, outcome: Outcome | Skip | Void, token: uuid.UUID,
+                  uow: UnitOfWork,
                   clock: Clock, policy: RetryPolicy, rand: Callable[[], float],
                   contact: m.Contact | None) -> None:
     now = clock.now()
@@ -112,6 +125,8 @@ async def _record(msg: m.Message, outcome: Outcome | Skip, token: uuid.UUID, uow
         msg.last_error, event = None, NotificationSent
     elif isinstance(outcome, Skip):
         msg.status, msg.last_error = m.SKIPPED, str(outcome)
+    elif isinstance(outcome, Void):
+        msg.status, msg.last_error = m.CANCELLED, str(outcome)
     elif isinstance(outcome, Retry):
         delay = policy.delay(msg.attempts, outcome.retry_after, rand)
         msg.last_error = outcome.reason
@@ -126,7 +141,8 @@ async def _record(msg: m.Message, outcome: Outcome | Skip, token: uuid.UUID, uow
         msg.last_error = f"{outcome.reason}; sms instead"
         if contact is not None and contact.phone_number:
             fallback = m.Message(uuid.uuid4(), msg.recipient_id, msg.kind, m.SMS, msg.dedup_key,
-                                 now, now, msg.subject_id, dict(msg.params))
+                                 now, now, msg.subject_id, dict(msg.params),
+                                 destination=m.destination(m.SMS, contact))
     async with uow:
         if not await uow.messages.finish(msg, token):
             log.info("notification.lease_lost", notification_id=str(msg.id))
