@@ -22,7 +22,7 @@ CLINICAL_WORDS = ("diagnos", "treatment", "note", "symptom", "complaint", "presc
 # The catalogue of EVENTS.md; dropping or renaming an event must be a deliberate change.
 CATALOGUE = {
     "auth": "user_registered user_updated user_deactivated login_succeeded login_failed "
-    "refresh_token_reuse_detected sessions_revoked password_reset_issued "
+    "login_throttled refresh_token_reuse_detected sessions_revoked password_reset_issued "
     "activation_code_issued signing_key_rotated",
     "appointments": "schedule_changed appointment_booked appointment_rescheduled "
     "appointment_cancelled patient_checked_in appointment_completed appointment_no_show "

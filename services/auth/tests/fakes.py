@@ -15,7 +15,7 @@ from typing import Any
 
 from hms_auth.domain.errors import AlreadyRegistered
 from hms_auth.domain.keys import KeyStatus, SigningKey
-from hms_auth.domain.throttle import ThrottleState, after_failure, after_take
+from hms_auth.domain.throttle import ThrottleState, after_failure, after_refusal, after_take
 from hms_auth.domain.users import Role
 from hms_contracts.envelope import Envelope
 
@@ -151,6 +151,21 @@ class FakeThrottleRepository:
 
     async def reset(self, scope: str, key: str) -> None:
         self.rows.pop((scope, key), None)
+
+    async def tally(self, scope: str, key: str, now: datetime,
+                    window: timedelta) -> ThrottleState | None:
+        state, closed = after_refusal(self.rows.get((scope, key)), now, window)
+        self.rows[(scope, key)] = state
+        return closed
+
+    async def close_windows(self, scope: str, started_before: datetime,
+                            limit: int) -> list[tuple[str, ThrottleState]]:
+        due = sorted(((key, state) for (s, key), state in self.rows.items()
+                      if s == scope and state.window_start <= started_before),
+                     key=lambda item: item[1].window_start)[:limit]
+        for key, _ in due:
+            del self.rows[(scope, key)]
+        return due
 
 
 class FakeSigningKeyRepository:

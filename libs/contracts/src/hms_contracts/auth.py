@@ -75,11 +75,35 @@ class LoginSucceeded(_LoginAttempt):
 
     NAME: ClassVar[str] = "auth.login_succeeded.v1"
 
+    # Optional (older producers omit them): the password used was set with a reset code that
+    # staff issued (`reset_issued_by`), and not changed by the user since. The audit trail
+    # keeps such sign-ins apart: a reset is how staff could take over an account.
+    after_staff_reset: bool = False
+    reset_issued_by: uuid.UUID | None = None
+
 
 class LoginFailed(_LoginAttempt):
     """A sign-in attempt was refused; `reason` says why."""
 
     NAME: ClassVar[str] = "auth.login_failed.v1"
+
+
+class LoginThrottled(_AuthEvent):
+    """Sign-ins a throttle limit refused in one window, counted once the window has closed."""
+
+    # One event per limit, account and address per window. Replaces auth.login_failed.v1
+    # with reason "throttled", which was one event per refused attempt (free for an attacker
+    # to send by the thousand).
+
+    NAME: ClassVar[str] = "auth.login_throttled.v1"
+
+    user_id: uuid.UUID | None = Field(
+        default=None, description="The account; null for an unknown name or the address limit.")
+    ip: str
+    limit: str = Field(description="The limit that refused: account_address or address.")
+    attempts: int = Field(ge=1, description="Sign-ins refused in the window.")
+    window_start: AwareDatetime
+    window_end: AwareDatetime
 
 
 class RefreshTokenReuseDetected(_AuthEvent):
@@ -138,3 +162,7 @@ class PasswordResetIssued(_AuthEvent):
     issued_by: uuid.UUID
     sealed_code: str = Field(description="The code, sealed; never in clear.")
     expires_at: AwareDatetime
+    # Optional: the code was also shown to the issuer, which auth allows only for a walk-in
+    # who has never set a password; otherwise it goes by SMS only. None: an older producer,
+    # which showed every code to the issuer.
+    shown_to_issuer: bool | None = None

@@ -40,6 +40,8 @@ class AuthSettings(ServiceSettings):
     throttle_account_max_delay_seconds: float = Field(default=5, ge=0, le=60)
     throttle_account_daily_cap: int = Field(default=100, ge=1)
     throttle_registrations_per_address: int = Field(default=10, ge=1)
+    # How often the API reports closed windows of refused sign-ins (one event each); 0: never.
+    throttle_report_interval_seconds: float = Field(default=60, ge=0)
 
     # None: pwdlib's recommended parameters. Tests use time_cost=1, memory_cost=1024.
     argon2_time_cost: int | None = Field(default=None, ge=1)

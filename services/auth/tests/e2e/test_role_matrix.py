@@ -126,7 +126,7 @@ async def env(api) -> SimpleNamespace:
     tokens = {"patient": patient_pair["access_token"]}
     for role in ("doctor", "receptionist", "admin"):
         tokens[role] = (await api.user_with_role(role))[1]["access_token"]
-    target = await api.create_staff("doctor")
+    target = await api.create_staff("doctor", phone_number=api.new_phone())  # codes go by SMS
     walk_in_patient = (await api.client.post("/api/auth/patients", headers=admin, json={
         "phone_number": api.new_phone(), "full_name": "Walk In"})).json()
     return SimpleNamespace(api=api, admin=admin, patient=patient, tokens=tokens,

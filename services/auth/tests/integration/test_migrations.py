@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
+
+import asyncpg
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy.engine import make_url
 
 from hms_auth import MIGRATIONS
 from hms_auth.adapters.orm import metadata
+from hms_platform.db import make_engine
 from hms_platform.migrations import upgrade
+from hms_platform.pgurl import libpq_url
 
 
 def _diff(connection: sa.Connection) -> list[object]:
@@ -29,7 +36,7 @@ async def test_migrations_are_idempotent_and_match_the_tables_in_code(auth_engin
         elsewhere = await conn.scalar(sa.text(
             "SELECT count(*) FROM information_schema.tables WHERE table_name IN "
             "('users', 'signing_keys', 'throttle') AND table_schema <> 'auth'"))
-    assert version == "0002"
+    assert version == "0003"
     assert {"users", "activation_codes", "refresh_families", "refresh_tokens", "throttle",
             "signing_keys", "outbox", "inbox"} <= tables
     assert elsewhere == 0
@@ -50,3 +57,34 @@ async def test_the_database_itself_refuses_rule_breaking_rows(auth_engine) -> No
             except sa.exc.IntegrityError:
                 continue
             raise AssertionError(f"accepted: {row}")
+
+
+async def test_0003_keeps_reset_accounts_activated_and_only_untouched_walk_ins_not(
+        postgres_url) -> None:
+    """Before 0003 a reset and a walk-in's pending activation both left no password; a reset
+    account taken for a walk-in would let the desk see its codes again."""
+    name = f"hms_test_{uuid.uuid4().hex[:12]}"
+    server = await asyncpg.connect(libpq_url(postgres_url))
+    await server.execute(f'CREATE DATABASE "{name}"')
+    engine = make_engine(make_url(postgres_url).set(database=name)
+                         .render_as_string(hide_password=False), pool_size=1)
+    try:
+        await upgrade(engine, MIGRATIONS, "0002")
+        async with engine.begin() as conn:
+            for username, password_hash, changed in [
+                    ("registered", "h", timedelta(0)), ("walk.in", None, timedelta(0)),
+                    ("was.reset", None, timedelta(days=1))]:
+                await conn.execute(sa.text(
+                    "INSERT INTO auth.users (id, username, username_key, role, full_name, "
+                    "password_hash, active, created_at, updated_at) VALUES (gen_random_uuid(),"
+                    " :u, :u, 'patient', 'P', :h, true, now(), now() + :c)"),
+                    {"u": username, "h": password_hash, "c": changed})
+        await upgrade(engine, MIGRATIONS)
+        async with engine.connect() as conn:
+            activated = dict((await conn.execute(sa.text(
+                "SELECT username, activated_at IS NOT NULL FROM auth.users"))).all())
+        assert activated == {"registered": True, "walk.in": False, "was.reset": True}
+    finally:
+        await engine.dispose()
+        await server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await server.close()

@@ -44,7 +44,8 @@ async def test_an_account_is_blocked_from_that_address_not_from_others(timed,
             "ORDER BY scope, key"))).all()
     assert [(r.scope, r.key.rsplit("|", 1)[-1], r.failures) for r in rows] == [
         ("account_address", "10.0.0.1", 5),  # the guessing address stays blocked
-        ("address", "10.0.0.1", 5), ("address", "10.0.0.2", 0)]  # the success gave its back
+        ("address", "10.0.0.1", 5), ("address", "10.0.0.2", 0),  # the success gave its back
+        ("refused", "10.0.0.1", 1)]  # refused attempts are counted, not one event each
     clock.advance(minutes=1)
     assert await bus.handle(c.SignIn("0712345678", "password-1", "10.0.0.1"))
 

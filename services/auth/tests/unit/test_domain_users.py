@@ -14,7 +14,14 @@ from hms_auth.domain.events import (
     UserUpdated,
     mask_username,
 )
-from hms_auth.domain.users import Role, User, check_password, check_username, parse_role
+from hms_auth.domain.users import (
+    Role,
+    User,
+    check_password,
+    check_username,
+    mask_phone,
+    parse_role,
+)
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -121,3 +128,21 @@ def test_masked_usernames_keep_only_the_first_character() -> None:
     assert mask_username("  alice  ") == "a***"
     assert mask_username("+254712345678") == "+***"
     assert mask_username("") == "?***"
+
+
+@pytest.mark.parametrize(("number", "masked"), [
+    ("+254712345678", "+2547••••678"), ("+12025550123", "+120••••123"),
+    ("+6831234", "+••••234")])
+def test_a_masked_phone_number_hides_at_least_four_digits(number: str, masked: str) -> None:
+    assert mask_phone(number) == masked
+
+
+def test_a_reset_voids_the_password_but_not_the_activation() -> None:
+    user = patient(password_hash="h")
+    assert user.activated and user.has_password
+    user.void_password(NOW)
+    assert user.activated and not user.has_password
+    walk_in = patient()
+    assert not walk_in.activated
+    walk_in.set_password("h", NOW)
+    assert walk_in.activated_at == NOW and walk_in.password_reset_by is None

@@ -3,6 +3,7 @@ requests refused with a 422 problem."""
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -45,6 +46,34 @@ async def test_a_bad_cursor_and_an_unknown_grouping_elsewhere_are_422(api) -> No
                                  headers=admin)).status_code == 422
     assert (await api.client.get("/api/reports/queue?doctor_id=7",
                                  headers=admin)).status_code == 422
+
+
+def _cursor(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+@pytest.mark.parametrize("cursor", [
+    _cursor("2026-03-02T08:00:00+00:00|99999999999999999999999"),  # was a 500: past BIGINT
+    _cursor(f"2026-03-02T08:00:00+00:00|{2**63}"), _cursor("2026-03-02T08:00:00+00:00|-5"),
+    _cursor("0001-01-01T00:00:00+05:00|1"),  # was a 500: before year 1 in UTC
+    _cursor("9999-12-31T23:59:59-05:00|1"), _cursor("0000-01-01T00:00:00+00:00|1"),
+    _cursor("10000-01-01T00:00:00+00:00|1"), _cursor("2026-03-02T08:00:00|1"),
+    _cursor("2026-03-02T08:00:00+00:00|1|2"), _cursor("2026-03-02T08:00:00+00:00"),
+    "not base64!", "é", _cursor("\udcff".encode("utf-8", "surrogatepass").decode("latin-1")),
+])
+async def test_every_malformed_cursor_is_a_422_problem(api, cursor: str) -> None:
+    answer = await api.client.get("/api/audit", params={"cursor": cursor},
+                                  headers=api.headers["admin"])
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize("cursor", [
+    _cursor("0001-01-01T00:00:00+00:00|1"), _cursor(f"9999-12-31T23:59:59+00:00|{2**63 - 1}")])
+async def test_cursors_at_the_edges_of_their_ranges_are_answered(api, cursor: str) -> None:
+    answer = await api.client.get("/api/audit", params={"cursor": cursor, "from": "2026-03-01"},
+                                  headers=api.headers["admin"])
+    assert answer.status_code == 200, answer.text
 
 
 async def test_the_default_period_is_the_last_30_clinic_days(api, clock) -> None:

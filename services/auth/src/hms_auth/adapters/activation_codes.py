@@ -19,7 +19,8 @@ class SqlActivationCodeRepository:
 
     async def put(self, code: ActivationCode) -> None:
         values = {"user_id": code.user_id, "code_hash": code.code_hash,
-                  "issued_at": code.issued_at, "expires_at": code.expires_at, "used_at": None}
+                  "issued_at": code.issued_at, "expires_at": code.expires_at, "used_at": None,
+                  "reset_by": code.reset_by}
         statement = insert(activation_codes).values(values)
         await self.conn.execute(statement.on_conflict_do_update(
             index_elements=[activation_codes.c.user_id], set_=values))

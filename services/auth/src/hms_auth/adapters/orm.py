@@ -37,6 +37,11 @@ users = sa.Table(
     _ts("tokens_valid_after", nullable=True),
     _ts("created_at"),
     _ts("updated_at"),
+    # When the account first had a password (NULL: a walk-in who has never activated).
+    _ts("activated_at", nullable=True),
+    # The staff member whose reset code set the current password (no foreign key: an audit
+    # fact that outlives the staff account).
+    sa.Column("password_reset_by", sa.Uuid),
     # The repository names the taken field from these constraint names.
     sa.UniqueConstraint("username_key", name="users_username_key_unique"),
     sa.UniqueConstraint("phone_number", name="users_phone_number_unique"),  # NULLs never clash
@@ -55,6 +60,7 @@ activation_codes = sa.Table(
     _ts("issued_at"),
     _ts("expires_at"),
     _ts("used_at", nullable=True),
+    sa.Column("reset_by", sa.Uuid),  # who issued it as a password reset; NULL: activation
 )
 
 refresh_families = sa.Table(
@@ -86,6 +92,8 @@ throttle = sa.Table(
     sa.Column("key", sa.String(200), primary_key=True),
     _ts("window_start"),
     sa.Column("failures", sa.Integer, nullable=False),
+    # Closed windows of refused sign-ins are found by this (handlers/refusals.py).
+    sa.Index("throttle_scope_window_idx", "scope", "window_start"),
 )
 
 signing_keys = sa.Table(

@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hms_auth.adapters.orm import throttle
-from hms_auth.domain.throttle import ThrottleState
+from hms_auth.domain.throttle import ThrottleState, after_refusal
 
 
 class SqlThrottleRepository:
@@ -58,3 +58,31 @@ class SqlThrottleRepository:
     async def reset(self, scope: str, key: str) -> None:
         await self.conn.execute(
             sa.delete(throttle).where(throttle.c.scope == scope, throttle.c.key == key))
+
+    async def tally(self, scope: str, key: str, now: datetime,
+                    window: timedelta) -> ThrottleState | None:
+        # The row locked, so that the closed window's count is read once, by whoever closes it.
+        row = (await self.conn.execute(
+            sa.select(throttle.c.window_start, throttle.c.failures)
+            .where(throttle.c.scope == scope, throttle.c.key == key)
+            .with_for_update())).first()
+        if row is None:  # a first refusal racing this one counts on its row instead
+            await self._count(scope, key, now, window, None)
+            return None
+        state, closed = after_refusal(ThrottleState(row.window_start, row.failures), now,
+                                      window)
+        await self.conn.execute(
+            sa.update(throttle).where(throttle.c.scope == scope, throttle.c.key == key)
+            .values(window_start=state.window_start, failures=state.failures))
+        return closed
+
+    async def close_windows(self, scope: str, started_before: datetime,
+                            limit: int) -> list[tuple[str, ThrottleState]]:
+        due = (sa.select(throttle.c.scope, throttle.c.key)
+               .where(throttle.c.scope == scope, throttle.c.window_start <= started_before)
+               .order_by(throttle.c.window_start).limit(limit)
+               .with_for_update(skip_locked=True))
+        rows = await self.conn.execute(
+            sa.delete(throttle).where(sa.tuple_(throttle.c.scope, throttle.c.key).in_(due))
+            .returning(throttle.c.key, throttle.c.window_start, throttle.c.failures))
+        return [(row.key, ThrottleState(row.window_start, row.failures)) for row in rows]

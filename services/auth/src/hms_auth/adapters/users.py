@@ -27,6 +27,7 @@ def _row(user: User) -> dict[str, Any]:
         "password_hash": user.password_hash, "active": user.active,
         "tokens_valid_after": user.tokens_valid_after,
         "created_at": user.created_at, "updated_at": user.updated_at,
+        "activated_at": user.activated_at, "password_reset_by": user.password_reset_by,
     }
 
 

@@ -38,11 +38,13 @@ class ActivationCode:
     issued_at: datetime
     expires_at: datetime
     used_at: datetime | None = None
+    # Who issued it as a password reset (staff); None for a walk-in's activation code.
+    reset_by: uuid.UUID | None = None
 
     @classmethod
-    def issue(cls, user_id: uuid.UUID, code_hash: str, now: datetime,
-              ttl: timedelta) -> ActivationCode:
-        return cls(user_id, code_hash, issued_at=now, expires_at=now + ttl)
+    def issue(cls, user_id: uuid.UUID, code_hash: str, now: datetime, ttl: timedelta,
+              reset_by: uuid.UUID | None = None) -> ActivationCode:
+        return cls(user_id, code_hash, issued_at=now, expires_at=now + ttl, reset_by=reset_by)
 
     def is_redeemable(self, now: datetime) -> bool:
         return self.used_at is None and now < self.expires_at

@@ -112,6 +112,11 @@ class AlreadyActivated(Conflict):
     message = "This patient has already set a password."
 
 
+class NoPhoneForCode(Conflict):
+    message = ("This account has no phone number to send a reset code to: add one to the "
+               "account first. Codes are sent, never shown.")
+
+
 class LastActiveAdmin(Conflict):
     message = "The last active admin cannot be deactivated or given another role."
 

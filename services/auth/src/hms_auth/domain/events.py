@@ -50,6 +50,9 @@ class SignInSucceeded(Event):
     user_id: uuid.UUID
     username: str  # masked
     ip: str
+    # The password was set with a reset code staff issued (who: reset_by): audited as such.
+    after_staff_reset: bool = False
+    reset_by: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,19 @@ class SignInFailed(Event):
     username: str  # masked
     ip: str
     reason: str  # unknown_user, bad_password, inactive, not_activated, throttled
+
+
+@dataclass(frozen=True)
+class SignInsThrottled(Event):
+    """The sign-ins refused by one limit in one throttle window, counted: one event per
+    window (reported once it has closed), however many attempts it refused."""
+
+    user_id: uuid.UUID | None  # None: an unknown name, or the per-address limit
+    ip: str
+    limit: str  # the counter that refused: account_address or address
+    attempts: int
+    window_start: datetime
+    window_end: datetime
 
 
 @dataclass(frozen=True)
@@ -88,6 +104,7 @@ class PasswordResetIssued(Event):
     issued_by: uuid.UUID
     sealed_code: str  # encrypted for notifications (the code key); never the code itself
     expires_at: datetime
+    shown_to_issuer: bool = False  # only for a walk-in who has never set a password
 
 
 def mask_username(username: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -18,6 +19,9 @@ class Scope(StrEnum):
     ACCOUNT = "account"
     ACTIVATION = "activation"  # wrong one-time codes against one account or phone number
     REGISTRATION = "registration"  # self-registrations and contact changes from one address
+    # Sign-ins a limit refused, counted per window and reported once per window (never one
+    # audit event per refused attempt: those cost an attacker nothing).
+    REFUSED = "refused"
 
 
 @dataclass(frozen=True)
@@ -56,3 +60,43 @@ def after_take(state: ThrottleState | None, now: datetime, window: timedelta,
     if state is not None and state.live(now, window) and state.failures >= limit:
         return None
     return after_failure(state, now, window)
+
+
+def after_refusal(state: ThrottleState | None, now: datetime,
+                  window: timedelta) -> tuple[ThrottleState, ThrottleState | None]:
+    """Count one refused attempt: the new state, and the window it closed (its final count, to
+    be reported) when the last one has passed. adapters/throttle.py does it under a row lock."""
+    if state is None:
+        return ThrottleState(window_start=now, failures=1), None
+    if not state.live(now, window):
+        return ThrottleState(window_start=now, failures=1), state
+    return ThrottleState(state.window_start, state.failures + 1), None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """What a REFUSED counter counts: attempts refused by `limit` (account_address or address)
+    for one subject (an account id, a digest of an unknown name, or none) from one address."""
+
+    limit: str
+    subject: str
+    ip: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.limit}|{self.subject}|{self.ip}"
+
+    @classmethod
+    def from_key(cls, key: str) -> Refusal:
+        limit, subject, ip = key.split("|", 2)
+        return cls(limit, subject, ip)
+
+    @property
+    def user_id(self) -> uuid.UUID | None:
+        """The account, when the subject is a known one (see guard.subject_key)."""
+        if not self.subject.startswith("id:"):
+            return None
+        try:
+            return uuid.UUID(self.subject[3:])
+        except ValueError:
+            return None

@@ -74,6 +74,12 @@ class User:
     room: str | None = None
     password_hash: str | None = field(default=None, repr=False)
     active: bool = True
+    # When the account first had a password. A reset voids the password, not this: only a
+    # walk-in registered at the desk who has never redeemed a code has none.
+    activated_at: datetime | None = None
+    # The staff member whose reset code set the current password; None once the user sets
+    # their own. Every sign-in with such a password is audited as one after a staff reset.
+    password_reset_by: uuid.UUID | None = None
     # Access tokens issued before this instant are refused (logout, password change or
     # reset, deactivation, role change), here and, through SessionsRevoked, everywhere.
     tokens_valid_after: datetime | None = None
@@ -86,7 +92,8 @@ class User:
                  password_hash: str | None = None) -> User:
         user = cls(id=uuid.uuid4(), username=username, role=role, full_name=full_name,
                    created_at=now, updated_at=now, email=email, phone_number=phone_number,
-                   department=department, room=room, password_hash=password_hash)
+                   department=department, room=room, password_hash=password_hash,
+                   activated_at=now if password_hash is not None else None)
         user.check()
         user.events.append(UserRegistered(
             user.id, user.role.value, user.full_name, user.phone_number, user.email,
@@ -95,7 +102,13 @@ class User:
 
     @property
     def activated(self) -> bool:
-        """A walk-in patient has no password until they redeem their activation code."""
+        """Has the account ever had a password? A walk-in patient has none until they redeem
+        their activation code; a reset voids the password but the account stays activated."""
+        return self.activated_at is not None or self.password_hash is not None
+
+    @property
+    def has_password(self) -> bool:
+        """False for a walk-in not yet activated and after a reset, until a code sets one."""
         return self.password_hash is not None
 
     @property
@@ -141,7 +154,17 @@ class User:
             values = {name: _plain(getattr(self, name)) for name in changed}
             self.events.append(UserUpdated(self.id, tuple(changed), values, by))
 
-    def set_password(self, password_hash: str, now: datetime) -> None:
+    def set_password(self, password_hash: str, now: datetime, *,
+                     reset_by: uuid.UUID | None = None) -> None:
+        """A new password: the user's own, or one set with a code (`reset_by`: the staff
+        member who issued it as a reset, which marks the account until the user changes it)."""
+        self.password_hash = password_hash
+        self.activated_at = self.activated_at or now
+        self.password_reset_by = reset_by
+        self.updated_at = now
+
+    def rehash(self, password_hash: str, now: datetime) -> None:
+        """The same password hashed with newer Argon2 parameters: nothing else changes."""
         self.password_hash = password_hash
         self.updated_at = now
 
@@ -165,6 +188,13 @@ class User:
     def pull_events(self) -> list[Event]:
         events, self.events = self.events, []
         return events
+
+
+def mask_phone(phone_number: str) -> str:
+    """`+254712345678` -> `+2547••••678`: enough for the desk to tell the patient which phone
+    the code went to, too little to learn the number."""
+    keep_start = min(5, max(1, len(phone_number) - 8))  # at least 5 digits hidden
+    return f"{phone_number[:keep_start]}••••{phone_number[-3:]}"
 
 
 def _plain(value: object) -> object:

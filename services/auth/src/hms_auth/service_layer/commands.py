@@ -41,8 +41,11 @@ class UserPage:
 @dataclass(frozen=True)
 class ResetCode:
     user: User
-    code: str = field(repr=False)  # shown once, to hand over (and sent sealed in an event)
+    # Sent by SMS (sealed in the event) to `sent_to`; shown to the staff member only for a
+    # walk-in who has never set a password (None otherwise): see handlers/passwords.py.
+    code: str | None = field(repr=False)
     expires_at: datetime
+    sent_to: str  # the phone number, masked
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,14 @@ class IssuePasswordReset(Command[ResetCode]):
     actor_id: uuid.UUID
     actor_role: str
     user_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class ReportThrottledSignIns(Command[int]):
+    """Turn every closed window of refused sign-ins into one event with its count (the API
+    runs it periodically); returns how many windows were reported."""
+
+    batch: int = 500
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,15 @@ def _key_rotated(e: domain.SigningKeyRotated) -> EventPayload:
 
 
 def _signed_in(e: domain.SignInSucceeded) -> EventPayload:
-    return contracts.LoginSucceeded(user_id=e.user_id, username=e.username, ip=e.ip)
+    return contracts.LoginSucceeded(user_id=e.user_id, username=e.username, ip=e.ip,
+                                    after_staff_reset=e.after_staff_reset,
+                                    reset_issued_by=e.reset_by)
+
+
+def _throttled(e: domain.SignInsThrottled) -> EventPayload:
+    return contracts.LoginThrottled(user_id=e.user_id, ip=e.ip, limit=e.limit,
+                                    attempts=e.attempts, window_start=e.window_start,
+                                    window_end=e.window_end)
 
 
 def _sign_in_failed(e: domain.SignInFailed) -> EventPayload:
@@ -55,7 +63,8 @@ def _activation_issued(e: domain.ActivationCodeIssued) -> EventPayload:
 
 def _reset_issued(e: domain.PasswordResetIssued) -> EventPayload:
     return contracts.PasswordResetIssued(user_id=e.user_id, issued_by=e.issued_by,
-                                         sealed_code=e.sealed_code, expires_at=e.expires_at)
+                                         sealed_code=e.sealed_code, expires_at=e.expires_at,
+                                         shown_to_issuer=e.shown_to_issuer)
 
 
 _CONVERTERS: dict[type[domain.Event], Callable[[Any], EventPayload]] = {
@@ -64,6 +73,7 @@ _CONVERTERS: dict[type[domain.Event], Callable[[Any], EventPayload]] = {
     domain.UserDeactivated: _deactivated,
     domain.SignInSucceeded: _signed_in,
     domain.SignInFailed: _sign_in_failed,
+    domain.SignInsThrottled: _throttled,
     domain.RefreshTokenReuseDetected: _reuse,
     domain.SessionsRevoked: _revoked,
     domain.PasswordResetIssued: _reset_issued,

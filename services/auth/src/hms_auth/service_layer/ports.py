@@ -82,6 +82,16 @@ class ThrottleRepository(Protocol):
 
     async def reset(self, scope: str, key: str) -> None: ...
 
+    async def tally(self, scope: str, key: str, now: datetime,
+                    window: timedelta) -> ThrottleState | None:
+        """Count one refused attempt (domain.throttle.after_refusal) with the row locked: the
+        window that this closed (its final count), or None."""
+
+    async def close_windows(self, scope: str, started_before: datetime,
+                            limit: int) -> list[tuple[str, ThrottleState]]:
+        """Delete and return up to `limit` counters of `scope` whose window started at or
+        before `started_before`, skipping rows another transaction holds."""
+
 
 class SigningKeyRepository(Protocol):
     async def lock(self) -> None:

@@ -14,14 +14,20 @@ SYSTEM = "system"  # the actor of what no person did (the no-show scheduler, the
 
 # kind -> (field naming the subject, field naming the actor or None, detail fields)
 AUDITED: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
-    "login_succeeded": ("user_id", "user_id", ("ip",)),
+    # A sign-in with a password set through a staff-issued reset code is its own action,
+    # auth.login_after_staff_reset (see action_of), naming who issued the reset.
+    "login_succeeded": ("user_id", "user_id", ("ip", "reset_issued_by")),
     "login_failed": ("user_id", "user_id", ("ip", "reason")),
+    # One entry per throttle window with its count, never one per refused attempt; nobody
+    # proven is behind the attempts, so no actor.
+    "login_throttled": ("user_id", None,
+                        ("ip", "limit", "attempts", "window_start", "window_end")),
     "refresh_token_reuse_detected": ("user_id", "user_id", ("family_id",)),
     "user_registered": ("user_id", None, ("role",)),
     "user_updated": ("user_id", "updated_by", ("changed",)),
     "user_deactivated": ("user_id", "deactivated_by", ()),
     "sessions_revoked": ("user_id", None, ("reason",)),
-    "password_reset_issued": ("user_id", "issued_by", ()),
+    "password_reset_issued": ("user_id", "issued_by", ("shown_to_issuer",)),
     "activation_code_issued": ("user_id", None, ()),
     "signing_key_rotated": ("kid", None, ("previous_kid", "retired_kids")),
     "appointment_booked": ("appointment_id", "booked_by", ("patient_id", "doctor_id")),
@@ -54,11 +60,17 @@ class AuditEntry:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
+AFTER_STAFF_RESET = "auth.login_after_staff_reset"
+
+
 def action_of(fact: Fact) -> str:
-    """``auth.user_updated.v1`` changing the role -> ``auth.role_changed``; else service.kind."""
+    """``auth.user_updated.v1`` changing the role -> ``auth.role_changed``; a sign-in after a
+    staff reset -> ``auth.login_after_staff_reset``; else service.kind."""
     service = fact.name.split(".")[0]
     if fact.kind == "user_updated" and "role" in fact.data.get("changed", ()):
         return "auth.role_changed"
+    if fact.kind == "login_succeeded" and fact.data.get("after_staff_reset"):
+        return AFTER_STAFF_RESET
     return f"{service}.{fact.kind}"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -11,13 +13,20 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_auth import bootstrap
+from hms_auth.adapters.keys import KEY_IDS
 from hms_auth.config import AuthSettings
 from hms_auth.entrypoints.api.errors import ERROR_MAP
 from hms_auth.entrypoints.api.routes import router
-from hms_auth.service_layer.commands import EnsureFirstAdmin, EnsureSigningKey, GetJwks
+from hms_auth.service_layer.commands import (
+    EnsureFirstAdmin,
+    EnsureSigningKey,
+    GetJwks,
+    ReportThrottledSignIns,
+)
 from hms_platform.auth import JwksCache, TokenVerifier
 from hms_platform.db import ping
 from hms_platform.messagebus import MessageBus
+from hms_platform.revocation import SigningKeyList
 from hms_platform.runtime import engine_for
 from hms_platform.web import create_service_app
 
@@ -38,7 +47,8 @@ class KeyStoreJwksSource:
 def create_app(settings: AuthSettings | None = None, *,
                engine: AsyncEngine | None = None) -> FastAPI:
     """The app over `engine` (default: one from settings, disposed at shutdown). Startup makes
-    sure a signing key exists and, given HMS_ADMIN_USERNAME/PASSWORD, that an admin does."""
+    sure a signing key exists and, given HMS_ADMIN_USERNAME/PASSWORD, that an admin does;
+    while it runs, closed windows of refused sign-ins are reported periodically."""
     settings = settings or AuthSettings()
     owns_engine = engine is None
     db = engine if engine is not None else engine_for(settings)
@@ -52,9 +62,15 @@ def create_app(settings: AuthSettings | None = None, *,
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await bus.handle(EnsureSigningKey())
         await _ensure_first_admin(bus, settings)
+        reporter = (asyncio.create_task(_report_throttled(bus, interval))
+                    if (interval := settings.throttle_report_interval_seconds) else None)
         try:
             yield
         finally:
+            if reporter is not None:
+                reporter.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await reporter
             if owns_engine:
                 await db.dispose()
 
@@ -64,8 +80,21 @@ def create_app(settings: AuthSettings | None = None, *,
                              error_map=ERROR_MAP, token_verifier=verifier, lifespan=lifespan)
     app.state.bus = bus
     app.state.settings = settings
+    # A key the operator's rotation retired is refused within seconds, not at the cache's TTL.
+    app.state.signing_keys = SigningKeyList(db, KEY_IDS)
     app.include_router(router, prefix=PREFIX)
     return app
+
+
+async def _report_throttled(bus: MessageBus, interval: float) -> None:
+    """Every `interval` seconds, one event per closed window of refused sign-ins (replicas
+    may overlap: each window is reported once)."""
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await bus.handle(ReportThrottledSignIns())
+        except Exception:  # the database away for a moment: try again next time
+            log.exception("sign_ins_throttled.report_failed")
 
 
 async def _ensure_first_admin(bus: MessageBus, settings: AuthSettings) -> None:

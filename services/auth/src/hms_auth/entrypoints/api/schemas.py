@@ -108,7 +108,12 @@ class PasswordResetRedeem(_Body):
 
 class PasswordResetPublic(BaseModel):
     user_id: uuid.UUID
-    code: str = Field(description="Shown once: the user sets a new password with it.")
+    sent_to: str = Field(description="The phone number the code went to by SMS, masked.",
+                         examples=["+2547••••678"])
+    message: str = Field(examples=["sent by SMS to +2547••••678"])
+    code: str | None = Field(
+        default=None, description="Null: the code went to the user's phone only. Shown once, "
+        "to hand over at the desk, only for a walk-in who has never set a password.")
     expires_at: datetime
 
 
@@ -160,7 +165,8 @@ class UserPublic(BaseModel):
     department: str | None
     room: str | None
     active: bool
-    activated: bool = Field(description="False until a walk-in patient sets a password.")
+    activated: bool = Field(description="False until a walk-in patient sets a first password; "
+                            "a reset does not make it false again.")
     created_at: datetime
     updated_at: datetime
 

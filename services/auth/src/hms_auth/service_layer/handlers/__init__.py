@@ -25,6 +25,7 @@ from hms_auth.service_layer.handlers.profiles import (
     update_profile,
     update_user,
 )
+from hms_auth.service_layer.handlers.refusals import report_throttled_sign_ins
 from hms_auth.service_layer.handlers.sessions import refresh_session, sign_in, sign_out
 from hms_platform.messagebus import Handler
 
@@ -43,6 +44,7 @@ HANDLERS: dict[type[c.Command[Any]], Handler] = {
     c.SignIn: sign_in,
     c.RefreshSession: refresh_session,
     c.SignOut: sign_out,
+    c.ReportThrottledSignIns: report_throttled_sign_ins,
     c.ChangePassword: change_password,
     c.IssuePasswordReset: issue_password_reset,
     c.ResetPassword: reset_password,

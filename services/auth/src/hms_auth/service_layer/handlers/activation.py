@@ -40,11 +40,12 @@ log = structlog.get_logger(__name__)
 
 
 async def new_code_for(user_id: uuid.UUID, hasher: PasswordHasher, now: datetime,
-                       policy: AuthPolicy) -> tuple[str, ActivationCode]:
+                       policy: AuthPolicy, *,
+                       reset_by: uuid.UUID | None = None) -> tuple[str, ActivationCode]:
     # Hashed like a password: ~50 bits is too little to survive a stolen table unsalted.
     code = new_activation_code()
     activation = ActivationCode.issue(user_id, await hasher.hash(code), now,
-                                      policy.activation_code_ttl)
+                                      policy.activation_code_ttl, reset_by)
     return display_code(code), activation
 
 
@@ -59,7 +60,8 @@ async def issue_activation_code(cmd: IssueActivationCode, uow: UnitOfWork,
                                 hasher: PasswordHasher, clock: Clock,
                                 policy: AuthPolicy, sealer: CodeSealer) -> WalkInRegistration:
     """A fresh code for a patient who has not activated yet (code lost or expired); it replaces
-    the last. A patient who has a password gets a password reset instead (recorded, sent)."""
+    the last. A patient who has ever had a password gets a password reset instead, which goes
+    by SMS only, even while a reset has voided their password: this code is shown at the desk."""
     now = clock.now()
     code, activation = await new_code_for(cmd.user_id, hasher, now, policy)  # no connection
     async with uow:
@@ -111,7 +113,7 @@ async def redeem_code(uow: UnitOfWork, hasher: PasswordHasher, clock: Clock,
         # Read without a lock: this transaction holds the throttle rows, and the writing one
         # below locks the code before them; locking here too could deadlock the two.
         stored = (await uow.activation_codes.get(user.id)
-                  if user is not None and user.active and not user.activated else None)
+                  if user is not None and user.active and not user.has_password else None)
         await uow.commit()
     ok, _ = await verify(uow, hasher, holds, normalise_code(code),
                          stored.code_hash if stored else None)
@@ -124,11 +126,13 @@ async def redeem_code(uow: UnitOfWork, hasher: PasswordHasher, clock: Clock,
         # and a desk re-issuing a code meanwhile waits for this to commit.
         user = await uow.users.get(user.id, for_update=True)
         current = await uow.activation_codes.get_for_update(user.id) if user else None
-        if (user is None or current is None or not user.active or user.activated
+        if (user is None or current is None or not user.active or user.has_password
                 or current.code_hash != stored.code_hash):
             raise InvalidActivationCode()
         current.redeem(now)
-        user.set_password(new_hash, now)
+        # Set with a staff-issued reset code: the account's sign-ins say so until the user
+        # changes the password themselves.
+        user.set_password(new_hash, now, reset_by=current.reset_by)
         await uow.activation_codes.save(current)
         await uow.users.save(user)
         await succeeded(uow.throttle, holds)

@@ -43,21 +43,22 @@ def subject_key(user_id: uuid.UUID | None, attempted: str) -> str:
     return "name:" + hashlib.sha256(attempted.encode("utf-8")).hexdigest()[:40]
 
 
-def _address(client_ip: str) -> str:
+def address_key(client_ip: str) -> str:
+    """The client address as counters key it (an X-Forwarded-For hop can be anything)."""
     return client_ip[:100]
 
 
 def guess_counters(scope: Scope, subject: str, client_ip: str, policy: AuthPolicy,
                    limit: int | None = None) -> list[Counter]:
     """Guesses at one subject from one address, and everything evaluated from that address."""
-    ip = _address(client_ip)
+    ip = address_key(client_ip)
     return [Counter(scope, f"{subject}|{ip}", limit or policy.account_address_failures,
                     policy.throttle_window),
             Counter(Scope.ADDRESS, ip, policy.address_failures, policy.throttle_window)]
 
 
 def registration_counter(client_ip: str, policy: AuthPolicy) -> Counter:
-    return Counter(Scope.REGISTRATION, _address(client_ip), policy.registrations_per_address,
+    return Counter(Scope.REGISTRATION, address_key(client_ip), policy.registrations_per_address,
                    policy.throttle_window)
 
 
@@ -67,6 +68,13 @@ async def take(throttle: ThrottleRepository, counters: Sequence[Counter],
 
     Run it in its own transaction and commit at once: the counters' rows stay locked until then.
     """
+    holds, wait, _ = await take_or_refuse(throttle, counters, now)
+    return holds, wait
+
+
+async def take_or_refuse(throttle: ThrottleRepository, counters: Sequence[Counter],
+                         now: datetime) -> tuple[list[Hold], int, Counter | None]:
+    """`take`, and also the counter that refused (None when none did)."""
     holds: list[Hold] = []
     for counter in counters:
         state = await throttle.take(counter.scope, counter.key, now, counter.window,
@@ -75,9 +83,9 @@ async def take(throttle: ThrottleRepository, counters: Sequence[Counter],
             await give_back(throttle, holds)
             current = await throttle.get(counter.scope, counter.key)
             wait = current.retry_after(now, counter.window, counter.limit) if current else 1
-            return [], max(1, wait)
+            return [], max(1, wait), counter
         holds.append(Hold(counter, state.window_start))
-    return holds, 0
+    return holds, 0, None
 
 
 async def give_back(throttle: ThrottleRepository, holds: Sequence[Hold]) -> None:

@@ -6,6 +6,7 @@ import structlog
 
 from hms_auth.domain.errors import (
     CurrentPasswordIncorrect,
+    NoPhoneForCode,
     ResetNotAllowed,
     StaleAccessToken,
     TooManyAttempts,
@@ -14,7 +15,7 @@ from hms_auth.domain.errors import (
 from hms_auth.domain.events import PasswordResetIssued
 from hms_auth.domain.policy import AuthPolicy
 from hms_auth.domain.throttle import Scope
-from hms_auth.domain.users import EMPLOYEES, Role, User, check_password
+from hms_auth.domain.users import EMPLOYEES, Role, User, check_password, mask_phone
 from hms_auth.service_layer.commands import (
     ChangePassword,
     IssuePasswordReset,
@@ -72,23 +73,33 @@ async def issue_password_reset(cmd: IssuePasswordReset, uow: UnitOfWork,
                                hasher: PasswordHasher, clock: Clock, policy: AuthPolicy,
                                sealer: CodeSealer) -> ResetCode:
     """The user's password stops working at once and every session ends; the one-time code
-    (shown once, and sealed in the event for an SMS) sets a new one. Who issued it is kept."""
+    that sets a new one goes to the user's phone by SMS (sealed in the event), never to the
+    staff member, who could otherwise sign in as the user. The one exception is a walk-in who
+    has never set a password: the desk may hand them the code, as it does an activation code.
+    Who issued it is kept, on the code too: the sign-ins it leads to are audited as such."""
     now = clock.now()
-    code, stored = await new_code_for(cmd.user_id, hasher, now, policy)  # no connection
+    code, stored = await new_code_for(cmd.user_id, hasher, now, policy,  # no connection
+                                      reset_by=cmd.actor_id)
     async with uow:
         user = await uow.users.get(cmd.user_id, for_update=True)
         if user is None:
             raise UserNotFound()
         if user.role in EMPLOYEES and cmd.actor_role != Role.ADMIN.value:
             raise ResetNotAllowed()
+        if user.phone_number is None:
+            raise NoPhoneForCode()
+        sent_to = mask_phone(user.phone_number)
+        shown = code if user.role is Role.PATIENT and not user.activated else None
         user.void_password(now)
         await _end_sessions(uow, user, "password_reset")
         await uow.activation_codes.put(stored)
         sealed = sealer.seal(code, f"password_reset:{user.id}")
-        record(uow, now, PasswordResetIssued(user.id, cmd.actor_id, sealed, stored.expires_at))
+        record(uow, now, PasswordResetIssued(user.id, cmd.actor_id, sealed, stored.expires_at,
+                                             shown_to_issuer=shown is not None))
         await uow.commit()
-    log.info("user.password_reset_issued", user_id=str(user.id), issued_by=str(cmd.actor_id))
-    return ResetCode(user, code, stored.expires_at)
+    log.info("user.password_reset_issued", user_id=str(user.id), issued_by=str(cmd.actor_id),
+             shown_to_staff=shown is not None)
+    return ResetCode(user, shown, stored.expires_at, sent_to)
 
 
 async def reset_password(cmd: ResetPassword, uow: UnitOfWork, hasher: PasswordHasher,

@@ -21,9 +21,10 @@ from hms_auth.service_layer.handlers.guard import (
     guess_counters,
     subject_key,
     succeeded,
-    take,
+    take_or_refuse,
     verify,
 )
+from hms_auth.service_layer.handlers.refusals import count_refusal
 from hms_auth.service_layer.ports import (
     ContactValidator,
     PasswordHasher,
@@ -42,7 +43,8 @@ async def sign_in(cmd: SignIn, uow: UnitOfWork, hasher: PasswordHasher,
 
     Three steps, so that no database connection waits on Argon2: take an attempt from the
     throttle counters (one short transaction), verify the password (no connection held),
-    then record the outcome (another short transaction).
+    then record the outcome (another short transaction). A refused attempt is only counted:
+    its window's count is audited once (handlers/refusals.py).
     """
     login = cmd.username.strip()
     phone = contacts.maybe_phone(login)
@@ -56,9 +58,9 @@ async def sign_in(cmd: SignIn, uow: UnitOfWork, hasher: PasswordHasher,
         failures = account.count(now, policy.account_window) if account else 0
         guards = guess_counters(Scope.ACCOUNT_ADDRESS, subject, cmd.client_ip, policy,
                                 limit=policy.account_address_limit(failures))
-        holds, wait = await take(uow.throttle, guards, now)
-        if wait:
-            record(uow, now, SignInFailed(user_id, masked, cmd.client_ip, "throttled"))
+        holds, wait, refused_by = await take_or_refuse(uow.throttle, guards, now)
+        if refused_by is not None:
+            await count_refusal(uow, refused_by, subject, cmd.client_ip, now, policy)
             await uow.commit()
             raise TooManyAttempts(wait)
         await uow.commit()
@@ -78,10 +80,14 @@ async def sign_in(cmd: SignIn, uow: UnitOfWork, hasher: PasswordHasher,
         await succeeded(uow.throttle, holds)
         await uow.throttle.reset(Scope.ACCOUNT, subject)
         if new_hash:  # Argon2 parameters changed since this hash was made: upgrade it now
-            current.set_password(new_hash, now)
+            current.rehash(new_hash, now)
             await uow.users.save(current)
         pair = await _start_session(uow, current, signer, now, policy)
-        record(uow, now, SignInSucceeded(current.id, masked, cmd.client_ip))
+        # A password set with a code staff issued: audited as a sign-in after a staff reset.
+        reset_by = current.password_reset_by
+        record(uow, now, SignInSucceeded(current.id, masked, cmd.client_ip,
+                                         after_staff_reset=reset_by is not None,
+                                         reset_by=reset_by))
         await uow.commit()
         return pair
 

@@ -32,17 +32,20 @@ async def change_password(body: PasswordChange,
 
 
 @router.post("/users/{user_id}/password-reset", status_code=status.HTTP_201_CREATED,
-             responses=problems(401, 403, 404, 422))
+             responses=problems(401, 403, 404, 409, 422))
 async def issue_password_reset(user_id: uuid.UUID,
                                actor: Annotated[Principal, caller(c.IssuePasswordReset)],
                                bus: Bus,
                                response: Response) -> PasswordResetPublic:
-    """Void a user's password and end their sessions; the one-time `code` in the answer
-    (shown once; also sent to the user's phone once notifications run) sets a new one at
-    `POST /api/auth/password-reset`. Staff accounts: admin only; patients: the desk too."""
+    """Void a user's password and end their sessions; a one-time code that sets a new one at
+    `POST /api/auth/password-reset` goes to the user's phone by SMS (`sent_to`, masked). The
+    code is never in the answer, except for a walk-in who has never set a password (`code`,
+    shown once, to hand over). 409 for an account without a phone number. Staff accounts:
+    admin only; patients: the desk too."""
     reset = await bus.handle(c.IssuePasswordReset(actor.user_id, actor.role, user_id))
     response.headers["Cache-Control"] = "no-store"
-    return PasswordResetPublic(user_id=reset.user.id, code=reset.code,
+    return PasswordResetPublic(user_id=reset.user.id, sent_to=reset.sent_to,
+                               message=f"sent by SMS to {reset.sent_to}", code=reset.code,
                                expires_at=reset.expires_at)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
@@ -21,6 +21,7 @@ from hms_reporting.service_layer import commands as c
 router = APIRouter(prefix=AUDIT, tags=["audit"])
 COLUMNS = ["occurred_at", "action", "actor_id", "actor_role", "subject_id", "correlation_id",
            "event_id", "detail"]
+MAX_ENTRY_ID = 2**63 - 1  # audit_log.id is a BIGINT
 
 
 def encode_cursor(cursor: tuple[datetime, int] | None) -> str | None:
@@ -30,16 +31,22 @@ def encode_cursor(cursor: tuple[datetime, int] | None) -> str | None:
 
 
 def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
+    """The (occurred_at, id) a cursor of ``encode_cursor`` holds. Anything else, however it
+    is malformed (not base64, not ASCII, a field too many, a naive or non-UTC time, an id out
+    of BIGINT's range...), is InvalidRequest (422), never a value the database would choke on:
+    only a cursor that encodes back to exactly itself is one this API gave."""
     if not text:
         return None
+    invalid = InvalidRequest("cursor is not one this API gave")
     try:
-        at, entry = base64.urlsafe_b64decode(text.encode()).decode().split("|")
-        parsed = datetime.fromisoformat(at)
-        if parsed.tzinfo is None:
-            raise ValueError("naive")
-        return parsed, int(entry)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as error:
-        raise InvalidRequest("cursor is not one this API gave") from error
+        at, entry = base64.urlsafe_b64decode(text.encode("ascii")).decode("ascii").split("|")
+        parsed, number = datetime.fromisoformat(at), int(entry)
+    except (ValueError, binascii.Error, UnicodeError) as error:
+        raise invalid from error
+    if (parsed.utcoffset() != timedelta(0) or not 0 < number <= MAX_ENTRY_ID
+            or encode_cursor((parsed, number)) != text):
+        raise invalid
+    return parsed, number
 
 
 @router.get("", response_model=None, responses={
