@@ -50,6 +50,12 @@ class FakeAppointments:
         return sum(1 for a in self.rows.values()
                    if a.patient_id == patient_id and a.is_active and a.start > after)
 
+    async def self_cancelled_since(self, patient_id: uuid.UUID, since: datetime) -> list[datetime]:
+        return sorted(a.cancelled_at for a in self.rows.values()
+                      if a.patient_id == patient_id and a.status == "cancelled"
+                      and a.cancelled_by == patient_id and a.cancelled_at is not None
+                      and a.cancelled_at > since)
+
     async def add(self, appt: Appointment) -> None:
         self._check_overlaps(appt)
         self.rows[appt.id] = _copy(appt)

@@ -30,6 +30,12 @@ class NotYourTicket(Exception):
     pass
 
 
+class TooManyTries(Exception):  # names its own problem, and says when to come back
+    problem_type = "https://hms.example/problems/too-many-tries"
+    problem_title = "Too many tries today"
+    problem_extra = {"headers": {"Retry-After": "60"}, "retry_after": 60}
+
+
 class Registration(BaseModel):
     phone_number: str
     password: str = Field(min_length=12)
@@ -39,6 +45,7 @@ ERRORS: dict[str, Exception] = {
     "slot": SlotTaken("09:30"),
     "urgent": UrgentSlotTaken("10:00"),
     "ticket": NotYourTicket("No such ticket."),
+    "tries": TooManyTries("Try again in a minute."),
     "not-found": NotFound("No such appointment."),
     "conflict": Conflict("Phone number already registered.", existing_id="u-1"),
     "unauthorized": Unauthorized("Token required.", headers={"WWW-Authenticate": "Bearer"}),
@@ -49,7 +56,7 @@ ERRORS: dict[str, Exception] = {
 
 def make_app() -> FastAPI:
     app = FastAPI()
-    install_problem_handlers(app, {SlotTaken: 409, NotYourTicket: 404})
+    install_problem_handlers(app, {SlotTaken: 409, NotYourTicket: 404, TooManyTries: 429})
 
     @app.get("/raise/{name}")
     async def raise_error(name: str) -> None:
@@ -92,6 +99,15 @@ async def test_domain_exceptions_follow_the_mapping(client, name, status, detail
     assert body["type"] == "about:blank"
     assert body["title"] == {409: "Conflict", 404: "Not Found"}[status]
     assert body.get("slot") == slot
+
+
+async def test_a_domain_exception_may_name_its_problem_and_set_headers(client) -> None:
+    response = await client.get("/raise/tries")
+
+    body = problem(response, 429)
+    assert (body["type"], body["title"]) == (TooManyTries.problem_type, "Too many tries today")
+    assert body["detail"] == "Try again in a minute." and body["retry_after"] == 60
+    assert response.headers["retry-after"] == "60" and "headers" not in body
 
 
 async def test_platform_errors_carry_their_status_type_and_extra(client) -> None:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
-from hms_appointments.domain.rules import BookingLimits, PenaltyPolicy, Rules
+from hms_appointments.domain.rules import BookingLimits, CancellationLimit, PenaltyPolicy, Rules
 from hms_platform.settings import ServiceSettings, TimeZoneName, service_config
 
 
@@ -25,6 +25,7 @@ class AppointmentsSettings(ServiceSettings):
     penalty_window_days: int = Field(default=90, ge=1, le=3650)
     max_active_bookings: int = Field(default=3, ge=1, le=100)
     booking_horizon_days: int = Field(default=90, ge=1, le=3650)
+    max_cancellations_per_day: int = Field(default=3, ge=1, le=100)  # rolling 24 h
 
     def rules(self) -> Rules:
         return Rules(
@@ -34,4 +35,5 @@ class AppointmentsSettings(ServiceSettings):
             penalties=PenaltyPolicy(self.penalty_limit, timedelta(days=self.penalty_window_days)),
             bookings=BookingLimits(self.max_active_bookings,
                                    timedelta(days=self.booking_horizon_days)),
+            cancellations=CancellationLimit(self.max_cancellations_per_day),
         )

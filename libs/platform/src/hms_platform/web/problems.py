@@ -65,7 +65,9 @@ def _domain_error_handler(mapping: Mapping[type[Exception], int]) -> Handler:
         status = next(mapping[cls] for cls in type(exc).__mro__ if cls in mapping)
         extra = getattr(exc, "problem_extra", None)
         extra = dict(extra) if isinstance(extra, Mapping) else {}
-        return problem_response(status, _phrase(status), str(exc) or _phrase(status), **extra)
+        title = getattr(exc, "problem_title", None) or _phrase(status)
+        type_ = getattr(exc, "problem_type", None) or "about:blank"
+        return problem_response(status, title, str(exc) or _phrase(status), type_, **extra)
 
     return handle
 
@@ -117,7 +119,10 @@ def install_problem_handlers(
     """Register problem+json handlers on `app`.
 
     `mapping` maps a service's domain exceptions (stdlib-only classes) to HTTP statuses; the
-    body's detail is `str(exc)` and an optional `problem_extra` dict attribute adds members.
+    body's detail is `str(exc)` and an optional `problem_extra` dict attribute adds members
+    (its `headers` entry becomes response headers, e.g. Retry-After). Optional `problem_type`
+    and `problem_title` attributes name the problem; without them it is `about:blank` with
+    the status's phrase as its title.
     Anything unforeseen becomes a logged, generic 500 without a traceback.
     """
     app.add_exception_handler(PlatformError, _platform_error)

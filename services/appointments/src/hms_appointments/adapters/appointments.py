@@ -60,6 +60,12 @@ _LOCK_PATIENT = sa.select(sa.func.pg_advisory_xact_lock(
 _COUNT_ACTIVE_AFTER = sa.select(sa.func.count()).select_from(appointments).where(
     appointments.c.patient_id == sa.bindparam("patient"), sa.text(ACTIVE_STATUSES),
     appointments.c.start_at > sa.bindparam("after"))
+_SELF_CANCELLED_SINCE = sa.select(appointments.c.cancelled_at).where(
+    appointments.c.patient_id == sa.bindparam("patient"),
+    appointments.c.status == Status.CANCELLED.value,
+    appointments.c.cancelled_by == appointments.c.patient_id,
+    appointments.c.cancelled_at > sa.bindparam("since"),
+).order_by(appointments.c.cancelled_at)
 _INSERT = sa.insert(appointments)
 
 
@@ -136,6 +142,10 @@ class SqlAppointmentRepository:
     async def count_active_after(self, patient_id: uuid.UUID, after: datetime) -> int:
         return int((await self.conn.execute(
             _COUNT_ACTIVE_AFTER, {"patient": patient_id, "after": after})).scalar_one())
+
+    async def self_cancelled_since(self, patient_id: uuid.UUID, since: datetime) -> list[datetime]:
+        return list((await self.conn.execute(
+            _SELF_CANCELLED_SINCE, {"patient": patient_id, "since": since})).scalars())
 
     async def busy_between(
         self, doctor_id: uuid.UUID, start: datetime, end: datetime

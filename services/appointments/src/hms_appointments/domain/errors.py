@@ -3,7 +3,9 @@ the problem's ``detail``, and ``problem_extra`` adds members to the problem body
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
+from datetime import datetime, tzinfo
 
 
 class AppointmentsError(Exception):
@@ -101,6 +103,30 @@ class IllegalTransition(Conflict):
     def __init__(self, action: str, current_status: str) -> None:
         super().__init__(f"Cannot {action} an appointment that is {current_status}.")
         self.problem_extra = {"current_status": current_status}
+
+
+class TooManyCancellations(AppointmentsError):
+    """The patient cancelled their own appointments as often as a rolling day allows (429).
+
+    Every booking and cancellation messages the patient, so booking and cancelling in a loop
+    would flood their phone. Until the oldest counted cancellation leaves the window they can
+    neither book nor cancel for themselves; reception still can."""
+
+    problem_type = "https://hms.example/problems/too-many-cancellations"
+    problem_title = "Too many cancellations today"
+
+    def __init__(self, cancellations: int, limit: int, window_hours: int,
+                 retry_at: datetime, now: datetime, clinic_tz: tzinfo) -> None:
+        local = retry_at.astimezone(clinic_tz)
+        super().__init__(
+            f"You have cancelled {cancellations} appointments in the last {window_hours} "
+            f"hours (the limit is {limit}). You can book or cancel online again from "
+            f"{local:%Y-%m-%d %H:%M} clinic time; until then, please ask reception.")
+        retry_after = max(1, math.ceil((retry_at - now).total_seconds()))
+        self.problem_extra = {
+            "cancellations": cancellations, "limit": limit, "window_hours": window_hours,
+            "retry_at": retry_at.isoformat(), "retry_after": retry_after,
+            "headers": {"Retry-After": str(retry_after)}}
 
 
 class InvalidRequest(AppointmentsError):

@@ -1,12 +1,18 @@
-"""The clinic's time rules, the no-show penalty policy and the booking limits, as plain values
-from settings."""
+"""The clinic's time rules, the no-show penalty policy, the booking limits and the cap on a
+patient's own cancellations, as plain values from settings."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from hms_appointments.domain.errors import BeyondHorizon, BookingBlocked, BookingLimitReached
+from hms_appointments.domain.errors import (
+    BeyondHorizon,
+    BookingBlocked,
+    BookingLimitReached,
+    TooManyCancellations,
+)
 
 
 @dataclass(frozen=True)
@@ -57,9 +63,42 @@ class BookingLimits:
 
 
 @dataclass(frozen=True)
+class CancellationLimit:
+    """How often a patient may cancel their own appointments: ``max_per_window`` times in any
+    rolling ``window``. Once they have, they may neither cancel nor book for themselves until
+    the oldest of those cancellations is older than ``window``. Cancellations by staff do not
+    count, and staff are never held back by it.
+
+    A rolling window rather than the clinic's calendar day: a calendar day would allow twice
+    the cap around midnight (three at 23:59, three more at 00:01).
+    """
+
+    max_per_window: int = 3
+    window: timedelta = timedelta(hours=24)
+
+    def window_start(self, now: datetime) -> datetime:
+        """Cancellations after this instant count."""
+        return now - self.window
+
+    def check(self, cancelled_at: Sequence[datetime], now: datetime, clinic_tz: tzinfo) -> None:
+        """``cancelled_at``: when the patient cancelled their own appointments since
+        ``window_start(now)``. Refused once they reach the cap: the answer says from when
+        enough of them have left the window to be under it again."""
+        count = len(cancelled_at)
+        if count < self.max_per_window:
+            return
+        # Under the cap again once the (count - cap + 1) oldest have left the window.
+        oldest_to_go = sorted(cancelled_at)[count - self.max_per_window]
+        raise TooManyCancellations(count, self.max_per_window,
+                                   int(self.window.total_seconds() // 3600),
+                                   oldest_to_go + self.window, now, clinic_tz)
+
+
+@dataclass(frozen=True)
 class Rules:
     clinic_tz: tzinfo = UTC
     late_cancel: timedelta = timedelta(hours=24)
     no_show_grace: timedelta = timedelta(minutes=15)
     penalties: PenaltyPolicy = field(default_factory=PenaltyPolicy)
     bookings: BookingLimits = field(default_factory=BookingLimits)
+    cancellations: CancellationLimit = field(default_factory=CancellationLimit)

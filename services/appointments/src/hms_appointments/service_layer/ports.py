@@ -58,6 +58,10 @@ class AppointmentRepository(Protocol):
     async def count_active_after(self, patient_id: uuid.UUID, after: datetime) -> int:
         """The patient's active (booked or checked-in) appointments starting after ``after``."""
 
+    async def self_cancelled_since(self, patient_id: uuid.UUID, since: datetime) -> list[datetime]:
+        """When the patient cancelled their own appointments (not staff's cancellations of
+        them), after ``since``, oldest first."""
+
     async def busy_between(
         self, doctor_id: uuid.UUID, start: datetime, end: datetime
     ) -> list[tuple[datetime, datetime]]:

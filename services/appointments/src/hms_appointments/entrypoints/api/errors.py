@@ -9,4 +9,5 @@ ERROR_MAP: dict[type[Exception], int] = {
     exc.NotAllowed: 403,
     exc.Conflict: 409,
     exc.InvalidRequest: 422,
+    exc.TooManyCancellations: 429,
 }

@@ -1,6 +1,7 @@
 """Booking and rescheduling: the same slot rules; the database has the last word on overlaps
 and on one visit per patient, doctor and clinic day. The cap on a patient's active bookings is
-counted under a per-patient lock, so parallel requests cannot all pass it."""
+counted under a per-patient lock, so parallel requests cannot all pass it; so are a patient's
+own recent cancellations, which once at their cap stop the patient booking for themselves."""
 
 from __future__ import annotations
 
@@ -49,6 +50,8 @@ async def book_appointment(
         # Count only once every other booking of this patient has committed or rolled back:
         # without the lock, N parallel requests would each count the same N-1 and all pass.
         await uow.appointments.lock_patient(patient_id)
+        if cmd.actor.is_patient:  # book-and-cancel loops: staff are not held back
+            await check_self_cancellations(uow, patient_id, now, rules)
         overridden = rules.bookings.check_active(
             await uow.appointments.count_active_after(patient_id, now),
             by_staff=cmd.actor.is_staff, override_reason=cmd.override_reason)
@@ -86,6 +89,17 @@ async def reschedule_appointment(
         await uow.commit()
     log.info("appointment.rescheduled", appointment_id=str(appointment.id))
     return appointment
+
+
+async def check_self_cancellations(
+    uow: UnitOfWork, patient_id: uuid.UUID, now: datetime, rules: Rules
+) -> None:
+    """TooManyCancellations once the patient has cancelled their own appointments as often as
+    the rolling window allows; call it holding the patient's lock, so that the count stays
+    true until the transaction ends."""
+    limit = rules.cancellations
+    cancelled = await uow.appointments.self_cancelled_since(patient_id, limit.window_start(now))
+    limit.check(cancelled, now, rules.clinic_tz)
 
 
 async def bookable_doctor(uow: UnitOfWork, doctor_id: uuid.UUID) -> Person:

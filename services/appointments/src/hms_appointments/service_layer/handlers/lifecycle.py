@@ -15,6 +15,7 @@ from hms_appointments.service_layer.commands import (
     MarkNoShow,
 )
 from hms_appointments.service_layer.events import record
+from hms_appointments.service_layer.handlers.booking import check_self_cancellations
 from hms_appointments.service_layer.handlers.no_shows import record_no_show
 from hms_appointments.service_layer.ports import UnitOfWork
 from hms_platform.clock import Clock
@@ -28,10 +29,15 @@ async def cancel_appointment(
     access.authorize(cmd, action="cancel")
     now = clock.now()
     async with uow:
+        if cmd.actor.role == PATIENT:
+            # The patient's lock first, as booking takes it (then the row): a patient's
+            # parallel cancellations count one after another and cannot all pass the cap.
+            await uow.appointments.lock_patient(cmd.actor.user_id)
         appointment = await access.load_visible(uow, cmd.actor, cmd.appointment_id,
                                                 for_update=True)
         if cmd.actor.role == PATIENT:
             appointment.require_not_started(now, "cancel")
+            await check_self_cancellations(uow, cmd.actor.user_id, now, rules)
         appointment.cancel(cmd.actor.user_id, now, cmd.reason, rules.late_cancel)
         await uow.appointments.save(appointment)
         record(uow, now, appointment)

@@ -20,12 +20,13 @@ router = APIRouter(prefix=PREFIX, tags=["appointments"],
 Public = s.AppointmentPublic
 
 
-@router.post("", status_code=201, response_model=Public, responses=s.problems(403, 404, 409))
+@router.post("", status_code=201, response_model=Public,
+             responses=s.problems(403, 404, 409, 429))
 async def book(body: s.AppointmentCreate, bus: Bus,
                actor: Annotated[Actor, caller(c.BookAppointment)]) -> Public:
     """Book a slot. A patient books for themselves; staff name the patient. Taken, the same
     doctor that day, or the patient's limit of active bookings reached: 409. Too far ahead:
-    422."""
+    422. A patient who cancelled too often in the last 24 hours: 429 with Retry-After."""
     appt = await bus.handle(c.BookAppointment(
         actor, body.doctor_id, body.start, body.patient_id, body.urgency, body.reason,
         body.override_reason))
@@ -54,12 +55,13 @@ async def get_appointment(appointment_id: uuid.UUID, bus: Bus,
 
 
 @router.post("/{appointment_id}/cancel", response_model=Public,
-             responses=s.problems(403, 404, 409))
+             responses=s.problems(403, 404, 409, 429))
 async def cancel(
     appointment_id: uuid.UUID, bus: Bus, actor: Annotated[Actor, caller(c.CancelAppointment)],
     body: Annotated[s.CancelRequest | None, Body()] = None,
 ) -> Public:
-    """Cancel; ``late_cancel`` is set when inside the late-cancellation window."""
+    """Cancel; ``late_cancel`` is set when inside the late-cancellation window. A patient may
+    cancel their own appointments a few times in any 24 hours, then 429 with Retry-After."""
     reason = body.reason if body else None
     return views.appointment(
         await bus.handle(c.CancelAppointment(actor, appointment_id, reason)), actor)
