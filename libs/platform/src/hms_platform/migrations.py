@@ -85,6 +85,17 @@ def create_revocation_table(schema: str) -> None:
     table.metadata.create_all(op.get_bind(), tables=[table])
 
 
+def create_signing_key_table(schema: str) -> None:
+    """For a service that verifies access tokens: its ``signing_key_ids`` table (the key ids
+    auth's rotations announced, and which of them are retired)."""
+    from alembic import op
+
+    from hms_platform.revocation import signing_key_table
+
+    table = signing_key_table(sa.MetaData(), schema)
+    table.metadata.create_all(op.get_bind(), tables=[table])
+
+
 def alembic_config(script_location: str | Path) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(script_location))

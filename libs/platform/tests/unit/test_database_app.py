@@ -7,7 +7,12 @@ from typing import Any, cast
 import pytest
 import sqlalchemy as sa
 
-from hms_platform.revocation import RevocationList, revocation_table
+from hms_platform.revocation import (
+    RevocationList,
+    SigningKeyList,
+    revocation_table,
+    signing_key_table,
+)
 from hms_platform.settings import ServiceSettings
 from hms_platform.testing.tokens import TokenFactory
 from hms_platform.web.database_app import create_database_app
@@ -31,9 +36,11 @@ async def test_shutdown_closes_what_the_app_owns(owned: bool, disposed: int) -> 
     verifier = tokens.verifier()
     app = create_database_app(
         "demo", prefix="/api/demo", settings=settings, engine=cast(Any, engine), owned=owned,
-        revocations=revocation_table(sa.MetaData(), "demo"), error_map={},
+        revocations=revocation_table(sa.MetaData(), "demo"),
+        signing_keys=signing_key_table(sa.MetaData(), "demo"), error_map={},
         token_verifier=verifier, on_shutdown=[close], description="d")
     assert isinstance(app.state.revocations, RevocationList) and app.state.settings is settings
+    assert isinstance(app.state.signing_keys, SigningKeyList)
     async with app.router.lifespan_context(app):
         assert closed == []
     assert closed == [0] and engine.disposed == disposed

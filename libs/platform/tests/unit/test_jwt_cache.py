@@ -9,6 +9,7 @@ from structlog.testing import capture_logs
 
 from hms_platform.auth import HttpJwksSource, JwksCache, TokenVerifier, parse_jwks
 from hms_platform.errors import ServiceUnavailable, Unauthorized
+from hms_platform.revocation import SigningKeyIds
 from hms_platform.testing.tokens import TokenFactory
 
 pytestmark = pytest.mark.asyncio
@@ -159,3 +160,44 @@ async def test_http_source_fetches_and_raises_on_error(key_a) -> None:
         assert await HttpJwksSource("http://auth/jwks.json", client).fetch() == key_a.jwks()
         with pytest.raises(httpx.HTTPStatusError):
             await HttpJwksSource("http://auth/down", client).fetch()
+
+
+async def test_a_retired_kid_is_refused_while_the_cache_still_holds_its_key(key_a, clock) -> None:
+    key_b = TokenFactory(kid="key-b")
+    source = FakeSource({"keys": [key_a.public_jwk(), key_b.public_jwk()]})
+    verifier = TokenVerifier(JwksCache(source, clock=clock), issuer=key_a.issuer,
+                             audience=key_a.audience)
+    old = key_a.issue()
+    assert (await verifier.verify(old)).role == "patient"  # verified and remembered
+
+    rotated = SigningKeyIds(retired=frozenset({"key-a"}), live=frozenset({"key-b"}))
+    with capture_logs() as logs, pytest.raises(Unauthorized):
+        await verifier.verify(old, rotated)
+    assert [e.get("reason") for e in logs] == ["signing key retired by rotation"]
+    assert (await verifier.verify(key_b.issue(), rotated)).role == "patient"
+    assert (await verifier.verify(old)).role == "patient"  # without key ids: the cache's word
+    assert source.fetches == 1  # the cache was fresh and held key-b: nothing to refetch
+
+
+async def test_an_announced_kid_the_cache_lacks_refetches_once_past_the_rate_limit(
+        key_a, clock) -> None:
+    key_b = TokenFactory(kid="key-b")
+    source = FakeSource(key_a.jwks())
+    cache = JwksCache(source, min_refresh_interval=10, clock=clock)
+    verifier = TokenVerifier(cache, issuer=key_a.issuer, audience=key_a.audience)
+    await verifier.verify(key_a.issue())
+    with pytest.raises(Unauthorized):
+        await cache.get_key("random-kid")  # a refresh attempt: the rate limit now holds
+    assert source.fetches == 1
+
+    source.jwks = {"keys": [key_b.public_jwk()]}
+    rotated = SigningKeyIds(retired=frozenset({"key-a"}), live=frozenset({"key-b"}))
+    for _ in range(3):  # announced once, refetched once, however many requests
+        assert (await verifier.verify(key_b.issue(), rotated)).role == "patient"
+    assert source.fetches == 2
+
+    cache.announce(frozenset({"key-b", "key-c"}))  # a kid auth's JWKS does not serve (yet)
+    for _ in range(3):
+        with pytest.raises(Unauthorized):
+            await cache.get_key("key-c")
+    assert source.fetches == 3  # one refetch for the new announcement, then the rate limit

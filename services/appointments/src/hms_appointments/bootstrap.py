@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hms_appointments.adapters.orm import REVOCATIONS
+from hms_appointments.adapters.orm import REVOCATIONS, SIGNING_KEYS
 from hms_appointments.adapters.unit_of_work import sql_uow_factory
 from hms_appointments.config import AppointmentsSettings
 from hms_appointments.domain.rules import Rules
@@ -20,6 +20,7 @@ from hms_platform.messagebus import MessageBus
 def bootstrap(uow_factory: Callable[[], UnitOfWork], *, clock: Clock, rules: Rules) -> MessageBus:
     return MessageBus(HANDLERS, uow_factory, {
         "clock": clock, "rules": rules, "revocation_table": REVOCATIONS,
+        "signing_key_table": SIGNING_KEYS,
     })
 
 

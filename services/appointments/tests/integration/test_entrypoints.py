@@ -101,4 +101,4 @@ def test_cli_migrate_is_idempotent(migrated_url, monkeypatch) -> None:
         await engine.dispose()
         return str(value)
 
-    assert asyncio.run(version()) == "0003"
+    assert asyncio.run(version()) == "0004"

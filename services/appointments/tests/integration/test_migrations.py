@@ -8,7 +8,7 @@ from hms_platform.migrations import upgrade
 
 async def test_migrations_are_idempotent_and_build_the_constraints(db, world) -> None:
     await upgrade(db, MIGRATIONS)  # already at head: nothing to do, nothing broken
-    assert await world.scalar("SELECT version_num FROM appointments.alembic_version") == "0003"
+    assert await world.scalar("SELECT version_num FROM appointments.alembic_version") == "0004"
     constraints = await world.scalar(
         "SELECT array_agg(conname::text ORDER BY conname) FROM pg_constraint "
         "WHERE connamespace = 'appointments'::regnamespace AND contype IN ('x', 'u')")

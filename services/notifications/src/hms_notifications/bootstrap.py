@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hms_notifications.adapters.orm import REVOCATIONS
+from hms_notifications.adapters.orm import REVOCATIONS, SIGNING_KEYS
 from hms_notifications.adapters.unit_of_work import sql_uow_factory
 from hms_notifications.config import NotificationsSettings
 from hms_notifications.domain.delivery import RetryPolicy
@@ -34,6 +34,7 @@ def bootstrap(uow_factory: Callable[[], Any], *, clock: Clock, rules: Rules,
         "enabled": frozenset(channels) if enabled is None else enabled,
         "policy": policy or RetryPolicy(), "lease": lease, "sealer": sealer, "rand": rand,
         "new_uow": uow_factory, "clinic_tz": rules.clinic_tz, "revocation_table": REVOCATIONS,
+        "signing_key_table": SIGNING_KEYS,
     })
 
 

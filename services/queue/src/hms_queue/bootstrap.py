@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_platform.clock import Clock, SystemClock
 from hms_platform.messagebus import MessageBus
-from hms_queue.adapters.orm import REVOCATIONS
+from hms_queue.adapters.orm import REVOCATIONS, SIGNING_KEYS
 from hms_queue.adapters.unit_of_work import sql_uow_factory
 from hms_queue.config import QueueSettings
 from hms_queue.domain.policy import Policy
@@ -21,6 +21,7 @@ def bootstrap(uow_factory: Callable[[], UnitOfWork], *, clock: Clock,
               policy: Policy) -> MessageBus:
     return MessageBus(HANDLERS, uow_factory, {
         "clock": clock, "policy": policy, "revocation_table": REVOCATIONS,
+        "signing_key_table": SIGNING_KEYS,
     })
 
 

@@ -21,7 +21,10 @@ from hms_queue.embedded import component
 from hms_queue.entrypoints import cli
 
 
-async def test_the_embedded_consumer_takes_check_ins_and_cancellations_once(db, world) -> None:
+async def test_the_embedded_consumer_takes_check_ins_and_cancellations_once(
+        db, world, monkeypatch) -> None:
+    # The embedded run is "dev": it generates the display secret, and the queue requires one.
+    monkeypatch.setenv("QUEUE_DISPLAY_SECRET", "generated-by-the-embedded-runner-" + "x" * 20)
     bus = InMemoryBus(duplicate=True)  # every message twice, concurrently
     part = component(world.engine.url.render_as_string(hide_password=False), bus)
     assert (part.name, part.prefix, part.migrations, part.tables.schema) == (
@@ -78,6 +81,7 @@ async def test_the_relay_publishes_our_outbox_rows(bus, world) -> None:
 
 def test_cli_migrate_is_idempotent(migrated_url, monkeypatch) -> None:
     monkeypatch.setenv("QUEUE_DATABASE_URL", migrated_url)
+    monkeypatch.setenv("QUEUE_ENVIRONMENT", "test")  # elsewhere the display secret is required
     cli.main(["migrate"])
     cli.main(["migrate"])
     async def version() -> str:
@@ -89,4 +93,4 @@ def test_cli_migrate_is_idempotent(migrated_url, monkeypatch) -> None:
         finally:
             await engine.dispose()
 
-    assert asyncio.run(version()) == "0001"
+    assert asyncio.run(version()) == "0002"

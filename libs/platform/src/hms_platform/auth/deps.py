@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from hms_platform.auth.jwks import invalid_token
 from hms_platform.auth.verifier import ROLES, Principal, TokenVerifier
 from hms_platform.errors import Forbidden, Unauthorized
-from hms_platform.revocation import RevocationList
+from hms_platform.revocation import RevocationList, SigningKeyList
 
 log = structlog.get_logger(__name__)
 
@@ -32,12 +32,16 @@ async def get_principal(
 ) -> Principal:
     """Verify the request's bearer token with `app.state.token_verifier` and return the caller.
 
+    `app.state.signing_keys` (when set) refuses keys auth's rotations dropped, and
+    `app.state.revocations` (when set) tokens issued before their user's sessions were revoked.
     The principal is also kept on `request.state.principal` and its id bound into the log context.
     """
     if credentials is None or not credentials.credentials:
         raise _missing_token()
     verifier: TokenVerifier = request.app.state.token_verifier
-    principal = await verifier.verify(credentials.credentials)
+    signing_keys: SigningKeyList | None = getattr(request.app.state, "signing_keys", None)
+    keys = await signing_keys.current() if signing_keys is not None else None
+    principal = await verifier.verify(credentials.credentials, keys)
     revocations: RevocationList | None = getattr(request.app.state, "revocations", None)
     if revocations is not None and await revocations.refuses(principal):
         log.info("token_rejected", reason="revoked")

@@ -90,7 +90,8 @@ def parse_jwks(document: dict[str, Any]) -> dict[str, ECKey]:
 
 
 class JwksCache:
-    """Signing keys by kid, refreshed on expiry or on an unknown kid, at a bounded rate."""
+    """Signing keys by kid, refreshed on expiry or on an unknown kid, at a bounded rate, and
+    once when a rotation announces a kid the cache does not hold (:meth:`announce`)."""
 
     def __init__(
         self,
@@ -107,9 +108,22 @@ class JwksCache:
         self._fetched_at = 0.0
         self._last_attempt: float | None = None
         self._lock = asyncio.Lock()
+        self._announced: frozenset[str] = frozenset()
+        self._rotated = False  # a kid was announced that the cached set lacks
+
+    def announce(self, kids: frozenset[str]) -> None:
+        """The kids auth says are in use since its last rotation. When one is missing from the
+        cached keys, the next lookup refetches the JWKS, before the TTL and past the rate
+        limit: once per announcement, not once per request."""
+        if kids == self._announced:
+            return
+        self._announced = kids
+        if self._keys is not None and not kids <= self._keys.keys():
+            self._rotated = True
 
     def _fresh(self) -> bool:
-        return self._keys is not None and self._clock() - self._fetched_at < self._ttl
+        return (not self._rotated and self._keys is not None
+                and self._clock() - self._fetched_at < self._ttl)
 
     async def get_key(self, kid: str) -> ECKey:
         """The public key for `kid`; Unauthorized when the (refreshed) set does not hold it."""
@@ -129,8 +143,10 @@ class JwksCache:
     async def _maybe_refresh(self) -> None:
         now = self._clock()
         # Bounded so that tokens with random kids cannot turn auth into a JWKS flood.
-        if self._last_attempt is not None and now - self._last_attempt < self._min_interval:
+        if (not self._rotated and self._last_attempt is not None
+                and now - self._last_attempt < self._min_interval):
             return
+        self._rotated = False
         self._last_attempt = now
         try:
             keys = parse_jwks(await self._source.fetch())

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from joserfc import jwt
@@ -17,6 +17,9 @@ from joserfc.util import urlsafe_b64decode
 
 from hms_platform.auth.jwks import JwksCache, invalid_token
 from hms_platform.roles import ROLES, STAFF
+
+if TYPE_CHECKING:
+    from hms_platform.revocation import SigningKeyIds
 
 log = structlog.get_logger(__name__)
 
@@ -122,12 +125,20 @@ class TokenVerifier:
             raise _Rejected("no kid")
         return kid
 
-    async def verify(self, token: str) -> Principal:
-        """Return the caller of a valid access token; raise Unauthorized for anything else."""
+    async def verify(self, token: str, keys: SigningKeyIds | None = None) -> Principal:
+        """Return the caller of a valid access token; raise Unauthorized for anything else.
+
+        ``keys``: the key ids auth's rotations announced (hms_platform.revocation): a token
+        signed with a retired key is refused even while the JWKS cache still holds that key,
+        and a kid the cache lacks makes it refetch the JWKS."""
         try:
             kid = self._check_header(_parse_header(token))
+            if keys is not None and kid in keys.retired:
+                raise _Rejected("signing key retired by rotation")
         except _Rejected as exc:
             raise _reject(exc) from None
+        if keys is not None:
+            self._cache.announce(keys.live)
         key = await self._cache.get_key(kid)
         known = self._verified.get(token)
         # A token verified before with this very key object (a JWKS refresh makes new ones,

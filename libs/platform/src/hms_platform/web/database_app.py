@@ -1,6 +1,7 @@
 """A service app over its own database, the way every service with tokens builds one: ready
-when the database answers, refusing tokens auth has revoked (read from the service's own
-revocation table), and closing what it owns on shutdown."""
+when the database answers, refusing tokens auth has revoked and keys its rotations dropped
+(read from the service's own tables, which its consumer fills), and closing what it owns on
+shutdown."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_platform.auth import TokenVerifier
 from hms_platform.db import ping
-from hms_platform.revocation import RevocationList
+from hms_platform.revocation import RevocationList, SigningKeyList
 from hms_platform.settings import ServiceSettings
 from hms_platform.web.app import create_service_app, make_token_verifier
 
@@ -27,13 +28,16 @@ def create_database_app(
     engine: AsyncEngine,
     owned: bool,
     revocations: sa.Table,
+    signing_keys: sa.Table,
     error_map: Mapping[type[Exception], int],
     description: str,
     token_verifier: TokenVerifier | None = None,
     on_shutdown: Sequence[Callable[[], Awaitable[Any]]] = (),
 ) -> FastAPI:
     """``create_service_app`` over ``engine``: readiness pings it, ``app.state.revocations``
-    reads ``revocations`` from it. On shutdown ``on_shutdown`` runs, then the engine is
+    reads ``revocations`` from it and ``app.state.signing_keys`` reads ``signing_keys`` (the
+    key ids auth's rotations announced, :func:`hms_platform.revocation.signing_key_table`).
+    On shutdown ``on_shutdown`` runs, then the engine is
     disposed if ``owned`` (made for this app rather than passed in by the caller)."""
 
     @contextlib.asynccontextmanager
@@ -52,4 +56,5 @@ def create_database_app(
     )
     app.state.settings = settings
     app.state.revocations = RevocationList(engine, revocations)  # tokens auth has revoked
+    app.state.signing_keys = SigningKeyList.of(engine, signing_keys)  # keys it has dropped
     return app

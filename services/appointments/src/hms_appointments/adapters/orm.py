@@ -7,12 +7,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import INET, JSONB, UUID, ExcludeConstraint
 
 from hms_platform.outbox import OutboxTables
-from hms_platform.revocation import revocation_table
+from hms_platform.revocation import revocation_table, signing_key_table
 
 SCHEMA = "appointments"
 metadata = sa.MetaData()
 TABLES = OutboxTables(metadata, SCHEMA)
 REVOCATIONS = revocation_table(metadata, SCHEMA)  # access tokens revoked by auth
+SIGNING_KEYS = signing_key_table(metadata, SCHEMA)  # auth's key ids, retired ones refused
 ACTIVE_STATUSES = "status IN ('booked', 'checked_in')"
 DOCTOR_OVERLAP = "appointments_no_doctor_overlap"
 PATIENT_OVERLAP = "appointments_no_patient_overlap"

@@ -15,6 +15,9 @@ from hms_auth.domain.keys import KeyStatus, SigningKey
 from hms_platform.sealing import Sealer
 
 KEYS_LOCK = 0x6175_7468_0000_0002
+# (kid, retired) of every key: the API's verifier refuses a retired kid at once, whatever its
+# JWKS cache still holds (hms_platform.revocation.SigningKeyList).
+KEY_IDS = sa.select(signing_keys.c.kid, signing_keys.c.status == KeyStatus.RETIRED.value)
 
 
 class KeyCipher(Sealer):

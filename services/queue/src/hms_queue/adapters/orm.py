@@ -7,12 +7,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from hms_platform.outbox import OutboxTables
-from hms_platform.revocation import revocation_table
+from hms_platform.revocation import revocation_table, signing_key_table
 
 SCHEMA = "queue"
 metadata = sa.MetaData()
 TABLES = OutboxTables(metadata, SCHEMA)
 REVOCATIONS = revocation_table(metadata, SCHEMA)  # access tokens revoked by auth
+SIGNING_KEYS = signing_key_table(metadata, SCHEMA)  # auth's key ids, retired ones refused
 LINES_CHANNEL = "hms_queue_lines"  # NOTIFY payload: the doctor id whose line changed
 ACTIVE = "status IN ('waiting', 'called')"
 ONE_ACTIVE_PER_PATIENT = "tickets_one_active_per_patient_per_line"

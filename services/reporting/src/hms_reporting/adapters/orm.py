@@ -7,12 +7,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
 from hms_platform.outbox import OutboxTables
-from hms_platform.revocation import revocation_table
+from hms_platform.revocation import revocation_table, signing_key_table
 
 SCHEMA = "reporting"
 metadata = sa.MetaData()
 TABLES = OutboxTables(metadata, SCHEMA)
 REVOCATIONS = revocation_table(metadata, SCHEMA)  # access tokens revoked by auth
+SIGNING_KEYS = signing_key_table(metadata, SCHEMA)  # auth's key ids, retired ones refused
 
 
 def _ts(name: str, **kwargs: object) -> sa.Column:

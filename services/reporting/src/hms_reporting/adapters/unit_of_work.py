@@ -8,10 +8,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hms_contracts.auth import SigningKeyRotated
 from hms_platform.db import SqlUnitOfWork
-from hms_platform.revocation import record_revocation
+from hms_platform.revocation import record_key_rotation, record_revocation
 from hms_reporting.adapters.audit import SqlAuditLog
-from hms_reporting.adapters.orm import REVOCATIONS, TABLES
+from hms_reporting.adapters.orm import REVOCATIONS, SIGNING_KEYS, TABLES
 from hms_reporting.adapters.read_models import SqlReadModels
 from hms_reporting.adapters.reports import SqlReports
 from hms_reporting.adapters.store import SqlEventStore
@@ -23,6 +24,9 @@ class SqlRevocations:
 
     async def record(self, user_id: uuid.UUID, not_before: datetime) -> None:
         await record_revocation(self._uow.connection, REVOCATIONS, user_id, not_before)
+
+    async def record_key_rotation(self, event: SigningKeyRotated) -> None:
+        await record_key_rotation(self._uow.connection, SIGNING_KEYS, event)
 
 
 class SqlReportingUnitOfWork(SqlUnitOfWork):

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any, NamedTuple, Protocol, Self
 
+from hms_contracts.auth import SigningKeyRotated
 from hms_contracts.envelope import Envelope
 from hms_reporting.domain.audit import AuditEntry
 from hms_reporting.domain.queries import AuditQuery
@@ -55,6 +56,9 @@ class Reports(Protocol):
 
 class Revocations(Protocol):
     async def record(self, user_id: uuid.UUID, not_before: datetime) -> None: ...
+
+    async def record_key_rotation(self, event: SigningKeyRotated) -> None:
+        """The kids auth's rotation announced, for the API's verifier (retired ones refused)."""
 
 
 class UnitOfWork(Protocol):

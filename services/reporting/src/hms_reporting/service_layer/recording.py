@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hms_contracts.auth import SessionsRevoked
+from hms_contracts.auth import SessionsRevoked, SigningKeyRotated
 from hms_contracts.envelope import Envelope, EventPayload
 from hms_reporting.domain.audit import audit_entry, people_involved
 from hms_reporting.domain.facts import Fact
@@ -40,4 +40,6 @@ async def record_event(event: EventPayload, envelope: Envelope, uow: Any, tz: Zo
         return  # the same event id again (redelivered, or republished by its producer)
     if isinstance(event, SessionsRevoked):
         await uow.revocations.record(event.user_id, event.not_before)
+    elif isinstance(event, SigningKeyRotated):
+        await uow.revocations.record_key_rotation(event)
     await project(fact_of(envelope, event), uow, tz)

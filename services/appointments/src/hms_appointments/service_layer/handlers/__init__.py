@@ -13,9 +13,15 @@ from hms_appointments.service_layer.handlers import (
     queries,
     schedules,
 )
-from hms_contracts.auth import SessionsRevoked, UserDeactivated, UserRegistered, UserUpdated
+from hms_contracts.auth import (
+    SessionsRevoked,
+    SigningKeyRotated,
+    UserDeactivated,
+    UserRegistered,
+    UserUpdated,
+)
 from hms_platform.messagebus import Handler
-from hms_platform.revocation import record_sessions_revoked
+from hms_platform.revocation import record_sessions_revoked, record_signing_key_rotated
 
 HANDLERS: dict[type, Handler] = {
     c.SetSchedule: schedules.set_schedule,
@@ -37,4 +43,5 @@ HANDLERS: dict[type, Handler] = {
     UserUpdated: directory.on_user_updated,
     UserDeactivated: directory.on_user_deactivated,
     SessionsRevoked: record_sessions_revoked,
+    SigningKeyRotated: record_signing_key_rotated,
 }

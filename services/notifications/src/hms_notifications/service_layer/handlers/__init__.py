@@ -14,6 +14,7 @@ from hms_contracts.auth import (
     ActivationCodeIssued,
     PasswordResetIssued,
     SessionsRevoked,
+    SigningKeyRotated,
     UserDeactivated,
     UserRegistered,
     UserUpdated,
@@ -22,7 +23,7 @@ from hms_contracts.queue import PatientCalled, TurnApproaching
 from hms_notifications.service_layer import commands as c
 from hms_notifications.service_layer.handlers import contacts, queries, rules, sending
 from hms_platform.messagebus import Handler
-from hms_platform.revocation import record_sessions_revoked
+from hms_platform.revocation import record_sessions_revoked, record_signing_key_rotated
 
 HANDLERS: dict[type, Handler] = {
     c.GetPreferences: queries.get_preferences,
@@ -36,6 +37,7 @@ HANDLERS: dict[type, Handler] = {
     UserUpdated: contacts.on_user_updated,
     UserDeactivated: contacts.on_user_deactivated,
     SessionsRevoked: record_sessions_revoked,
+    SigningKeyRotated: record_signing_key_rotated,
     PasswordResetIssued: rules.on_password_reset_issued,
     ActivationCodeIssued: rules.on_activation_code_issued,
     AppointmentBooked: rules.on_appointment_booked,

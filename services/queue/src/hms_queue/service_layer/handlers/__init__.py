@@ -10,9 +10,15 @@ from hms_contracts.appointments import (
     AppointmentRescheduled,
     PatientCheckedIn,
 )
-from hms_contracts.auth import SessionsRevoked, UserDeactivated, UserRegistered, UserUpdated
+from hms_contracts.auth import (
+    SessionsRevoked,
+    SigningKeyRotated,
+    UserDeactivated,
+    UserRegistered,
+    UserUpdated,
+)
 from hms_platform.messagebus import Handler
-from hms_platform.revocation import record_sessions_revoked
+from hms_platform.revocation import record_sessions_revoked, record_signing_key_rotated
 from hms_queue.service_layer import commands as c
 from hms_queue.service_layer.handlers import appointments, calls, directory, queries, tickets
 
@@ -37,4 +43,5 @@ HANDLERS: dict[type, Handler] = {
     UserUpdated: directory.on_user_updated,
     UserDeactivated: directory.on_user_deactivated,
     SessionsRevoked: record_sessions_revoked,
+    SigningKeyRotated: record_signing_key_rotated,
 }

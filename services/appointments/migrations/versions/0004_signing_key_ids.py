@@ -1,0 +1,22 @@
+"""signing_key_ids: auth's signing key ids as its rotations announced them, so that the API
+refuses a retired key at once (hms_platform.revocation)
+
+Revision ID: 0004
+Revises: 0003
+"""
+
+from alembic import op
+
+from hms_platform.migrations import create_signing_key_table
+
+revision = "0004"
+down_revision = "0003"
+S = "appointments"
+
+
+def upgrade() -> None:
+    create_signing_key_table(S)
+
+
+def downgrade() -> None:
+    op.drop_table("signing_key_ids", schema=S)
