@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import signal
 import sys
@@ -14,7 +13,6 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 from starlette.applications import Starlette
@@ -23,6 +21,7 @@ from starlette.routing import Route
 
 from hms_platform.testing.infra import free_port
 from hms_platform.testing.polling import until_answered
+from hms_platform.testing.sse import next_event
 from hms_queue.entrypoints.api.app import create_app
 
 
@@ -49,21 +48,6 @@ async def other_api_process(database_url: str, jwks_url: str, issuer: str,
         if process.returncode is None:
             process.terminate()
             await process.wait()
-
-
-async def next_event(lines: AsyncIterator[str]) -> tuple[str, Any]:
-    """The next event or heartbeat comment of a text/event-stream."""
-    kind, data = "", None
-    async for line in lines:
-        if line.startswith(": heartbeat"):
-            return "heartbeat", None
-        if line.startswith("event: "):
-            kind = line[7:]
-        elif line.startswith("data: "):
-            data = json.loads(line[6:])
-        elif line == "" and kind:
-            return kind, data
-    raise AssertionError("the stream ended")
 
 
 async def test_a_stream_hears_a_call_made_through_another_api_process(

@@ -12,7 +12,6 @@ import json
 import logging
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,38 +24,12 @@ from hms_contracts.auth import SessionsRevoked, SigningKeyRotated
 from hms_contracts.envelope import Envelope
 from hms_platform.db import make_engine
 from hms_platform.testing.polling import eventually
+from hms_platform.testing.sse import next_event, rest, until_event
 from hms_queue.entrypoints.api.app import create_app
 from hms_queue.entrypoints.api.display_links import _mac
 from hms_queue.service_layer.commands import LineSnapshot
 
 STREAM = "/api/queue/doctors/{}/stream"
-
-
-async def next_event(lines: AsyncIterator[str]) -> tuple[str, Any]:
-    """The next event or heartbeat comment of a text/event-stream."""
-    kind, data = "", None
-    async for line in lines:
-        if line.startswith(": heartbeat"):
-            return "heartbeat", None
-        if line.startswith("event: "):
-            kind = line[7:]
-        elif line.startswith("data: "):
-            data = json.loads(line[6:])
-        elif line == "" and kind:
-            return kind, data
-    raise AssertionError("the stream ended")
-
-
-async def until_event(lines: AsyncIterator[str], kind: str, **match: Any) -> Any:
-    while True:
-        got, data = await next_event(lines)
-        if got == kind and all(data[k] == v for k, v in match.items()):
-            return data
-
-
-async def rest(lines: AsyncIterator[str]) -> list[str]:
-    """Everything the stream still sends, until it ends (it must end)."""
-    return [line async for line in lines]
 
 
 def bearer(api, user: uuid.UUID | None = None, role: str = "patient", **claims: Any) -> dict:
