@@ -93,8 +93,8 @@ async def _report_throttled(bus: MessageBus, interval: float) -> None:
         await asyncio.sleep(interval)
         try:
             await bus.handle(ReportThrottledSignIns())
-        except Exception:  # the database away for a moment: try again next time
-            log.exception("sign_ins_throttled.report_failed")
+        except Exception as exc:  # the database away for a moment: try again next time
+            log.warning("sign_ins_throttled.report_failed", error=type(exc).__name__)
 
 
 async def _ensure_first_admin(bus: MessageBus, settings: AuthSettings) -> None:
