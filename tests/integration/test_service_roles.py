@@ -1,5 +1,5 @@
 """Each service runs as its own database role, which can read no other service's schema
-(QUALITY.md "Security"): provisioned for real, migrated as that role, then attacked."""
+(security): provisioned for real, migrated as that role, then attacked."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ CLASSES = list(REGISTRY.values())
 NAME_RE = re.compile(r"^[a-z]+\.[a-z_]+\.v\d+$")
 CLINICAL_WORDS = ("diagnos", "treatment", "note", "symptom", "complaint", "prescription")
 
-# The catalogue of EVENTS.md; dropping or renaming an event must be a deliberate change.
+# The events (docs/asyncapi.yaml); dropping or renaming an event must be a deliberate change.
 CATALOGUE = {
     "auth": "user_registered user_updated user_deactivated login_succeeded login_failed "
     "login_throttled refresh_token_reuse_detected sessions_revoked password_reset_issued "

@@ -52,7 +52,7 @@ class AppointmentRescheduled(_AppointmentsEvent):
     appointment_id: uuid.UUID
     old_start: AwareDatetime
     new_start: AwareDatetime
-    # Optional beyond EVENTS.md's minimum: consumers need not remember the booking to act.
+    # Optional beyond the documented minimum: consumers need not remember the booking to act.
     patient_id: uuid.UUID | None = None
     doctor_id: uuid.UUID | None = None
     new_end: AwareDatetime | None = None
@@ -81,7 +81,7 @@ class PatientCheckedIn(_AppointmentsEvent):
     doctor_id: uuid.UUID
     urgency: Urgency
     arrived_at: AwareDatetime
-    # Optional beyond EVENTS.md's minimum, for the audit trail: who checked the patient in.
+    # Optional beyond the documented minimum, for the audit trail: who checked the patient in.
     checked_in_by: uuid.UUID | None = None
 
 

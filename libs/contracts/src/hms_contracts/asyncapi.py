@@ -74,7 +74,7 @@ def build_asyncapi() -> dict[str, Any]:
             "tags": [{"name": cls.PRODUCER}],
             "channel": {"$ref": f"#/channels/{cid}"},
             "messages": [{"$ref": f"#/channels/{cid}/messages/{cid}"}],
-            # Persistent messages, returned if unroutable (ARCHITECTURE.md, messaging topology).
+            # Persistent messages, returned if unroutable (docs/operations.md).
             "bindings": {
                 "amqp": {
                     "deliveryMode": 2,

@@ -1,4 +1,4 @@
-"""The envelope every integration event travels in (EVENTS.md)."""
+"""The envelope every integration event travels in (docs/asyncapi.yaml)."""
 
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ class TicketIssued(_QueueEvent):
     appointment_id: uuid.UUID | None = None
     position: Count
     eta_minutes: Count
-    # Optional beyond EVENTS.md's minimum, for the audit trail: reception for a walk-in, who
+    # Optional beyond the documented minimum, for the audit trail: reception for a walk-in, who
     # checked the patient in for a check-in.
     issued_by: uuid.UUID | None = None
 
@@ -79,7 +79,7 @@ class _TicketClosed(_QueueEvent):
     ticket_id: uuid.UUID
     patient_id: uuid.UUID
     doctor_id: uuid.UUID
-    # Optional beyond EVENTS.md's minimum, for the audit trail: the doctor who marked the
+    # Optional beyond the documented minimum, for the audit trail: the doctor who marked the
     # patient missing, the patient or reception who withdrew the ticket; null when the queue
     # withdrew it on appointments' event (a cancellation or no-show).
     closed_by: uuid.UUID | None = None

@@ -1,4 +1,4 @@
-"""Alembic per service, each in its own schema (STACK.md).
+"""Alembic per service, each in its own schema (docs/platform.md).
 
 A service's ``migrations/env.py`` is two lines::
 

@@ -1,5 +1,6 @@
 """Per-service database roles: each service's schema is owned by its own login role, which has
-no rights on any other service's schema (ARCHITECTURE.md "Data ownership").
+no rights on any other service's schema: each service owns its data, and others learn of it
+only through events (docs/architecture.md).
 
 Run once per service with an administrator's connection (compose's one-shot job, the local
 runner, tests)::

@@ -18,6 +18,7 @@ at the JWKS cache's expiry, 5 minutes), without a query per request.
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import time
 import uuid
@@ -114,7 +115,7 @@ class SigningKeyIds:
     live: frozenset[str] = frozenset()
 
 
-class _Reread:
+class _Reread(abc.ABC):
     """A query's result kept in the process, re-read once older than ``refresh_seconds`` by
     one request at a time (the others use its result); a failed re-read keeps the last one."""
 
@@ -144,8 +145,9 @@ class _Reread:
                 log.warning(f"{self._name}.refresh_failed", error=type(exc).__name__)
             self._loaded_at = self._monotonic()
 
+    @abc.abstractmethod
     async def _load(self, conn: AsyncConnection) -> None:
-        raise NotImplementedError
+        """Read the rows into the subclass's own state."""
 
 
 class SigningKeyList(_Reread):

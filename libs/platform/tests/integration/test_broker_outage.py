@@ -1,4 +1,4 @@
-"""RabbitMQ unreachable for 10 s in the middle of 1,000 events (QUALITY.md "Messages").
+"""RabbitMQ unreachable for 10 s in the middle of 1,000 events (nothing lost, nothing done twice).
 
 A TCP proxy stands between the services and the broker; cutting it resets every connection
 and refuses new ones, as a dead broker or network would, without touching the shared broker.

@@ -1,4 +1,4 @@
-"""Outbox + relay against real Postgres and RabbitMQ (QUALITY.md "Messages")."""
+"""Outbox + relay against real Postgres and RabbitMQ (nothing lost, nothing done twice)."""
 
 from __future__ import annotations
 

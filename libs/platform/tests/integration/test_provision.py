@@ -1,4 +1,4 @@
-"""Each service's database role can read no other service's schema (QUALITY.md "Security")."""
+"""Each service's database role can read no other service's schema (security)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""TokenVerifier against QUALITY.md's token attack matrix, and what a valid token yields."""
+"""TokenVerifier against the token attack matrix (testing.tokens), and what a valid token yields."""
 
 import time
 import uuid

@@ -1,4 +1,4 @@
-"""Every route with every role (QUALITY.md "Security"): anonymous, patient A (the owner),
+"""Every route with every role (security): anonymous, patient A (the owner),
 patient B, doctor D (A's doctor), doctor E, receptionist, admin. Each cell acts on a fresh
 appointment, so one caller's success never changes what the next one meets."""
 

@@ -1,4 +1,4 @@
-"""No double booking, decided by the database (QUALITY.md "Correctness under concurrency")."""
+"""No double booking, decided by the database (correctness under concurrency)."""
 
 from __future__ import annotations
 

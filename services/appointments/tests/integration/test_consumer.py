@@ -1,4 +1,4 @@
-"""auth events -> the directory, through the inbox (QUALITY.md: a duplicate has one effect)."""
+"""auth events -> the directory, through the inbox (the promise: a duplicate has one effect)."""
 
 from __future__ import annotations
 

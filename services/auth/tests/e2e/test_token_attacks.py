@@ -1,4 +1,5 @@
-"""QUALITY.md's token matrix against auth's own protected routes: every forgery is a 401.
+"""The token attack matrix (testing.tokens) against auth's own protected routes: every
+forgery is a 401.
 
 The forgeries are built around auth's real current signing key and kid, for the real admin's
 id, so each differs from a token that works (the control) by exactly one property.

@@ -1,4 +1,4 @@
-"""The routes of API.md's notifications section: who may call what, bad input as 422, the
+"""The routes of the notifications API (its README): who may call what, bad input as 422, the
 Twilio webhook only with a valid signature."""
 
 from __future__ import annotations

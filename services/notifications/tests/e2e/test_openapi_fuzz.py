@@ -1,4 +1,4 @@
-"""Schemathesis against the OpenAPI document, as a patient and as an admin (QUALITY.md: no 5xx,
+"""Schemathesis against the OpenAPI document, as a patient and as an admin (the promise: no 5xx,
 no response outside its schema or its documented statuses). Bounded to seconds."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""QUALITY.md "Messages": the same event delivered three times to three consumer instances at
+"""Nothing done twice: the same event delivered three times to three consumer instances at
 once gives one message per channel, in the database and through RabbitMQ; three senders at
 once send each message once."""
 

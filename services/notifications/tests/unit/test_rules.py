@@ -1,4 +1,4 @@
-"""EVENTS.md "Notification rules", quiet hours and the choice of channels, in plain Python."""
+"""The notification rules (README), quiet hours and the choice of channels, in plain Python."""
 
 from __future__ import annotations
 

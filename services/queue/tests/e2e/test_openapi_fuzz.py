@@ -1,4 +1,4 @@
-"""Schemathesis against the OpenAPI document, as an admin (QUALITY.md: no 5xx, no response
+"""Schemathesis against the OpenAPI document, as an admin (the promise: no 5xx, no response
 outside its schema or its documented statuses). Bounded so the whole run takes seconds. The
 two event streams never end, so they are left out here (test_live.py reads them)."""
 

@@ -1,4 +1,4 @@
-"""Every JSON route with every role (QUALITY.md "Security"): anonymous, patient A (the owner),
+"""Every JSON route with every role (security): anonymous, patient A (the owner),
 patient B, doctor D (A's line), doctor E, receptionist, admin. Each cell acts on a fresh
 ticket, so one caller's success never changes what the next one meets. The streams and the
 display page are covered in test_live.py."""

@@ -1,5 +1,5 @@
 """Call-next is atomic and the database keeps the line's rules even with the application
-bypassed (QUALITY.md "Correctness under concurrency")."""
+bypassed (correctness under concurrency)."""
 
 from __future__ import annotations
 

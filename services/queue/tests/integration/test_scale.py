@@ -1,6 +1,6 @@
 """10,000 waiting tickets in one line: call-next reads each urgency level's head from the
 index (a handful of rows, not the line), and people-ahead counts index ranges no longer than
-the people ahead. Shown by the query plans' row counts, not by timing (QUALITY.md)."""
+the people ahead. Shown by the query plans' row counts, not by timing."""
 
 from __future__ import annotations
 

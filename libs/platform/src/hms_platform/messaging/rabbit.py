@@ -1,4 +1,5 @@
-"""RabbitMQ ``EventBus`` adapter (aio-pika), with the topology of ARCHITECTURE.md.
+"""RabbitMQ ``EventBus`` adapter (aio-pika), with the topology docs/operations.md
+describes ("Messaging on RabbitMQ").
 
 Per consuming service queue ``Q``: a durable quorum queue bound to the topic exchange
 ``hms.events`` with ``x-delivery-limit`` and dead-lettering to ``hms.dead`` -> ``Q.dlq``; one

@@ -1,5 +1,6 @@
 """Keeps a RabbitMQ consumer consuming when the broker cancels it without closing the channel
-(queue deleted, or moved off a node): aio-pika only logs that (STACK.md; aio-pika #588)."""
+(queue deleted, or moved off a node): aio-pika only logs that and
+consumes nothing more (aio-pika issue #588)."""
 
 from __future__ import annotations
 

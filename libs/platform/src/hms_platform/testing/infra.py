@@ -1,5 +1,6 @@
-"""Where tests find Postgres and RabbitMQ (STACK.md): env, then localhost, then
-testcontainers, then skip, except under ``HMS_REQUIRE_INFRA=1`` where a missing server fails."""
+"""Where tests find Postgres and RabbitMQ: the environment (TEST_DATABASE_URL, TEST_AMQP_URL),
+then localhost, then testcontainers, then skip, except under ``HMS_REQUIRE_INFRA=1`` where a
+missing server fails."""
 
 from __future__ import annotations
 

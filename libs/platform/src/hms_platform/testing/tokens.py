@@ -138,7 +138,8 @@ class TokenFactory:
         return encode(header, self.claims(**claim_args), lambda data: b"")
 
     def attack_tokens(self, role: str = "admin") -> dict[str, str]:
-        """QUALITY.md's token matrix: forgeries and misuses by name, to parametrise tests with."""
+        """The token attacks every service must refuse with 401, forgeries and misuses by
+        name, to parametrise tests with."""
         attacker = ECKey.generate_key("P-256", parameters={"kid": self.kid}, private=True)
         now = int(time.time())
         return {

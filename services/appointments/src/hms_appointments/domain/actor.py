@@ -6,4 +6,4 @@ from __future__ import annotations
 from hms_platform.roles import ADMIN, DOCTOR, PATIENT, RECEPTIONIST, STAFF, Actor
 
 __all__ = ["ADMIN", "DOCTOR", "PATIENT", "RECEPTIONIST", "SCHEDULER", "STAFF", "Actor"]
-SCHEDULER = "scheduler"  # marked_by of automatic no-shows (EVENTS.md)
+SCHEDULER = "scheduler"  # marked_by of automatic no-shows (docs/asyncapi.yaml)

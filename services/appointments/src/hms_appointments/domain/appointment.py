@@ -58,7 +58,7 @@ class Appointment:
     late_cancel: bool | None = None
     checked_in_at: datetime | None = None
     completed_at: datetime | None = None
-    # Clinical notes: kept here only, never put in events or logs (ARCHITECTURE.md "Privacy").
+    # Clinical notes: kept here only, never put in events or logs.
     diagnosis: str | None = None
     treatment: str | None = None
     no_show_at: datetime | None = None

@@ -79,7 +79,7 @@ messages = sa.Table(
     sa.Column("last_error", sa.String(500)),
     # A digest of the phone number or email address it was planned for (domain.destination).
     sa.Column("destination", sa.String(40)),
-    # One message ever per key and channel (EVENTS.md): the database decides, not a check.
+    # One message ever per key and channel (README): the database decides, not a check.
     sa.UniqueConstraint("dedup_key", "channel", name="messages_dedup_key_channel_key"),
     sa.CheckConstraint("channel IN ('sms', 'push', 'email')", name="messages_channel_known"),
     sa.CheckConstraint(STATUS_CHECK, name="messages_status_known"),

@@ -13,7 +13,7 @@ from hms_notifications.domain.errors import InvalidRequest
 
 SMS, PUSH, EMAIL = "sms", "push", "email"
 CHANNELS = (SMS, PUSH, EMAIL)
-# The kinds of API.md and the contracts; a one-time code is this service's own kind (it is
+# The kinds of the API and the contracts; a one-time code is this service's own kind (it is
 # not reported as notification_sent/failed, whose contract does not list it).
 KINDS = ("appointment_booked", "appointment_reminder", "appointment_cancelled",
          "turn_approaching", "turn_now", "no_show_penalty")

@@ -1,5 +1,6 @@
-"""EVENTS.md "Notification rules": which event says what, to whom, on which channels, under
-which dedup key (the table's id, with the kind: one message per key and channel) and when;
+"""The notification rules (README, "Rules"): which event says what, to whom, on which
+channels, under which dedup key (the table's id, with the kind: one message per key and
+channel) and when;
 then one person's preferences and contact details pick the channels (``plan``)."""
 
 from __future__ import annotations

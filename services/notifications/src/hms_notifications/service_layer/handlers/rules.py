@@ -1,5 +1,5 @@
-"""Events of appointments, queue and auth -> messages due in the log (EVENTS.md "Notification
-rules"). They run inside the consumer's unit of work; nothing is sent here: the sender process
+"""Events of appointments, queue and auth -> messages due in the log (README,
+"Rules"). They run inside the consumer's unit of work; nothing is sent here: the sender process
 sends what is due, so a slow provider never holds up the line of events.
 
 Two guards before a message is added: an appointment's tombstone (cancelled, no-show, moved)
