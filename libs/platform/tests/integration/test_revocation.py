@@ -3,6 +3,7 @@ service's own dependency, from its own tables."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -49,6 +50,12 @@ async def deliver(engine: Any, table: sa.Table, user_id: uuid.UUID, at: datetime
         await record_sessions_revoked(event, OpenUnitOfWork(conn), table)
 
 
+async def me_status(client: httpx.AsyncClient, token: str) -> int:
+    """The status of the demo app's ``/api/demo/me`` with this bearer token."""
+    response = await client.get("/api/demo/me", headers={"Authorization": f"Bearer {token}"})
+    return response.status_code
+
+
 async def test_a_token_issued_before_the_revocation_is_refused(engine) -> None:
     table = await make_table(engine)
     tokens = TokenFactory()
@@ -69,10 +76,7 @@ async def test_a_token_issued_before_the_revocation_is_refused(engine) -> None:
     other = tokens.issue(bystander)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app),
                                  base_url="http://demo") as client:
-        async def status(token: str) -> int:
-            response = await client.get("/api/demo/me",
-                                        headers={"Authorization": f"Bearer {token}"})
-            return response.status_code
+        status = functools.partial(me_status, client)
 
         assert await status(old) == 200  # loads the (empty) list
         await deliver(engine, table, victim, now)
@@ -131,10 +135,7 @@ async def test_a_key_dropped_by_rotation_is_refused_while_the_jwks_cache_is_fres
     signed_by_old = old.issue()
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app),
                                  base_url="http://demo") as client:
-        async def status(token: str) -> int:
-            response = await client.get("/api/demo/me",
-                                        headers={"Authorization": f"Bearer {token}"})
-            return response.status_code
+        status = functools.partial(me_status, client)
 
         assert await status(signed_by_old) == 200 and await status(current.issue()) == 200
         assert jwks.fetches == 1
