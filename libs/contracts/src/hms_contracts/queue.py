@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, Field
 
 from hms_contracts.envelope import EventPayload
 from hms_contracts.fields import Count, TicketSource, Urgency
+
+# The ticket as the screen and the printed ticket show it ("B-002": the line's letter and the
+# number). Optional, added after the number: an event without it still parses, and a consumer
+# falls back to the number.
+TicketLabel = Annotated[str, Field(max_length=16, description="The ticket as shown, e.g. B-002.")]
 
 
 class _QueueEvent(EventPayload):
@@ -34,6 +39,7 @@ class TicketIssued(_QueueEvent):
     # Optional beyond the documented minimum, for the audit trail: reception for a walk-in, who
     # checked the patient in for a check-in.
     issued_by: uuid.UUID | None = None
+    label: TicketLabel | None = None
 
 
 class TurnApproaching(_QueueEvent):
@@ -59,6 +65,7 @@ class PatientCalled(_QueueEvent):
     doctor_id: uuid.UUID
     room: str
     called_at: AwareDatetime
+    label: TicketLabel | None = None
 
 
 class PatientServed(_QueueEvent):

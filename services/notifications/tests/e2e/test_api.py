@@ -83,6 +83,50 @@ async def test_admins_find_capped_messages_by_status(api) -> None:  # type: igno
     assert sum(i["status"] == "capped" for i in mine["items"]) == 2
 
 
+async def test_patients_read_the_texts_of_their_own_messages_codes_masked(api) -> None:  # type: ignore[no-untyped-def]
+    from hms_contracts.auth import ActivationCodeIssued, PasswordResetIssued
+    from hms_notifications.bootstrap import build
+    from hms_platform.sealing import Sealer
+
+    world, me, other = api.world, api.ids["patient"], api.ids["other_patient"]
+    sealer = Sealer.from_base64(world.settings.code_encryption_key.get_secret_value())
+    codes = {"reset": "QWERT-YUIOP", "activation": "ASDFG-HJKLZ"}
+    expires = world.clock.now() + timedelta(hours=1)
+    await world.deliver(PasswordResetIssued(
+        user_id=me, issued_by=uuid.uuid4(), expires_at=expires,
+        sealed_code=sealer.seal(codes["reset"], f"password_reset:{me}")))
+    await world.deliver(ActivationCodeIssued(
+        user_id=me, expires_at=expires,
+        sealed_code=sealer.seal(codes["activation"], f"activation:{me}")))
+    for who, label in ((me, "B-002"), (other, "C-009")):
+        await world.deliver(PatientCalled(
+            ticket_id=uuid.uuid4(), number=int(label[2:]), label=label, patient_id=who,
+            doctor_id=uuid.uuid4(), room="2", called_at=world.clock.now()))
+    bus = build(world.settings, world.engine, channels=world.channels, clock=world.clock)
+    assert await bus.handle(c.SendDue()) == 4  # two codes, two calls (no device: SMS only)
+    sent = [text.body for _, text, _ in world.channels["sms"].sent]
+    assert all(any(code in body for body in sent) for code in codes.values())  # they went
+
+    response = await api.call("patient", "GET", "/mine")
+    assert response.status_code == 200
+    texts = {(i["kind"], i["channel"]): (i["subject"], i["body"])
+             for i in response.json()["items"]}
+    assert texts[("turn_now", "sms")] == (
+        None, "HMS: ticket B-002, it is your turn. Please go to room 2 now.")
+    assert texts[("password_reset_code", "sms")][1].startswith(
+        "HMS: your password reset code is ••••••. It expires")
+    assert texts[("activation_code", "sms")][1].startswith(
+        "HMS: your activation code is ••••••. Use it")
+    for code in codes.values():
+        assert code not in response.text and code.encode() not in response.content
+    assert "C-009" not in response.text  # never another patient's
+    theirs = (await api.call("other_patient", "GET", "/mine")).json()["items"]
+    assert [(i["kind"], i["body"]) for i in theirs] == [
+        ("turn_now", "HMS: ticket C-009, it is your turn. Please go to room 2 now.")]
+    rows = await world.rows("SELECT body FROM notifications.messages")
+    assert not [r for r in rows for code in codes.values() if code in (r.body or "")]
+
+
 def signed(params: dict[str, str], token: str = TWILIO_TOKEN) -> dict[str, str]:
     return {"X-Twilio-Signature": RequestValidator(token).compute_signature(CALLBACK_URL, params),
             "Content-Type": "application/x-www-form-urlencoded"}

@@ -1,6 +1,6 @@
 """The whole path with the channels the settings configure: a booking event through the
 consumer, the sender over Twilio, FCM and SMTP servers, and Twilio's signed status callback
-into the API."""
+into the API; a called ticket's SMS over Twilio."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import httpx
 from pydantic import SecretStr
 
 from hms_contracts.appointments import AppointmentBooked
+from hms_contracts.queue import PatientCalled
 from hms_notifications.adapters.channels.factory import build_channels, close_channels
 from hms_notifications.bootstrap import build
 from hms_notifications.domain.model import Preferences
@@ -61,3 +62,26 @@ async def test_a_booking_goes_out_on_all_three_providers(world, twilio, fcm, smt
     assert (good.status_code, forged.status_code) == (204, 403)
     [sms] = await world.messages(kind="appointment_booked", channel="sms")
     assert (sms.status, sms.provider_status) == ("delivered", "delivered")
+
+
+async def test_a_called_ticket_is_named_by_its_label_in_the_sms(world, twilio) -> None:  # type: ignore[no-untyped-def]
+    """queue.patient_called.v1 as the queue publishes it, through the consumer, the sender and
+    Twilio's API: the SMS says "B-002", and the log keeps the text that went."""
+    settings = world.settings.model_copy(update={
+        "console_channel": False, "twilio_account_sid": SID,
+        "twilio_auth_token": SecretStr(TOKEN), "twilio_from": "+15005550006",
+        "twilio_base_url": twilio.url})
+    patient = await world.person(email=None)
+    await world.deliver(PatientCalled(
+        ticket_id=uuid.uuid4(), number=2, label="B-002", patient_id=patient,
+        doctor_id=uuid.uuid4(), room="12", called_at=world.clock.now()))
+    channels = build_channels(settings)
+    try:
+        assert await build(settings, world.engine, channels=channels,
+                           clock=world.clock).handle(c.SendDue()) == 1
+    finally:
+        await close_channels(channels)
+    [sent] = twilio.requests
+    assert sent["Body"] == "HMS: ticket B-002, it is your turn. Please go to room 12 now."
+    [row] = await world.messages(kind="turn_now")
+    assert (row.channel, row.status, row.body) == ("sms", "sent", sent["Body"])

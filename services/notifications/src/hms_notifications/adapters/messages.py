@@ -20,10 +20,10 @@ from hms_notifications.service_layer.ports import MessageFilter, Page
 
 _FIELDS = ("id", "recipient_id", "kind", "channel", "dedup_key", "due_at", "created_at",
            "subject_id", "params", "status", "attempts", "sent_at", "provider_id",
-           "provider_status", "last_error", "destination")
+           "provider_status", "last_error", "destination", "subject", "body")
 _COLUMNS = [messages.c[n] for n in _FIELDS]
 _MUTABLE = ("status", "attempts", "due_at", "sent_at", "provider_id", "provider_status",
-            "last_error")
+            "last_error", "subject", "body")
 
 
 def _message(row: sa.Row) -> m.Message:

@@ -79,6 +79,10 @@ messages = sa.Table(
     sa.Column("last_error", sa.String(500)),
     # A digest of the phone number or email address it was planned for (domain.destination).
     sa.Column("destination", sa.String(40)),
+    # The text as sent, a one-time code masked (never in clear); null until rendered, and for
+    # rows from before migration 0004.
+    sa.Column("subject", sa.Text),
+    sa.Column("body", sa.Text),
     # One message ever per key and channel (README): the database decides, not a check.
     sa.UniqueConstraint("dedup_key", "channel", name="messages_dedup_key_channel_key"),
     sa.CheckConstraint("channel IN ('sms', 'push', 'email')", name="messages_channel_known"),

@@ -123,6 +123,10 @@ class Message:
     last_error: str | None = None
     # A digest of the address it was planned for (the hourly cap counts per address too).
     destination: str | None = None
+    # The text as the sender rendered it (templates.as_logged: a one-time code masked); None
+    # until then. ``subject`` is an email's subject or a push's title (None for an SMS).
+    subject: str | None = None
+    body: str | None = None
 
 
 @dataclass(frozen=True)

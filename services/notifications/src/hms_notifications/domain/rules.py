@@ -81,12 +81,17 @@ class Rules:
                        {"people_ahead": people_ahead, "eta_minutes": eta_minutes})]
 
     def turn_now(self, ticket_id: uuid.UUID, patient_id: uuid.UUID, number: int, room: str,
-                 called_at: datetime, now: datetime) -> list[Intent]:
+                 called_at: datetime, now: datetime, label: str | None = None) -> list[Intent]:
+        """The text names the ticket by its label ("B-002"); an event from before the queue
+        sent labels, by its number."""
         # Each call has its own instant: a second call of the ticket is a second message, the
         # same call delivered again is not.
+        params: dict[str, object] = {"number": number, "room": room}
+        if label:
+            params["label"] = label
         return [Intent("turn_now", patient_id, (SMS, PUSH),
                        f"{ticket_id}:called:{called_at:%Y%m%dT%H%M%S%fZ}", now, ticket_id,
-                       {"number": number, "room": room})]
+                       params)]
 
     def penalty(self, penalty_id: uuid.UUID, patient_id: uuid.UUID, active_penalties: int,
                 now: datetime) -> list[Intent]:

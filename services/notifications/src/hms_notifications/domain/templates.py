@@ -1,6 +1,8 @@
-"""Texts per kind and channel (string.Template). No clinical content: times, ticket numbers,
-rooms and counts only. Times are shown in the clinic's time zone. SMS texts stay within one
-GSM-7 segment (160 characters) for ordinary values."""
+"""Texts per kind and channel (string.Template). No clinical content: times, tickets (by their
+label, "B-002", as the screen and the printed ticket show them), rooms and counts only. Times
+are shown in the clinic's time zone. SMS texts stay within one GSM-7 segment (160 characters)
+for ordinary values. The log keeps each text as rendered with any one-time code masked
+(``CODE_MASK``): never the code itself."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from zoneinfo import ZoneInfo
 from hms_notifications.domain.model import EMAIL, PUSH, SMS
 
 SMS_SEGMENT = 160
+CODE_MASK = "••••••"  # a one-time code, in the texts the log keeps and the API shows
 T = Template
 
 # kind -> channel -> (title or subject, body)
@@ -26,8 +29,8 @@ TEMPLATES: dict[str, dict[str, tuple[Template, Template]]] = {
                   "Reference: $ref\n\nTo move or cancel it, use the app or call reception.\n")),
     },
     "appointment_reminder": {
-        SMS: (T(""), T("HMS reminder: your appointment is $when (in $lead). Ref $ref.")),
-        PUSH: (T("Appointment reminder"), T("Your appointment is $when (in $lead).")),
+        SMS: (T(""), T("HMS reminder: your appointment is on $when (in $lead). Ref $ref.")),
+        PUSH: (T("Appointment reminder"), T("Your appointment is on $when (in $lead).")),
     },
     "appointment_cancelled": {
         SMS: (T(""), T("HMS: your appointment ref $ref has been cancelled. Book again in the "
@@ -37,13 +40,13 @@ TEMPLATES: dict[str, dict[str, tuple[Template, Template]]] = {
                   "You can book again in the app or at reception.\n")),
     },
     "turn_approaching": {
-        SMS: (T(""), T("HMS: $people_ahead ahead of you, about $eta_minutes min. Please come "
-                       "back to the waiting area.")),
-        PUSH: (T("Your turn is near"), T("$people_ahead ahead of you, about $eta_minutes min.")),
+        SMS: (T(""), T("HMS: your turn is near: $ahead ($eta). Please come back to the "
+                       "waiting area.")),
+        PUSH: (T("Your turn is near"), T("$Ahead ($eta).")),
     },
     "turn_now": {
-        SMS: (T(""), T("HMS: ticket $number, it is your turn. Please go to room $room now.")),
-        PUSH: (T("It is your turn"), T("Ticket $number: please go to room $room now.")),
+        SMS: (T(""), T("HMS: ticket $ticket, it is your turn. Please $go now.")),
+        PUSH: (T("It is your turn"), T("Ticket $ticket: please $go now.")),
     },
     "no_show_penalty": {
         EMAIL: (T("A missed appointment was recorded"),
@@ -55,8 +58,8 @@ TEMPLATES: dict[str, dict[str, tuple[Template, Template]]] = {
                        "$limit. Details by email.")),
     },
     "activation_code": {
-        SMS: (T(""), T("HMS: your activation code is $code. With your phone number it sets your "
-                       "password; it expires $expires. Do not share it.")),
+        SMS: (T(""), T("HMS: your activation code is $code. Use it with your phone number to "
+                       "set your password. It expires $expires. Do not share it.")),
     },
     "password_reset_code": {
         SMS: (T(""), T("HMS: your password reset code is $code. It expires $expires. Do not "
@@ -90,9 +93,31 @@ def render(kind: str, channel: str, params: dict[str, Any], tz: ZoneInfo, *,
     minutes = int(params.get("lead_minutes", 0))
     values["lead"] = f"{minutes // 60} h" if minutes % 60 == 0 else f"{minutes} min"
     values["ies"] = "y" if params.get("active") == 1 else "ies"
+    values.update(_queue_values(params))
     if code is not None:
         values["code"] = code
     return Rendered(title.safe_substitute(values), body.safe_substitute(values))
+
+
+def _queue_values(params: dict[str, Any]) -> dict[str, str]:
+    """The queue's words: a ticket by its label (a row planned from an event without one: by
+    its number), where to go (a doctor without a room: in), people ahead and the wait."""
+    ahead = int(params.get("people_ahead", 0))
+    said = ("you are next" if ahead == 0 else "1 person is ahead of you" if ahead == 1
+            else f"{ahead} people are ahead of you")
+    eta = int(params.get("eta_minutes", 0))
+    room = params.get("room") or ""
+    return {"ticket": str(params.get("label") or params.get("number", "")),
+            "go": f"go to room {room}" if room else "go in",
+            "ahead": said, "Ahead": said[0].upper() + said[1:],
+            "eta": f"about {eta} min" if eta > 0 else "any minute now"}
+
+
+def as_logged(kind: str, channel: str, params: dict[str, Any], tz: ZoneInfo, *,
+              name: str = "") -> Rendered:
+    """The text as the log keeps it and the API shows it: a one-time code as ``CODE_MASK``
+    (rendered so, never replaced afterwards: the code is not in hand here)."""
+    return render(kind, channel, params, tz, name=name, code=CODE_MASK)
 
 
 def channels_of(kind: str) -> tuple[str, ...]:

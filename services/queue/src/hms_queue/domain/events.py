@@ -20,6 +20,7 @@ class TicketIssued:
     position: int
     eta_minutes: int
     issued_by: uuid.UUID | None = None
+    label: str | None = None  # as shown: "B-002"
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class PatientCalled:
     doctor_id: uuid.UUID
     room: str
     called_at: datetime
+    label: str | None = None
 
 
 @dataclass(frozen=True)

@@ -76,14 +76,14 @@ class Ticket:
     def issued(self, position: int, eta: int, by: uuid.UUID | None = None) -> None:
         self.events.append(ev.TicketIssued(
             self.id, self.number, self.patient_id, self.doctor_id, self.urgency, self.source,
-            self.appointment_id, position, eta, _person(by)))
+            self.appointment_id, position, eta, _person(by), self.label))
 
     def call(self, now: datetime, by: uuid.UUID, room: str) -> None:
         self._require("call", "waiting")
         self.status, self.called_at = "called", now
         self._log(now, "called", by)
         self.events.append(ev.PatientCalled(self.id, self.number, self.patient_id,
-                                            self.doctor_id, room, now))
+                                            self.doctor_id, room, now, self.label))
 
     def serve(self, now: datetime, by: uuid.UUID) -> float:
         """Served; returns the visit's length in seconds (for the doctor's average)."""

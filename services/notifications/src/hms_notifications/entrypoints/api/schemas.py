@@ -55,6 +55,12 @@ class MessagePublic(BaseModel):
     sent_at: datetime | None
     provider_status: str | None = None
     last_error: str | None = None
+    subject: str | None = Field(
+        default=None, description="the email's subject or the push's title as sent (null for "
+        "an SMS, and until the message is sent)")
+    body: str | None = Field(
+        default=None, description="the text as sent, a one-time code shown as ••••••; null "
+        "until the message is sent, and for messages from before the log kept texts")
 
 
 class MessagePage(BaseModel):

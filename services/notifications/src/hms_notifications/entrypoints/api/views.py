@@ -33,7 +33,8 @@ def message(msg: Message) -> s.MessagePublic:
         id=msg.id, recipient_id=msg.recipient_id, channel=msg.channel, kind=msg.kind,
         status=msg.status, dedup_key=msg.dedup_key, attempts=msg.attempts,
         created_at=msg.created_at, due_at=msg.due_at, sent_at=msg.sent_at,
-        provider_status=msg.provider_status, last_error=msg.last_error)
+        provider_status=msg.provider_status, last_error=msg.last_error, subject=msg.subject,
+        body=msg.body)
 
 
 def page(result: Page) -> s.MessagePage:

@@ -181,7 +181,7 @@ async def on_turn_approaching(event: TurnApproaching, uow: UnitOfWork, rules: Ru
 async def on_patient_called(event: PatientCalled, uow: UnitOfWork, rules: Rules,
                             enabled: frozenset[str], clock: Clock) -> None:
     intents = rules.turn_now(event.ticket_id, event.patient_id, event.number, event.room,
-                             event.called_at, clock.now())
+                             event.called_at, clock.now(), event.label)
     await record_intents(uow, intents, rules, enabled, clock)
 
 

@@ -24,7 +24,7 @@ from hms_notifications.domain.delivery import (
     Sent,
     Undeliverable,
 )
-from hms_notifications.domain.templates import render
+from hms_notifications.domain.templates import Rendered, as_logged, render
 from hms_notifications.service_layer.commands import SendDue
 from hms_notifications.service_layer.ports import Channel, UnitOfWork
 from hms_platform.clock import Clock
@@ -65,8 +65,9 @@ async def send_due(cmd: SendDue, uow: UnitOfWork, new_uow: Callable[[], UnitOfWo
             why = mark.voids(msg) if mark is not None else None
             if why is not None:
                 raise Void(why)
-            address, text = _prepare(msg, contact, prefs[msg.recipient_id], channels, sealer,
-                                     clinic_tz, now)
+            address, text, logged = _prepare(msg, contact, prefs[msg.recipient_id], channels,
+                                             sealer, clinic_tz, now)
+            msg.subject, msg.body = logged.title or None, logged.body
             outcome: Outcome | Skip | Void = await channels[msg.channel].send(address, text, msg)
         except (Skip, Void) as nothing:
             outcome = nothing
@@ -86,7 +87,8 @@ async def send_due(cmd: SendDue, uow: UnitOfWork, new_uow: Callable[[], UnitOfWo
 
 def _prepare(msg: m.Message, contact: m.Contact | None, prefs: m.Preferences,
              channels: Mapping[str, Channel], sealer: Sealer | None, tz: Any, now: datetime,
-             ) -> tuple[str | tuple[str, ...], Any]:
+             ) -> tuple[str | tuple[str, ...], Rendered, Rendered]:
+    """The address, the text to send and the text to log (its code masked)."""
     if m.too_late(msg, now):
         raise Skip("too late: its moment has passed")
     if contact is None:
@@ -109,8 +111,9 @@ def _prepare(msg: m.Message, contact: m.Contact | None, prefs: m.Preferences,
             code = sealer.open(msg.params["sealed_code"], f"{purpose}:{msg.recipient_id}")
         except (SealingError, KeyError):
             raise Skip("the code does not open with this key") from None
-    return address, render(msg.kind, msg.channel, msg.params, tz, name=contact.full_name,
-                           code=code)
+    return (address, render(msg.kind, msg.channel, msg.params, tz, name=contact.full_name,
+                            code=code),
+            as_logged(msg.kind, msg.channel, msg.params, tz, name=contact.full_name))
 
 
 async def _record(msg: m.Message, outcome: Outcome | Skip | Void, token: uuid.UUID,
