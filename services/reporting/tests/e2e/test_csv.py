@@ -74,5 +74,5 @@ async def test_an_empty_report_still_has_its_header_row(api) -> None:
     answer = await api.client.get("/api/reports/queue?format=csv", headers=api.headers["admin"])
     table = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
     assert table == [["doctor_id", "doctor_name", "day", "served", "missed", "cancelled",
-                      "wait_seconds_mean", "wait_seconds_p50", "wait_seconds_p90",
-                      "service_seconds_mean", "service_seconds_p50", "service_seconds_p90"]]
+                      "wait_minutes_mean", "wait_minutes_p50", "wait_minutes_p90",
+                      "service_minutes_mean", "service_minutes_p50", "service_minutes_p90"]]

@@ -36,16 +36,16 @@ async def test_reports_reflect_the_events(producer, bus, scenario) -> None:
     d0, d1 = (str(d) for d in scenario.ids.doctors)
     by_status = {r["status"]: r["appointments"] for r in reports["appointments/status"]}
     assert by_status == {"completed": 2, "no_show": 2, "cancelled": 1}
-    no_shows = {str(r["doctor_id"]): (r["doctor_name"], r["no_shows"], r["due"], r["rate"])
+    no_shows = {str(r["doctor_id"]): (r["doctor_name"], r["no_shows"], r["due"], r["rate_percent"])
                 for r in reports["no-shows/doctor"]}
-    assert no_shows == {d0: ("Dr Number 0", 1, 2, 0.5), d1: ("Dr Number 1", 1, 2, 0.5)}
+    assert no_shows == {d0: ("Dr Number 0", 1, 2, 50.0), d1: ("Dr Number 1", 1, 2, 50.0)}
     penalties = {str(r["doctor_id"]): (r["active"], r["waived"])
                  for r in reports["penalties/doctor"]}
     assert penalties == {d0: (1, 0), d1: (0, 1)}
     queue = {str(r["doctor_id"]): r for r in reports["queue"]}
     assert (queue[d0]["served"], queue[d0]["missed"]) == (2, 0)
-    assert (queue[d0]["wait_seconds_mean"], queue[d0]["wait_seconds_p50"]) == (450.0, 450.0)
-    assert queue[d0]["wait_seconds_p90"] == 570.0  # 300 + 0.9 * (600 - 300)
+    assert (queue[d0]["wait_minutes_mean"], queue[d0]["wait_minutes_p50"]) == (7.5, 7.5)
+    assert queue[d0]["wait_minutes_p90"] == 9.5  # (300 + 0.9 * (600 - 300)) / 60
     assert (queue[d1]["served"], queue[d1]["missed"]) == (1, 1)
     notes = {(r["channel"], r["kind"]): (r["sent"], r["failed"], r["deduplicated"])
              for r in reports["notifications"]}
@@ -109,7 +109,7 @@ async def test_a_report_comes_in_pages_with_its_total(producer, bus, scenario) -
         await producer.deliver(envelope)
     period = Period(scenario.day, scenario.day)
     whole, total, columns = await bus.handle(c.NoShowsReport(period, "patient"))
-    assert columns == ["patient_id", "patient_name", "no_shows", "due", "rate"]
+    assert columns == ["patient_id", "patient_name", "no_shows", "due", "rate_percent"]
     assert total == len(whole) == 3
     assert [r["no_shows"] for r in whole] == sorted((r["no_shows"] for r in whole), reverse=True)
     pages = [await bus.handle(c.NoShowsReport(period, "patient", (2, offset)))

@@ -155,6 +155,19 @@ class ListAppointments(Command[Page[Appointment]]):
 
 
 @dataclass(frozen=True)
+class NamePeople(Command[dict[uuid.UUID, str]]):
+    """The names of the patients and doctors of these appointments, for showing them beside
+    the ids; only of the appointments the caller may see (a patient: their own doctor and
+    themselves, never another patient). Unknown names (no event from auth yet) are left out."""
+
+    read_only: ClassVar[bool] = True
+    roles: ClassVar[frozenset[str]] = ROLES
+
+    actor: Actor
+    appointments: tuple[Appointment, ...]
+
+
+@dataclass(frozen=True)
 class ListPenalties(Command[Page[PenaltyView]]):
     read_only: ClassVar[bool] = True
     roles: ClassVar[frozenset[str]] = frozenset({PATIENT, RECEPTIONIST, ADMIN})

@@ -1,5 +1,7 @@
 """The reports, aggregated by Postgres over the read models' indexes: no row is loaded into
-Python but the answer's. Names come from auth's events (the people table)."""
+Python but the answer's. Names come from auth's events (the people table). Durations are in
+minutes and rates in percent, both rounded to one decimal here, in SQL (``_one_decimal``),
+so no answer carries float noise such as 70.30000000000001."""
 
 from __future__ import annotations
 
@@ -19,6 +21,18 @@ KEYS = {"day": ("day", None), "doctor": ("doctor_id", "doctor_name"),
         "patient": ("patient_id", "patient_name"), "status": ("status", None)}
 
 
+def _one_decimal(expr: str) -> str:
+    """SQL: ``expr`` rounded to one decimal (exact in numeric, then a float for the answer)."""
+    return f"round(({expr})::numeric, 1)::float8"
+
+
+def _minutes(seconds: str) -> str:
+    return _one_decimal(f"({seconds}) / 60.0")
+
+
+def _percent(part: str, whole: str) -> str:
+    """``part`` per hundred of ``whole``; NULL when ``whole`` is 0."""
+    return _one_decimal(f"100.0 * ({part}) / NULLIF({whole}, 0)")
 
 
 def _named(inner: str, key: str, name: str | None, order: str | None = None) -> str:
@@ -73,11 +87,10 @@ class SqlReports:
     async def no_shows(self, start: date, end: date, group_by: str,
                        page: tuple[int, int]) -> Page:
         key, name = KEYS[group_by]
-        inner = (f"SELECT {key}, count(*) FILTER (WHERE status = 'no_show') AS no_shows, "
-                 "count(*) FILTER (WHERE status IN ('completed', 'no_show')) AS due, "
-                 "round(count(*) FILTER (WHERE status = 'no_show')::numeric / NULLIF(count(*) "
-                 "FILTER (WHERE status IN ('completed', 'no_show')), 0), 4)::float8 AS rate, "
-                 "count(*) OVER () AS n_groups "
+        no_shows = "count(*) FILTER (WHERE status = 'no_show')"
+        due = "count(*) FILTER (WHERE status IN ('completed', 'no_show'))"
+        inner = (f"SELECT {key}, {no_shows} AS no_shows, {due} AS due, "
+                 f"{_percent(no_shows, due)} AS rate_percent, count(*) OVER () AS n_groups "
                  f"FROM {S}.appointments WHERE day BETWEEN :start AND :end "
                  f"AND status IN ('completed', 'no_show') GROUP BY {key}")
         order = f"no_shows DESC, {key}" if group_by == "patient" else key
@@ -97,11 +110,13 @@ class SqlReports:
                     page: tuple[int, int]) -> Page:
         served = "FILTER (WHERE status = 'served')"
         stats = ", ".join(
-            f"round(avg({c}) {served}, 1)::float8 AS {n}_mean, "
-            f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {c}) {served} AS {n}_p50, "
-            f"percentile_cont(0.9) WITHIN GROUP (ORDER BY {c}) {served} AS {n}_p90"
-            for c, n in (("waited_seconds", "wait_seconds"), ("service_seconds",
-                                                             "service_seconds")))
+            f"{_minutes(f'avg({c}) {served}')} AS {n}_mean, "
+            f"{_minutes(f'percentile_cont(0.5) WITHIN GROUP (ORDER BY {c}) {served}')} "
+            f"AS {n}_p50, "
+            f"{_minutes(f'percentile_cont(0.9) WITHIN GROUP (ORDER BY {c}) {served}')} "
+            f"AS {n}_p90"
+            for c, n in (("waited_seconds", "wait_minutes"), ("service_seconds",
+                                                             "service_minutes")))
         doctor = "" if doctor_id is None else "AND doctor_id = :doctor_id"
         inner = (f"SELECT doctor_id, day, count(*) {served} AS served, "
                  "count(*) FILTER (WHERE status = 'missed') AS missed, "

@@ -50,6 +50,9 @@ ClinicalText = Annotated[
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
 
+_NAME = "from auth's events; null until this service has heard of the person"
+
+
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -134,7 +137,9 @@ class AppointmentPublic(BaseModel):
     id: uuid.UUID
     status: Status
     patient_id: uuid.UUID
+    patient_name: str | None = Field(default=None, description=_NAME)
     doctor_id: uuid.UUID
+    doctor_name: str | None = Field(default=None, description=_NAME)
     start: datetime
     end: datetime
     urgency: int

@@ -36,6 +36,7 @@ HANDLERS: dict[type, Handler] = {
     c.MarkNoShows: no_shows.mark_no_shows,
     c.GetAppointment: queries.get_appointment,
     c.ListAppointments: queries.list_appointments,
+    c.NamePeople: queries.name_people,
     c.ListPenalties: penalties.list_penalties,
     c.WaivePenalty: penalties.waive_penalty,
     # events from auth, through the inbox

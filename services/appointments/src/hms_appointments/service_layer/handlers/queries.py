@@ -4,6 +4,7 @@ time only), committed before the notes are returned."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 
@@ -12,7 +13,7 @@ from hms_appointments.domain.appointment import Appointment
 from hms_appointments.domain.events import ClinicalRecordRead
 from hms_appointments.domain.rules import Rules
 from hms_appointments.service_layer import access, events
-from hms_appointments.service_layer.commands import GetAppointment, ListAppointments
+from hms_appointments.service_layer.commands import GetAppointment, ListAppointments, NamePeople
 from hms_appointments.service_layer.ports import AppointmentFilter, Page, UnitOfWork
 from hms_platform.clock import Clock
 
@@ -38,6 +39,16 @@ async def list_appointments(
         page = await uow.appointments.search(where, cmd.limit, cmd.offset)
     await _record_clinical_reads(uow, clock, cmd.actor, page.items)
     return page
+
+
+async def name_people(cmd: NamePeople, uow: UnitOfWork) -> dict[uuid.UUID, str]:
+    visible = [a for a in cmd.appointments if access.can_see(cmd.actor, a)]
+    ids = list(dict.fromkeys(i for a in visible for i in (a.patient_id, a.doctor_id)))
+    if not ids:
+        return {}
+    async with uow:
+        people = await uow.people.get_many(ids)
+    return {i: p.full_name for i, p in people.items() if p.full_name}
 
 
 async def _record_clinical_reads(

@@ -8,16 +8,22 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Query
 
 from hms_appointments.domain.actor import Actor
-from hms_appointments.domain.appointment import Status
+from hms_appointments.domain.appointment import Appointment, Status
 from hms_appointments.entrypoints.api import PREFIX, views
 from hms_appointments.entrypoints.api import schemas as s
 from hms_appointments.entrypoints.api.deps import Bus, caller
 from hms_appointments.service_layer import commands as c
 from hms_platform.auth import get_principal
+from hms_platform.messagebus import MessageBus
 
 router = APIRouter(prefix=PREFIX, tags=["appointments"],
                    dependencies=[Depends(get_principal)])
 Public = s.AppointmentPublic
+
+
+async def _public(bus: MessageBus, actor: Actor, appt: Appointment) -> Public:
+    """The answer about one appointment, with the people's names the caller may see."""
+    return views.appointment(appt, actor, await bus.handle(c.NamePeople(actor, (appt,))))
 
 
 @router.post("", status_code=201, response_model=Public,
@@ -30,7 +36,7 @@ async def book(body: s.AppointmentCreate, bus: Bus,
     appt = await bus.handle(c.BookAppointment(
         actor, body.doctor_id, body.start, body.patient_id, body.urgency, body.reason,
         body.override_reason))
-    return views.appointment(appt, actor)
+    return await _public(bus, actor, appt)
 
 
 @router.get("", response_model=s.AppointmentPage, responses=s.problems(403))
@@ -41,17 +47,19 @@ async def list_appointments(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> s.AppointmentPage:
-    """Patients list their own, doctors theirs, staff anyone's; ``date`` is a clinic day."""
+    """Patients list their own, doctors theirs, staff anyone's; ``date`` is a clinic day.
+    Each carries the patient's and the doctor's names (null while unknown)."""
     page = await bus.handle(c.ListAppointments(actor, patient_id, doctor_id, day, status,
                                                limit, offset))
-    return s.AppointmentPage(items=[views.appointment(a, actor) for a in page.items],
+    names = await bus.handle(c.NamePeople(actor, tuple(page.items)))
+    return s.AppointmentPage(items=[views.appointment(a, actor, names) for a in page.items],
                              total=page.total, limit=limit, offset=offset)
 
 
 @router.get("/{appointment_id}", response_model=Public, responses=s.problems(404))
 async def get_appointment(appointment_id: uuid.UUID, bus: Bus,
                           actor: Annotated[Actor, caller(c.GetAppointment)]) -> Public:
-    return views.appointment(await bus.handle(c.GetAppointment(actor, appointment_id)), actor)
+    return await _public(bus, actor, await bus.handle(c.GetAppointment(actor, appointment_id)))
 
 
 @router.post("/{appointment_id}/cancel", response_model=Public,
@@ -63,8 +71,8 @@ async def cancel(
     """Cancel; ``late_cancel`` is set when inside the late-cancellation window. A patient may
     cancel their own appointments a few times in any 24 hours, then 429 with Retry-After."""
     reason = body.reason if body else None
-    return views.appointment(
-        await bus.handle(c.CancelAppointment(actor, appointment_id, reason)), actor)
+    appt = await bus.handle(c.CancelAppointment(actor, appointment_id, reason))
+    return await _public(bus, actor, appt)
 
 
 @router.post("/{appointment_id}/reschedule", response_model=Public,
@@ -75,15 +83,15 @@ async def reschedule(
 ) -> Public:
     """Same appointment, new time; the same rules as booking (slot, horizon, one visit per
     doctor and day)."""
-    return views.appointment(
-        await bus.handle(c.RescheduleAppointment(actor, appointment_id, body.start)), actor)
+    appt = await bus.handle(c.RescheduleAppointment(actor, appointment_id, body.start))
+    return await _public(bus, actor, appt)
 
 
 @router.post("/{appointment_id}/check-in", response_model=Public,
              responses=s.problems(403, 404, 409))
 async def check_in(appointment_id: uuid.UUID, bus: Bus,
                    actor: Annotated[Actor, caller(c.CheckIn)]) -> Public:
-    return views.appointment(await bus.handle(c.CheckIn(actor, appointment_id)), actor)
+    return await _public(bus, actor, await bus.handle(c.CheckIn(actor, appointment_id)))
 
 
 @router.post("/{appointment_id}/complete", response_model=Public,
@@ -93,8 +101,8 @@ async def complete(
     actor: Annotated[Actor, caller(c.CompleteAppointment)],
 ) -> Public:
     """That appointment's doctor closes it; diagnosis and treatment stay in this service."""
-    return views.appointment(await bus.handle(c.CompleteAppointment(
-        actor, appointment_id, body.diagnosis, body.treatment)), actor)
+    return await _public(bus, actor, await bus.handle(c.CompleteAppointment(
+        actor, appointment_id, body.diagnosis, body.treatment)))
 
 
 @router.post("/{appointment_id}/no-show", response_model=Public,
@@ -102,4 +110,4 @@ async def complete(
 async def no_show(appointment_id: uuid.UUID, bus: Bus,
                   actor: Annotated[Actor, caller(c.MarkNoShow)]) -> Public:
     """Mark missed by hand (after the start); the patient gets one penalty."""
-    return views.appointment(await bus.handle(c.MarkNoShow(actor, appointment_id)), actor)
+    return await _public(bus, actor, await bus.handle(c.MarkNoShow(actor, appointment_id)))

@@ -19,8 +19,8 @@ from hms_reporting.entrypoints.api.output import respond
 from hms_reporting.service_layer import commands as c
 
 router = APIRouter(prefix=AUDIT, tags=["audit"])
-COLUMNS = ["occurred_at", "action", "actor_id", "actor_role", "subject_id", "correlation_id",
-           "event_id", "detail"]
+COLUMNS = ["occurred_at", "action", "actor_id", "actor_name", "actor_role", "subject_id",
+           "subject_name", "correlation_id", "event_id", "detail"]
 MAX_ENTRY_ID = 2**63 - 1  # audit_log.id is a BIGINT
 
 

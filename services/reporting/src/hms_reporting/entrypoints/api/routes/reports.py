@@ -56,7 +56,8 @@ async def appointments(_: Admin, bus: Bus, period: Asked, page: PageOf,
 async def no_shows(_: Admin, bus: Bus, period: Asked, page: PageOf,
                    group_by: Literal["doctor", "patient", "day"] = "doctor",
                    format: Format = "json") -> Response:
-    """No-shows and their rate: no-shows over appointments due (completed or no-show)."""
+    """No-shows and their rate (``rate_percent``, one decimal): no-shows per hundred
+    appointments due (completed or no-show)."""
     found = await bus.handle(c.NoShowsReport(period, group_by, page))
     return _answer(found, period, page, group_by, format, "no-shows")
 
@@ -73,7 +74,8 @@ async def penalties(_: Admin, bus: Bus, period: Asked, page: PageOf,
 @router.get("/queue", response_model=None, responses=PROBLEMS)
 async def queue(_: Admin, bus: Bus, period: Asked, page: PageOf,
                 doctor_id: uuid.UUID | None = None, format: Format = "json") -> Response:
-    """Per doctor and day: wait and service seconds (mean, p50, p90), tickets served, missed."""
+    """Per doctor and day: wait and service minutes (mean, p50, p90; one decimal), tickets
+    served, missed."""
     found = await bus.handle(c.QueueReport(period, doctor_id, page))
     return _answer(found, period, page, None, format, "queue")
 
