@@ -6,11 +6,14 @@ request (records that do not fit are dropped and counted)."""
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
+import os
 import sys
 import threading
 import uuid
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any, TextIO
 
 import structlog
@@ -29,7 +32,8 @@ from hms_platform.log_writer import QUEUE_SIZE, BackgroundLogHandler
 
 __all__ = [
     "QUEUE_SIZE", "SECRET_MASK", "BackgroundLogHandler", "cap_traceback", "configure_logging",
-    "correlation_id", "flush_logging", "format_exception", "is_secret_key", "mask_contacts",
+    "correlation_id", "flush_logging", "format_exception", "is_secret_key", "log_level",
+    "mask_contacts",
     "mask_secrets", "mask_text", "render_exception", "set_correlation_id", "shutdown_logging",
 ]
 
@@ -58,6 +62,59 @@ def _swap_active(handler: BackgroundLogHandler | None) -> None:
         previous, _active = _active, handler
     if previous is not None:
         previous.stop()
+        if isinstance(previous.stream, _Tee):
+            previous.stream.close()
+
+
+class _Tee:
+    """The output stream and a log file (opened to append, owner-only when it is made): each
+    text goes to both with os.write, which holds no Python lock (see BackgroundLogHandler)."""
+
+    encoding = "utf-8"
+
+    def __init__(self, stream: TextIO, path: Path) -> None:
+        self._stream = stream
+        self._stream_fd = _descriptor(stream)
+        self._file_fd: int | None = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+
+    def write(self, text: str) -> None:
+        data = text.encode(self.encoding, "backslashreplace")
+        if self._stream_fd is None:
+            with contextlib.suppress(Exception):
+                self._stream.write(text)
+                self._stream.flush()
+        for fd in (self._stream_fd, self._file_fd):
+            if fd is None:
+                continue
+            view = memoryview(data)
+            with contextlib.suppress(OSError):  # one output failing never stops the other
+                while view:
+                    view = view[os.write(fd, view):]
+
+    def flush(self) -> None:
+        """Nothing is buffered here."""
+
+    def close(self) -> None:
+        fd, self._file_fd = self._file_fd, None
+        if fd is not None:
+            os.close(fd)
+
+
+def _descriptor(stream: TextIO) -> int | None:
+    try:
+        stream.flush()
+        return stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def log_level(name: str) -> int:
+    """The number of a level name (DEBUG, INFO, WARNING, ERROR, CRITICAL; any case); a
+    ValueError in one line otherwise."""
+    levels = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+    if name.strip().upper() not in levels:
+        raise ValueError(f"unknown log level {name!r}: use one of {', '.join(levels)}")
+    return int(logging.getLevelName(name.strip().upper()))
 
 
 def flush_logging(timeout: float = 5.0) -> bool:
@@ -82,10 +139,16 @@ atexit.register(_shutdown_at_exit)
 
 
 def configure_logging(*, json: bool, level: str = "INFO", stream: TextIO | None = None,
-                      queue_size: int = QUEUE_SIZE) -> None:
+                      queue_size: int = QUEUE_SIZE, file: Path | None = None) -> None:
     """Configure structlog and route stdlib logging (uvicorn's too) through it, to ``stream``
-    (default: stdout) by a writer thread. Calling it again replaces the previous setup and
-    stops its thread once it has written what it held."""
+    (default: stdout) by a writer thread, and to ``file`` as well (appended) when given.
+    Calling it again replaces the previous setup and stops its thread once it has written
+    what it held. An unknown ``level`` is a ValueError, a file that cannot be opened an
+    OSError, both before anything changes."""
+    number = log_level(level)
+    output: Any = stream or sys.stdout
+    if file is not None:
+        output = _Tee(output, file)
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
@@ -105,7 +168,7 @@ def configure_logging(*, json: bool, level: str = "INFO", stream: TextIO | None 
                            *shared],
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
     )
-    handler = BackgroundLogHandler(stream or sys.stdout, formatter, queue_size=queue_size)
+    handler = BackgroundLogHandler(output, formatter, queue_size=queue_size)
     structlog.configure(
         # filter_by_level first: a record below the level costs one check, not a masked,
         # time-stamped event that the stdlib logger then throws away.
@@ -117,7 +180,7 @@ def configure_logging(*, json: bool, level: str = "INFO", stream: TextIO | None 
     )
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level.upper())
+    root.setLevel(number)
     # uvicorn's default log config (a server started without log_config=None earlier in this
     # process) gives its loggers their own stderr handlers and stops them propagating here.
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,6 +25,13 @@ def _known_zone(value: str) -> str:
 
 # An IANA time zone name (a clinic's), refused at start when the zone database lacks it.
 TimeZoneName = Annotated[str, AfterValidator(_known_zone)]
+DEFAULT_CLINIC_TIMEZONE = "Africa/Nairobi"
+
+
+def _clinic_zone_default() -> str:
+    """HMS_CLINIC_TIMEZONE: the one zone of every service, unless a service's own
+    ``<PREFIX>_CLINIC_TIMEZONE`` says otherwise."""
+    return os.environ.get("HMS_CLINIC_TIMEZONE") or DEFAULT_CLINIC_TIMEZONE
 
 
 def secret(default: str, **kwargs: Any) -> Any:
@@ -43,6 +51,10 @@ class ServiceSettings(BaseSettings):
     environment: Literal["dev", "test", "staging", "production"] = "dev"
     log_level: str = "INFO"
     log_json: bool | None = None  # None: JSON outside dev
+    # The clinic's IANA zone (clinic days, weekly hours, times in texts, reports): from
+    # <PREFIX>_CLINIC_TIMEZONE, else HMS_CLINIC_TIMEZONE, else Africa/Nairobi.
+    clinic_timezone: TimeZoneName = Field(default_factory=_clinic_zone_default,
+                                          validate_default=True)
 
     database_url: SecretStr = secret("postgresql+asyncpg://postgres@127.0.0.1:5432/hms")
     db_pool_size: int = Field(default=10, ge=1, le=200)

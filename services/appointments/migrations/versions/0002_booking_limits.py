@@ -29,7 +29,8 @@ DEFAULT_ZONE = "Africa/Nairobi"  # AppointmentsSettings.clinic_timezone's defaul
 
 
 def upgrade() -> None:
-    zone = os.environ.get("APPOINTMENTS_CLINIC_TIMEZONE") or DEFAULT_ZONE
+    zone = (os.environ.get("APPOINTMENTS_CLINIC_TIMEZONE") or os.environ.get("HMS_CLINIC_TIMEZONE")
+            or DEFAULT_ZONE)
     ZoneInfo(zone)  # an unknown zone fails here, as the settings would, not half-way in SQL
     op.add_column("appointments", sa.Column("clinic_day", sa.Date), schema=S)
     op.execute(sa.text(

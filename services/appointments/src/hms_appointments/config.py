@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field
 
 from hms_appointments.domain.rules import BookingLimits, CancellationLimit, PenaltyPolicy, Rules
-from hms_platform.settings import ServiceSettings, TimeZoneName, service_config
+from hms_platform.settings import ServiceSettings, service_config
 
 
 class AppointmentsSettings(ServiceSettings):
@@ -16,7 +16,7 @@ class AppointmentsSettings(ServiceSettings):
 
     service_name: str = "appointments"
 
-    clinic_timezone: TimeZoneName = "Africa/Nairobi"
+    # clinic_timezone (ServiceSettings'): APPOINTMENTS_CLINIC_TIMEZONE, else HMS_CLINIC_TIMEZONE
     late_cancel_hours: float = Field(default=24, ge=0, le=24 * 30)
     no_show_grace_minutes: int = Field(default=15, ge=0, le=24 * 60)
     no_show_interval_seconds: float = Field(default=60, gt=0, le=3600)

@@ -11,7 +11,7 @@ from pydantic_settings import SettingsConfigDict
 
 from hms_notifications.domain.delivery import RetryPolicy
 from hms_notifications.domain.rules import Rules
-from hms_platform.settings import ServiceSettings, TimeZoneName, secret, service_config
+from hms_platform.settings import ServiceSettings, secret, service_config
 
 # The same development key as auth's (base64 of 32 bytes); refused outside dev/test.
 DEV_CODE_ENCRYPTION_KEY = "aG1zLWRldi1vbmx5LWNvZGUtZW5jcnlwdGlvbi1rZXk="
@@ -22,7 +22,7 @@ class NotificationsSettings(ServiceSettings):
 
     service_name: str = "notifications"
 
-    clinic_timezone: TimeZoneName = "Africa/Nairobi"
+    # clinic_timezone (ServiceSettings'): NOTIFICATIONS_CLINIC_TIMEZONE, else HMS_CLINIC_TIMEZONE
     reminder_lead_minutes: list[int] = Field(default=[24 * 60, 120], max_length=5)
     approaching_threshold: int = Field(default=3, ge=0, le=100)
     penalty_limit: int = Field(default=3, ge=1, le=100)

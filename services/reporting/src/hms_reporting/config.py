@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
-from hms_platform.settings import ServiceSettings, TimeZoneName, service_config
+from hms_platform.settings import ServiceSettings, service_config
 
 
 class ReportingSettings(ServiceSettings):
@@ -14,7 +14,7 @@ class ReportingSettings(ServiceSettings):
 
     service_name: str = "reporting"
 
-    clinic_timezone: TimeZoneName = "Africa/Nairobi"
+    # clinic_timezone (ServiceSettings'): REPORTING_CLINIC_TIMEZONE, else HMS_CLINIC_TIMEZONE
     default_days: int = Field(default=30, ge=1, le=731)  # a report's range without from/to
     replay_batch: int = Field(default=1000, ge=1, le=100_000)
 
