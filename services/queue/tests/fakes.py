@@ -13,6 +13,7 @@ from typing import Any
 from hms_contracts.envelope import Envelope
 from hms_queue.domain import errors as exc
 from hms_queue.domain.directory import Person
+from hms_queue.domain.display import Display
 from hms_queue.domain.numbering import line_letter
 from hms_queue.domain.ordering import order_key
 from hms_queue.domain.ticket import HistoryEntry, Ticket
@@ -106,14 +107,31 @@ class FakePeople(dict[uuid.UUID, Person]):
         person = super().get(person_id)
         return copy.copy(person) if person else None
 
+    async def names(self, person_ids: Any) -> dict[uuid.UUID, str]:
+        return {i: p.full_name for i in person_ids
+                if (p := dict.get(self, i)) is not None and p.full_name is not None}
+
     async def save(self, person: Person) -> None:
         self[person.id] = copy.copy(person)
+
+
+class FakeDisplays(dict[uuid.UUID, Display]):
+    async def get(self, display_id: uuid.UUID, *, for_update: bool = False) -> Any:  # type: ignore[override]
+        display = super().get(display_id)
+        return copy.copy(display) if display else None
+
+    async def all(self) -> list[Display]:
+        return [copy.copy(d) for d in sorted(self.values(), key=lambda d: (d.created_at, d.id))]
+
+    async def save(self, display: Display) -> None:
+        self[display.id] = copy.copy(display)
 
 
 class FakeStore:
     def __init__(self) -> None:
         self.tickets = FakeTickets()
         self.people = FakePeople()
+        self.displays = FakeDisplays()
         self.published: list[Envelope] = []
         self.changed_lines: list[uuid.UUID] = []
 
@@ -124,7 +142,7 @@ class FakeUnitOfWork:
 
     def __init__(self, store: FakeStore) -> None:
         self.store = store
-        self.tickets, self.people = store.tickets, store.people
+        self.tickets, self.people, self.displays = store.tickets, store.people, store.displays
         self.pending: list[Envelope] = []
         self.changed: set[uuid.UUID] = set()
         self.committed = False
@@ -145,7 +163,7 @@ class FakeUnitOfWork:
     def _snapshot(self) -> None:
         t = self.tickets
         self._saved = (dict(t.rows), {k: list(v) for k, v in t.history.items()}, dict(t.lines),
-                       dict(self.people))
+                       dict(self.people), dict(self.displays))
 
     def line_changed(self, doctor_id: uuid.UUID) -> None:
         self.changed.add(doctor_id)
@@ -161,8 +179,10 @@ class FakeUnitOfWork:
 
     async def rollback(self) -> None:
         self.pending, self.changed = [], set()
-        rows, history, lines, people = self._saved
+        rows, history, lines, people, displays = self._saved
         self.tickets.rows, self.tickets.history, self.tickets.lines = (
             dict(rows), {k: list(v) for k, v in history.items()}, dict(lines))
         self.people.clear()
         self.people.update(people)
+        self.displays.clear()
+        self.displays.update(displays)

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, model_validator
 
-from hms_platform.settings import ServiceSettings, TimeZoneName, secret, service_config
+from hms_platform.settings import ServiceSettings, secret, service_config
 from hms_queue.domain.policy import Policy
 
 # For tests only: anyone can read it here, and so sign a link to any doctor's line.
@@ -18,7 +18,7 @@ class QueueSettings(ServiceSettings):
 
     service_name: str = "queue"
 
-    clinic_timezone: TimeZoneName = "Africa/Nairobi"
+    # clinic_timezone (ServiceSettings'): QUEUE_CLINIC_TIMEZONE, else HMS_CLINIC_TIMEZONE
     aging_minutes: int = Field(default=30, ge=0, le=24 * 60)
     turn_threshold: int = Field(default=3, ge=0, le=100)
     default_service_minutes: float = Field(default=15, gt=0, le=480)
@@ -31,6 +31,8 @@ class QueueSettings(ServiceSettings):
     display_secret: SecretStr = secret(TEST_DISPLAY_SECRET)
     display_max_hours: int = Field(default=24, ge=1, le=24 * 31)
     display_max_doctors: int = Field(default=12, ge=1, le=100)  # lines one screen link names
+    # A named display's screen is handed tokens this short-lived, fresh every half of it.
+    display_token_minutes: int = Field(default=60, ge=2, le=24 * 60)
     # Open event streams per API process: per signed-in user, and per screen link.
     streams_per_user: int = Field(default=5, ge=1, le=1000)
     streams_per_display: int = Field(default=5, ge=1, le=1000)

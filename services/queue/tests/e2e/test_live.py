@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from hms_contracts.appointments import PatientCheckedIn
 from hms_platform.testing.infra import free_port
 from hms_platform.testing.polling import until_answered
 from hms_platform.testing.sse import next_event
@@ -77,7 +78,8 @@ async def test_a_stream_hears_a_call_made_through_another_api_process(
             kind, board = await next_event(lines)
             assert kind == "snapshot"
             assert board == {"doctor_id": str(doctor), "room": "12", "called": None,
-                             "next": labels, "waiting": 2}
+                             "next": labels, "waiting": 2,
+                             "doctor_name": f"doctor {str(doctor)[:4]}"}  # never a patient's
             # heartbeats while nothing changes (a re-send on the LISTEN connection's start
             # carries the same board: streams catch up on anything missed while connecting)
             while (event := await next_event(lines)) != ("heartbeat", None):
@@ -86,8 +88,8 @@ async def test_a_stream_hears_a_call_made_through_another_api_process(
             assert called.status_code == 200
             while (event := await next_event(lines))[0] == "heartbeat":
                 pass
-            assert event == ("line", {"doctor_id": str(doctor), "room": "12",
-                                      "called": labels[0], "next": labels[1:], "waiting": 1})
+            assert event == ("line", {**board, "called": labels[0], "next": labels[1:],
+                                      "waiting": 1})
             served = await a.post(f"/api/queue/tickets/{called.json()['id']}/serve",
                                   headers=doc)
             assert served.status_code == 200
@@ -149,3 +151,24 @@ async def test_an_open_stream_does_not_hold_the_api_process_at_shutdown(
             await process.wait()
         assert process.returncode is not None
         assert all(not line.startswith("event: ") or line == "event: line" for line in rest)
+
+
+async def test_serving_an_appointments_ticket_says_the_appointment_needs_completing(
+        api) -> None:
+    check_in = PatientCheckedIn(appointment_id=uuid.uuid4(), patient_id=api.ids["patient"],
+                                doctor_id=api.ids["doctor"], urgency=3,
+                                arrived_at=api.clock.now())
+    uow = api.bus.uow_factory()  # on the app's clock, as the consumer would be
+    async with uow:
+        await api.bus.handle(check_in, uow=uow)
+        await uow.commit()
+    api.clock.advance(seconds=1)
+    walk_in = await api.ticket("waiting", patient="other_patient")
+    for expected in ((str(check_in.appointment_id), True), (None, False)):
+        called = await api.call("doctor", "POST", f"/doctors/{api.ids['doctor']}/call-next")
+        served = await api.call("doctor", "POST", f"/tickets/{called.json()['id']}/serve")
+        assert served.status_code == 200
+        body = served.json()
+        assert (body["appointment_id"], body["appointment_to_complete"]) == expected
+        assert body["status"] == "served"
+    assert body["id"] == str(walk_in)

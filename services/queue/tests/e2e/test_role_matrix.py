@@ -23,6 +23,9 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "PATCH /tickets/{id}":          (401, 403, 403, 403, 403, 200, 200),
     "DELETE /tickets/{id}":         (401, 200, 404, 403, 403, 200, 403),
     "POST /displays":               (401, 403, 403, 403, 403, 201, 201),
+    "POST /displays (named)":       (401, 403, 403, 403, 403, 403, 201),
+    "GET /displays":                (401, 403, 403, 403, 403, 403, 200),
+    "DELETE /displays/{display}":   (401, 403, 403, 403, 403, 403, 204),
 }
 SKIPPED = {"/api/queue/doctors/{doctor_id}/stream", "/api/queue/display",
            "/api/queue/display/stream"}  # test_live.py
@@ -32,8 +35,12 @@ async def run_row(api: Any, route: str) -> dict[str, int]:
     ids = api.ids
     statuses = {}
     for who in CALLERS:
-        method, path = route.split(" ")
-        if "{id}" in path:
+        method, path = route.split(" ")[:2]
+        if "{display}" in path:
+            made = await api.call("admin", "POST", "/displays", json={
+                "name": "Hall", "doctor_ids": [str(ids["doctor"])]})
+            path = path.replace("{display}", made.json()["id"])
+        elif "{id}" in path:
             path = path.replace("{id}", str(await api.ticket("waiting")))
         elif "{called}" in path:
             path = path.replace("{called}", str(await api.ticket("called")))
@@ -51,9 +58,13 @@ async def run_row(api: Any, route: str) -> dict[str, int]:
             body = {"urgency": 2}
         elif route == "POST /displays":
             body = {"doctor_ids": [str(ids["doctor"])], "hours": 2}
+        elif route == "POST /displays (named)":
+            body = {"name": "Hall", "doctor_ids": [str(ids["doctor"])]}
         response = await api.call(who, method, path, json=body)
-        assert response.headers["content-type"].startswith(
-            "application/json" if response.status_code < 400 else "application/problem+json")
+        if response.status_code != 204:
+            assert response.headers["content-type"].startswith(
+                "application/json" if response.status_code < 400
+                else "application/problem+json")
         statuses[who] = response.status_code
     return statuses
 
@@ -69,5 +80,6 @@ def test_the_matrix_covers_every_route_of_the_app(api) -> None:
               and path not in SKIPPED}
     covered = {(row.split(" ")[0], "/api/queue" + row.split(" ")[1]
                 .replace("/D", "/{doctor_id}").replace("{id}", "{ticket_id}")
-                .replace("{called}", "{ticket_id}")) for row in MATRIX}
+                .replace("{called}", "{ticket_id}").replace("{display}", "{display_id}"))
+               for row in MATRIX}
     assert routes == covered

@@ -18,8 +18,10 @@ from hypothesis import strategies as st
 from hms_queue.entrypoints.api.display_links import (
     BadDisplayToken,
     DisplayGrant,
+    NamedGrant,
     _mac,
     sign,
+    sign_named,
     verify,
 )
 
@@ -43,12 +45,16 @@ def forged(claims: Any) -> str:
     return signed(b64(json.dumps(claims).encode()))
 
 
-def check(token: str) -> DisplayGrant | None:
+def check(token: str) -> DisplayGrant | NamedGrant | None:
     """The grant, or None when refused; any other exception fails the test."""
     try:
         grant = verify(SECRET, token, NOW, max_doctors=MAX)
     except BadDisplayToken:
         return None
+    if isinstance(grant, NamedGrant):  # a named display's: its display is checked next
+        assert isinstance(grant.display_id, uuid.UUID)
+        assert grant.expires_at is None or grant.expires_at > NOW
+        return grant
     assert grant.expires_at > NOW
     assert 1 <= len(grant.doctor_ids) <= MAX
     assert len(set(grant.doctor_ids)) == len(grant.doctor_ids)
@@ -59,7 +65,7 @@ json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40)
     | st.uuids().map(str),
     lambda inner: st.lists(inner, max_size=6) | st.dictionaries(
-        st.sampled_from(["d", "exp", "x"]) | st.text(max_size=5), inner, max_size=4),
+        st.sampled_from(["d", "exp", "n", "x"]) | st.text(max_size=5), inner, max_size=4),
     max_leaves=20)
 exps = st.one_of(st.integers(), st.floats(allow_nan=True), st.booleans(), st.none(),
                  st.text(max_size=12), st.just(1e308), st.just(10**400), st.just(LATER))
@@ -94,7 +100,20 @@ def test_any_signed_claims_are_a_grant_or_refused(doctors: Any, exp: Any) -> Non
     check(forged({"d": doctors, "exp": exp}))
 
 
+@quick
+@given(json_values | st.uuids().map(str), st.none() | exps)
+def test_any_signed_named_claims_are_a_grant_or_refused(display: Any, exp: Any) -> None:
+    check(forged({"n": display} if exp is None else {"n": display, "exp": exp}))
+
+
 @pytest.mark.parametrize("token", [
+    forged({"n": str(DOCTOR), "exp": 1e308}),
+    forged({"n": str(DOCTOR), "exp": None}),
+    forged({"n": str(DOCTOR), "exp": LATER, "d": [str(DOCTOR)]}),
+    forged({"n": str(DOCTOR).upper()}),
+    forged({"n": [str(DOCTOR)]}),
+    forged({"n": 7}),
+    forged({"n": str(DOCTOR), "exp": int(NOW.timestamp())}),  # expired
     forged({"d": [str(DOCTOR)], "exp": 1e308}),
     forged({"d": [str(DOCTOR)], "exp": 10**30}),
     forged({"d": [str(DOCTOR)], "exp": -1}),
@@ -156,3 +175,17 @@ def test_a_signed_link_round_trips_until_it_expires() -> None:
         verify(SECRET, token, expires, max_doctors=MAX)
     with pytest.raises(BadDisplayToken):
         verify("another secret", token, NOW, max_doctors=MAX)
+
+
+def test_a_named_displays_tokens_round_trip() -> None:
+    """The admin's link has no expiry (the display's revocation ends it); the screen's fresh
+    tokens expire."""
+    lasting = sign_named(SECRET, NamedGrant(DOCTOR))
+    assert verify(SECRET, lasting, NOW + timedelta(days=400), max_doctors=MAX) == NamedGrant(
+        DOCTOR)
+    expires = NOW + timedelta(minutes=60)
+    fresh = sign_named(SECRET, NamedGrant(DOCTOR, expires))
+    assert verify(SECRET, fresh, NOW, max_doctors=MAX) == NamedGrant(DOCTOR, expires)
+    for token, when, secret in ((fresh, expires, SECRET), (lasting, NOW, "another secret")):
+        with pytest.raises(BadDisplayToken):
+            verify(secret, token, when, max_doctors=MAX)

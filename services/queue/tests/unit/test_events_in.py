@@ -8,9 +8,12 @@ from collections import Counter
 from datetime import timedelta
 from types import SimpleNamespace
 
+import pytest
+
 from hms_contracts.appointments import (
     AppointmentBooked,
     AppointmentCancelled,
+    AppointmentCompleted,
     AppointmentNoShow,
     PatientCheckedIn,
 )
@@ -62,9 +65,12 @@ async def test_a_late_check_in_event_keeps_the_patients_place(world) -> None:
 
 async def test_cancellation_and_no_show_withdraw_the_ticket(world) -> None:
     doctor = world.person("doctor")
-    first, second = checked_in(world, doctor), checked_in(world, doctor)
+    first = checked_in(world, doctor)
     await handle(world, first)
+    world.clock.advance(seconds=1)
+    second = checked_in(world, doctor)
     await handle(world, second)
+    world.clock.advance(seconds=1)
     await handle(world, AppointmentCancelled(
         appointment_id=first.appointment_id, patient_id=first.patient_id, doctor_id=doctor,
         cancelled_by=uuid.uuid4(), late=False))
@@ -137,3 +143,91 @@ async def test_turn_approaching_once_per_ticket_even_on_jumps(world_factory) -> 
         await w.bus.handle(c.ServeTicket(me, ticket.id))
     counts = Counter(p["ticket_id"] for p in w.payloads("turn_approaching"))
     assert set(counts.values()) == {1} and len(counts) == 7
+
+
+def completed(w: SimpleNamespace, event: PatientCheckedIn) -> AppointmentCompleted:
+    return AppointmentCompleted(appointment_id=event.appointment_id,
+                                patient_id=event.patient_id, doctor_id=event.doctor_id,
+                                completed_at=w.clock.now())
+
+
+async def test_completing_the_appointment_serves_its_called_ticket_once(world) -> None:
+    doctor = world.person("doctor", slot_minutes=20)
+    me = world.doctor_actor(doctor)
+    event = checked_in(world, doctor)
+    await handle(world, event)
+    world.clock.advance(seconds=1)
+    await handle(world, checked_in(world, doctor))
+    ticket = await world.bus.handle(c.CallNext(me, doctor))
+    assert ticket.appointment_id == event.appointment_id
+    world.clock.advance(minutes=10)
+    for _ in range(2):  # a duplicate (another event id) changes nothing
+        await handle(world, completed(world, event))
+    row = world.store.tickets.rows[ticket.id]
+    assert (row.status, row.closed_at) == ("served", world.clock.now())
+    served = world.payloads("patient_served")
+    assert [(p["ticket_id"], p["service_seconds"]) for p in served] == [(str(ticket.id), 600)]
+    assert [(h.action, h.by) for h in world.store.tickets.history[ticket.id]][-1] == (
+        "served", doctor)
+    assert world.store.people[doctor].service_seconds == pytest.approx(0.3 * 600 + 0.7 * 1200)
+    assert doctor in world.store.changed_lines  # screens and streams hear it
+    # the doctor may call the next patient at once
+    assert (await world.bus.handle(c.CallNext(me, doctor))).status == "called"
+
+
+@pytest.mark.parametrize("state", ["waiting", "missed", "served", "cancelled", "none"])
+async def test_a_completion_leaves_a_ticket_not_called_alone(world, state: str) -> None:
+    doctor = world.person("doctor")
+    me = world.doctor_actor(doctor)
+    event = checked_in(world, doctor)
+    if state != "none":
+        await handle(world, event)
+    ticket = next(iter(world.store.tickets.rows.values()), None)
+    if state in ("missed", "served"):
+        for _ in range(2 if state == "missed" else 1):
+            await world.bus.handle(c.CallNext(me, doctor))
+            if state == "missed":
+                await world.bus.handle(c.MissTicket(me, ticket.id))
+            else:
+                await world.bus.handle(c.ServeTicket(me, ticket.id))
+    elif state == "cancelled":
+        await world.bus.handle(c.LeaveTicket(world.desk, ticket.id))
+    before = (dict(world.store.tickets.rows), len(world.store.published))
+    world.clock.advance(minutes=5)
+    await handle(world, completed(world, event))
+    assert len(world.store.published) == before[1]
+    for ticket_id, row in before[0].items():
+        now = world.store.tickets.rows[ticket_id]
+        assert (now.status, now.closed_at) == (row.status, row.closed_at)
+    if state == "none":  # its check-in, arriving later, opens no ticket: the visit is over
+        await handle(world, event)
+        assert world.store.tickets.rows == {}
+
+
+async def test_serving_says_whether_the_appointment_still_needs_completing(world) -> None:
+    doctor = world.person("doctor")
+    me = world.doctor_actor(doctor)
+    first = checked_in(world, doctor)
+    await handle(world, first)
+    world.clock.advance(seconds=1)
+    second = checked_in(world, doctor)
+    await handle(world, second)
+    world.clock.advance(seconds=1)
+    await walk_in_and_leave_none(world, doctor)
+    ticket = await world.bus.handle(c.CallNext(me, doctor))
+    done = await world.bus.handle(c.ServeTicket(me, ticket.id))
+    assert (done.ticket.appointment_id, done.appointment_to_complete) == (
+        first.appointment_id, True)
+    await handle(world, completed(world, second))  # completed while still waiting
+    ticket = await world.bus.handle(c.CallNext(me, doctor))
+    assert ticket.appointment_id == second.appointment_id
+    done = await world.bus.handle(c.ServeTicket(me, ticket.id))
+    assert done.appointment_to_complete is False
+    ticket = await world.bus.handle(c.CallNext(me, doctor))  # the walk-in
+    done = await world.bus.handle(c.ServeTicket(me, ticket.id))
+    assert (done.ticket.appointment_id, done.appointment_to_complete) == (None, False)
+
+
+async def walk_in_and_leave_none(w: SimpleNamespace, doctor: uuid.UUID) -> None:
+    await w.bus.handle(c.IssueTicket(w.desk, w.person("patient"), doctor, 3))
+    w.clock.advance(seconds=1)

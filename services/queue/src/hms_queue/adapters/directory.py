@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hms_queue.adapters.orm import people
 from hms_queue.domain.directory import Person
 
-_PERSON = ("id", "role", "room", "active", "slot_minutes", "service_seconds")
+_PERSON = ("id", "role", "room", "active", "slot_minutes", "service_seconds", "full_name")
+# Built once, with the ids as one array parameter (an expanding IN is re-rendered each time).
+_NAMES = sa.select(people.c.id, people.c.full_name).where(
+    people.c.id == sa.any_(sa.bindparam("ids", type_=ARRAY(UUID(as_uuid=True)))),
+    people.c.full_name.is_not(None))
 
 
 class SqlDirectoryRepository:
@@ -27,6 +32,12 @@ class SqlDirectoryRepository:
         query = sa.select(*(people.c[n] for n in _PERSON)).where(people.c.id == person_id)
         row = (await self.conn.execute(query)).first()
         return Person(**row._mapping) if row else None
+
+    async def names(self, person_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+        ids = list(set(person_ids))
+        if not ids:
+            return {}
+        return {row.id: row.full_name for row in await self.conn.execute(_NAMES, {"ids": ids})}
 
     async def save(self, person: Person) -> None:
         values = {name: getattr(person, name) for name in _PERSON}

@@ -29,6 +29,7 @@ people = sa.Table(
     "people", metadata,
     sa.Column("id", UUID(as_uuid=True), primary_key=True),
     sa.Column("role", sa.String(20)),
+    sa.Column("full_name", sa.Text),  # NULL: not known yet (migration 0003)
     sa.Column("room", sa.Text),
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("slot_minutes", sa.Integer),
@@ -98,5 +99,18 @@ closed_appointments = sa.Table(
     sa.Column("appointment_id", UUID(as_uuid=True), primary_key=True),
     sa.Column("reason", sa.String(30), nullable=False),
     _ts("at", nullable=False),
+    schema=SCHEMA,
+)
+
+# Named waiting-room displays (admin): their links hold until revoked (domain/display.py).
+displays = sa.Table(
+    "displays", metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("doctor_ids", sa.ARRAY(UUID(as_uuid=True)), nullable=False),
+    _ts("created_at", nullable=False),
+    sa.Column("created_by", UUID(as_uuid=True), nullable=False),
+    _ts("revoked_at"),
+    sa.Column("revoked_by", UUID(as_uuid=True)),
     schema=SCHEMA,
 )

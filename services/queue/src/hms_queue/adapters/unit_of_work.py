@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_platform.db import SqlUnitOfWork
 from hms_queue.adapters.directory import SqlDirectoryRepository
+from hms_queue.adapters.displays import SqlDisplayRepository
 from hms_queue.adapters.orm import LINES_CHANNEL, TABLES
 from hms_queue.adapters.tickets import SqlTicketRepository
 
@@ -20,6 +21,7 @@ class SqlQueueUnitOfWork(SqlUnitOfWork):
     def _open(self) -> None:
         self.tickets = SqlTicketRepository(self.connection)
         self.people = SqlDirectoryRepository(self.connection)
+        self.displays = SqlDisplayRepository(self.connection)
         self._changed: set[uuid.UUID] = set()
 
     def line_changed(self, doctor_id: uuid.UUID) -> None:

@@ -72,3 +72,11 @@ class InvalidRequest(QueueError):
 
 class InvalidUrgency(InvalidRequest):
     pass
+
+
+class InvalidDisplay(InvalidRequest):
+    """A named display without a name, or with no lines or too many."""
+
+
+class DisplayNotFound(NotFound):
+    pass

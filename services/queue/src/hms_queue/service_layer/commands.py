@@ -5,13 +5,15 @@ dependencies and the handlers both read them)."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar
 
 from hms_platform.messagebus import Command
-from hms_platform.roles import DOCTOR, PATIENT, RECEPTIONIST, ROLES, STAFF
+from hms_platform.roles import ADMIN, DOCTOR, PATIENT, RECEPTIONIST, ROLES, STAFF
 from hms_queue.domain.actor import Actor
+from hms_queue.domain.display import Display
 from hms_queue.domain.ticket import Ticket
 
 
@@ -33,6 +35,10 @@ class LineView:
     called: Ticket | None
     waiting: list[TicketView]
     total_waiting: int
+    # The patients' names by id, for the doctor and staff only (GetLine); screens' snapshots
+    # leave it empty. Unknown names are left out.
+    names: Mapping[uuid.UUID, str] = field(default_factory=dict)
+    doctor_name: str | None = None  # on screens too: doctors' names, never patients'
 
 
 @dataclass(frozen=True)
@@ -94,7 +100,17 @@ class CallNext(Command[Ticket]):
 
 
 @dataclass(frozen=True)
-class ServeTicket(Command[Ticket]):
+class Served:
+    """A served ticket, and whether its appointment still needs completing in appointments
+    (``POST /api/appointments/{id}/complete``): false for a walk-in, and once the queue has
+    heard ``appointments.appointment_completed.v1``."""
+
+    ticket: Ticket
+    appointment_to_complete: bool = False
+
+
+@dataclass(frozen=True)
+class ServeTicket(Command[Served]):
     roles: ClassVar[frozenset[str]] = frozenset({DOCTOR})
 
     actor: Actor
@@ -125,3 +141,43 @@ class LeaveTicket(Command[Ticket]):
 
     actor: Actor
     ticket_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class CreateDisplay(Command[Display]):
+    """A named waiting-room display, valid until revoked."""
+
+    roles: ClassVar[frozenset[str]] = frozenset({ADMIN})
+
+    actor: Actor
+    name: str
+    doctor_ids: tuple[uuid.UUID, ...]
+    max_doctors: int
+
+
+@dataclass(frozen=True)
+class ListDisplays(Command[list[Display]]):
+    read_only: ClassVar[bool] = True
+    roles: ClassVar[frozenset[str]] = frozenset({ADMIN})
+
+    actor: Actor
+
+
+@dataclass(frozen=True)
+class RevokeDisplay(Command[Display]):
+    """The display's screens stop at once (their streams end) and its links are refused."""
+
+    roles: ClassVar[frozenset[str]] = frozenset({ADMIN})
+
+    actor: Actor
+    display_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class ActiveDisplay(Command[Display | None]):
+    """The display, if it exists and is not revoked: no caller check beyond holding its
+    signed link, which the entrypoint verified."""
+
+    read_only: ClassVar[bool] = True
+
+    display_id: uuid.UUID

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 
 from hms_contracts.envelope import Envelope
 from hms_queue.domain.directory import Person
+from hms_queue.domain.display import Display
 from hms_queue.domain.ticket import Ticket
 
 
@@ -53,7 +55,21 @@ class TicketRepository(Protocol):
 class DirectoryRepository(Protocol):
     async def get(self, person_id: uuid.UUID, *, for_update: bool = False) -> Person | None: ...
 
+    async def names(self, person_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+        """The names known of these people, in one query (the unknown ones are left out)."""
+
     async def save(self, person: Person) -> None:
+        """Insert or update."""
+
+
+class DisplayRepository(Protocol):
+    async def get(self, display_id: uuid.UUID, *,
+                  for_update: bool = False) -> Display | None: ...
+
+    async def all(self) -> list[Display]:
+        """Every named display, revoked ones included, oldest first."""
+
+    async def save(self, display: Display) -> None:
         """Insert or update."""
 
 
@@ -63,6 +79,9 @@ class UnitOfWork(Protocol):
 
     @property
     def people(self) -> DirectoryRepository: ...
+
+    @property
+    def displays(self) -> DisplayRepository: ...
 
     def line_changed(self, doctor_id: uuid.UUID) -> None:
         """Tell live views of the doctor's line, once this unit of work commits."""

@@ -18,7 +18,7 @@ from hms_queue.config import QueueSettings
 from hms_queue.entrypoints.api import PREFIX, views
 from hms_queue.entrypoints.api.errors import ERROR_MAP
 from hms_queue.entrypoints.api.line_boards import Board, LineBoards
-from hms_queue.entrypoints.api.routes import doctors, live, tickets
+from hms_queue.entrypoints.api.routes import displays, doctors, live, tickets
 from hms_queue.entrypoints.api.stream_limits import StreamLimits
 from hms_queue.service_layer.commands import LineSnapshot
 
@@ -58,6 +58,6 @@ def create_app(
     app.state.line_boards = boards  # one read per line change, shared by its streams
     app.state.stream_limits = StreamLimits()
     # live first: /doctors/{id}/stream before /doctors/{id} would not clash, but /display does
-    for module in (live, doctors, tickets):
+    for module in (live, displays, doctors, tickets):
         app.include_router(module.router)
     return app

@@ -1,6 +1,10 @@
 """Waiting-room display links: a token naming some doctors' lines and an expiry, signed with
 HMAC-SHA256 under ``QUEUE_DISPLAY_SECRET``. Anyone holding the link sees those lines' numbers,
-statuses and rooms, nothing else, until it expires.
+statuses, rooms and doctors' names, nothing else, until it expires.
+
+A named display's token names the display instead (``{"n": id}``): the link an admin is given
+has no expiry (it holds until the display is revoked, which the API checks on every use), and
+the screen swaps in fresh short-lived ones (``{"n": id, "exp": seconds}``) from its stream.
 
 ``verify`` refuses anything but exactly what ``sign`` makes (``BadDisplayToken``, whatever the
 input: it is a URL parameter), including a well-signed body with claims ``sign`` never writes,
@@ -33,6 +37,15 @@ class DisplayGrant:
     expires_at: datetime
 
 
+@dataclass(frozen=True)
+class NamedGrant:
+    """A named display's token: valid while the display is not revoked, and, for the tokens a
+    screen is handed, until ``expires_at``."""
+
+    display_id: uuid.UUID
+    expires_at: datetime | None = None
+
+
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
@@ -52,9 +65,19 @@ def sign(secret: str, grant: DisplayGrant) -> str:
     return f"{body}.{_mac(secret, body)}"
 
 
-def verify(secret: str, token: str, now: datetime, *, max_doctors: int) -> DisplayGrant:
+def sign_named(secret: str, grant: NamedGrant) -> str:
+    claims: dict[str, object] = {"n": str(grant.display_id)}
+    if grant.expires_at is not None:
+        claims["exp"] = int(grant.expires_at.timestamp())
+    body = _b64(json.dumps(claims).encode())
+    return f"{body}.{_mac(secret, body)}"
+
+
+def verify(secret: str, token: str, now: datetime, *,
+           max_doctors: int) -> DisplayGrant | NamedGrant:
     """The grant of a link this secret signed, with its doctors de-duplicated; else
-    ``BadDisplayToken`` (altered, expired, malformed, or naming more than ``max_doctors``)."""
+    ``BadDisplayToken`` (altered, expired, malformed, or naming more than ``max_doctors``).
+    A named display's grant still needs its display checked (exists, not revoked)."""
     parts = token.split(".") if isinstance(token, str) and len(token) <= MAX_TOKEN_LENGTH else []
     if len(parts) != 2 or not all(_B64URL.fullmatch(part) for part in parts):
         raise BadDisplayToken("malformed display link")
@@ -62,31 +85,44 @@ def verify(secret: str, token: str, now: datetime, *, max_doctors: int) -> Displ
     if not hmac.compare_digest(mac.encode(), _mac(secret, body).encode()):
         raise BadDisplayToken("bad signature")
     grant = _grant(body, max_doctors)
-    if grant.expires_at <= now:
+    if grant.expires_at is not None and grant.expires_at <= now:
         raise BadDisplayToken("expired display link")
     return grant
 
 
-def _grant(body: str, max_doctors: int) -> DisplayGrant:
+def _grant(body: str, max_doctors: int) -> DisplayGrant | NamedGrant:
     try:
         claims = json.loads(_unb64(body))
     except (ValueError, binascii.Error, RecursionError) as error:
         raise BadDisplayToken("malformed display link") from error
-    if not isinstance(claims, dict) or claims.keys() != {"d", "exp"}:
+    if not isinstance(claims, dict):
         raise BadDisplayToken("malformed display link")
-    doctors, exp = claims["d"], claims["exp"]
+    if claims.keys() in ({"n"}, {"n", "exp"}):
+        named = claims["n"]
+        if not isinstance(named, str):
+            raise BadDisplayToken("malformed display link")
+        expires = _expiry(claims["exp"]) if "exp" in claims else None
+        return NamedGrant(_doctor_id(named), expires)
+    if claims.keys() != {"d", "exp"}:
+        raise BadDisplayToken("malformed display link")
+    doctors = claims["d"]
     if not isinstance(doctors, list) or not doctors or not all(
             isinstance(d, str) for d in doctors):
         raise BadDisplayToken("malformed display link")
-    if type(exp) is not int or not 0 < exp <= LAST_EXPIRY:  # no bool, float or huge number
-        raise BadDisplayToken("malformed display link")
+    expires = _expiry(claims["exp"])
     doctor_ids = tuple(dict.fromkeys(_doctor_id(d) for d in doctors))
     if len(doctor_ids) > max_doctors:
         raise BadDisplayToken("too many lines in one display link")
-    return DisplayGrant(doctor_ids, datetime.fromtimestamp(exp, UTC))
+    return DisplayGrant(doctor_ids, expires)
 
 
-def _doctor_id(text: str) -> uuid.UUID:
+def _expiry(exp: object) -> datetime:
+    if type(exp) is not int or not 0 < exp <= LAST_EXPIRY:  # no bool, float or huge number
+        raise BadDisplayToken("malformed display link")
+    return datetime.fromtimestamp(exp, UTC)
+
+
+def _doctor_id(text: str) -> uuid.UUID:  # a display's id too
     """A UUID as ``sign`` writes it (lowercase, hyphenated), nothing looser."""
     try:
         doctor_id = uuid.UUID(text)

@@ -34,6 +34,14 @@ class DisplayCreate(_In):
     hours: int = Field(default=12, ge=1, le=24 * 31)
 
 
+class NamedDisplayCreate(_In):
+    """A named display (admin): its link holds until the display is revoked."""
+
+    name: str = Field(min_length=1, max_length=100, examples=["Ground floor waiting room"])
+    # at most QUEUE_DISPLAY_MAX_DOCTORS distinct doctors (a 422 beyond)
+    doctor_ids: list[uuid.UUID] = Field(min_length=1, max_length=100)
+
+
 class TicketPublic(BaseModel):
     id: uuid.UUID
     number: int
@@ -54,20 +62,51 @@ class TicketPublic(BaseModel):
     eta_minutes: int | None
 
 
+class LineTicketPublic(TicketPublic):
+    """A ticket in a doctor's line, as that doctor and staff read it."""
+
+    patient_name: str | None = Field(
+        description="from auth's events; null until the queue has heard of it")
+
+
 class LinePublic(BaseModel):
     doctor_id: uuid.UUID
+    doctor_name: str | None = Field(
+        description="from auth's events; null until the queue has heard of it")
     clinic_day: date
     room: str | None
-    called: TicketPublic | None
-    waiting: list[TicketPublic]
+    called: LineTicketPublic | None
+    waiting: list[LineTicketPublic]
     total_waiting: int
     limit: int
     offset: int
 
 
+class ServedPublic(TicketPublic):
+    """A served ticket. For an appointment's ticket, ``appointment_to_complete`` says whether
+    the appointment still needs its diagnosis and treatment recorded at
+    ``POST /api/appointments/{appointment_id}/complete`` (completing it there first serves a
+    called ticket by itself)."""
+
+    appointment_to_complete: bool = Field(
+        description="true: complete the appointment at POST /api/appointments/"
+                    "{appointment_id}/complete; false for a walk-in, or when the queue has "
+                    "heard that the appointment was completed")
+
+
 class DisplayPublic(BaseModel):
     url: str
     expires_at: datetime
+
+
+class NamedDisplayPublic(BaseModel):
+    id: uuid.UUID
+    name: str
+    doctor_ids: list[uuid.UUID]
+    url: str | None = Field(description="the screen's link, valid until the display is "
+                                        "revoked; null once revoked")
+    created_at: datetime
+    revoked_at: datetime | None
 
 
 def problems(*codes: int) -> dict[int | str, dict[str, Any]]:

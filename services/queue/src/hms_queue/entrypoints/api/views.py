@@ -19,18 +19,24 @@ def ticket(view: TicketView | Ticket) -> s.TicketPublic:
 
 
 def line(view: LineView, limit: int, offset: int) -> s.LinePublic:
+    """A doctor's line for that doctor and staff: with the patients' names."""
+    def entry(where: TicketView | Ticket) -> s.LineTicketPublic:
+        public = ticket(where)
+        return s.LineTicketPublic(**dict(public), patient_name=view.names.get(public.patient_id))
+
     return s.LinePublic(
-        doctor_id=view.doctor_id, clinic_day=view.day, room=view.room,
-        called=ticket(view.called) if view.called else None,
-        waiting=[ticket(w) for w in view.waiting], total_waiting=view.total_waiting,
+        doctor_id=view.doctor_id, doctor_name=view.doctor_name,
+        clinic_day=view.day, room=view.room,
+        called=entry(view.called) if view.called else None,
+        waiting=[entry(w) for w in view.waiting], total_waiting=view.total_waiting,
         limit=limit, offset=offset)
 
 
 def board(view: LineView) -> dict[str, object]:
-    """What screens and streams show: numbers, statuses and the room; no patient ids, names
-    or phone numbers."""
+    """What screens and streams show: numbers, statuses, the room and the doctor's name; no
+    patient ids, names or phone numbers."""
     return {
-        "doctor_id": str(view.doctor_id), "room": view.room,
+        "doctor_id": str(view.doctor_id), "room": view.room, "doctor_name": view.doctor_name,
         "called": view.called.label if view.called else None,
         "next": [w.ticket.label for w in view.waiting], "waiting": view.total_waiting,
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from hms_contracts.appointments import (
     AppointmentBooked,
     AppointmentCancelled,
+    AppointmentCompleted,
     AppointmentNoShow,
     AppointmentRescheduled,
     PatientCheckedIn,
@@ -20,7 +21,14 @@ from hms_contracts.auth import (
 from hms_platform.messagebus import Handler
 from hms_platform.revocation import record_sessions_revoked, record_signing_key_rotated
 from hms_queue.service_layer import commands as c
-from hms_queue.service_layer.handlers import appointments, calls, directory, queries, tickets
+from hms_queue.service_layer.handlers import (
+    appointments,
+    calls,
+    directory,
+    displays,
+    queries,
+    tickets,
+)
 
 HANDLERS: dict[type, Handler] = {
     c.IssueTicket: tickets.issue_ticket,
@@ -33,10 +41,15 @@ HANDLERS: dict[type, Handler] = {
     c.MyTickets: queries.my_tickets,
     c.GetLine: queries.get_line,
     c.LineSnapshot: queries.line_snapshot,
+    c.CreateDisplay: displays.create_display,
+    c.ListDisplays: displays.list_displays,
+    c.RevokeDisplay: displays.revoke_display,
+    c.ActiveDisplay: displays.active_display,
     # events from appointments and auth, through the inbox
     PatientCheckedIn: appointments.on_patient_checked_in,
     AppointmentCancelled: appointments.on_appointment_cancelled,
     AppointmentNoShow: appointments.on_appointment_no_show,
+    AppointmentCompleted: appointments.on_appointment_completed,
     AppointmentBooked: appointments.on_appointment_booked,
     AppointmentRescheduled: appointments.on_appointment_rescheduled,
     UserRegistered: directory.on_user_registered,

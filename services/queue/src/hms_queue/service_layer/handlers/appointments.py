@@ -1,6 +1,7 @@
 """appointments' events, through the inbox (these run inside the consumer's unit of work,
 which commits the inbox claim and the effect together): a check-in opens a ticket, once per
-appointment; a cancellation or no-show withdraws it; bookings tell each doctor's slot length."""
+appointment; a cancellation or no-show withdraws it; a completion serves it if it is called;
+bookings tell each doctor's slot length."""
 
 from __future__ import annotations
 
@@ -11,15 +12,18 @@ import structlog
 from hms_contracts.appointments import (
     AppointmentBooked,
     AppointmentCancelled,
+    AppointmentCompleted,
     AppointmentNoShow,
     AppointmentRescheduled,
     PatientCheckedIn,
 )
 from hms_platform.clock import Clock
+from hms_queue.domain import errors as exc
 from hms_queue.domain.actor import SYSTEM
 from hms_queue.domain.directory import Person
 from hms_queue.domain.policy import Policy
 from hms_queue.service_layer.events import record
+from hms_queue.service_layer.handlers.calls import serve
 from hms_queue.service_layer.handlers.line import line_changed
 from hms_queue.service_layer.handlers.tickets import open_ticket
 from hms_queue.service_layer.ports import UnitOfWork
@@ -87,6 +91,28 @@ async def on_appointment_no_show(event: AppointmentNoShow, uow: UnitOfWork, cloc
                                  policy: Policy) -> None:
     await _withdraw(uow, event.appointment_id, event.doctor_id, "appointment_no_show", clock,
                     policy)
+
+
+async def on_appointment_completed(event: AppointmentCompleted, uow: UnitOfWork, clock: Clock,
+                                   policy: Policy) -> None:
+    """The doctor completed the appointment: its called ticket is served (by that doctor).
+    A ticket already served, missed, cancelled or still waiting is left alone, and the
+    completion is remembered, so a later check-in opens no ticket and serving the ticket by
+    hand does not ask for the completion again. A duplicate changes nothing."""
+    async with uow:
+        found = await uow.tickets.by_appointment(event.appointment_id)
+        # the booked doctor's line (as check-ins lock it) and the ticket's, in id order
+        for doctor_id in sorted({event.doctor_id, *([found.doctor_id] if found else [])}):
+            await uow.tickets.lock_line(doctor_id)
+        ticket = await uow.tickets.get(found.id, for_update=True) if found else None
+        now = clock.now()
+        await uow.tickets.close_appointment(event.appointment_id, "appointment_completed", now)
+        if ticket is None or ticket.status != "called":
+            return
+        if found is not None and ticket.doctor_id != found.doctor_id:
+            raise exc.Conflict("The ticket moved meanwhile; try again.")  # the inbox retries
+        await serve(uow, ticket, now, event.doctor_id, policy)
+    log.info("queue.patient_served", ticket_id=str(ticket.id), by="appointment_completed")
 
 
 async def _slot_length(uow: UnitOfWork, doctor_id: uuid.UUID, minutes: int) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+
 import structlog
 
 from hms_platform.clock import Clock
@@ -11,7 +14,7 @@ from hms_queue.domain.estimate import seed_seconds, updated_average
 from hms_queue.domain.policy import Policy
 from hms_queue.domain.ticket import Ticket
 from hms_queue.service_layer import access
-from hms_queue.service_layer.commands import CallNext, MissTicket, ServeTicket
+from hms_queue.service_layer.commands import CallNext, MissTicket, Served, ServeTicket
 from hms_queue.service_layer.events import record
 from hms_queue.service_layer.handlers.line import line_changed
 from hms_queue.service_layer.ports import UnitOfWork
@@ -46,24 +49,34 @@ async def call_next(cmd: CallNext, uow: UnitOfWork, clock: Clock, policy: Policy
     return ticket
 
 
-async def serve_ticket(cmd: ServeTicket, uow: UnitOfWork, clock: Clock, policy: Policy) -> Ticket:
+async def serve_ticket(cmd: ServeTicket, uow: UnitOfWork, clock: Clock, policy: Policy) -> Served:
+    """Served; the answer says whether the ticket's appointment still needs completing (its
+    diagnosis and treatment recorded in appointments): the queue has not heard it was."""
     access.authorize(cmd, action="serve patients")
     now = clock.now()
     async with uow:
         ticket = await access.load_for_change(uow, cmd.actor, cmd.ticket_id)
-        service = ticket.serve(now, cmd.actor.user_id)
-        doctor = await uow.people.get(ticket.doctor_id, for_update=True) or Person(
-            ticket.doctor_id, None)
-        current = doctor.service_seconds or seed_seconds(doctor.slot_minutes,
-                                                         policy.default_service_minutes)
-        doctor.service_seconds = updated_average(current, service, policy.ewma_alpha)
-        await uow.people.save(doctor)
-        await uow.tickets.save(ticket)
-        record(uow, now, ticket)
-        await line_changed(uow, ticket.doctor_id, ticket.clinic_day, now, policy)
+        await serve(uow, ticket, now, cmd.actor.user_id, policy)
+        pending = (ticket.appointment_id is not None
+                   and not await uow.tickets.appointment_closed(ticket.appointment_id))
         await uow.commit()
     log.info("queue.patient_served", ticket_id=str(ticket.id))
-    return ticket
+    return Served(ticket, appointment_to_complete=pending)
+
+
+async def serve(uow: UnitOfWork, ticket: Ticket, now: datetime, by: uuid.UUID,
+                policy: Policy) -> None:
+    """Serve a called ticket whose line is locked: the visit feeds the doctor's average."""
+    service = ticket.serve(now, by)
+    doctor = await uow.people.get(ticket.doctor_id, for_update=True) or Person(
+        ticket.doctor_id, None)
+    current = doctor.service_seconds or seed_seconds(doctor.slot_minutes,
+                                                     policy.default_service_minutes)
+    doctor.service_seconds = updated_average(current, service, policy.ewma_alpha)
+    await uow.people.save(doctor)
+    await uow.tickets.save(ticket)
+    record(uow, now, ticket)
+    await line_changed(uow, ticket.doctor_id, ticket.clinic_day, now, policy)
 
 
 async def miss_ticket(cmd: MissTicket, uow: UnitOfWork, clock: Clock, policy: Policy) -> Ticket:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 from hms_platform.clock import Clock
 from hms_queue.domain.policy import Policy
@@ -48,13 +49,20 @@ async def read_line(uow: UnitOfWork, doctor_id: uuid.UUID, clock: Clock, policy:
                  for i, t in enumerate(waiting)]
         return LineView(doctor_id, day, doctor.room if doctor else None,
                         await uow.tickets.called(doctor_id), views,
-                        await uow.tickets.count_waiting(doctor_id, day))
+                        await uow.tickets.count_waiting(doctor_id, day),
+                        doctor_name=doctor.full_name if doctor else None)
 
 
 async def get_line(cmd: GetLine, uow: UnitOfWork, clock: Clock, policy: Policy) -> LineView:
     access.authorize(cmd, action="read lines")
     access.require_own_line(cmd.actor, cmd.doctor_id)
-    return await read_line(uow, cmd.doctor_id, clock, policy, cmd.limit, cmd.offset)
+    line = await read_line(uow, cmd.doctor_id, clock, policy, cmd.limit, cmd.offset)
+    # Names for the doctor and staff reading the line (never in a screen's snapshot).
+    shown = [t.patient_id for t in ([line.called] if line.called else [])]
+    shown += [w.ticket.patient_id for w in line.waiting]
+    async with uow:
+        names = await uow.people.names(shown)
+    return replace(line, names=names)
 
 
 async def line_snapshot(cmd: LineSnapshot, uow: UnitOfWork, clock: Clock,

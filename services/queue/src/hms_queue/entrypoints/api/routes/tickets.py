@@ -42,12 +42,16 @@ async def get_ticket(ticket_id: uuid.UUID, bus: Bus,
     return views.ticket(done)
 
 
-@router.post("/{ticket_id}/serve", response_model=Public, responses=s.problems(403, 404, 409))
+@router.post("/{ticket_id}/serve", response_model=s.ServedPublic,
+             responses=s.problems(403, 404, 409))
 async def serve(ticket_id: uuid.UUID, bus: Bus,
-                actor: Annotated[Actor, caller(c.ServeTicket)]) -> Public:
-    """The line's doctor finished the visit; a ticket that was not called: 409."""
+                actor: Annotated[Actor, caller(c.ServeTicket)]) -> s.ServedPublic:
+    """The line's doctor finished the visit; a ticket that was not called: 409. For an
+    appointment's ticket, ``appointment_to_complete`` says whether the appointment still needs
+    completing at ``POST /api/appointments/{appointment_id}/complete``."""
     done = await bus.handle(c.ServeTicket(actor, ticket_id))
-    return views.ticket(done)
+    return s.ServedPublic(**views.ticket(done.ticket).model_dump(),
+                          appointment_to_complete=done.appointment_to_complete)
 
 
 @router.post("/{ticket_id}/no-show", response_model=Public, responses=s.problems(403, 404, 409))
