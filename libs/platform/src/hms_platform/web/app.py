@@ -11,6 +11,7 @@ from prometheus_client import CollectorRegistry
 from hms_platform.auth import HttpJwksSource, JwksCache, TokenVerifier
 from hms_platform.settings import ServiceSettings
 from hms_platform.web.client_ip import ClientAddressMiddleware
+from hms_platform.web.docs import docs_router, install_password_scheme
 from hms_platform.web.health import ReadinessCheck, health_router
 from hms_platform.web.middleware import (
     BodyLimitMiddleware,
@@ -44,7 +45,8 @@ def create_service_app(
     **fastapi_kwargs: Any,
 ) -> FastAPI:
     """A service app whose docs, OpenAPI, health, readiness and metrics live under ``prefix``
-    (the gateway's path, e.g. ``/api/queue``), so the same app serves alone or embedded.
+    (the gateway's path, e.g. ``/api/queue``), so the same app serves alone or embedded; it
+    also serves the system's ``/api`` index and ``/api/docs`` (hms_platform.web.docs).
 
     From ``settings`` (the defaults without it): ``trusted_proxies`` (whose X-Forwarded-For
     decides the client address), ``max_body_bytes`` (413 beyond it) and ``metrics_token``
@@ -55,7 +57,10 @@ def create_service_app(
         title=f"HMS {name}",
         version=version,
         openapi_url=f"{prefix}/openapi.json",
-        docs_url=f"{prefix}/docs",
+        # The docs pages are the platform's (hms_platform.web.docs): Swagger UI served from
+        # here, not a CDN, and its OAuth2 redirect under the prefix.
+        docs_url=None,
+        swagger_ui_oauth2_redirect_url=None,
         redoc_url=None,
         **fastapi_kwargs,
     )
@@ -65,6 +70,8 @@ def create_service_app(
         app.state.token_verifier = token_verifier
     install_problem_handlers(app, error_map)
     install_problem_openapi(app)
+    install_password_scheme(app)
+    app.include_router(docs_router(name, prefix))
     app.include_router(health_router(readiness or {}, registry,
                                      metrics_token=settings.metrics_token), prefix=prefix)
     # Each add_middleware wraps the ones before it: the first added is the innermost.

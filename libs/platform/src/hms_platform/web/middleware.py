@@ -84,14 +84,11 @@ _ALWAYS = (
     (b"referrer-policy", b"no-referrer"),
 )
 API_CSP = b"default-src 'none'; frame-ancestors 'none'"
-# The /docs page (Swagger UI): its bundle and stylesheet from jsDelivr, an inline script that
-# starts it, the favicon from fastapi.tiangolo.com, the OpenAPI document from here.
+# The docs pages (Swagger UI, hms_platform.web.docs): scripts, styles and the OpenAPI documents
+# from this origin only, no inline script; Swagger UI's icons are data: images.
 DOCS_CSP = (
-    b"default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    b"style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    b"img-src 'self' data: https://fastapi.tiangolo.com; font-src 'self' data: "
-    b"https://cdn.jsdelivr.net; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
-    b"form-action 'self'"
+    b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    b"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 
 
