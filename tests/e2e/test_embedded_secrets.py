@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,12 +25,20 @@ from hms_embedded.__main__ import (
 
 
 @pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Whatever these functions set in os.environ is undone after each test."""
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test starts without these settings, and whatever these functions set in os.environ
+    is undone after it (monkeypatch alone undoes nothing for a variable that was absent: a key
+    set here would leak into every later test of the process)."""
+    saved = dict(os.environ)
     for name in ("AUTH_KEY_ENCRYPTION_KEY", "HMS_TRUSTED_PROXIES", "QUEUE_DISPLAY_SECRET",
                  "HMS_HEADER_TIMEOUT", "HMS_MAX_CONNECTIONS_PER_CLIENT", "HMS_ADMIN_USERNAME",
-                 "HMS_ADMIN_PASSWORD", *(f"{p}_TRUSTED_PROXIES" for p in PREFIXES)):
+                 "HMS_ADMIN_PASSWORD", "HMS_CODE_ENCRYPTION_KEY",
+                 *(f"{p}_TRUSTED_PROXIES" for p in PREFIXES)):
         monkeypatch.delenv(name, raising=False)
+    yield
+    monkeypatch.undo()  # first: it would put back a key a test deleted after the code set it
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 def mode(path: Path) -> int:

@@ -93,8 +93,10 @@ async def gateway(tmp_path: Path) -> AsyncIterator[Gateway]:
     try:
         for name, port in ports.items():
             await wait_http(f"http://127.0.0.1:{port}/api/auth/readyz", backends[name])
-        await wait_http(f"{base}/api/auth/readyz", haproxy)
-        await wait_http(f"{base}/api/queue/readyz", haproxy)
+        # Every backend the tests call has passed HAProxy's health check (until then its
+        # answer is a 503).
+        for service in ("auth", "appointments", "queue"):
+            await wait_http(f"{base}/api/{service}/readyz", haproxy)
         await wait_http(f"{base}/api/queue/doctors/ready/stream?end=1", haproxy)  # queue_streams
         await both_replicas_serving(base)
         yield Gateway(base, backends, log)

@@ -23,7 +23,8 @@ Public = s.AppointmentPublic
 
 async def _public(bus: MessageBus, actor: Actor, appt: Appointment) -> Public:
     """The answer about one appointment, with the people's names the caller may see."""
-    return views.appointment(appt, actor, await bus.handle(c.NamePeople(actor, (appt,))))
+    names = await bus.handle(c.NamePeople(actor, (appt,)))
+    return views.appointment(appt, actor, names)
 
 
 @router.post("", status_code=201, response_model=Public,
