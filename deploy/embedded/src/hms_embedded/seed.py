@@ -7,7 +7,12 @@ three checked in, so their tickets wait in the doctors' lines. The logins are pr
 in ``<data dir>/demo-logins.json`` (owner-only); a second run prints them again and changes
 nothing.
 
-    python -m hms_embedded.seed [--base-url http://127.0.0.1:8000] [--data-dir .hms]
+    python -m hms_embedded.seed [--base-url URL] [--data-dir .hms]
+
+The address is ``make run``'s: http://HMS_HOST:HMS_PORT (127.0.0.1:8000; a server listening
+on every address, 0.0.0.0 or ::, is reached on 127.0.0.1). HMS_URL names another address, and
+--base-url wins over both. (``make dev``'s gateway is on 127.0.0.1:8000 too: seed it with
+HMS_DATA_DIR=.hms-dev, where its admin's password is.)
 """
 
 from __future__ import annotations
@@ -17,9 +22,11 @@ import asyncio
 import json
 import os
 import secrets
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -108,9 +115,10 @@ class Clinic:
         return []
 
 
-async def seed(base_url: str, admin_password: str, logins_file: Path, tz: ZoneInfo) -> dict:
+async def seed(base_url: str, admin_password: str, logins_file: Path, tz: ZoneInfo, *,
+               verify: str | bool = True) -> dict:
     logins: dict[str, Any] = {"admin": {"username": "admin", "password": admin_password}}
-    async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=base_url, timeout=30, verify=verify) as client:
         clinic = Clinic(client, tz)
         admin = await clinic.sign_in(os.environ.get("HMS_ADMIN_USERNAME", "admin"), admin_password)
         password = secrets.token_urlsafe(9)
@@ -161,10 +169,53 @@ def _day(start: str, tz: ZoneInfo) -> date:
     return datetime.fromisoformat(start).astimezone(tz).date()
 
 
+def serves_https(env: Mapping[str, str]) -> bool:
+    """``make run`` serves HTTPS with the clinic's certificate or a self-signed one."""
+    return bool(env.get("HMS_TLS_CERT")) or env.get("HMS_TLS", "").strip().lower() == "self-signed"
+
+
+def trusted(env: Mapping[str, str], data_dir: Path) -> str | bool:
+    """The certificate to trust: ``make run``'s self-signed one, else the system's roots."""
+    self_signed = data_dir / "tls.pem"
+    if not env.get("HMS_TLS_CERT") and serves_https(env) and self_signed.exists():
+        return str(self_signed)
+    return True
+
+
+def default_base_url(env: Mapping[str, str]) -> str:
+    """HMS_URL, else ``make run``'s address from HMS_HOST, HMS_PORT and whether it serves
+    HTTPS (HMS_TLS, HMS_TLS_CERT)."""
+    if env.get("HMS_URL"):
+        return env["HMS_URL"].rstrip("/")
+    host = env.get("HMS_HOST", "127.0.0.1").strip("[]")
+    if host in ("", "0.0.0.0", "::"):  # listening everywhere: this machine's loopback answers
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    scheme = "https" if serves_https(env) else "http"
+    return f"{scheme}://{host}:{env.get('HMS_PORT', '8000')}"
+
+
+def unreachable(base_url: str, error: Exception) -> str:
+    """One line: which address did not answer, and what to do."""
+    parts = urlsplit(base_url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    why = str(error) or type(error).__name__
+    return (f"no HMS answers at {base_url} ({why}): start it with `make run` (HMS_PORT={port}) "
+            "in another terminal, or give its address with --base-url or HMS_URL")
+
+
+async def _reachable(base_url: str, verify: str | bool) -> None:
+    async with httpx.AsyncClient(base_url=base_url, timeout=10, verify=verify) as client:
+        await client.get("/api/auth/healthz")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--base-url", default=os.environ.get("HMS_URL", "http://127.0.0.1:8000"))
+    parser.add_argument("--base-url", default=default_base_url(os.environ),
+                        help="the system's address (default: HMS_URL, else "
+                             "http(s)://HMS_HOST:HMS_PORT, now %(default)s)")
     parser.add_argument("--data-dir", type=Path,
                         default=Path(os.environ.get("HMS_DATA_DIR", ".hms")))
     parser.add_argument("--timezone", default=os.environ.get("HMS_CLINIC_TIMEZONE",
@@ -175,10 +226,22 @@ def main(argv: list[str] | None = None) -> None:
         print(f"already seeded; the logins ({logins_file}):")
         print(logins_file.read_text())
         return
-    admin_password = os.environ.get("HMS_ADMIN_PASSWORD") or (
-        args.data_dir / "admin-password").read_text().strip()
-    logins = asyncio.run(seed(args.base_url, admin_password, logins_file,
-                              ZoneInfo(args.timezone)))
+    verify = trusted(os.environ, args.data_dir)
+    try:
+        asyncio.run(_reachable(args.base_url, verify))
+    except httpx.TransportError as error:
+        raise SystemExit(unreachable(args.base_url, error)) from None
+    password_file = args.data_dir / "admin-password"
+    if not os.environ.get("HMS_ADMIN_PASSWORD") and not password_file.exists():
+        raise SystemExit(f"no admin password: {password_file} is missing (the system writes it "
+                         "at first start; make dev's is in .hms-dev: HMS_DATA_DIR=.hms-dev) and "
+                         "HMS_ADMIN_PASSWORD is not set")
+    admin_password = os.environ.get("HMS_ADMIN_PASSWORD") or password_file.read_text().strip()
+    try:
+        logins = asyncio.run(seed(args.base_url, admin_password, logins_file,
+                                  ZoneInfo(args.timezone), verify=verify))
+    except httpx.TransportError as error:
+        raise SystemExit(unreachable(args.base_url, error)) from None
     text = json.dumps(logins, indent=2)
     fd = os.open(logins_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as out:
