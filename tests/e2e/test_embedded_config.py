@@ -13,6 +13,7 @@ import ssl
 import subprocess
 import sys
 import tarfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from hms_embedded.restore import make_room, read_archive
 from hms_embedded.tls import Tls
 from hms_notifications.config import NotificationsSettings
 from hms_platform.logging import configure_logging, flush_logging
+from hms_platform.testing.logs import logging_restored
 from hms_queue.config import QueueSettings
 from hms_reporting.config import ReportingSettings
 
@@ -39,6 +41,12 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
                  "HMS_LOG_LEVEL", "HMS_LOG_FILE", *(f"{p}_CLINIC_TIMEZONE" for p in PREFIXES)):
         monkeypatch.setenv(name, "")  # recorded, so whatever a test sets is undone after it
         monkeypatch.delenv(name)
+
+
+@pytest.fixture(autouse=True)
+def logging_as_it_was() -> Iterator[None]:
+    with logging_restored():
+        yield
 
 
 def test_one_variable_sets_every_services_clinic_zone(monkeypatch: pytest.MonkeyPatch) -> None:

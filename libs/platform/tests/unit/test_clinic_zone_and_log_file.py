@@ -7,6 +7,7 @@ import io
 import logging
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from pydantic import ValidationError
 
 from hms_platform.logging import configure_logging, flush_logging, log_level
 from hms_platform.settings import ServiceSettings, service_config
+from hms_platform.testing.logs import logging_restored
 
 
 class QueueLike(ServiceSettings):
@@ -26,6 +28,12 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("HMS_CLINIC_TIMEZONE", "QUEUE_CLINIC_TIMEZONE"):
         monkeypatch.setenv(name, "")
         monkeypatch.delenv(name)
+
+
+@pytest.fixture(autouse=True)
+def logging_as_it_was() -> Iterator[None]:
+    with logging_restored():
+        yield
 
 
 def test_the_clinic_zone_comes_from_hms_clinic_timezone(monkeypatch: pytest.MonkeyPatch) -> None:
