@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
 from typing import Generic, Protocol, Self, TypeVar
@@ -25,6 +25,9 @@ class Page(Generic[T]):
     total: int
     limit: int
     offset: int
+    # The names of the people the items name that the caller may see, by id (read in the
+    # same transaction as the items).
+    names: Mapping[uuid.UUID, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

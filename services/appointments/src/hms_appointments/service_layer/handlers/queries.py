@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 from hms_appointments.domain.actor import Actor
@@ -37,17 +38,25 @@ async def list_appointments(
     where = AppointmentFilter(patient_id, doctor_id, cmd.status, start_from, start_to)
     async with uow:
         page = await uow.appointments.search(where, cmd.limit, cmd.offset)
+        page = replace(page, names=await _names(uow, cmd.actor, page.items))
     await _record_clinical_reads(uow, clock, cmd.actor, page.items)
     return page
 
 
 async def name_people(cmd: NamePeople, uow: UnitOfWork) -> dict[uuid.UUID, str]:
-    visible = [a for a in cmd.appointments if access.can_see(cmd.actor, a)]
+    async with uow:
+        return await _names(uow, cmd.actor, cmd.appointments)
+
+
+async def _names(uow: UnitOfWork, actor: Actor,
+                 appointments: Sequence[Appointment]) -> dict[uuid.UUID, str]:
+    """The names of the patients and doctors of the appointments ``actor`` may see; unknown
+    ones (no event from auth yet) left out."""
+    visible = [a for a in appointments if access.can_see(actor, a)]
     ids = list(dict.fromkeys(i for a in visible for i in (a.patient_id, a.doctor_id)))
     if not ids:
         return {}
-    async with uow:
-        people = await uow.people.get_many(ids)
+    people = await uow.people.get_many(ids)
     return {i: p.full_name for i, p in people.items() if p.full_name}
 
 

@@ -52,8 +52,7 @@ async def list_appointments(
     Each carries the patient's and the doctor's names (null while unknown)."""
     page = await bus.handle(c.ListAppointments(actor, patient_id, doctor_id, day, status,
                                                limit, offset))
-    names = await bus.handle(c.NamePeople(actor, tuple(page.items)))
-    return s.AppointmentPage(items=[views.appointment(a, actor, names) for a in page.items],
+    return s.AppointmentPage(items=[views.appointment(a, actor, page.names) for a in page.items],
                              total=page.total, limit=limit, offset=offset)
 
 
