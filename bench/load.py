@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import tempfile
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,6 +18,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+
+from hms_platform.testing.infra import free_port as free_port  # the servers' ports
 
 BENCH = Path(__file__).resolve().parent
 LUA = BENCH / "wrk.lua"
@@ -33,12 +34,6 @@ FIRST_DAY, LAST_DAY = 2, 85  # clinic days ahead of today that bookings use (hor
 
 def env(**extra: str) -> dict[str, str]:
     return {**os.environ, **extra}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

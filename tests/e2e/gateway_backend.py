@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import socket
 
 import uvicorn
 
@@ -60,8 +61,9 @@ NAME = ""
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--fd", type=int, required=True, help="a listening socket to serve on")
     parser.add_argument("--name", required=True)
     args = parser.parse_args()
     NAME = args.name
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+    sock = socket.socket(fileno=args.fd)  # bound by the test: no port to race for
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])

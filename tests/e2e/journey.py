@@ -23,8 +23,8 @@ from zoneinfo import ZoneInfo
 import httpx
 from aiosmtpd.controller import Controller
 
-from hms_platform.testing.infra import free_port
 from hms_platform.testing.polling import eventually
+from hms_platform.testing.ports import smtp_controller
 
 # A zone where it is daytime now: the doctor's hours start a minute or two from now.
 ZONES = ("Pacific/Auckland", "Asia/Tokyo", "Asia/Kolkata", "Africa/Nairobi", "Europe/Paris",
@@ -63,7 +63,7 @@ class Inbox:
 
 def smtp_server() -> tuple[Controller, Inbox]:
     inbox = Inbox()
-    return Controller(inbox, hostname="127.0.0.1", port=free_port()), inbox
+    return smtp_controller(inbox), inbox
 
 
 class Client:

@@ -28,6 +28,7 @@ from hms_platform.pgurl import libpq_url
 from hms_platform.testing.infra import free_port
 from hms_platform.testing.modules import load_beside
 from hms_platform.testing.polling import until_answered
+from hms_platform.testing.ports import exit_report, started_on_free_ports
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,29 +86,45 @@ async def dev_run(postgres_url: str, amqp_url: str, tmp_path: Path) -> AsyncIter
     tag = uuid.uuid4().hex[:6]
     database, roles, prefix = f"hms_dev_{tag}", f"hms_d{tag}_", f"d{tag}."
     server = make_url(postgres_url)
-    gateway = f"127.0.0.1:{free_port()}"
-    args = ["--data-dir", str(tmp_path / "data"), "--database", database,
-            "--postgres-port", str(server.port or 5432), "--role-prefix", roles,
-            "--amqp-url", amqp_url, "--amqp-prefix", prefix,
-            "--port-base", str(free_port_run(len(NAMES))), "--gateway-bind", gateway]
     zone = JOURNEY.daytime_zone()
     smtp, inbox = JOURNEY.smtp_server()
     smtp.start()
     env = {**os.environ, "HMS_ADMIN_PASSWORD": ADMIN_PASSWORD,
            **JOURNEY.settings(zone, smtp.port)}
     log = tmp_path / "dev.log"
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "hms_embedded.dev", *args, cwd=ROOT, env=env,
-        stdout=log.open("w"), stderr=asyncio.subprocess.STDOUT)
-    client = httpx.AsyncClient(base_url=f"http://{gateway}", timeout=10)
+
+    async def start() -> tuple[asyncio.subprocess.Process, httpx.AsyncClient]:
+        """The run on ports picked now, once every service answers through the gateway."""
+        gateway = f"127.0.0.1:{free_port()}"
+        args = ["--data-dir", str(tmp_path / "data"), "--database", database,
+                "--postgres-port", str(server.port or 5432), "--role-prefix", roles,
+                "--amqp-url", amqp_url, "--amqp-prefix", prefix,
+                "--port-base", str(free_port_run(len(NAMES))), "--gateway-bind", gateway]
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "hms_embedded.dev", *args, cwd=ROOT, env=env,
+            stdout=log.open("w"), stderr=asyncio.subprocess.STDOUT)
+        client = httpx.AsyncClient(base_url=f"http://{gateway}", timeout=10)
+        try:
+            async with asyncio.timeout(120):
+                for name in NAMES:
+                    await until_answered(client, f"/api/{name}/readyz", interval=0.3,
+                                         died=lambda: proc.returncode is not None
+                                         and exit_report(log, 4000))
+        except BaseException:
+            await client.aclose()
+            await stop(proc)
+            raise
+        return proc, client
+
+    started = None
     try:
-        yield proc, client, log, zone, inbox.messages
+        started = await started_on_free_ports(start)
+        yield started[0], started[1], log, zone, inbox.messages
     finally:
         smtp.stop()
-        await client.aclose()
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
+        if started:
+            await started[1].aclose()
+            await stop(started[0])
         admin = await asyncpg.connect(libpq_url(postgres_url))
         try:
             await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
@@ -124,12 +141,21 @@ async def dev_run(postgres_url: str, amqp_url: str, tmp_path: Path) -> AsyncIter
                 await channel.exchange_delete(f"{prefix}{exchange}")
 
 
+async def stop(proc: asyncio.subprocess.Process) -> None:
+    """SIGTERM (the run stops its processes), SIGKILL after 30 s."""
+    if proc.returncode is None:
+        proc.terminate()
+        try:
+            async with asyncio.timeout(30):
+                await proc.wait()
+        except TimeoutError:
+            proc.kill()
+            await proc.wait()
+
+
 async def test_the_journey_through_the_gateway_then_a_clean_stop(dev_run) -> None:
+    """(The fixture has waited for every service to answer through the gateway.)"""
     proc, client, log, zone, emails = dev_run
-    async with asyncio.timeout(120):
-        for name in NAMES:
-            await until_answered(client, f"/api/{name}/readyz", interval=0.3, died=lambda: (
-                proc.returncode is not None and log.read_text()[-4000:]))
     probe = await client.get("/api/auth/healthz")
     assert len(probe.headers["x-request-id"]) == 36  # made by the gateway, echoed by auth
 

@@ -21,33 +21,47 @@ import pytest
 
 from hms_platform.testing.infra import free_port
 from hms_platform.testing.polling import eventually, until_answered
+from hms_platform.testing.ports import started_on_free_ports
 
 
 @pytest.fixture
 async def system(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Path]]:
-    port = free_port()
-    env = {**os.environ, "HMS_PORT": str(port), "HMS_DATA_DIR": str(tmp_path / "data"),
-           "HMS_LOG_LEVEL": "WARNING"}
-    env.pop("HMS_ADMIN_PASSWORD", None)
-    log = (tmp_path / "run.log").open("w")
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "hms_embedded", env=env, stdout=log, stderr=subprocess.STDOUT)
-    client = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10)
+    async def start() -> tuple[asyncio.subprocess.Process, httpx.AsyncClient]:
+        port = free_port()
+        env = {**os.environ, "HMS_PORT": str(port), "HMS_DATA_DIR": str(tmp_path / "data"),
+               "HMS_LOG_LEVEL": "WARNING"}
+        env.pop("HMS_ADMIN_PASSWORD", None)
+        with (tmp_path / "run.log").open("w") as log:
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "hms_embedded", env=env, stdout=log,
+                stderr=subprocess.STDOUT)
+        client = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10)
+        try:
+            async with asyncio.timeout(60):
+                await until_answered(client, "/api/appointments/readyz", died=lambda: (
+                    proc.returncode is not None and (tmp_path / "run.log").read_text()[-3000:]))
+        except BaseException:
+            await stop(proc, client)
+            raise
+        return proc, client
+
+    proc, client = await started_on_free_ports(start)
     try:
-        async with asyncio.timeout(60):
-            await until_answered(client, "/api/appointments/readyz", died=lambda: (
-                proc.returncode is not None and (tmp_path / "run.log").read_text()[-3000:]))
         yield client, tmp_path / "data"
     finally:
-        await client.aclose()
+        await stop(proc, client)
+
+
+async def stop(proc: asyncio.subprocess.Process, client: httpx.AsyncClient) -> None:
+    await client.aclose()
+    if proc.returncode is None:
         proc.send_signal(signal.SIGINT)
-        try:
-            async with asyncio.timeout(20):
-                await proc.wait()
-        except TimeoutError:
-            proc.kill()
+    try:
+        async with asyncio.timeout(20):
             await proc.wait()
-        log.close()
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -30,7 +30,8 @@ from hms_embedded import postgres
 from hms_embedded.backup import KEYS, embedded_uri, schema_versions
 from hms_platform.migrations import alembic_config
 from hms_platform.testing.infra import free_port
-from hms_platform.testing.polling import until_answered
+from hms_platform.testing.polling import eventually, until_answered
+from hms_platform.testing.ports import started_on_free_ports
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,6 +41,10 @@ Run = tuple[asyncio.subprocess.Process, str, Path]
 
 
 async def start(data: Path, log: Path, scheme: str = "http", **extra: str) -> Run:
+    return await started_on_free_ports(lambda: start_once(data, log, scheme, **extra))
+
+
+async def start_once(data: Path, log: Path, scheme: str, **extra: str) -> Run:
     port = free_port()
     env = {**os.environ, "HMS_PORT": str(port), "HMS_DATA_DIR": str(data),
            "HMS_LOG_LEVEL": "WARNING", **extra}
@@ -49,9 +54,8 @@ async def start(data: Path, log: Path, scheme: str = "http", **extra: str) -> Ru
             sys.executable, "-m", "hms_embedded", env=env, stdout=out, stderr=subprocess.STDOUT)
     verify: Any = True
     if scheme == "https":  # made at first start, before the server listens
-        async with asyncio.timeout(60):
-            while not (data / "tls.pem").exists() and proc.returncode is None:
-                await asyncio.sleep(0.2)  # (a run that died is reported below)
+        await eventually(lambda: (data / "tls.pem").exists() or proc.returncode is not None,
+                         timeout=60, interval=0.2)  # (a run that died is reported below)
         verify = ssl.create_default_context(cafile=str(data / "tls.pem"))
     async with httpx.AsyncClient(base_url=f"{scheme}://127.0.0.1:{port}", timeout=5,
                                  verify=verify) as client, asyncio.timeout(90):

@@ -24,6 +24,7 @@ import pytest
 from hms_platform.testing.infra import free_port
 from hms_platform.testing.modules import load_beside
 from hms_platform.testing.polling import until_answered
+from hms_platform.testing.ports import started_on_free_ports
 
 pytestmark = pytest.mark.e2e
 
@@ -44,6 +45,11 @@ def processes_mentioning(text: str) -> list[str]:
 
 
 async def start(tmp_path: Path, **extra: str) -> tuple[asyncio.subprocess.Process, Path, str]:
+    return await started_on_free_ports(lambda: start_once(tmp_path, **extra))
+
+
+async def start_once(tmp_path: Path, **extra: str
+                     ) -> tuple[asyncio.subprocess.Process, Path, str]:
     # Run as root, the embedded Postgres runs as its own system user, which must reach the data
     # folder to stop the server with pg_ctl: pytest's tmp_path lies under a folder only root may
     # enter (a user's clone has no such problem: the server runs as that user).

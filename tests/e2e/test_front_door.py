@@ -16,14 +16,12 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from playwright.async_api import async_playwright
@@ -32,7 +30,10 @@ from hms_embedded.__main__ import SERVICES
 from hms_embedded.front import FrontDoor, front_app, home_of
 from hms_embedded.seed import default_base_url, trusted
 from hms_platform.messaging.memory import InMemoryBus
+from hms_platform.testing.haproxy import start_haproxy, stop_process
 from hms_platform.testing.infra import free_port
+from hms_platform.testing.polling import until, until_answered
+from hms_platform.testing.ports import retried_on_free_ports, unanswered_port, uvicorn_serving
 from hms_platform.web import create_service_app
 from hms_platform.web.docs import SERVICES as ENTRIES
 from hms_platform.web.docs import TOKEN_URL
@@ -47,12 +48,13 @@ NAMES = ["auth", "appointments", "queue", "notifications", "reporting"]
 # ---- make seed --------------------------------------------------------------------------
 
 def test_seed_says_in_one_line_which_address_did_not_answer(tmp_path: Path) -> None:
-    port = free_port()
-    env = {**os.environ, "HMS_PORT": str(port), "HMS_HOST": "0.0.0.0",
-           "HMS_ADMIN_PASSWORD": "x"}
-    env.pop("HMS_URL", None)
-    done = subprocess.run([sys.executable, "-m", "hms_embedded.seed", "--data-dir",
-                           str(tmp_path)], env=env, capture_output=True, text=True, timeout=60)
+    with unanswered_port() as port:
+        env = {**os.environ, "HMS_PORT": str(port), "HMS_HOST": "0.0.0.0",
+               "HMS_ADMIN_PASSWORD": "x"}
+        env.pop("HMS_URL", None)
+        done = subprocess.run([sys.executable, "-m", "hms_embedded.seed", "--data-dir",
+                               str(tmp_path)], env=env, capture_output=True, text=True,
+                              timeout=60)
     assert done.returncode != 0
     assert "Traceback" not in done.stderr and done.stdout == ""
     (line,) = done.stderr.strip().splitlines()
@@ -163,32 +165,49 @@ def make_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     # data folder (pytest's tmp_path lies under one only root may enter).
     folder = Path(tempfile.mkdtemp(prefix="hms-front-door-"))
     folder.chmod(0o755)
-    port, log_path = free_port(), tmp_path_factory.mktemp("run") / "run.log"
-    env = {**os.environ, "HMS_PORT": str(port), "HMS_DATA_DIR": str(folder / "data"),
-           "HMS_LOG_LEVEL": "WARNING", "HMS_ADMIN_USERNAME": "admin",
-           "HMS_ADMIN_PASSWORD": ADMIN_PASSWORD}
-    with log_path.open("w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "hms_embedded"], env=env, stdout=log,
-                                stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
+    log_path = tmp_path_factory.mktemp("run") / "run.log"
+
+    def start() -> tuple[subprocess.Popen[bytes], str]:
+        port = free_port()
+        env = {**os.environ, "HMS_PORT": str(port), "HMS_DATA_DIR": str(folder / "data"),
+               "HMS_LOG_LEVEL": "WARNING", "HMS_ADMIN_USERNAME": "admin",
+               "HMS_ADMIN_PASSWORD": ADMIN_PASSWORD}
+        with log_path.open("w") as log:
+            proc = subprocess.Popen([sys.executable, "-m", "hms_embedded"], env=env,
+                                    stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+
+        def ready() -> bool:
             assert proc.poll() is None, log_path.read_text()[-3000:]
-            assert time.monotonic() < deadline, "make run never became ready"
             with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{base}/readyz", timeout=5).status_code == 200:
-                    break
-            time.sleep(0.3)
-        yield base
-    finally:
-        proc.send_signal(signal.SIGINT)
+                return httpx.get(f"{base}/readyz", timeout=5).status_code == 200
+            return False
+
         try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            until(ready, timeout=90, interval=0.3)
+        except BaseException:
+            stop(proc)
+            raise
+        return proc, base
+
+    try:
+        proc, base = retried_on_free_ports(start)
+        try:
+            yield base
+        finally:
+            stop(proc)
+    finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 @pytest.mark.e2e
@@ -270,41 +289,22 @@ async def test_the_docs_page_works_offline_and_tries_a_protected_route(make_run:
 
 # ---- behind the gateway -------------------------------------------------------------------
 
-@contextlib.asynccontextmanager
-async def serving(app: Any) -> AsyncIterator[int]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn_config(app, host="127.0.0.1", port=port))
-    task = asyncio.create_task(server.serve())
-    try:
-        async with asyncio.timeout(20):
-            while not server.started:
-                await asyncio.sleep(0.05)
-        yield port
-    finally:
-        server.should_exit = True
-        await task
+def serving(app: Any) -> contextlib.AbstractAsyncContextManager[int]:
+    return uvicorn_serving(uvicorn_config(app, host="127.0.0.1", port=0))
 
 
 @pytest.mark.e2e
 async def test_the_gateway_answers_the_index_and_the_docs(tmp_path: Path) -> None:
-    assert shutil.which("haproxy"), "haproxy is missing: make test installs it (Debian's package)"
     auth = create_service_app("auth", prefix="/api/auth")  # what every service app serves
-    gateway_port = free_port()
     async with serving(auth) as auth_port:
-        with (tmp_path / "haproxy.log").open("wb") as log:
-            haproxy = await asyncio.create_subprocess_exec(
-                "haproxy", "-W", "-db", "-f", str(CONFIG), stdout=log, env={
-                    **os.environ, "HMS_GATEWAY_BIND": f"127.0.0.1:{gateway_port}",
-                    "HMS_AUTH_ADDR": f"127.0.0.1:{auth_port}"})
+        log = tmp_path / "haproxy.log"
+        haproxy = await start_haproxy(CONFIG, {"HMS_AUTH_ADDR": f"127.0.0.1:{auth_port}"}, log)
         try:
-            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{gateway_port}",
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{haproxy.port}",
                                          timeout=5) as client, asyncio.timeout(30):
-                while True:  # until HAProxy is up and its check found auth ready
-                    with contextlib.suppress(httpx.TransportError):
-                        if (await client.get("/api/auth/readyz")).status_code == 200:
-                            break
-                    assert haproxy.returncode is None, (tmp_path / "haproxy.log").read_text()
-                    await asyncio.sleep(0.2)
+                # until its check found auth ready
+                await until_answered(client, "/api/auth/readyz", died=lambda: (
+                    haproxy.process.returncode is not None and log.read_text()))
                 index = await client.get("/api")
                 assert index.status_code == 200
                 assert [s["name"] for s in index.json()["services"]] == NAMES
@@ -316,9 +316,4 @@ async def test_the_gateway_answers_the_index_and_the_docs(tmp_path: Path) -> Non
                 assert (await client.get("/api/docs/oauth2-redirect")).status_code == 200
                 assert (await client.get("/api/documents")).status_code == 404  # not a prefix
         finally:
-            haproxy.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(haproxy.wait(), 10)
-            except TimeoutError:
-                haproxy.kill()
-                await haproxy.wait()
+            await stop_process(haproxy.process)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
-import shutil
 import signal
 import ssl
 import sys
@@ -26,8 +24,12 @@ import httpx
 import pytest
 
 from hms_embedded.certificate import self_signed_certificate
+from hms_platform.testing import haproxy as haproxy_start
+from hms_platform.testing.haproxy import start_haproxy
+from hms_platform.testing.haproxy import stop_process as stop
 from hms_platform.testing.infra import free_port
-from hms_platform.testing.polling import until_answered
+from hms_platform.testing.polling import eventually, until_answered
+from hms_platform.testing.ports import listening_socket, port_of
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,61 +49,50 @@ async def wait_http(url: str, proc: asyncio.subprocess.Process, ok: int = 200) -
             proc.returncode is not None and f"{url}: the process exited"))
 
 
-async def stop(proc: asyncio.subprocess.Process, sig: int = signal.SIGTERM) -> None:
-    if proc.returncode is None:
-        proc.send_signal(sig)
-        try:
-            await asyncio.wait_for(proc.wait(), 10)
-        except TimeoutError:
-            proc.kill()
-            await proc.wait()
-
-
 class Gateway(NamedTuple):
     base: str
     backends: dict[str, asyncio.subprocess.Process]
     log: Path  # HAProxy's log (its stdout)
 
 
-async def start_haproxy(env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
-    assert shutil.which("haproxy"), "haproxy is missing: make test installs it (Debian's package)"
-    with log.open("wb") as out:  # the child keeps its own descriptor
-        # not -q: in quiet mode HAProxy 2.6 drops its "log stdout" lines too
+async def start_backend(name: str) -> tuple[asyncio.subprocess.Process, int]:
+    """A replica of the minimal backend on a socket bound here (no port to race for)."""
+    with listening_socket() as sock:
         return await asyncio.create_subprocess_exec(
-            "haproxy", "-W", "-db", "-f", str(CONFIG), env={**os.environ, **env}, stdout=out)
+            sys.executable, str(BACKEND), "--fd", str(sock.fileno()), "--name", name,
+            pass_fds=[sock.fileno()]), port_of(sock)
 
 
 @pytest.fixture
 async def gateway(tmp_path: Path) -> AsyncIterator[Gateway]:
-    ports = {"a": free_port(), "b": free_port()}
-    backends = {name: await asyncio.create_subprocess_exec(
-        sys.executable, str(BACKEND), "--port", str(port), "--name", name)
-        for name, port in ports.items()}
-    gateway_port = free_port()
+    started = {name: await start_backend(name) for name in ("a", "b")}
+    backends = {name: process for name, (process, _) in started.items()}
+    ports = {name: port for name, (_, port) in started.items()}
     log = tmp_path / "haproxy.log"
-    haproxy = await start_haproxy({
-        "HMS_GATEWAY_BIND": f"127.0.0.1:{gateway_port}",
-        "HMS_SIGNIN_PER_MINUTE": str(SIGNINS_PER_MINUTE),
-        "HMS_CONN_PER_CLIENT": str(CONNECTIONS_PER_CLIENT),
-        "HMS_STREAMS_PER_CLIENT": str(STREAMS_PER_CLIENT),
-        "HMS_STREAMS_PER_REPLICA": str(STREAMS_PER_REPLICA),
-        "HMS_AUTH_ADDR": f"127.0.0.1:{ports['a']}",
-        "HMS_AUTH_ADDR_2": f"127.0.0.1:{ports['b']}",
-        "HMS_APPOINTMENTS_ADDR": f"127.0.0.1:{ports['a']}",
-        "HMS_QUEUE_ADDR": f"127.0.0.1:{ports['a']}"}, log)
-    base = f"http://127.0.0.1:{gateway_port}"
+    haproxy = None
     try:
+        haproxy = await start_haproxy(CONFIG, {
+            "HMS_SIGNIN_PER_MINUTE": str(SIGNINS_PER_MINUTE),
+            "HMS_CONN_PER_CLIENT": str(CONNECTIONS_PER_CLIENT),
+            "HMS_STREAMS_PER_CLIENT": str(STREAMS_PER_CLIENT),
+            "HMS_STREAMS_PER_REPLICA": str(STREAMS_PER_REPLICA),
+            "HMS_AUTH_ADDR": f"127.0.0.1:{ports['a']}",
+            "HMS_AUTH_ADDR_2": f"127.0.0.1:{ports['b']}",
+            "HMS_APPOINTMENTS_ADDR": f"127.0.0.1:{ports['a']}",
+            "HMS_QUEUE_ADDR": f"127.0.0.1:{ports['a']}"}, log)
+        base = f"http://127.0.0.1:{haproxy.port}"
         for name, port in ports.items():
             await wait_http(f"http://127.0.0.1:{port}/api/auth/readyz", backends[name])
         # Every backend the tests call has passed HAProxy's health check (until then its
         # answer is a 503).
         for service in ("auth", "appointments", "queue"):
-            await wait_http(f"{base}/api/{service}/readyz", haproxy)
-        await wait_http(f"{base}/api/queue/doctors/ready/stream?end=1", haproxy)  # queue_streams
+            await wait_http(f"{base}/api/{service}/readyz", haproxy.process)
+        await wait_http(f"{base}/api/queue/doctors/ready/stream?end=1",  # queue_streams
+                        haproxy.process)
         await both_replicas_serving(base)
         yield Gateway(base, backends, log)
     finally:
-        for proc in (haproxy, *backends.values()):
+        for proc in (*([haproxy.process] if haproxy else []), *backends.values()):
             await stop(proc)
 
 
@@ -203,12 +194,12 @@ def client_from(base: str, source: str, timeout: float = 5) -> httpx.AsyncClient
 
 async def both_replicas_serving(base: str) -> None:
     """Until the checks have found both replicas up (they start as up, but wait for it)."""
-    async with httpx.AsyncClient(base_url=base, timeout=5) as client, asyncio.timeout(20):
-        while True:
+    async with httpx.AsyncClient(base_url=base, timeout=5) as client:
+        async def both() -> bool:
             seen = {(await client.get("/api/auth/echo")).json()["replica"] for _ in range(6)}
-            if seen == {"a", "b"}:
-                return
-            await asyncio.sleep(0.2)
+            return seen == {"a", "b"}
+
+        await eventually(both, timeout=20, interval=0.2)
 
 
 async def test_routes_ids_forwarded_for_and_headers(gateway) -> None:
@@ -230,6 +221,17 @@ async def test_routes_ids_forwarded_for_and_headers(gateway) -> None:
         assert response.headers["x-frame-options"] == "DENY"
     assert nowhere.status_code == 404
     assert nowhere.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_service_with_no_replica_up_is_answered_503_as_problem_json(gateway) -> None:
+    """Reporting has no replica up here (its address resolves to nothing): HAProxy's own 503,
+    a problem+json like every other answer, not its HTML page."""
+    async with httpx.AsyncClient(base_url=gateway.base, timeout=5) as client:
+        answer = await client.get("/api/reports/daily")
+    assert answer.status_code == 503
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["status"] == 503 and answer.json()["title"] == "Service Unavailable"
+    assert answer.headers["x-content-type-options"] == "nosniff"
 
 
 async def test_a_body_over_one_mebibyte_is_refused_before_it_is_sent(gateway) -> None:
@@ -385,9 +387,11 @@ async def test_open_connections_are_capped_per_client_address(gateway) -> None:
     finally:
         for connection in (*held, *idle):
             await connection.close()
-    async with client_from(base, greedy) as greedy_client, asyncio.timeout(5):  # room again
-        while (await greedy_client.get("/api/auth/echo")).status_code != 200:
-            await asyncio.sleep(0.1)
+    async with client_from(base, greedy) as greedy_client:  # room again
+        async def served() -> bool:
+            return (await greedy_client.get("/api/auth/echo")).status_code == 200
+
+        await eventually(served, timeout=5, interval=0.1)
 
 
 async def test_event_streams_are_capped_per_client_address(gateway) -> None:
@@ -484,9 +488,8 @@ async def test_the_log_masks_query_values(gateway) -> None:
         search = await client.get("/api/auth/users",
                                   params={"q": "amina@example.com", "limit": "5"})
     assert page.status_code == events.status_code == search.status_code == 200
-    async with asyncio.timeout(5):
-        while "/api/auth/users" not in gateway.log.read_text():
-            await asyncio.sleep(0.1)
+    await eventually(lambda: "/api/auth/users" in gateway.log.read_text(), timeout=5,
+                     interval=0.1)
     log = gateway.log.read_text()
     for secret in ("SECRET-PAGE-TOKEN", "SECRET-STREAM-TOKEN", "amina", "example.com"):
         assert secret not in log
@@ -557,16 +560,17 @@ async def replayed(tmp_path: Path) -> AsyncIterator[tuple[str, Replica]]:
     replica = Replica()
     server = await asyncio.start_server(replica.serve, "127.0.0.1", 0)
     address = f"127.0.0.1:{server.sockets[0].getsockname()[1]}"
-    gateway_port = free_port()
-    haproxy = await start_haproxy({
-        "HMS_GATEWAY_BIND": f"127.0.0.1:{gateway_port}", "HMS_API_TIMEOUT": f"{API_TIMEOUT}s",
-        "HMS_NOTIFICATIONS_ADDR": address, "HMS_QUEUE_ADDR": address}, tmp_path / "haproxy.log")
-    base = f"http://127.0.0.1:{gateway_port}"
+    haproxy = None
     try:
-        await wait_http(f"{base}/api/notifications/readyz", haproxy)
+        haproxy = await start_haproxy(CONFIG, {
+            "HMS_API_TIMEOUT": f"{API_TIMEOUT}s", "HMS_NOTIFICATIONS_ADDR": address,
+            "HMS_QUEUE_ADDR": address}, tmp_path / "haproxy.log")
+        base = f"http://127.0.0.1:{haproxy.port}"
+        await wait_http(f"{base}/api/notifications/readyz", haproxy.process)
         yield base, replica
     finally:
-        await stop(haproxy)
+        if haproxy:
+            await stop(haproxy.process)
         server.close()
         await server.wait_closed()
 
@@ -585,6 +589,9 @@ async def test_only_requests_safe_to_send_twice_are_replayed(replayed) -> None:
     for method, path, headers, status, arrivals in cases:
         answer = await once(base, method, path, headers=headers)  # a connection of its own
         assert (answer.status, replica.arrivals[f"{method} {path}"]) == (status, arrivals), path
+        if status == 502:  # the gateway's own answer, problem+json
+            assert answer.headers["content-type"] == "application/problem+json"
+            assert answer.json()["status"] == 502
 
 
 async def test_a_slow_answer_is_waited_for_once_and_streams_keep_their_time(replayed) -> None:
@@ -594,6 +601,8 @@ async def test_a_slow_answer_is_waited_for_once_and_streams_keep_their_time(repl
         answer = await once(base, method, f"/api/notifications/slow/{method}")
         took = time.monotonic() - started
         assert answer.status == 504
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json()["status"] == 504
         assert replica.arrivals[f"{method} /api/notifications/slow/{method}"] == 1
         assert took < 3 * API_TIMEOUT, took  # not (retries + 1) = 4 times the timeout
     # an event stream is not held to the API's timeout
@@ -602,17 +611,14 @@ async def test_a_slow_answer_is_waited_for_once_and_streams_keep_their_time(repl
 
 
 async def test_tls_with_a_self_signed_certificate_and_http_redirected(tmp_path: Path) -> None:
-    backend_port, http_port, https_port = free_port(), free_port(), free_port()
-    backend = await asyncio.create_subprocess_exec(
-        sys.executable, str(BACKEND), "--port", str(backend_port), "--name", "a")
+    backend, backend_port = await start_backend("a")
     pem = self_signed_certificate(tmp_path / "gateway.pem")
-    env = {**os.environ, "HMS_GATEWAY_BIND": f"127.0.0.1:{http_port}",
-           "HMS_GATEWAY_TLS_CERT": str(pem), "HMS_GATEWAY_TLS_BIND": f"127.0.0.1:{https_port}",
-           "HMS_GATEWAY_HTTPS_PORT": str(https_port),
-           "HMS_AUTH_ADDR": f"127.0.0.1:{backend_port}"}
-    haproxy = await asyncio.create_subprocess_exec(
-        "haproxy", "-W", "-db", "-q", "-f", str(CONFIG), env=env)
+    haproxy = None
     try:
+        haproxy = await start_haproxy(CONFIG, {
+            "HMS_GATEWAY_TLS_CERT": str(pem), "HMS_AUTH_ADDR": f"127.0.0.1:{backend_port}"},
+            tmp_path / "haproxy.log", tls=True)
+        http_port, https_port = haproxy.port, haproxy.tls_port
         await wait_http(f"http://127.0.0.1:{backend_port}/api/auth/readyz", backend)
         trusted = ssl.create_default_context(cafile=str(pem))
         async with httpx.AsyncClient(base_url=f"https://localhost:{https_port}", verify=trusted,
@@ -624,5 +630,22 @@ async def test_tls_with_a_self_signed_certificate_and_http_redirected(tmp_path: 
         assert moved.status_code == 308
         assert moved.headers["location"] == f"https://127.0.0.1:{https_port}/api/auth/echo?x=1"
     finally:
-        for proc in (haproxy, backend):
+        for proc in (*([haproxy.process] if haproxy else []), backend):
             await stop(proc)
+
+
+async def test_haproxy_is_started_again_when_its_port_was_taken(tmp_path: Path,
+                                                               monkeypatch) -> None:
+    """HAProxy cannot be handed a bound socket: given a port taken meanwhile, it exits
+    ("cannot bind socket"), and start_haproxy starts it again on another port."""
+    with listening_socket() as taken:
+        ports = [port_of(taken)]
+        monkeypatch.setattr(haproxy_start, "free_port",
+                            lambda: ports.pop(0) if ports else free_port())
+        haproxy = await start_haproxy(CONFIG, {}, tmp_path / "haproxy.log")
+        try:
+            assert haproxy.port != port_of(taken)
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{haproxy.port}") as client:
+                assert (await client.get("/api/nowhere")).status_code == 404
+        finally:
+            await stop(haproxy.process)

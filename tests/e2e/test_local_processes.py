@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import os
 import secrets
 import signal
@@ -24,9 +25,11 @@ import pytest
 import pytest_asyncio
 
 from hms_platform.testing.infra import free_port
-from hms_platform.testing.polling import until_answered
+from hms_platform.testing.polling import eventually, until_answered
+from hms_platform.testing.ports import on_free_ports
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")  # the module's system's loop
+NAMES = ("auth", "appointments", "queue", "notifications", "reporting")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -70,94 +73,99 @@ async def local(module_provisioned, broker_prefix, amqp_url,
     provisioned, tmp_path = module_provisioned, tmp_path_factory.mktemp("local")
     urls = {schema: provisioned.url_for(schema)
             for schema in ("auth", "appointments", "queue", "notifications", "reporting")}
-    auth_port, appointments_port, queue_port = free_port(), free_port(), free_port()
-    notifications_port, reporting_port = free_port(), free_port()
     password = secrets.token_urlsafe(12)
-    env = {**os.environ,
-           "AUTH_DATABASE_URL": urls["auth"], "AUTH_AMQP_URL": amqp_url,
-           "AUTH_AMQP_PREFIX": broker_prefix, "AUTH_ENVIRONMENT": "test",
-           "AUTH_HOST": "127.0.0.1", "AUTH_PORT": str(auth_port),
-           "AUTH_KEY_ENCRYPTION_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-           "HMS_ADMIN_USERNAME": "admin", "HMS_ADMIN_PASSWORD": password,
-           "APPOINTMENTS_DATABASE_URL": urls["appointments"], "APPOINTMENTS_AMQP_URL": amqp_url,
-           "APPOINTMENTS_AMQP_PREFIX": broker_prefix, "APPOINTMENTS_ENVIRONMENT": "test",
-           "APPOINTMENTS_JWKS_URL":
-               f"http://127.0.0.1:{auth_port}/api/auth/.well-known/jwks.json",
-           "QUEUE_DATABASE_URL": urls["queue"], "QUEUE_AMQP_URL": amqp_url,
-           "QUEUE_AMQP_PREFIX": broker_prefix, "QUEUE_ENVIRONMENT": "test",
-           "QUEUE_JWKS_URL": f"http://127.0.0.1:{auth_port}/api/auth/.well-known/jwks.json",
-           "NOTIFICATIONS_DATABASE_URL": urls["notifications"],
-           "NOTIFICATIONS_AMQP_URL": amqp_url, "NOTIFICATIONS_AMQP_PREFIX": broker_prefix,
-           "NOTIFICATIONS_ENVIRONMENT": "test", "NOTIFICATIONS_CONSOLE_CHANNEL": "true",
-           "NOTIFICATIONS_SENDER_INTERVAL_SECONDS": "0.2",
-           "NOTIFICATIONS_JWKS_URL":
-               f"http://127.0.0.1:{auth_port}/api/auth/.well-known/jwks.json",
-           "REPORTING_DATABASE_URL": urls["reporting"], "REPORTING_AMQP_URL": amqp_url,
-           "REPORTING_AMQP_PREFIX": broker_prefix, "REPORTING_ENVIRONMENT": "test",
-           "REPORTING_JWKS_URL": f"http://127.0.0.1:{auth_port}/api/auth/.well-known/jwks.json",
-           # auth seals one-time codes under it, notifications opens them
-           "HMS_CODE_ENCRYPTION_KEY": base64.b64encode(secrets.token_bytes(32)).decode()}
+    # auth seals its keys under the first, one-time codes under the second (notifications opens
+    # them): the same in every attempt
+    key_encryption_key = base64.b64encode(secrets.token_bytes(32)).decode()
+    code_encryption_key = base64.b64encode(secrets.token_bytes(32)).decode()
+
+    def environment(auth_port: int) -> dict[str, str]:
+        jwks_url = f"http://127.0.0.1:{auth_port}/api/auth/.well-known/jwks.json"
+        return {**os.environ,
+                "AUTH_DATABASE_URL": urls["auth"], "AUTH_AMQP_URL": amqp_url,
+                "AUTH_AMQP_PREFIX": broker_prefix, "AUTH_ENVIRONMENT": "test",
+                "AUTH_HOST": "127.0.0.1", "AUTH_PORT": str(auth_port),
+                "AUTH_KEY_ENCRYPTION_KEY": key_encryption_key,
+                "HMS_ADMIN_USERNAME": "admin", "HMS_ADMIN_PASSWORD": password,
+                "APPOINTMENTS_DATABASE_URL": urls["appointments"],
+                "APPOINTMENTS_AMQP_URL": amqp_url, "APPOINTMENTS_AMQP_PREFIX": broker_prefix,
+                "APPOINTMENTS_ENVIRONMENT": "test", "APPOINTMENTS_JWKS_URL": jwks_url,
+                "QUEUE_DATABASE_URL": urls["queue"], "QUEUE_AMQP_URL": amqp_url,
+                "QUEUE_AMQP_PREFIX": broker_prefix, "QUEUE_ENVIRONMENT": "test",
+                "QUEUE_JWKS_URL": jwks_url,
+                "NOTIFICATIONS_DATABASE_URL": urls["notifications"],
+                "NOTIFICATIONS_AMQP_URL": amqp_url, "NOTIFICATIONS_AMQP_PREFIX": broker_prefix,
+                "NOTIFICATIONS_ENVIRONMENT": "test", "NOTIFICATIONS_CONSOLE_CHANNEL": "true",
+                "NOTIFICATIONS_SENDER_INTERVAL_SECONDS": "0.2",
+                "NOTIFICATIONS_JWKS_URL": jwks_url,
+                "REPORTING_DATABASE_URL": urls["reporting"], "REPORTING_AMQP_URL": amqp_url,
+                "REPORTING_AMQP_PREFIX": broker_prefix, "REPORTING_ENVIRONMENT": "test",
+                "REPORTING_JWKS_URL": jwks_url,
+                "HMS_CODE_ENCRYPTION_KEY": code_encryption_key}
+
     bin_dir = Path(sys.executable).parent
     # as compose's migrate job does
     for cli in ("hms-auth", "hms-appointments", "hms-queue", "hms-notifications",
                 "hms-reporting"):
-        migrate = await start([str(bin_dir / cli), "migrate"], env, tmp_path / f"{cli}.log")
+        migrate = await start([str(bin_dir / cli), "migrate"], environment(free_port()),
+                              tmp_path / f"{cli}.log")
         assert await migrate.wait() == 0, (tmp_path / f"{cli}.log").read_text()[-2000:]
-    processes = {
-        "auth": [sys.executable, "-m", "hms_auth.entrypoints.api"],
-        "auth-relay": [sys.executable, "-m", "hms_auth.entrypoints.relay"],
-        "appointments": [str(bin_dir / "hms-appointments"), "api", "--host", "127.0.0.1",
-                         "--port", str(appointments_port)],
-        "appointments-consumer": [str(bin_dir / "hms-appointments"), "consumer"],
-        "queue": [str(bin_dir / "hms-queue"), "api", "--host", "127.0.0.1",
-                  "--port", str(queue_port)],
-        "queue-consumer": [str(bin_dir / "hms-queue"), "consumer"],
-        "notifications": [str(bin_dir / "hms-notifications"), "api", "--host", "127.0.0.1",
-                          "--port", str(notifications_port)],
-        "notifications-consumer": [str(bin_dir / "hms-notifications"), "consumer"],
-        "notifications-scheduler": [str(bin_dir / "hms-notifications"), "scheduler"],
-        "reporting": [str(bin_dir / "hms-reporting"), "api", "--host", "127.0.0.1",
-                      "--port", str(reporting_port)],
-        "reporting-consumer": [str(bin_dir / "hms-reporting"), "consumer"],
-    }
-    running = {name: await start(args, env, tmp_path / f"{name}.log")
-               for name, args in processes.items()}
-    auth = httpx.AsyncClient(base_url=f"http://127.0.0.1:{auth_port}", timeout=10)
-    appointments = httpx.AsyncClient(base_url=f"http://127.0.0.1:{appointments_port}", timeout=10)
-    queue = httpx.AsyncClient(base_url=f"http://127.0.0.1:{queue_port}", timeout=10)
-    notifications = httpx.AsyncClient(base_url=f"http://127.0.0.1:{notifications_port}",
-                                      timeout=10)
-    reporting = httpx.AsyncClient(base_url=f"http://127.0.0.1:{reporting_port}", timeout=10)
-    try:
-        async with asyncio.timeout(60):
-            for client, path in ((auth, "/api/auth/readyz"),
-                                 (appointments, "/api/appointments/readyz"),
-                                 (queue, "/api/queue/readyz"),
-                                 (notifications, "/api/notifications/readyz"),
-                                 (reporting, "/api/reporting/readyz")):
-                await until_answered(client, path, died=lambda: {
-                    n: (tmp_path / f"{n}.log").read_text()[-1500:]
-                    for n, p in running.items() if p.returncode is not None})
-        token = (await auth.post("/api/auth/token", data={
-            "username": "admin", "password": password})).json()["access_token"]
-        yield LocalSystem(auth, appointments, queue, notifications, reporting,
-                          {"Authorization": f"Bearer {token}"}, tmp_path, provisioned)
-    finally:
-        await auth.aclose()
-        await appointments.aclose()
-        await queue.aclose()
-        await notifications.aclose()
-        await reporting.aclose()
-        for process in running.values():
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-        for process in running.values():
-            try:
-                async with asyncio.timeout(15):
+
+    @contextlib.asynccontextmanager
+    async def started() -> AsyncIterator[LocalSystem]:
+        """Every process, the APIs on ports picked now (started again by on_free_ports when
+        one of them was taken meanwhile)."""
+        ports = {name: free_port() for name in NAMES}
+        env = environment(ports["auth"])
+
+        def api(name: str) -> list[str]:
+            return [str(bin_dir / f"hms-{name}"), "api", "--host", "127.0.0.1",
+                    "--port", str(ports[name])]
+
+        processes = {
+            "auth": [sys.executable, "-m", "hms_auth.entrypoints.api"],
+            "auth-relay": [sys.executable, "-m", "hms_auth.entrypoints.relay"],
+            "appointments": api("appointments"),
+            "appointments-consumer": [str(bin_dir / "hms-appointments"), "consumer"],
+            "queue": api("queue"),
+            "queue-consumer": [str(bin_dir / "hms-queue"), "consumer"],
+            "notifications": api("notifications"),
+            "notifications-consumer": [str(bin_dir / "hms-notifications"), "consumer"],
+            "notifications-scheduler": [str(bin_dir / "hms-notifications"), "scheduler"],
+            "reporting": api("reporting"),
+            "reporting-consumer": [str(bin_dir / "hms-reporting"), "consumer"],
+        }
+        running = {name: await start(args, env, tmp_path / f"{name}.log")
+                   for name, args in processes.items()}
+        clients = {name: httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10)
+                   for name, port in ports.items()}
+        try:
+            async with asyncio.timeout(60):
+                for name in NAMES:
+                    await until_answered(clients[name], f"/api/{name}/readyz", died=lambda: {
+                        n: (tmp_path / f"{n}.log").read_text()[-1500:]
+                        for n, p in running.items() if p.returncode is not None})
+            token = (await clients["auth"].post("/api/auth/token", data={
+                "username": "admin", "password": password})).json()["access_token"]
+            yield LocalSystem(clients["auth"], clients["appointments"], clients["queue"],
+                              clients["notifications"], clients["reporting"],
+                              {"Authorization": f"Bearer {token}"}, tmp_path, provisioned)
+        finally:
+            for client in clients.values():
+                await client.aclose()
+            for process in running.values():
+                if process.returncode is None:
+                    process.send_signal(signal.SIGTERM)
+            for process in running.values():
+                try:
+                    async with asyncio.timeout(15):
+                        await process.wait()
+                except TimeoutError:
+                    process.kill()
                     await process.wait()
-            except TimeoutError:
-                process.kill()
-                await process.wait()
+
+    async with on_free_ports(started) as system:
+        yield system
 
 
 async def test_services_as_processes_over_rabbitmq(local: LocalSystem) -> None:
@@ -166,13 +174,16 @@ async def test_services_as_processes_over_rabbitmq(local: LocalSystem) -> None:
         "username": "dr.wanjiru", "password": "doctor password 1", "role": "doctor",
         "full_name": "Dr Wanjiru", "department": "Paediatrics", "room": "4"})
     assert created.status_code == 201, created.text
-    async with asyncio.timeout(30):  # auth outbox -> relay -> RabbitMQ -> consumer -> inbox
-        while True:
-            listed = (await appointments.get("/api/appointments/doctors",
-                                             headers=headers)).json()["items"]
-            if any(d["id"] == created.json()["id"] for d in listed):
-                break
-            await asyncio.sleep(0.2)
+
+    async def doctors() -> list[dict[str, Any]]:
+        return (await appointments.get("/api/appointments/doctors",
+                                       headers=headers)).json()["items"]
+
+    async def arrived() -> bool:  # auth outbox -> relay -> RabbitMQ -> consumer -> inbox
+        return any(d["id"] == created.json()["id"] for d in await doctors())
+
+    await eventually(arrived, timeout=30, interval=0.2)
+    listed = [d for d in await doctors() if d["id"] == created.json()["id"]]
     assert listed[0]["department"] == "Paediatrics" and listed[0]["room"] == "4"
 
 
@@ -236,10 +247,14 @@ async def test_the_queue_learns_doctors_and_patients_from_auth(local: LocalSyste
         "phone_number": "+254700000123", "full_name": "Walk In"})
     assert doctor.status_code == 201 and patient.status_code == 201, (doctor.text, patient.text)
     body = {"doctor_id": doctor.json()["id"], "patient_id": patient.json()["id"], "urgency": 2}
-    async with asyncio.timeout(30):  # 404 until both registrations have arrived
-        while (issued := await queue.post("/api/queue/tickets", headers=admin,
-                                          json=body)).status_code == 404:
-            await asyncio.sleep(0.2)
+    answers: list[httpx.Response] = []
+
+    async def issued_yet() -> bool:  # 404 until both registrations have arrived
+        answers.append(await queue.post("/api/queue/tickets", headers=admin, json=body))
+        return answers[-1].status_code != 404
+
+    await eventually(issued_yet, timeout=30, interval=0.2)
+    issued = answers[-1]
     assert issued.status_code == 201, issued.text
     pair = (await auth.post("/api/auth/token", data={
         "username": "dr.njeri", "password": "doctor password 1"})).json()
@@ -263,11 +278,11 @@ async def test_a_reset_code_reaches_notifications_sealed_and_goes_out_once(
     assert reset.status_code == 201, reset.text
     code = reset.json()["code"]
     query = {"kind": "password_reset_code", "recipient_id": patient.json()["id"]}
-    async with asyncio.timeout(30):  # auth relay -> RabbitMQ -> consumer -> scheduler
-        while not [m for m in (await notifications.get(
-                "/api/notifications", params=query, headers=admin)).json()["items"]
-                   if m["status"] == "sent"]:
-            await asyncio.sleep(0.2)
+    async def sent() -> bool:  # auth relay -> RabbitMQ -> consumer -> scheduler
+        return any(m["status"] == "sent" for m in (await notifications.get(
+            "/api/notifications", params=query, headers=admin)).json()["items"])
+
+    await eventually(sent, timeout=30, interval=0.2)
     items = (await notifications.get("/api/notifications", params=query,
                                      headers=admin)).json()["items"]
     assert [(m["channel"], m["status"], m["attempts"]) for m in items] == [("sms", "sent", 1)]
@@ -289,10 +304,15 @@ async def test_a_failed_sign_in_reaches_the_audit_trail(local: LocalSystem) -> N
         "username": "admin", "password": "not the password"})
     assert refused.status_code == 401
     query = {"action": "auth.login_failed"}
-    async with asyncio.timeout(30):
-        while not (items := (await local.reporting.get(
-                "/api/audit", params=query, headers=local.admin)).json()["items"]):
-            await asyncio.sleep(0.2)
+    async def audited() -> list[Any]:
+        return (await local.reporting.get("/api/audit", params=query,
+                                          headers=local.admin)).json()["items"]
+
+    async def any_audited() -> bool:
+        return bool(await audited())
+
+    await eventually(any_audited, timeout=30, interval=0.2)
+    items = await audited()
     assert items[0]["occurred_at"] and items[0]["detail"]["reason"]
     report = await local.reporting.get("/api/reports/appointments", headers=local.admin)
     assert report.status_code == 200 and report.json()["rows"] == []

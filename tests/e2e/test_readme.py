@@ -20,6 +20,7 @@ import pytest
 
 from hms_platform.testing.infra import free_port
 from hms_platform.testing.polling import until_answered
+from hms_platform.testing.ports import started_on_free_ports
 
 pytestmark = pytest.mark.e2e
 
@@ -54,23 +55,35 @@ def test_the_set_up_block_comes_first_and_is_not_run() -> None:
 async def test_every_block_runs_against_make_run(tmp_path: Path) -> None:
     # The embedded Postgres runs as its own user when the tests run as root: the data folder's
     # parent must be one it can enter (see test_embedded_run.py).
-    port, data = free_port(), Path(tempfile.mkdtemp(prefix="hms-readme-")) / "data"
+    data = Path(tempfile.mkdtemp(prefix="hms-readme-")) / "data"
     data.parent.chmod(0o755)
-    env = {**os.environ, "HMS_PORT": str(port), "HMS_DATA_DIR": str(data),
-           "HMS_LOG_LEVEL": "WARNING"}
-    for inherited in ("HMS_ADMIN_PASSWORD", "HMS_ADMIN_USERNAME", "HMS_URL", "HMS_HOST"):
-        env.pop(inherited, None)
     log_path = tmp_path / "run.log"
-    with log_path.open("w") as log:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "hms_embedded", env=env, cwd=ROOT, stdout=log,
-            stderr=subprocess.STDOUT)
+
+    async def start() -> tuple[asyncio.subprocess.Process, dict[str, str]]:
+        port = free_port()
+        env = {**os.environ, "HMS_PORT": str(port), "HMS_DATA_DIR": str(data),
+               "HMS_LOG_LEVEL": "WARNING"}
+        for inherited in ("HMS_ADMIN_PASSWORD", "HMS_ADMIN_USERNAME", "HMS_URL", "HMS_HOST"):
+            env.pop(inherited, None)
+        with log_path.open("w") as log:
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "hms_embedded", env=env, cwd=ROOT, stdout=log,
+                stderr=subprocess.STDOUT)
+        try:
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}",
+                                         timeout=5) as client, asyncio.timeout(90):
+                await until_answered(client, "/api/auth/readyz",
+                                     died=lambda: proc.returncode is not None
+                                     and log_path.read_text()[-3000:])
+        except BaseException:
+            if proc.returncode is None:
+                proc.terminate()
+                await proc.wait()
+            raise
+        return proc, env
+
+    proc, env = await started_on_free_ports(start)
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as client, \
-                asyncio.timeout(90):
-            await until_answered(client, "/api/auth/readyz",
-                                 died=lambda: proc.returncode is not None
-                                 and log_path.read_text()[-3000:])
         for number, block in enumerate(runnable_blocks((ROOT / "README.md").read_text()), 1):
             shell = await asyncio.create_subprocess_exec(
                 "bash", "-euo", "pipefail", "-c", block, env=env, cwd=ROOT,

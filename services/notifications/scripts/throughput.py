@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import json
 import os
+import socket
 import sys
 import time
 import uuid
@@ -27,13 +28,13 @@ from hms_notifications.domain.model import Message
 from hms_platform.db import make_engine
 from hms_platform.migrations import upgrade
 from hms_platform.pgurl import libpq_url
-from hms_platform.testing.infra import free_port
 from hms_platform.testing.polling import eventually
+from hms_platform.testing.ports import listening_socket, port_of
 
 SID, TOKEN = "AC" + "0" * 32, "bench-token"
 
 
-async def twilio_server(port: int, latency: float) -> tuple[web.AppRunner, list[int]]:
+async def twilio_server(sock: socket.socket, latency: float) -> tuple[web.AppRunner, list[int]]:
     count = [0]
 
     async def create(request: web.Request) -> web.Response:
@@ -48,7 +49,7 @@ async def twilio_server(port: int, latency: float) -> tuple[web.AppRunner, list[
     app.router.add_post(f"/2010-04-01/Accounts/{SID}/Messages.json", create)
     runner = web.AppRunner(app)
     await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
+    await web.SockSite(runner, sock).start()
     return runner, count
 
 
@@ -80,8 +81,9 @@ async def main() -> None:
     admin = await asyncpg.connect(libpq_url(base))
     await admin.execute(f'CREATE DATABASE "{name}"')
     url = make_url(base).set(database=name).render_as_string(hide_password=False)
-    port = free_port()
-    runner, count = await twilio_server(port, args.latency_ms / 1000)
+    sock = listening_socket()
+    port = port_of(sock)
+    runner, count = await twilio_server(sock, args.latency_ms / 1000)
     procs: list[asyncio.subprocess.Process] = []
     try:
         await seed(url, args.messages)

@@ -17,7 +17,7 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 from twilio.request_validator import RequestValidator
 
-from hms_platform.testing.infra import free_port
+from hms_platform.testing.ports import listening_socket, port_of, smtp_controller
 
 Answer = tuple[int, dict[str, Any], dict[str, str]]  # status, JSON body, headers
 
@@ -26,7 +26,8 @@ class HttpServer:
     """An aiohttp app on a free port of 127.0.0.1; ``script``: answers to give first."""
 
     def __init__(self) -> None:
-        self.port = free_port()
+        self.socket = listening_socket()
+        self.port = port_of(self.socket)
         self.url = f"http://127.0.0.1:{self.port}"
         self.script: list[Answer] = []
         self.requests: list[dict[str, Any]] = []
@@ -37,7 +38,7 @@ class HttpServer:
     async def start(self) -> None:
         self._runner = web.AppRunner(self.app)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+        await web.SockSite(self._runner, self.socket).start()
 
     async def stop(self) -> None:
         if self._runner:
@@ -154,8 +155,7 @@ class SmtpHandler:
 
 def smtp_server() -> tuple[Controller, SmtpHandler]:
     handler = SmtpHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    return controller, handler
+    return smtp_controller(handler), handler
 
 
 __all__ = ["FcmServer", "SmtpHandler", "TwilioServer", "smtp_server"]

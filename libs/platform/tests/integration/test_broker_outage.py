@@ -11,6 +11,7 @@ import time
 from urllib.parse import urlsplit
 
 from hms_platform.outbox import OutboxRelay
+from hms_platform.testing.polling import eventually
 from hms_platform.testing.tcp_proxy import TcpProxy
 
 EVENTS = 1_000
@@ -52,14 +53,16 @@ async def test_broker_cut_for_10s_during_1000_events_loses_none_and_consumers_re
         await proxy.restore()
         restored_at = time.monotonic()
 
-        async with asyncio.timeout(60):
-            while await demo.count(demo_engine, "SELECT count(*) FROM demo.outbox "
-                                   "WHERE published_at IS NULL") > 0:
-                await asyncio.sleep(0.1)
+        async def drained() -> bool:
+            return await demo.count(demo_engine, "SELECT count(*) FROM demo.outbox "
+                                    "WHERE published_at IS NULL") == 0
+
+        await eventually(drained, timeout=60, interval=0.1)
         published_within = time.monotonic() - restored_at
-        async with asyncio.timeout(30):
-            while await effects() < EVENTS:
-                await asyncio.sleep(0.1)
+        async def all_applied() -> bool:
+            return await effects() >= EVENTS
+
+        await eventually(all_applied, timeout=30, interval=0.1)
         await asyncio.sleep(1.0)  # redeliveries of unacked messages would land now
 
         assert delivered_during_outage < EVENTS
@@ -69,9 +72,10 @@ async def test_broker_cut_for_10s_during_1000_events_loses_none_and_consumers_re
         assert relay.published_total >= EVENTS
 
         await write(EVENTS)  # the consumer consumes again, not just drained a backlog
-        async with asyncio.timeout(15):
-            while await effects() < EVENTS + 1:
-                await asyncio.sleep(0.05)
+        async def one_more() -> bool:
+            return await effects() >= EVENTS + 1
+
+        await eventually(one_more, timeout=15)
     finally:
         stop.set()
         await relay_task

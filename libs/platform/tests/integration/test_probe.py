@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import httpx
 import sqlalchemy as sa
@@ -14,6 +15,8 @@ from hms_platform.probe import probe_server
 from hms_platform.runtime import database_probe, serve_relay
 from hms_platform.settings import ServiceSettings
 from hms_platform.testing.infra import free_port
+from hms_platform.testing.polling import until_answered
+from hms_platform.testing.ports import on_free_ports, started_on_free_ports
 from hms_platform.testing.tcp_proxy import TcpProxy
 
 
@@ -23,8 +26,8 @@ async def test_probe_answers_health_and_readiness() -> None:
     async def broker() -> bool:
         return state["up"]
 
-    port = free_port()
-    async with (probe_server("127.0.0.1", port, {"broker": broker}),
+    async with (on_free_ports(lambda: probe_server("127.0.0.1", free_port(),
+                                                   {"broker": broker})) as port,
                 httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client):
         assert (await client.get("/healthz")).json() == {"status": "ok"}
         ready = await client.get("/readyz")
@@ -44,31 +47,40 @@ async def test_the_relay_process_reports_its_database_and_broker(database_url, a
     try:
         proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(
             hide_password=False)
-        schema = f"probe_{free_port()}"
+        schema = f"probe_{uuid.uuid4().hex[:8]}"
         engine = make_engine(database_url, pool_size=1)
         tables = OutboxTables(sa.MetaData(), schema)
         async with engine.begin() as conn:
             await conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
             await conn.run_sync(tables.outbox.metadata.create_all)
-        port = free_port()
-        settings = ServiceSettings(environment="test", database_url=proxied, amqp_url=amqp_url,
-                                   amqp_prefix=amqp_prefix, health_port=port)
         stop = asyncio.Event()
-        relay = asyncio.create_task(serve_relay(settings, tables, stop))
+
+        async def start() -> tuple[asyncio.Task[None], httpx.AsyncClient]:
+            settings = ServiceSettings(environment="test", database_url=proxied,
+                                       amqp_url=amqp_url, amqp_prefix=amqp_prefix,
+                                       health_port=free_port())
+            relay = asyncio.create_task(serve_relay(settings, tables, stop))
+            client = httpx.AsyncClient(base_url=f"http://127.0.0.1:{settings.health_port}")
+            try:  # a relay that failed (on a port taken meanwhile) says why
+                async with asyncio.timeout(10):
+                    await until_answered(client, "/readyz", interval=0.1, died=lambda: (
+                        relay.done() and repr(relay.exception())))
+            except BaseException:
+                relay.cancel()
+                await client.aclose()
+                raise
+            return relay, client
+
+        relay, client = await started_on_free_ports(start)
         try:
-            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-                for _ in range(100):
-                    try:
-                        ready = await client.get("/readyz")
-                        break
-                    except httpx.TransportError:
-                        await asyncio.sleep(0.1)
-                assert ready.status_code == 200
-                assert ready.json()["checks"] == {"database": "ok", "broker": "ok"}
-                await proxy.cut()
-                down = await client.get("/readyz")
-                assert down.status_code == 503 and down.json()["checks"]["database"] != "ok"
+            ready = await client.get("/readyz")
+            assert ready.status_code == 200
+            assert ready.json()["checks"] == {"database": "ok", "broker": "ok"}
+            await proxy.cut()
+            down = await client.get("/readyz")
+            assert down.status_code == 503 and down.json()["checks"]["database"] != "ok"
         finally:
+            await client.aclose()
             stop.set()
             await relay
             async with engine.begin() as conn:
@@ -80,13 +92,13 @@ async def test_the_relay_process_reports_its_database_and_broker(database_url, a
 
 async def test_a_scheduler_reports_its_database(database_url) -> None:
     engine = make_engine(database_url, pool_size=1)
-    port = free_port()
-    settings = ServiceSettings(environment="test", database_url=database_url, health_port=port)
+    settings = ServiceSettings(environment="test", database_url=database_url)
     try:
-        async with (database_probe(settings, engine) as bound,
-                    httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client):
+        async with (on_free_ports(lambda: database_probe(
+                        settings.model_copy(update={"health_port": free_port()}), engine)) as bound,
+                    httpx.AsyncClient(base_url=f"http://127.0.0.1:{bound}") as client):
             ready = await client.get("/readyz")
-            assert bound == port and ready.status_code == 200
+            assert ready.status_code == 200
             assert ready.json()["checks"] == {"database": "ok"}
         async with database_probe(settings.model_copy(update={"health_port": 0}), engine) as off:
             assert off is None

@@ -14,7 +14,8 @@ from sqlalchemy.engine import make_url
 
 from hms_platform.auth import HttpJwksSource, JwksCache, Principal, TokenVerifier, require_role
 from hms_platform.db import make_engine, ping
-from hms_platform.testing.infra import free_port
+from hms_platform.testing.polling import until_answered
+from hms_platform.testing.ports import uvicorn_serving
 from hms_platform.testing.tcp_proxy import TcpProxy
 from hms_platform.testing.tokens import TokenFactory
 from hms_platform.web import create_service_app
@@ -22,16 +23,8 @@ from hms_platform.web import create_service_app
 
 @contextlib.asynccontextmanager
 async def serve(app: FastAPI):  # type: ignore[no-untyped-def]
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)
-    try:
+    async with uvicorn_serving(uvicorn.Config(app, log_level="warning")) as port:
         yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 async def test_readyz_is_503_while_postgres_or_rabbitmq_is_unreachable(
@@ -54,8 +47,7 @@ async def test_readyz_is_503_while_postgres_or_rabbitmq_is_unreachable(
         assert response.json()["checks"]["broker"] == "ok"
         await pg_proxy.restore()
         async with asyncio.timeout(10):  # serves again once Postgres is back
-            while (await client.get("/api/demo/readyz")).status_code != 200:
-                await asyncio.sleep(0.1)
+            await until_answered(client, "/api/demo/readyz", interval=0.1)
         await bus.close()
         response = await client.get("/api/demo/readyz")
         assert response.status_code == 503 and response.json()["checks"]["broker"] != "ok"

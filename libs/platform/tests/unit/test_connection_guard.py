@@ -13,13 +13,13 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, StreamingResponse
 from starlette.routing import Route
 
-from hms_platform.testing.infra import free_port
+from hms_platform.testing.polling import eventually
+from hms_platform.testing.ports import uvicorn_serving
 from hms_platform.web.serving import uvicorn_config
 
 ATTACKER = "127.0.0.2"
@@ -43,18 +43,9 @@ APP = Starlette(routes=[Route("/hello", hello), Route("/stream", slow_stream)])
 
 @contextlib.asynccontextmanager
 async def served(**limits: object) -> AsyncIterator[tuple[int, type]]:
-    port = free_port()
-    config = uvicorn_config(APP, host="127.0.0.1", port=port, **limits)  # type: ignore[arg-type]
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    try:
-        async with asyncio.timeout(10):
-            while not server.started:
-                await asyncio.sleep(0.01)
+    config = uvicorn_config(APP, host="127.0.0.1", port=0, **limits)  # type: ignore[arg-type]
+    async with uvicorn_serving(config) as port:
         yield port, config.http_protocol_class
-    finally:
-        server.should_exit = True
-        await task
 
 
 async def half_open(port: int, source: str = ATTACKER) -> tuple[asyncio.StreamReader,
@@ -126,9 +117,8 @@ async def test_one_address_holding_more_than_its_cap_leaves_others_served_within
         finally:
             close_all([writer for _, writer in held + refused])
         # closed connections free their places: the attacker's address may connect again
-        async with asyncio.timeout(5):
-            while protocol.open_per_client[ATTACKER]:
-                await asyncio.sleep(0.02)
+        await eventually(lambda: not protocol.open_per_client[ATTACKER], timeout=5,
+                         interval=0.02)
         reader, writer = await asyncio.open_connection("127.0.0.1", port,
                                                        local_addr=(ATTACKER, 0))
         writer.write(b"GET /hello HTTP/1.1\r\nHost: hms\r\nConnection: close\r\n\r\n")
@@ -143,9 +133,8 @@ async def test_a_trusted_proxy_is_not_capped() -> None:
     async with served(max_connections_per_client=3, uncapped=proxy) as (port, protocol):
         held = [await half_open(port) for _ in range(10)]
         try:
-            async with asyncio.timeout(5):
-                while protocol.open_per_client[ATTACKER] < 10:
-                    await asyncio.sleep(0.02)
+            await eventually(lambda: protocol.open_per_client[ATTACKER] >= 10, timeout=5,
+                             interval=0.02)
             assert protocol.refused == 0
         finally:
             close_all([writer for _, writer in held])

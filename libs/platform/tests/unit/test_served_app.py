@@ -22,6 +22,7 @@ from starlette.requests import Request
 from hms_platform.logging import configure_logging, flush_logging
 from hms_platform.settings import ServiceSettings
 from hms_platform.testing.infra import free_port
+from hms_platform.testing.ports import retried_on_free_ports, uvicorn_serving
 from hms_platform.web import create_service_app
 from hms_platform.web.serving import uvicorn_config
 
@@ -43,17 +44,9 @@ async def served(**settings: object) -> AsyncIterator[tuple[str, int]]:
     async def echo(request: Request) -> dict[str, int]:
         return {"length": len(await request.body())}
 
-    port = free_port()
-    server = uvicorn.Server(uvicorn_config(app, host="127.0.0.1", port=port, log_level="info"))
-    task = asyncio.create_task(server.serve())
-    try:
-        async with asyncio.timeout(10):
-            while not server.started:
-                await asyncio.sleep(0.01)
+    config = uvicorn_config(app, host="127.0.0.1", port=0, log_level="info")
+    async with uvicorn_serving(config) as port:
         yield f"http://127.0.0.1:{port}", port
-    finally:
-        server.should_exit = True
-        await task
 
 
 def access_lines(out: io.StringIO) -> list[str]:
@@ -170,21 +163,32 @@ serve_api(app, host="127.0.0.1", port=int(sys.argv[1]))
 """
 
 
-def test_a_flood_of_500s_with_a_stalled_log_pipe_keeps_health_up_and_sigint_works() -> None:
+def start_server() -> tuple[subprocess.Popen[bytes], int]:
+    """The server on a port of its own, once it answers; a server that exited: its output."""
     port = free_port()
     # stdout and stderr are a pipe nobody reads (until the end): full after 64 KiB, and every
     # write to it blocks. (A sync test: asyncio's Process.wait() would wait for that pipe too.)
     server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert server.stdout is not None
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+        deadline = time.monotonic() + 30
+        while True:
+            if server.poll() is not None:
+                raise AssertionError(server.stdout.read().decode()[-3000:])
+            if time.monotonic() > deadline:
+                server.kill()
+                raise AssertionError("the server did not answer within 30 s")
+            with contextlib.suppress(httpx.TransportError):
+                if client.get("/api/demo/healthz").status_code == 200:
+                    return server, port
+            time.sleep(0.1)
+
+
+def test_a_flood_of_500s_with_a_stalled_log_pipe_keeps_health_up_and_sigint_works() -> None:
+    server, port = retried_on_free_ports(start_server)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            deadline = time.monotonic() + 30
-            while True:
-                assert time.monotonic() < deadline and server.poll() is None
-                with contextlib.suppress(httpx.TransportError):
-                    if client.get("/api/demo/healthz").status_code == 200:
-                        break
-                time.sleep(0.1)
             with ThreadPoolExecutor(20) as pool:
                 statuses = set(pool.map(
                     lambda _: client.post("/api/demo/token").status_code, range(600)))

@@ -21,6 +21,7 @@ from hms_contracts.envelope import Envelope
 from hms_platform.db import make_engine
 from hms_platform.messaging.memory import InMemoryBus
 from hms_platform.outbox import OutboxRelay
+from hms_platform.testing.polling import eventually
 
 OVERDUE = sa.text(
     "INSERT INTO appointments.appointments (id, patient_id, doctor_id, start_at, end_at, status,"
@@ -49,10 +50,11 @@ async def test_the_embedded_component_consumes_auth_events_and_sweeps_no_shows(d
     [sweep] = part.background
     task = asyncio.create_task(sweep())
     try:
-        async with asyncio.timeout(10):
-            while await world.scalar("SELECT status FROM appointments.appointments "
-                                     "WHERE id = :i", i=appt) != "no_show":
-                await asyncio.sleep(0.05)
+        async def marked() -> bool:
+            return await world.scalar("SELECT status FROM appointments.appointments "
+                                      "WHERE id = :i", i=appt) == "no_show"
+
+        await eventually(marked, timeout=10)
     finally:
         task.cancel()
         await part.engine.dispose()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 import sqlalchemy as sa
 
@@ -16,6 +14,7 @@ from hms_contracts.envelope import Envelope
 from hms_contracts.registry import parse_payload
 from hms_platform.messaging.memory import InMemoryBus
 from hms_platform.outbox import OutboxRelay
+from hms_platform.testing.polling import eventually
 
 
 async def rows(engine, sql: str) -> list[object]:
@@ -90,9 +89,7 @@ async def test_the_relay_publishes_every_auth_event_as_its_contract(db_bus, auth
     bus = InMemoryBus()
     await bus.subscribe("reporting.events", ["auth.#"], collect)
     assert await OutboxRelay(auth_engine, OUTBOX, bus, listen=False).run_once() == 6
-    async with asyncio.timeout(5):
-        while len(received) < 6:
-            await asyncio.sleep(0.01)
+    await eventually(lambda: len(received) >= 6, timeout=5, interval=0.01)
     await bus.close()
     assert [e.name for e in received] == [
         "auth.user_registered.v1", "auth.login_succeeded.v1",

@@ -15,6 +15,7 @@ from hms_platform.messaging.bus import RetryPolicy
 from hms_platform.messaging.rabbit import RabbitBus
 from hms_platform.runtime import serve_relay
 from hms_platform.testing.plugin import track_bus
+from hms_platform.testing.polling import eventually
 
 
 async def test_the_relay_publishes_committed_auth_events_to_rabbitmq(
@@ -36,9 +37,7 @@ async def test_the_relay_publishes_committed_auth_events_to_rabbitmq(
     relay = asyncio.create_task(serve_relay(
         make_settings(amqp_url=amqp_url, amqp_prefix=prefix), OUTBOX, stop))
     try:
-        async with asyncio.timeout(15):
-            while len(received) < 2:
-                await asyncio.sleep(0.05)
+        await eventually(lambda: len(received) >= 2, timeout=15)
     finally:
         stop.set()
         await relay

@@ -4,7 +4,6 @@ doctor E, a receptionist and an admin; and helpers that set a ticket up through 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -13,9 +12,8 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
-from hms_platform.testing.infra import free_port
+from hms_platform.testing.ports import uvicorn_serving
 from hms_platform.web.serving import uvicorn_config
 from hms_queue.domain.actor import Actor
 from hms_queue.entrypoints.api.app import create_app
@@ -27,17 +25,8 @@ ROLE = {"patient": "patient", "other_patient": "patient", "doctor": "doctor",
 
 @contextlib.asynccontextmanager
 async def _serving(app: Any) -> AsyncIterator[str]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn_config(app, host="127.0.0.1", port=port))
-    task = asyncio.create_task(server.serve())
-    try:
-        async with asyncio.timeout(20):
-            while not server.started:
-                await asyncio.sleep(0.05)
+    async with uvicorn_serving(uvicorn_config(app, host="127.0.0.1", port=0)) as port:
         yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 @pytest.fixture

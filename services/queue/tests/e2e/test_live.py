@@ -22,6 +22,7 @@ from starlette.routing import Route
 from hms_contracts.appointments import PatientCheckedIn
 from hms_platform.testing.infra import free_port
 from hms_platform.testing.polling import until_answered
+from hms_platform.testing.ports import on_free_ports
 from hms_platform.testing.sse import next_event
 from hms_queue.entrypoints.api.app import create_app
 
@@ -59,9 +60,9 @@ async def test_a_stream_hears_a_call_made_through_another_api_process(
     doc = {"Authorization": f"Bearer {tokens.issue(doctor, role='doctor')}"}
     jwks = Starlette(routes=[Route("/jwks", lambda _: JSONResponse(tokens.jwks()))])
     here = create_app(settings, engine=db, token_verifier=verifier)  # the system clock
-    async with serving(jwks) as jwks_base, serving(here) as a_base, other_api_process(
-            migrated_url, f"{jwks_base}/jwks", tokens.issuer, tmp_path / "api-b.log") as (
-            b_base, _), \
+    async with serving(jwks) as jwks_base, serving(here) as a_base, on_free_ports(
+            lambda: other_api_process(migrated_url, f"{jwks_base}/jwks", tokens.issuer,
+                                      tmp_path / "api-b.log")) as (b_base, _), \
             httpx.AsyncClient(base_url=a_base, timeout=30) as a, \
             httpx.AsyncClient(base_url=b_base, timeout=30) as b:
         labels = []
@@ -139,8 +140,8 @@ async def test_an_open_stream_does_not_hold_the_api_process_at_shutdown(
     doctor = await world.register("doctor")
     admin = {"Authorization": f"Bearer {tokens.issue(uuid.uuid4(), role='admin')}"}
     jwks = Starlette(routes=[Route("/jwks", lambda _: JSONResponse(tokens.jwks()))])
-    async with serving(jwks) as jwks_base, other_api_process(
-            migrated_url, f"{jwks_base}/jwks", tokens.issuer, tmp_path / "api.log") as (
+    async with serving(jwks) as jwks_base, on_free_ports(lambda: other_api_process(
+            migrated_url, f"{jwks_base}/jwks", tokens.issuer, tmp_path / "api.log")) as (
             base, process), httpx.AsyncClient(base_url=base, timeout=30) as client, \
             client.stream("GET", f"/api/queue/doctors/{doctor}/stream", headers=admin) as stream:
         lines = stream.aiter_lines()

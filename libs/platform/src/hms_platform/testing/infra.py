@@ -34,7 +34,9 @@ def listening(host: str, port: int, timeout: float = 1.0) -> bool:
 
 
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    """A TCP port on 127.0.0.1 that nothing listens on right now: another process may take it
+    before the server it is meant for binds it. Hand a server a bound socket instead, or start
+    it with ``ports.on_free_ports`` (again on other ports when one was taken)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])

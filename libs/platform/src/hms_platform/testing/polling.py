@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import time
 from collections.abc import Awaitable, Callable
 
 import httpx
@@ -21,6 +22,15 @@ async def eventually(
             if result:
                 return
             await asyncio.sleep(interval)
+
+
+def until(check: Callable[[], bool], timeout: float = 15.0, interval: float = 0.05) -> None:
+    """``eventually`` for a test that is not async (it blocks)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not true within {timeout} s")
+        time.sleep(interval)
 
 
 async def until_answered(client: httpx.AsyncClient, path: str, *,
