@@ -1,7 +1,7 @@
 """Errors that carry their HTTP meaning, for the platform's own plumbing.
 
-Services' domain exceptions import nothing but the stdlib; each service maps them to statuses
-in one place with :func:`hms_platform.web.problems.install_problem_handlers`.
+Services' domain errors derive from :mod:`hms_platform.domain_errors` instead (stdlib only, so
+domains may import it); :func:`hms_platform.web.problems.install_problem_handlers` answers both.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ def create_database_app(
     owned: bool,
     revocations: sa.Table,
     signing_keys: sa.Table,
-    error_map: Mapping[type[Exception], int],
+    error_map: Mapping[type[Exception], int] | None = None,
     description: str,
     token_verifier: TokenVerifier | None = None,
     on_shutdown: Sequence[Callable[[], Awaitable[Any]]] = (),

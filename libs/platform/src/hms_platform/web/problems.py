@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from hms_platform.domain_errors import CATEGORIES, DomainError
 from hms_platform.errors import PlatformError, Unprocessable
 
 log = structlog.get_logger(__name__)
@@ -59,15 +60,28 @@ async def _platform_error(request: Request, exc: Exception) -> Response:
     )
 
 
-def _domain_error_handler(mapping: Mapping[type[Exception], int]) -> Handler:
+def _domain_problem(exc: Exception, status: int) -> Response:
+    extra = getattr(exc, "problem_extra", None)
+    extra = dict(extra) if isinstance(extra, Mapping) else {}
+    headers = extra.pop("headers", None)
+    title = getattr(exc, "problem_title", None) or _phrase(status)
+    type_ = getattr(exc, "problem_type", None) or "about:blank"
+    return problem_response(status, title, str(exc) or _phrase(status), type_, headers=headers,
+                            **extra)
+
+
+async def _domain_error(request: Request, exc: Exception) -> Response:
+    if not isinstance(exc, CATEGORIES):
+        # Raised without a category: a bug, not an answer; logged, and nothing said about it.
+        return await unexpected_error(request, exc)
+    return _domain_problem(exc, cast(DomainError, exc).status)
+
+
+def _mapped_error_handler(mapping: Mapping[type[Exception], int]) -> Handler:
     async def handle(request: Request, exc: Exception) -> Response:
         # The nearest mapped ancestor decides, so a subclass inherits its parent's status.
         status = next(mapping[cls] for cls in type(exc).__mro__ if cls in mapping)
-        extra = getattr(exc, "problem_extra", None)
-        extra = dict(extra) if isinstance(extra, Mapping) else {}
-        title = getattr(exc, "problem_title", None) or _phrase(status)
-        type_ = getattr(exc, "problem_type", None) or "about:blank"
-        return problem_response(status, title, str(exc) or _phrase(status), type_, **extra)
+        return _domain_problem(exc, status)
 
     return handle
 
@@ -118,16 +132,18 @@ def install_problem_handlers(
 ) -> None:
     """Register problem+json handlers on `app`.
 
-    `mapping` maps a service's domain exceptions (stdlib-only classes) to HTTP statuses; the
-    body's detail is `str(exc)` and an optional `problem_extra` dict attribute adds members
-    (its `headers` entry becomes response headers, e.g. Retry-After). Optional `problem_type`
-    and `problem_title` attributes name the problem; without them it is `about:blank` with
-    the status's phrase as its title.
+    A service's domain errors derive from :mod:`hms_platform.domain_errors` and answer with
+    their category's status (a subclass inherits its parent's); the body's detail is
+    `str(exc)`, `problem_extra` adds members (its `headers` entry becomes response headers,
+    e.g. Retry-After), and `problem_type` and `problem_title` name the problem (else
+    `about:blank` with the status's phrase as its title). `mapping` gives statuses to other
+    exceptions the same way; the services need none.
     Anything unforeseen becomes a logged, generic 500 without a traceback.
     """
     app.add_exception_handler(PlatformError, _platform_error)
+    app.add_exception_handler(DomainError, _domain_error)
     if mapping:
-        handler = _domain_error_handler(dict(mapping))
+        handler = _mapped_error_handler(dict(mapping))
         for exc_class in mapping:
             app.add_exception_handler(exc_class, handler)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -1,20 +1,20 @@
-"""Domain errors. Each maps to one HTTP status in ``entrypoints/api/errors.py``; the message is
-the problem's ``detail``, and ``problem_extra`` adds members to the problem body."""
+"""Domain errors. Each category derives from the platform's (hms_platform.domain_errors), whose
+status the API answers with; the message is the problem's ``detail``, and ``problem_extra`` adds
+members to the problem body."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from datetime import datetime, tzinfo
 
+from hms_platform import domain_errors as base
 
-class AppointmentsError(Exception):
+
+class AppointmentsError(base.DomainError):
     """Base of every error the domain and the handlers raise on purpose."""
 
-    problem_extra: Mapping[str, object] = {}
 
-
-class NotFound(AppointmentsError):
+class NotFound(AppointmentsError, base.NotFound):
     """Unknown, or not the caller's to see (404 so that existence is not revealed)."""
 
 
@@ -34,7 +34,7 @@ class PenaltyNotFound(NotFound):
     pass
 
 
-class NotAllowed(AppointmentsError):
+class NotAllowed(AppointmentsError, base.NotAllowed):
     """The caller's role may not do this (403)."""
 
 
@@ -50,7 +50,7 @@ class BookingBlocked(NotAllowed):
                               "window_days": window_days}
 
 
-class Conflict(AppointmentsError):
+class Conflict(AppointmentsError, base.Conflict):
     """The request clashes with the current state (409)."""
 
 
@@ -105,7 +105,11 @@ class IllegalTransition(Conflict):
         self.problem_extra = {"current_status": current_status}
 
 
-class TooManyCancellations(AppointmentsError):
+class TooManyRequests(AppointmentsError, base.TooManyRequests):
+    """The caller asked too often (429)."""
+
+
+class TooManyCancellations(TooManyRequests):
     """The patient cancelled their own appointments as often as a rolling day allows (429).
 
     Every booking and cancellation messages the patient, so booking and cancelling in a loop
@@ -122,14 +126,12 @@ class TooManyCancellations(AppointmentsError):
             f"You have cancelled {cancellations} appointments in the last {window_hours} "
             f"hours (the limit is {limit}). You can book or cancel online again from "
             f"{local:%Y-%m-%d %H:%M} clinic time; until then, please ask reception.")
-        retry_after = max(1, math.ceil((retry_at - now).total_seconds()))
-        self.problem_extra = {
-            "cancellations": cancellations, "limit": limit, "window_hours": window_hours,
-            "retry_at": retry_at.isoformat(), "retry_after": retry_after,
-            "headers": {"Retry-After": str(retry_after)}}
+        self.problem_extra = {"cancellations": cancellations, "limit": limit,
+                              "window_hours": window_hours, "retry_at": retry_at.isoformat()}
+        self.retry_after = base.retry_later(self, math.ceil((retry_at - now).total_seconds()))
 
 
-class InvalidRequest(AppointmentsError):
+class InvalidRequest(AppointmentsError, base.InvalidRequest):
     """Well-formed but breaks a rule (422)."""
 
 

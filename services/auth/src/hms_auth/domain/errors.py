@@ -1,36 +1,29 @@
-"""Domain errors. The API maps each base class to one HTTP status (entrypoints/api/errors.py)."""
+"""Domain errors. Each category derives from the platform's (hms_platform.domain_errors), whose
+status the API answers with; `problem_extra` adds members to the problem body."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+
+from hms_platform import domain_errors as base
 
 _OAUTH_INVALID_GRANT = {"error": "invalid_grant"}  # RFC 6749 section 5.2, for OAuth clients
 
 
-class AuthError(Exception):
-    """Base of the auth service's errors; `problem_extra` adds members to the problem body."""
+class AuthError(base.DomainError):
+    """Base of the auth service's errors."""
 
     message = "The request could not be completed."
 
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(message or self.message)
 
-    @property
-    def problem_extra(self) -> dict[str, Any]:
-        return {}
-
-
-class NotAuthenticated(AuthError):
+class NotAuthenticated(AuthError, base.NotAuthenticated):
     """The caller did not prove who they are. Messages never say which part was wrong."""
 
 
 class InvalidCredentials(NotAuthenticated):
     # One answer for unknown user, wrong password, inactive or not yet activated account.
     message = "Incorrect username or password."
-
-    @property
-    def problem_extra(self) -> dict[str, Any]:
-        return dict(_OAUTH_INVALID_GRANT)
+    problem_extra: Mapping[str, object] = _OAUTH_INVALID_GRANT
 
 
 class InvalidActivationCode(NotAuthenticated):
@@ -39,10 +32,7 @@ class InvalidActivationCode(NotAuthenticated):
 
 class InvalidRefreshToken(NotAuthenticated):
     message = "The refresh token is invalid, expired or revoked."
-
-    @property
-    def problem_extra(self) -> dict[str, Any]:
-        return dict(_OAUTH_INVALID_GRANT)
+    problem_extra: Mapping[str, object] = _OAUTH_INVALID_GRANT
 
 
 class RefreshTokenReused(InvalidRefreshToken):
@@ -53,52 +43,48 @@ class StaleAccessToken(NotAuthenticated):
     """A well-signed token whose user is gone, deactivated or has another role now."""
 
     message = "Invalid or expired access token."
-
-    @property
-    def problem_extra(self) -> dict[str, Any]:
-        return {"headers": {"WWW-Authenticate": 'Bearer error="invalid_token"'}}
+    problem_extra: Mapping[str, object] = {
+        "headers": {"WWW-Authenticate": 'Bearer error="invalid_token"'}}
 
 
-class TooManyAttempts(AuthError):
+class TooManyRequests(AuthError, base.TooManyRequests):
+    pass
+
+
+class TooManyAttempts(TooManyRequests):
     message = "Too many failed attempts. Try again later."
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__()
-        self.retry_after = max(1, retry_after)
-
-    @property
-    def problem_extra(self) -> dict[str, Any]:
-        return {"headers": {"Retry-After": str(self.retry_after)}, "retry_after": self.retry_after}
+        super().__init__(retry_after=retry_after)
 
 
-class ServiceBusy(AuthError):
+class Unavailable(AuthError, base.Unavailable):
+    pass
+
+
+class ServiceBusy(Unavailable):
     """Every password-hashing slot is taken and enough callers already wait: answer at once
     (503 + Retry-After) rather than queue into timeouts."""
 
     message = "The service is busy. Try again shortly."
 
     def __init__(self, retry_after: int = 1) -> None:
-        super().__init__()
-        self.retry_after = max(1, retry_after)
-
-    @property
-    def problem_extra(self) -> dict[str, Any]:
-        return {"headers": {"Retry-After": str(self.retry_after)}, "retry_after": self.retry_after}
+        super().__init__(retry_after=retry_after)
 
 
-class Forbidden(AuthError):
+class NotAllowed(AuthError, base.NotAllowed):
     pass
 
 
-class CurrentPasswordIncorrect(Forbidden):
+class CurrentPasswordIncorrect(NotAllowed):
     message = "The current password is not correct."
 
 
-class ResetNotAllowed(Forbidden):
+class ResetNotAllowed(NotAllowed):
     message = "Only an admin may reset a staff member's password."
 
 
-class Conflict(AuthError):
+class Conflict(AuthError, base.Conflict):
     pass
 
 
@@ -121,7 +107,7 @@ class LastActiveAdmin(Conflict):
     message = "The last active admin cannot be deactivated or given another role."
 
 
-class NotFound(AuthError):
+class NotFound(AuthError, base.NotFound):
     pass
 
 
@@ -129,34 +115,34 @@ class UserNotFound(NotFound):
     message = "No such user."
 
 
-class InvalidInput(AuthError):
+class InvalidRequest(AuthError, base.InvalidRequest):
     """Input the schema let through but a domain rule refuses."""
 
 
-class InvalidPhoneNumber(InvalidInput):
+class InvalidPhoneNumber(InvalidRequest):
     message = "phone_number is not a valid phone number."
 
 
-class InvalidEmail(InvalidInput):
+class InvalidEmail(InvalidRequest):
     message = "email is not a valid email address."
 
 
-class InvalidUsername(InvalidInput):
+class InvalidUsername(InvalidRequest):
     message = ("username must be 3 to 64 characters: a letter, then letters, digits "
                "or . _ @ -")
 
 
-class InvalidPassword(InvalidInput):
+class InvalidPassword(InvalidRequest):
     message = "password must be 8 to 1024 characters."
 
 
-class DoctorDetailsMissing(InvalidInput):
+class DoctorDetailsMissing(InvalidRequest):
     message = "A doctor needs a department and a room."
 
 
-class PhoneNumberRequired(InvalidInput):
+class PhoneNumberRequired(InvalidRequest):
     message = "A patient needs a phone number."
 
 
-class InvalidRole(InvalidInput):
+class InvalidRole(InvalidRequest):
     message = "role must be one of admin, receptionist, doctor, patient."

@@ -1,17 +1,20 @@
-"""Domain errors (stdlib only); entrypoints/api/errors.py maps their bases to statuses."""
+"""Domain errors (stdlib and hms_platform.domain_errors only): each category derives from the
+platform's, whose status the API answers with."""
 
 from __future__ import annotations
 
+from hms_platform import domain_errors as base
 
-class NotificationsError(Exception):
+
+class NotificationsError(base.DomainError):
     """Base of this service's domain errors."""
 
 
-class NotFound(NotificationsError):
+class NotFound(NotificationsError, base.NotFound):
     pass
 
 
-class NotAllowed(NotificationsError):
+class NotAllowed(NotificationsError, base.NotAllowed):
     pass
 
 
@@ -20,6 +23,6 @@ class ContactNotYetKnown(NotificationsError):
     walk-in's code and registration leave auth together): raised so the event is retried."""
 
 
-class InvalidRequest(NotificationsError):
+class InvalidRequest(NotificationsError, base.InvalidRequest):
     """Input the schema accepted but the rules refuse (e.g. quiet hours that start and end at
     the same minute)."""

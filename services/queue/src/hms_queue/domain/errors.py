@@ -1,18 +1,17 @@
-"""Domain errors. Each base maps to one HTTP status in ``entrypoints/api/errors.py``; the
-message is the problem's ``detail``, and ``problem_extra`` adds members to the problem body."""
+"""Domain errors. Each category derives from the platform's (hms_platform.domain_errors), whose
+status the API answers with; the message is the problem's ``detail``, and ``problem_extra`` adds
+members to the problem body."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from hms_platform import domain_errors as base
 
 
-class QueueError(Exception):
+class QueueError(base.DomainError):
     """Base of every error the domain and the handlers raise on purpose."""
 
-    problem_extra: Mapping[str, object] = {}
 
-
-class NotFound(QueueError):
+class NotFound(QueueError, base.NotFound):
     """Unknown, or not the caller's to see (404, so that existence is not revealed)."""
 
 
@@ -32,7 +31,7 @@ class LineEmpty(NotFound):
     """Nobody is waiting in the doctor's line."""
 
 
-class NotAllowed(QueueError):
+class NotAllowed(QueueError, base.NotAllowed):
     """The caller may not do this (403)."""
 
 
@@ -40,7 +39,7 @@ class NotYourLine(NotAllowed):
     pass
 
 
-class Conflict(QueueError):
+class Conflict(QueueError, base.Conflict):
     """The request clashes with the current state (409)."""
 
 
@@ -66,7 +65,7 @@ class IllegalTransition(Conflict):
         self.problem_extra = {"current_status": current_status}
 
 
-class InvalidRequest(QueueError):
+class InvalidRequest(QueueError, base.InvalidRequest):
     """Well-formed but breaks a rule (422)."""
 
 

@@ -9,7 +9,6 @@ from hms_appointments.adapters.orm import REVOCATIONS, SIGNING_KEYS
 from hms_appointments.bootstrap import build
 from hms_appointments.config import AppointmentsSettings
 from hms_appointments.entrypoints.api import PREFIX
-from hms_appointments.entrypoints.api.errors import ERROR_MAP
 from hms_appointments.entrypoints.api.routes import appointments, doctors, penalties
 from hms_platform.auth import TokenVerifier
 from hms_platform.clock import Clock
@@ -33,7 +32,7 @@ def create_app(
 
     app = create_database_app(
         "appointments", prefix=PREFIX, settings=settings, engine=db, owned=engine is None,
-        revocations=REVOCATIONS, signing_keys=SIGNING_KEYS, error_map=ERROR_MAP,
+        revocations=REVOCATIONS, signing_keys=SIGNING_KEYS,
         token_verifier=token_verifier,
         description="Doctors' schedules and slots, conflict-proof booking, the appointment "
                     "lifecycle, no-shows and penalties.",

@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from hms_auth import bootstrap
 from hms_auth.adapters.keys import KEY_IDS
 from hms_auth.config import AuthSettings
-from hms_auth.entrypoints.api.errors import ERROR_MAP
 from hms_auth.entrypoints.api.routes import router
 from hms_auth.service_layer.commands import (
     EnsureFirstAdmin,
@@ -77,7 +76,7 @@ def create_app(settings: AuthSettings | None = None, *,
     # The relay is its own process (hms_auth.entrypoints.relay): the API needs no broker.
     app = create_service_app("auth", prefix=PREFIX, settings=settings,
                              readiness={"database": lambda: ping(db)},
-                             error_map=ERROR_MAP, token_verifier=verifier, lifespan=lifespan)
+                             token_verifier=verifier, lifespan=lifespan)
     app.state.bus = bus
     app.state.settings = settings
     # A key the operator's rotation retired is refused within seconds, not at the cache's TTL.

@@ -9,7 +9,6 @@ from hms_notifications.adapters.orm import REVOCATIONS, SIGNING_KEYS
 from hms_notifications.bootstrap import build
 from hms_notifications.config import NotificationsSettings
 from hms_notifications.entrypoints.api import PREFIX
-from hms_notifications.entrypoints.api.errors import ERROR_MAP
 from hms_notifications.entrypoints.api.routes import messages, webhooks
 from hms_platform.auth import TokenVerifier
 from hms_platform.runtime import engine_for
@@ -31,7 +30,7 @@ def create_app(
 
     app = create_database_app(
         "notifications", prefix=PREFIX, settings=settings, engine=db, owned=engine is None,
-        revocations=REVOCATIONS, signing_keys=SIGNING_KEYS, error_map=ERROR_MAP,
+        revocations=REVOCATIONS, signing_keys=SIGNING_KEYS,
         token_verifier=token_verifier,
         description="SMS, push and email from the other services' events, each message once "
                     "per key and channel; preferences, quiet hours and the message log.",

@@ -16,7 +16,6 @@ from hms_queue.adapters.orm import REVOCATIONS, SIGNING_KEYS
 from hms_queue.bootstrap import build
 from hms_queue.config import QueueSettings
 from hms_queue.entrypoints.api import PREFIX, views
-from hms_queue.entrypoints.api.errors import ERROR_MAP
 from hms_queue.entrypoints.api.line_boards import Board, LineBoards
 from hms_queue.entrypoints.api.routes import displays, doctors, live, tickets
 from hms_queue.entrypoints.api.stream_limits import StreamLimits
@@ -46,7 +45,7 @@ def create_app(
     boards = LineBoards(watcher, read_board)
     app = create_database_app(
         "queue", prefix=PREFIX, settings=settings, engine=db, owned=engine is None,
-        revocations=REVOCATIONS, signing_keys=SIGNING_KEYS, error_map=ERROR_MAP,
+        revocations=REVOCATIONS, signing_keys=SIGNING_KEYS,
         token_verifier=token_verifier,
         on_shutdown=[boards.close, watcher.close],
         description="Lines per doctor, urgency with fairness, atomic call-next, positions and "

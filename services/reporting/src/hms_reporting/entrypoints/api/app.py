@@ -15,7 +15,6 @@ from hms_reporting.adapters.orm import REVOCATIONS, SIGNING_KEYS
 from hms_reporting.bootstrap import build
 from hms_reporting.config import ReportingSettings
 from hms_reporting.entrypoints.api import PREFIX, REPORTS
-from hms_reporting.entrypoints.api.errors import ERROR_MAP
 from hms_reporting.entrypoints.api.routes import audit, reports
 
 __all__ = ["PREFIX", "create_app"]
@@ -35,7 +34,7 @@ def create_app(
 
     app = create_database_app(
         "reporting", prefix=PREFIX, settings=settings, engine=db, owned=engine is None,
-        revocations=REVOCATIONS, signing_keys=SIGNING_KEYS, error_map=ERROR_MAP,
+        revocations=REVOCATIONS, signing_keys=SIGNING_KEYS,
         token_verifier=token_verifier,
         description="Read-only reports for admins (JSON or CSV) and the audit trail.",
     )
