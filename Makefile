@@ -96,7 +96,11 @@ bench: install
 
 lint: install gateway
 	$(RUN) ruff check libs services deploy tests bench
-	$(RUN) mypy libs/contracts/src libs/platform/src $(wildcard services/*/src) $(wildcard deploy/*/src)
+# The sources, and each service's tests/fakes.py against its ports (not a package: named by its
+# path, services.<name>.tests.fakes, so the sources' modules are found on MYPYPATH).
+	MYPYPATH=$(subst $() ,:,$(wildcard libs/*/src services/*/src deploy/*/src)) $(RUN) mypy \
+		--explicit-package-bases libs/contracts/src libs/platform/src $(wildcard services/*/src) \
+		$(wildcard deploy/*/src) $(wildcard services/*/tests/fakes.py)
 	$(RUN) lint-imports --no-cache --no-logo  # layer rules: [tool.importlinter] in pyproject.toml
 	$(MAKE) --no-print-directory compose-check
 	haproxy -c -q -f deploy/haproxy/haproxy.cfg

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from hms_appointments.domain import errors as exc
 from hms_appointments.domain.appointment import Appointment
 from hms_appointments.domain.directory import Person
 from hms_appointments.domain.penalty import Penalty
 from hms_appointments.domain.schedule import Schedule
+from hms_appointments.service_layer import ports
 from hms_appointments.service_layer.ports import AppointmentFilter, Page
 from hms_contracts.envelope import Envelope
 
@@ -63,11 +65,13 @@ class FakeAppointments:
     async def save(self, appt: Appointment) -> None:
         await self.add(appt)
 
-    async def get(self, appointment_id: uuid.UUID, *, for_update: bool = False) -> Any:
+    async def get(self, appointment_id: uuid.UUID, *,
+                  for_update: bool = False) -> Appointment | None:
         row = self.rows.get(appointment_id)
         return _copy(row) if row else None
 
-    async def search(self, where: AppointmentFilter, limit: int, offset: int) -> Page[Any]:
+    async def search(self, where: AppointmentFilter, limit: int,
+                     offset: int) -> Page[Appointment]:
         found = sorted((a for a in self.rows.values() if all((
             where.patient_id in (None, a.patient_id), where.doctor_id in (None, a.doctor_id),
             where.status in (None, a.status),
@@ -75,7 +79,8 @@ class FakeAppointments:
             where.start_to is None or a.start < where.start_to))), key=lambda a: a.start)
         return Page([_copy(a) for a in found[offset:offset + limit]], len(found), limit, offset)
 
-    async def busy_between(self, doctor_id: uuid.UUID, start: datetime, end: datetime) -> Any:
+    async def busy_between(self, doctor_id: uuid.UUID, start: datetime,
+                           end: datetime) -> list[tuple[datetime, datetime]]:
         return [(a.start, a.end) for a in self.rows.values()
                 if a.doctor_id == doctor_id and a.is_active and a.start < end and start < a.end]
 
@@ -86,7 +91,7 @@ class FakeAppointments:
 
 
 class FakeSchedules(dict[uuid.UUID, Schedule]):
-    async def get(self, doctor_id: uuid.UUID) -> Any:  # type: ignore[override]
+    async def get(self, doctor_id: uuid.UUID) -> Schedule | None:  # type: ignore[override]
         return super().get(doctor_id)
 
     async def save(self, schedule: Schedule) -> None:
@@ -94,11 +99,13 @@ class FakeSchedules(dict[uuid.UUID, Schedule]):
 
 
 class FakePeople(dict[uuid.UUID, Person]):
-    async def get(self, person_id: uuid.UUID, *, for_update: bool = False) -> Any:  # type: ignore[override]
+    async def get(  # type: ignore[override]
+        self, person_id: uuid.UUID, *, for_update: bool = False
+    ) -> Person | None:
         person = super().get(person_id)
         return dataclasses.replace(person) if person else None
 
-    async def get_many(self, person_ids: Any) -> dict[uuid.UUID, Person]:
+    async def get_many(self, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Person]:
         return {i: dataclasses.replace(self[i]) for i in person_ids if i in self}
 
     async def save(self, person: Person) -> None:
@@ -117,7 +124,9 @@ class FakePenalties(dict[uuid.UUID, Penalty]):
         self[penalty.id] = _copy(penalty)
         return True
 
-    async def get(self, penalty_id: uuid.UUID, *, for_update: bool = False) -> Any:  # type: ignore[override]
+    async def get(  # type: ignore[override]
+        self, penalty_id: uuid.UUID, *, for_update: bool = False
+    ) -> Penalty | None:
         penalty = super().get(penalty_id)
         return _copy(penalty) if penalty else None
 
@@ -128,7 +137,8 @@ class FakePenalties(dict[uuid.UUID, Penalty]):
         return sum(1 for p in self.values()
                    if p.patient_id == patient_id and not p.waived and p.created_at > since)
 
-    async def search(self, patient_id: uuid.UUID | None, limit: int, offset: int) -> Page[Any]:
+    async def search(self, patient_id: uuid.UUID | None, limit: int,
+                     offset: int) -> Page[Penalty]:
         found = [_copy(p) for p in self.values() if patient_id in (None, p.patient_id)]
         return Page(found[offset:offset + limit], len(found), limit, offset)
 
@@ -178,7 +188,18 @@ class FakeUnitOfWork:
         self.pending = []
         rows, schedules, people, penalties = self._snapshot
         self.appointments.rows = dict(rows)
-        for live, saved in ((self.schedules, schedules), (self.people, people),
-                            (self.penalties, penalties)):
-            live.clear()
-            live.update(saved)  # type: ignore[attr-defined]
+        self.schedules.clear()
+        self.schedules.update(schedules)
+        self.people.clear()
+        self.people.update(people)
+        self.penalties.clear()
+        self.penalties.update(penalties)
+
+
+if TYPE_CHECKING:  # `make lint` type-checks this: a fake that drifts from its port fails here.
+    def _fits_the_ports(store: FakeStore) -> None:
+        _uow: ports.UnitOfWork = FakeUnitOfWork(store)
+        _appointments: ports.AppointmentRepository = store.appointments
+        _schedules: ports.ScheduleRepository = store.schedules
+        _people: ports.DirectoryRepository = store.people
+        _penalties: ports.PenaltyRepository = store.penalties

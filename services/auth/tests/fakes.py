@@ -11,12 +11,15 @@ import copy
 import hashlib
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from hms_auth.domain.activation import ActivationCode
 from hms_auth.domain.errors import AlreadyRegistered
 from hms_auth.domain.keys import KeyStatus, SigningKey
-from hms_auth.domain.throttle import ThrottleState, after_failure, after_refusal, after_take
-from hms_auth.domain.users import Role
+from hms_auth.domain.refresh import RefreshFamily, RefreshToken
+from hms_auth.domain.throttle import ThrottleState, after_failure, after_refusal
+from hms_auth.domain.users import Role, User
+from hms_auth.service_layer import ports
 from hms_contracts.envelope import Envelope
 
 
@@ -29,9 +32,9 @@ def _copy(obj: Any) -> Any:
 
 class FakeUserRepository:
     def __init__(self) -> None:
-        self.rows: dict[uuid.UUID, Any] = {}
+        self.rows: dict[uuid.UUID, User] = {}
 
-    def _check_unique(self, user: Any) -> None:
+    def _check_unique(self, user: User) -> None:
         for other in self.rows.values():
             if other.id == user.id:
                 continue
@@ -40,28 +43,28 @@ class FakeUserRepository:
             if user.phone_number and other.phone_number == user.phone_number:
                 raise AlreadyRegistered("phone_number")
 
-    async def add(self, user: Any) -> None:
+    async def add(self, user: User) -> None:
         self._check_unique(user)
         self.rows[user.id] = _copy(user)
 
-    async def save(self, user: Any) -> None:
+    async def save(self, user: User) -> None:
         self._check_unique(user)
         self.rows[user.id] = _copy(user)
 
-    async def get(self, user_id: uuid.UUID, *, for_update: bool = False) -> Any:
+    async def get(self, user_id: uuid.UUID, *, for_update: bool = False) -> User | None:
         return _copy(self.rows[user_id]) if user_id in self.rows else None
 
-    async def get_by_phone(self, phone_number: str) -> Any:
+    async def get_by_phone(self, phone_number: str) -> User | None:
         return next((_copy(u) for u in self.rows.values() if u.phone_number == phone_number), None)
 
-    async def find_by_login(self, username: str, phone_number: str | None) -> Any:
+    async def find_by_login(self, username: str, phone_number: str | None) -> User | None:
         for user in self.rows.values():
             if user.username.lower() == username:
                 return _copy(user)
         return await self.get_by_phone(phone_number) if phone_number else None
 
     async def search(self, *, role: str | None, active: bool | None, query: str | None,
-                     limit: int, offset: int) -> tuple[list[Any], int]:
+                     limit: int, offset: int) -> tuple[list[User], int]:
         found = [u for u in self.rows.values()
                  if (role is None or u.role == role) and (active is None or u.active == active)
                  and (not query or query.lower() in f"{u.username} {u.full_name}".lower())]
@@ -79,40 +82,40 @@ class FakeUserRepository:
 
 class FakeActivationCodeRepository:
     def __init__(self) -> None:
-        self.rows: dict[uuid.UUID, Any] = {}
+        self.rows: dict[uuid.UUID, ActivationCode] = {}
 
-    async def put(self, code: Any) -> None:
+    async def put(self, code: ActivationCode) -> None:
         self.rows[code.user_id] = _copy(code)
 
-    async def get(self, user_id: uuid.UUID) -> Any:
+    async def get(self, user_id: uuid.UUID) -> ActivationCode | None:
         return await self.get_for_update(user_id)
 
-    async def get_for_update(self, user_id: uuid.UUID) -> Any:
+    async def get_for_update(self, user_id: uuid.UUID) -> ActivationCode | None:
         return _copy(self.rows[user_id]) if user_id in self.rows else None
 
-    async def save(self, code: Any) -> None:
+    async def save(self, code: ActivationCode) -> None:
         self.rows[code.user_id] = _copy(code)
 
 
 class FakeRefreshTokenRepository:
     def __init__(self) -> None:
-        self.families: dict[uuid.UUID, Any] = {}
-        self.tokens: dict[str, Any] = {}
+        self.families: dict[uuid.UUID, RefreshFamily] = {}
+        self.tokens: dict[str, RefreshToken] = {}
 
-    async def add_family(self, family: Any, token: Any) -> None:
+    async def add_family(self, family: RefreshFamily, token: RefreshToken) -> None:
         self.families[family.id] = _copy(family)
         await self.add_token(token)
 
-    async def add_token(self, token: Any) -> None:
+    async def add_token(self, token: RefreshToken) -> None:
         self.tokens[token.token_hash] = _copy(token)
 
-    async def lock(self, token_hash: str) -> tuple[Any, Any] | None:
+    async def lock(self, token_hash: str) -> tuple[RefreshFamily, RefreshToken] | None:
         token = self.tokens.get(token_hash)
         if token is None:
             return None
         return _copy(self.families[token.family_id]), _copy(token)
 
-    async def save(self, family: Any, token: Any = None) -> None:
+    async def save(self, family: RefreshFamily, token: RefreshToken | None = None) -> None:
         self.families[family.id] = _copy(family)
         if token is not None:
             self.tokens[token.token_hash] = _copy(token)
@@ -139,9 +142,11 @@ class FakeThrottleRepository:
 
     async def take(self, scope: str, key: str, now: datetime, window: timedelta,
                    limit: int) -> ThrottleState | None:
-        state = after_take(self.rows.get((scope, key)), now, window, limit)
-        if state is not None:
-            self.rows[(scope, key)] = state
+        state = self.rows.get((scope, key))  # what adapters/throttle.py's upsert does
+        if state is not None and state.count(now, window) >= limit:
+            return None
+        state = after_failure(state, now, window)
+        self.rows[(scope, key)] = state
         return state
 
     async def give_back(self, scope: str, key: str, window_start: datetime) -> None:
@@ -195,11 +200,12 @@ class FakeUnitOfWork:
     """Shared by every call of a test; `events` holds what committed, `commits` counts."""
 
     def __init__(self) -> None:
-        self.users = FakeUserRepository()
-        self.activation_codes = FakeActivationCodeRepository()
-        self.refresh_tokens = FakeRefreshTokenRepository()
-        self.throttle = FakeThrottleRepository()
-        self.signing_keys = FakeSigningKeyRepository()
+        # Typed as the ports (protocol attributes are invariant): each line checks its fake.
+        self.users: ports.UserRepository = FakeUserRepository()
+        self.activation_codes: ports.ActivationCodeRepository = FakeActivationCodeRepository()
+        self.refresh_tokens: ports.RefreshTokenRepository = FakeRefreshTokenRepository()
+        self.throttle: ports.ThrottleRepository = FakeThrottleRepository()
+        self.signing_keys: ports.SigningKeyRepository = FakeSigningKeyRepository()
         self.events: list[Envelope] = []
         self.commits = 0
         self._pending: list[Envelope] = []
@@ -274,3 +280,12 @@ class FakeKeyGenerator:
         return SigningKey(kid=kid, status=KeyStatus.CURRENT, public_jwk={"kid": kid},
                           created_at=now + timedelta(microseconds=self.made),
                           private_pem=b"private-" + kid.encode())
+
+
+if TYPE_CHECKING:  # `make lint` type-checks this: a fake that drifts from its port fails here.
+    def _fits_the_ports() -> None:
+        _uow: ports.UnitOfWork = FakeUnitOfWork()
+        _hasher: ports.PasswordHasher = FakePasswordHasher()
+        _pause: ports.Pause = FakePause()
+        _signer: ports.TokenSigner = FakeSigner()
+        _new_key: ports.KeyGenerator = FakeKeyGenerator()

@@ -8,12 +8,13 @@ import dataclasses
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hms_contracts.envelope import Envelope
 from hms_notifications.domain import model as m
 from hms_notifications.domain.delivery import Outcome, Sent
 from hms_notifications.domain.templates import Rendered
+from hms_notifications.service_layer import ports
 from hms_notifications.service_layer.ports import MessageFilter, Page
 
 
@@ -158,10 +159,11 @@ class FakeAppointmentMarks:
 class FakeUnitOfWork:
     def __init__(self, store: FakeStore) -> None:
         self.store = store
-        self.contacts = FakeContacts(store)
-        self.preferences = FakePreferences(store)
-        self.messages = FakeMessages(store)
-        self.appointments = FakeAppointmentMarks(store)
+        # Typed as the ports (protocol attributes are invariant): each line checks its fake.
+        self.contacts: ports.ContactRepository = FakeContacts(store)
+        self.preferences: ports.PreferenceRepository = FakePreferences(store)
+        self.messages: ports.MessageRepository = FakeMessages(store)
+        self.appointments: ports.AppointmentMarkRepository = FakeAppointmentMarks(store)
         self._pending: list[Envelope] = []
 
     async def __aenter__(self) -> FakeUnitOfWork:
@@ -184,10 +186,17 @@ class FakeChannel:
     def __init__(self, name: str, *outcomes: Outcome) -> None:
         self.name = name
         self.script = list(outcomes)
-        self.sent: list[tuple[Any, Rendered, m.Message]] = []
+        self.sent: list[tuple[str | tuple[str, ...], Rendered, m.Message]] = []
 
-    async def send(self, address: Any, text: Rendered, message: m.Message) -> Outcome:
+    async def send(self, address: str | tuple[str, ...], text: Rendered,
+                   message: m.Message) -> Outcome:
         self.sent.append((address, text, message))
         if self.script:
             return self.script.pop(0)
         return Sent(f"{self.name}-{len(self.sent)}")
+
+
+if TYPE_CHECKING:  # `make lint` type-checks this: a fake that drifts from its port fails here.
+    def _fits_the_ports(store: FakeStore) -> None:
+        _uow: ports.UnitOfWork = FakeUnitOfWork(store)
+        _channel: ports.Channel = FakeChannel("sms")

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import copy
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from hms_contracts.envelope import Envelope
 from hms_queue.domain import errors as exc
@@ -17,6 +18,7 @@ from hms_queue.domain.display import Display
 from hms_queue.domain.numbering import line_letter
 from hms_queue.domain.ordering import order_key
 from hms_queue.domain.ticket import HistoryEntry, Ticket
+from hms_queue.service_layer import ports
 
 
 def _copy(ticket: Ticket) -> Ticket:
@@ -52,11 +54,11 @@ class FakeTickets:
         ticket.history = []
         self.rows[ticket.id] = _copy(ticket)
 
-    async def get(self, ticket_id: uuid.UUID, *, for_update: bool = False) -> Any:
+    async def get(self, ticket_id: uuid.UUID, *, for_update: bool = False) -> Ticket | None:
         row = self.rows.get(ticket_id)
         return _copy(row) if row else None
 
-    async def by_appointment(self, appointment_id: uuid.UUID) -> Any:
+    async def by_appointment(self, appointment_id: uuid.UUID) -> Ticket | None:
         return next((_copy(t) for t in self.rows.values()
                      if t.appointment_id == appointment_id), None)
 
@@ -67,7 +69,7 @@ class FakeTickets:
     async def appointment_closed(self, appointment_id: uuid.UUID) -> bool:
         return appointment_id in self.closed
 
-    async def called(self, doctor_id: uuid.UUID) -> Any:
+    async def called(self, doctor_id: uuid.UUID) -> Ticket | None:
         return next((_copy(t) for t in self.rows.values()
                      if t.doctor_id == doctor_id and t.status == "called"), None)
 
@@ -103,11 +105,13 @@ class FakeTickets:
 
 
 class FakePeople(dict[uuid.UUID, Person]):
-    async def get(self, person_id: uuid.UUID, *, for_update: bool = False) -> Any:  # type: ignore[override]
+    async def get(  # type: ignore[override]
+        self, person_id: uuid.UUID, *, for_update: bool = False
+    ) -> Person | None:
         person = super().get(person_id)
         return copy.copy(person) if person else None
 
-    async def names(self, person_ids: Any) -> dict[uuid.UUID, str]:
+    async def names(self, person_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
         return {i: p.full_name for i in person_ids
                 if (p := dict.get(self, i)) is not None and p.full_name is not None}
 
@@ -116,7 +120,9 @@ class FakePeople(dict[uuid.UUID, Person]):
 
 
 class FakeDisplays(dict[uuid.UUID, Display]):
-    async def get(self, display_id: uuid.UUID, *, for_update: bool = False) -> Any:  # type: ignore[override]
+    async def get(  # type: ignore[override]
+        self, display_id: uuid.UUID, *, for_update: bool = False
+    ) -> Display | None:
         display = super().get(display_id)
         return copy.copy(display) if display else None
 
@@ -186,3 +192,11 @@ class FakeUnitOfWork:
         self.people.update(people)
         self.displays.clear()
         self.displays.update(displays)
+
+
+if TYPE_CHECKING:  # `make lint` type-checks this: a fake that drifts from its port fails here.
+    def _fits_the_ports(store: FakeStore) -> None:
+        _uow: ports.UnitOfWork = FakeUnitOfWork(store)
+        _tickets: ports.TicketRepository = store.tickets
+        _people: ports.DirectoryRepository = store.people
+        _displays: ports.DisplayRepository = store.displays

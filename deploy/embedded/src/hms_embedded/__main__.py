@@ -35,7 +35,7 @@ from hms_platform.web.serving import uvicorn_config
 # Each module exposes component(database_url, bus) -> Component. Services join as they land.
 SERVICES = ("hms_auth.embedded", "hms_appointments.embedded", "hms_queue.embedded",
             "hms_notifications.embedded", "hms_reporting.embedded")
-# The env prefixes of every service's settings, joined or to come.
+# The env prefixes of every service's settings.
 PREFIXES = ("AUTH", "APPOINTMENTS", "QUEUE", "NOTIFICATIONS", "REPORTING")
 log = structlog.get_logger("hms.embedded")
 

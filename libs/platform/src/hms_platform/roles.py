@@ -12,7 +12,6 @@ ROLES = frozenset({ADMIN, RECEPTIONIST, DOCTOR, PATIENT})
 STAFF = frozenset({ADMIN, RECEPTIONIST})
 # Employees: accounts an admin creates (patients register themselves or at the desk).
 EMPLOYEES = frozenset({ADMIN, RECEPTIONIST, DOCTOR})
-ANYONE_SIGNED_IN = ROLES
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from hms_platform.db import ReadOnlyViolation
-from hms_platform.messagebus import Command, MessageBus
+from hms_platform.messagebus import Command, MessageBus, Query
 
 ITEMS = sa.table("items", sa.column("id"), sa.column("name"), schema="demo")
 
@@ -37,8 +37,8 @@ async def test_no_transaction_and_no_writes(uow_factory, demo_engine) -> None:
 
 
 @dataclass(frozen=True)
-class CountItems(Command[int]):
-    read_only: ClassVar[bool] = True
+class CountItems(Query[int]):
+    pass
 
 
 @dataclass(frozen=True)
@@ -47,11 +47,13 @@ class AddItem(Command[None]):
 
 
 async def count_items(cmd: CountItems, uow: Any) -> int:
+    assert uow.read_only  # a Query: the bus gave it no transaction
     async with uow:
         return int(await uow.connection.scalar(sa.text("SELECT count(*) FROM demo.items")))
 
 
 async def add_item(cmd: AddItem, uow: Any) -> None:
+    assert not uow.read_only  # a Command: one transaction
     async with uow:
         await uow.connection.execute(sa.insert(ITEMS).values(id=7, name=cmd.name))
         await uow.commit()

@@ -63,3 +63,25 @@ async def test_the_grace_period_and_manual_marking_share_one_penalty(bus, world,
     assert event["active_penalties"] == 1 and event["patient_id"] == str(patient)
     [no_show] = await world.events("appointments.appointment_no_show.v1")
     assert no_show["marked_by"] == str(desk.user_id)
+
+
+async def test_overdue_from_start_plus_grace_and_only_while_booked(bus, world, clock) -> None:
+    """The rule lives in the adapter's query (claim_overdue): status booked and start plus the
+    grace period reached, the boundary included; a checked-in appointment is never overdue."""
+    desk = Actor(uuid.uuid4(), RECEPTIONIST)
+    doctor = await world.doctor(slot_minutes=15)
+    waiting, arrived = [await bus.handle(c.BookAppointment(
+        desk, doctor, world.at(hhmm), patient_id=await world.register("patient")))
+        for hhmm in ("09:00", "09:15")]
+    clock.set(world.at("09:15"))
+    await bus.handle(c.CheckIn(desk, arrived.id))
+    clock.set(world.at("09:15") - timedelta(seconds=1))
+    assert await bus.handle(c.MarkNoShows()) == 0  # a second short of the grace period
+    clock.set(world.at("09:15"))
+    assert await bus.handle(c.MarkNoShows()) == 1  # 09:00 + 15 minutes: the boundary counts
+    clock.set(world.at("11:00"))
+    assert await bus.handle(c.MarkNoShows()) == 0  # the checked-in one, long past its grace
+    assert await world.scalar("SELECT status FROM appointments.appointments WHERE id = :i",
+                              i=waiting.id) == "no_show"
+    assert await world.scalar("SELECT status FROM appointments.appointments WHERE id = :i",
+                              i=arrived.id) == "checked_in"

@@ -119,14 +119,6 @@ def test_a_no_show_cannot_be_marked_before_the_start() -> None:
     assert appt.status is Status.NO_SHOW and appt.no_show_marked_by == "scheduler"
 
 
-def test_overdue_only_after_start_plus_grace_and_only_while_booked() -> None:
-    appt, grace = booked(), timedelta(minutes=15)
-    assert not appt.is_overdue(START + timedelta(minutes=14), grace)
-    assert appt.is_overdue(START + grace, grace)
-    appt.check_in(START, UTC)
-    assert not appt.is_overdue(START + timedelta(hours=5), grace)
-
-
 def test_completion_keeps_clinical_notes_out_of_the_event() -> None:
     appt = in_status(Status.CHECKED_IN)
     appt.complete(AFTER, "secret diagnosis", "secret treatment")

@@ -104,7 +104,11 @@ async def test_concurrent_takes_stop_exactly_at_the_limit(auth_engine, settings)
     assert sum(taken) == 5
     async with SqlAuthUnitOfWork(auth_engine, cipher) as uow:
         state = await uow.throttle.get("address", "198.51.100.2")
-    assert state is not None and state.failures == 5
+        assert state is not None and state.failures == 5
+        clock.advance(minutes=15)  # the full window has passed: the next take opens a new one
+        fresh = await uow.throttle.take("address", "198.51.100.2", clock.now(),
+                                        timedelta(minutes=15), 5)
+    assert fresh is not None and (fresh.failures, fresh.window_start) == (1, clock.now())
 
 
 async def test_concurrent_failures_are_all_counted(auth_engine, settings) -> None:

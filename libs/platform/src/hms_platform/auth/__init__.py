@@ -9,11 +9,10 @@ from hms_platform.auth.jwks import (
     invalid_token,
     parse_jwks,
 )
-from hms_platform.auth.verifier import ROLES, STAFF_ROLES, Principal, TokenVerifier
+from hms_platform.auth.verifier import ROLES, Principal, TokenVerifier
 
 __all__ = [
     "ROLES",
-    "STAFF_ROLES",
     "CurrentUser",
     "HttpJwksSource",
     "JwksCache",

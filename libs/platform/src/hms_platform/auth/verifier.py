@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger(__name__)
 
-STAFF_ROLES = STAFF  # the desk: admin and receptionist (hms_platform.roles)
 VERIFIED_CACHE_SIZE = 4096
 # Headers that point at a key or widen processing: the key comes from our JWKS only, by kid
 # (RFC 8725 section 3.10; `crit` would oblige us to understand extensions we do not support).
@@ -52,7 +51,7 @@ class Principal:
     @property
     def is_staff(self) -> bool:
         """Admins and receptionists act on other people's records."""
-        return self.role in STAFF_ROLES
+        return self.role in STAFF
 
 
 def _parse_header(token: str) -> dict[str, Any]:

@@ -1,9 +1,6 @@
-"""The inbox consumer: turns an event into a handler call inside one unit of work, once.
-
-(consumer, event_id) is recorded in the same transaction as the handler's effect, so a message
-delivered twice, even concurrently to two replicas, has one effect; the message is acked only
-after that transaction has committed.
-"""
+"""The inbox consumer: turns an event into a handler call inside one unit of work, once: the
+inbox row and the effect commit together, then the message is acked
+(why: docs/decisions/0003-inbox-in-the-effects-transaction.md)."""
 
 from __future__ import annotations
 

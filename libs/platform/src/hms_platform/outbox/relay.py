@@ -1,10 +1,5 @@
-"""The outbox relay: publishes committed outbox rows and marks them published once confirmed.
-
-Rows are claimed with ``FOR UPDATE SKIP LOCKED`` by the predicate ``published_at IS NULL``,
-never by "ids above the last one seen": a row whose transaction commits after a later row's is
-still found on the next pass. Several relays may run; each row is claimed by one at a time.
-Delivery is at least once (a lost confirm republishes), so consumers deduplicate by event_id.
-"""
+"""The outbox relay: publishes committed outbox rows and marks them published once confirmed,
+woken by NOTIFY and polling as a fallback (why: docs/decisions/0002-outbox-with-notify.md)."""
 
 from __future__ import annotations
 

@@ -105,8 +105,3 @@ SELECT pg_notify(:channel, '') FROM (SELECT count(*) FROM written) AS done""").b
         result = await conn.execute(self._claim, {"consumer": consumer, "event_id": event_id,
                                                   "name": name})
         return result.first() is not None
-
-    async def unpublished_count(self, conn: AsyncConnection) -> int:
-        q = sa.select(sa.func.count()).select_from(self.outbox).where(
-            self.outbox.c.published_at.is_(None))
-        return int((await conn.execute(q)).scalar_one())

@@ -92,10 +92,6 @@ class Appointment:
     def is_active(self) -> bool:
         return self.status in ACTIVE
 
-    def is_overdue(self, now: datetime, grace: timedelta) -> bool:
-        """Still booked after its start plus the grace period: the scheduler's no-show rule."""
-        return self.status is Status.BOOKED and self.start + grace <= now
-
     def require(self, status: Status, action: str) -> None:
         if self.status is not status:
             raise IllegalTransition(action, self.status.value)

@@ -1,4 +1,4 @@
-"""Who may see and do what (docs/architecture.md; the README's routes). Patients see their own
+"""Who may see and do what (the service README's routes). Patients see their own
 appointments and penalties, doctors their own appointments, staff everything; what a caller
 may not see is "not found" (404), so existence never leaks (OWASP API1)."""
 

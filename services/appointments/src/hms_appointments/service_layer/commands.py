@@ -1,6 +1,6 @@
-"""What callers ask for: commands that change state and queries that read it, each a
-``Command[R]`` (R: what handling returns) with the ``roles`` that may ask (the routes'
-dependencies and the handlers both read them)."""
+"""What callers ask for: commands that change state (``Command[R]``, R: what handling returns)
+and queries that read it (``Query[R]``, no transaction), each with the ``roles`` that may ask
+(the routes' dependencies and the handlers both read them)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from hms_appointments.domain.directory import Person
 from hms_appointments.domain.penalty import Penalty
 from hms_appointments.domain.schedule import Schedule, Slot, TimeOff, WeeklyHours
 from hms_appointments.service_layer.ports import Page
-from hms_platform.messagebus import Command
+from hms_platform.messagebus import Command, Query
 from hms_platform.roles import ADMIN, DOCTOR, PATIENT, RECEPTIONIST, ROLES, STAFF
 
 BOOKERS = frozenset({PATIENT, RECEPTIONIST, ADMIN})  # book, move and cancel appointments
@@ -49,8 +49,7 @@ class SetSchedule(Command[Schedule]):
 
 
 @dataclass(frozen=True)
-class ListDoctors(Command[Page[Person]]):
-    read_only: ClassVar[bool] = True
+class ListDoctors(Query[Page[Person]]):
     roles: ClassVar[frozenset[str]] = ROLES
 
     include_inactive: bool = False
@@ -59,8 +58,7 @@ class ListDoctors(Command[Page[Person]]):
 
 
 @dataclass(frozen=True)
-class GetSlots(Command[list[SlotView]]):
-    read_only: ClassVar[bool] = True
+class GetSlots(Query[list[SlotView]]):
     roles: ClassVar[frozenset[str]] = ROLES
 
     doctor_id: uuid.UUID
@@ -132,8 +130,7 @@ class MarkNoShows(Command[int]):
 
 
 @dataclass(frozen=True)
-class GetAppointment(Command[Appointment]):
-    read_only: ClassVar[bool] = True
+class GetAppointment(Query[Appointment]):
     roles: ClassVar[frozenset[str]] = ROLES
 
     actor: Actor
@@ -141,8 +138,7 @@ class GetAppointment(Command[Appointment]):
 
 
 @dataclass(frozen=True)
-class ListAppointments(Command[Page[Appointment]]):
-    read_only: ClassVar[bool] = True
+class ListAppointments(Query[Page[Appointment]]):
     roles: ClassVar[frozenset[str]] = ROLES
 
     actor: Actor
@@ -155,12 +151,11 @@ class ListAppointments(Command[Page[Appointment]]):
 
 
 @dataclass(frozen=True)
-class NamePeople(Command[dict[uuid.UUID, str]]):
+class NamePeople(Query[dict[uuid.UUID, str]]):
     """The names of the patients and doctors of these appointments, for showing them beside
     the ids; only of the appointments the caller may see (a patient: their own doctor and
     themselves, never another patient). Unknown names (no event from auth yet) are left out."""
 
-    read_only: ClassVar[bool] = True
     roles: ClassVar[frozenset[str]] = ROLES
 
     actor: Actor
@@ -168,8 +163,7 @@ class NamePeople(Command[dict[uuid.UUID, str]]):
 
 
 @dataclass(frozen=True)
-class ListPenalties(Command[Page[PenaltyView]]):
-    read_only: ClassVar[bool] = True
+class ListPenalties(Query[Page[PenaltyView]]):
     roles: ClassVar[frozenset[str]] = frozenset({PATIENT, RECEPTIONIST, ADMIN})
 
     actor: Actor

@@ -31,8 +31,8 @@ class SqlThrottleRepository:
 
     async def take(self, scope: str, key: str, now: datetime, window: timedelta,
                    limit: int) -> ThrottleState | None:
-        # domain.throttle.after_take in one statement: the row lock serialises concurrent
-        # attempts, and the WHERE refuses the one past the limit (no row comes back).
+        # after_failure unless the open window holds `limit`, in one statement: the row lock
+        # serialises concurrent attempts, and the WHERE refuses the one past the limit.
         return await self._count(scope, key, now, window, limit)
 
     async def _count(self, scope: str, key: str, now: datetime, window: timedelta,

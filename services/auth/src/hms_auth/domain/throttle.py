@@ -53,15 +53,6 @@ def after_failure(state: ThrottleState | None, now: datetime, window: timedelta)
     return ThrottleState(window_start=state.window_start, failures=state.failures + 1)
 
 
-def after_take(state: ThrottleState | None, now: datetime, window: timedelta,
-               limit: int) -> ThrottleState | None:
-    """Take one attempt before it is evaluated: the new state, or None when the limit is
-    reached. Taking first is what keeps N concurrent guesses from all being evaluated."""
-    if state is not None and state.live(now, window) and state.failures >= limit:
-        return None
-    return after_failure(state, now, window)
-
-
 def after_refusal(state: ThrottleState | None, now: datetime,
                   window: timedelta) -> tuple[ThrottleState, ThrottleState | None]:
     """Count one refused attempt: the new state, and the window it closed (its final count, to

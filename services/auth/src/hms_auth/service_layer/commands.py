@@ -1,5 +1,6 @@
-"""Commands: what a caller asks the service to do. `Command[R]` says what handling returns;
-`roles`, who may ask (the routes' dependencies read it)."""
+"""Commands and queries: what a caller asks the service to do (`Command[R]`) or to read
+(`Query[R]`, no transaction). R says what handling returns; `roles`, who may ask (the routes'
+dependencies read it)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any, ClassVar
 
 from hms_auth.domain.keys import SigningKey
 from hms_auth.domain.users import User
-from hms_platform.messagebus import Command
+from hms_platform.messagebus import Command, Query
 from hms_platform.roles import ADMIN, ROLES, STAFF
 
 
@@ -168,16 +169,14 @@ class ResetPassword(Command[None]):
 
 
 @dataclass(frozen=True)
-class GetUser(Command[User]):
-    read_only: ClassVar[bool] = True
+class GetUser(Query[User]):
     roles: ClassVar[frozenset[str]] = ROLES
 
     user_id: uuid.UUID
 
 
 @dataclass(frozen=True)
-class ListUsers(Command[UserPage]):
-    read_only: ClassVar[bool] = True
+class ListUsers(Query[UserPage]):
     roles: ClassVar[frozenset[str]] = frozenset({ADMIN})
 
     role: str | None = None
@@ -188,10 +187,9 @@ class ListUsers(Command[UserPage]):
 
 
 @dataclass(frozen=True)
-class ConfirmCaller(Command[None]):
+class ConfirmCaller(Query[None]):
     """Is the bearer of a valid token still an active user with that role?"""
 
-    read_only: ClassVar[bool] = True
 
     user_id: uuid.UUID
     role: str
@@ -229,6 +227,5 @@ class RotateSigningKeys(Command[SigningKey]):
 
 
 @dataclass(frozen=True)
-class GetJwks(Command[dict[str, Any]]):
-    read_only: ClassVar[bool] = True
+class GetJwks(Query[dict[str, Any]]):
     pass

@@ -74,8 +74,9 @@ class ThrottleRepository(Protocol):
 
     async def take(self, scope: str, key: str, now: datetime, window: timedelta,
                    limit: int) -> ThrottleState | None:
-        """Count one attempt atomically unless the limit is reached (domain.throttle.after_take,
-        in the database): the new state, or None when refused."""
+        """Count one attempt atomically unless the window open at ``now`` already holds
+        ``limit`` (taken before it is evaluated, so N concurrent guesses are not all evaluated):
+        the new state, or None when refused."""
 
     async def give_back(self, scope: str, key: str, window_start: datetime) -> None:
         """Undo one `take` made in the window that started at `window_start`."""

@@ -118,7 +118,3 @@ def as_logged(kind: str, channel: str, params: dict[str, Any], tz: ZoneInfo, *,
     """The text as the log keeps it and the API shows it: a one-time code as ``CODE_MASK``
     (rendered so, never replaced afterwards: the code is not in hand here)."""
     return render(kind, channel, params, tz, name=name, code=CODE_MASK)
-
-
-def channels_of(kind: str) -> tuple[str, ...]:
-    return tuple(TEMPLATES.get(kind, {}))

@@ -1,4 +1,5 @@
-"""What callers ask for, each a ``Command[R]`` with the ``roles`` that may ask."""
+"""What callers ask for, each a ``Command[R]`` (or a ``Query[R]``, which only reads) with the
+``roles`` that may ask."""
 
 from __future__ import annotations
 
@@ -8,13 +9,12 @@ from typing import ClassVar
 
 from hms_notifications.domain.model import Preferences
 from hms_notifications.service_layer.ports import MessageFilter, Page
-from hms_platform.messagebus import Command
+from hms_platform.messagebus import Command, Query
 from hms_platform.roles import ADMIN, ROLES
 
 
 @dataclass(frozen=True)
-class GetPreferences(Command[Preferences]):
-    read_only: ClassVar[bool] = True
+class GetPreferences(Query[Preferences]):
     roles: ClassVar[frozenset[str]] = ROLES
 
     user_id: uuid.UUID
@@ -28,8 +28,7 @@ class PutPreferences(Command[Preferences]):
 
 
 @dataclass(frozen=True)
-class ListMine(Command[Page]):
-    read_only: ClassVar[bool] = True
+class ListMine(Query[Page]):
     roles: ClassVar[frozenset[str]] = ROLES
 
     user_id: uuid.UUID
@@ -38,8 +37,7 @@ class ListMine(Command[Page]):
 
 
 @dataclass(frozen=True)
-class ListMessages(Command[Page]):
-    read_only: ClassVar[bool] = True
+class ListMessages(Query[Page]):
     roles: ClassVar[frozenset[str]] = frozenset({ADMIN})
 
     where: MessageFilter

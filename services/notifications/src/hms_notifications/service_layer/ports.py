@@ -31,16 +31,6 @@ class Page:
     offset: int
 
 
-@dataclass(frozen=True)
-class Claimed:
-    """A message this sender holds until its lease ends, with what sending it needs."""
-
-    message: Message
-    token: uuid.UUID
-    contact: Contact | None
-    prefs: Preferences
-
-
 class ContactRepository(Protocol):
     async def get(self, user_id: uuid.UUID) -> Contact | None: ...
     async def get_many(self, user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Contact]: ...

@@ -1,4 +1,4 @@
-"""Who may see and do what (docs/architecture.md; the README's routes): a patient sees their own
+"""Who may see and do what (the service README's routes): a patient sees their own
 tickets, a doctor the tickets of their line, staff everything; what a caller may not see is
 "not found" (404), so existence never leaks (OWASP API1)."""
 

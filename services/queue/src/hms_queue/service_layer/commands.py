@@ -1,6 +1,6 @@
-"""What callers ask for: commands that change state and queries that read it, each a
-``Command[R]`` (R: what handling returns) with the ``roles`` that may ask (the routes'
-dependencies and the handlers both read them)."""
+"""What callers ask for: commands that change state (``Command[R]``, R: what handling returns)
+and queries that read it (``Query[R]``, no transaction), each with the ``roles`` that may ask
+(the routes' dependencies and the handlers both read them)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar
 
-from hms_platform.messagebus import Command
+from hms_platform.messagebus import Command, Query
 from hms_platform.roles import ADMIN, DOCTOR, PATIENT, RECEPTIONIST, ROLES, STAFF
 from hms_queue.domain.actor import Actor
 from hms_queue.domain.display import Display
@@ -54,8 +54,7 @@ class IssueTicket(Command[TicketView]):
 
 
 @dataclass(frozen=True)
-class GetTicket(Command[TicketView]):
-    read_only: ClassVar[bool] = True
+class GetTicket(Query[TicketView]):
     roles: ClassVar[frozenset[str]] = ROLES
 
     actor: Actor
@@ -63,16 +62,14 @@ class GetTicket(Command[TicketView]):
 
 
 @dataclass(frozen=True)
-class MyTickets(Command[list[TicketView]]):
-    read_only: ClassVar[bool] = True
+class MyTickets(Query[list[TicketView]]):
     roles: ClassVar[frozenset[str]] = frozenset({PATIENT})
 
     actor: Actor
 
 
 @dataclass(frozen=True)
-class GetLine(Command[LineView]):
-    read_only: ClassVar[bool] = True
+class GetLine(Query[LineView]):
     roles: ClassVar[frozenset[str]] = STAFF | {DOCTOR}
 
     actor: Actor
@@ -82,11 +79,10 @@ class GetLine(Command[LineView]):
 
 
 @dataclass(frozen=True)
-class LineSnapshot(Command[LineView]):
+class LineSnapshot(Query[LineView]):
     """The line as streams and screens show it (numbers, statuses, room): no caller check
     beyond being signed in or holding a display link, which the entrypoint did."""
 
-    read_only: ClassVar[bool] = True
 
     doctor_id: uuid.UUID
 
@@ -156,8 +152,7 @@ class CreateDisplay(Command[Display]):
 
 
 @dataclass(frozen=True)
-class ListDisplays(Command[list[Display]]):
-    read_only: ClassVar[bool] = True
+class ListDisplays(Query[list[Display]]):
     roles: ClassVar[frozenset[str]] = frozenset({ADMIN})
 
     actor: Actor
@@ -174,10 +169,9 @@ class RevokeDisplay(Command[Display]):
 
 
 @dataclass(frozen=True)
-class ActiveDisplay(Command[Display | None]):
+class ActiveDisplay(Query[Display | None]):
     """The display, if it exists and is not revoked: no caller check beyond holding its
     signed link, which the entrypoint verified."""
 
-    read_only: ClassVar[bool] = True
 
     display_id: uuid.UUID

@@ -143,23 +143,3 @@ def target(fact: Fact) -> tuple[type[Row], Any, Apply] | None:
     cls, key, merge = found
     return cls, fact.data[key], merge
 
-
-class Views:
-    """Every read model in memory: the same rules the SQL adapters apply row by row, for tests
-    and for reasoning. Facts are deduplicated by event id."""
-
-    def __init__(self, tz: ZoneInfo) -> None:
-        self.tz = tz
-        self.seen: set[str] = set()
-        self.rows: dict[tuple[type[Row], Any], Row] = {}
-
-    def apply(self, fact: Fact) -> None:
-        if fact.event_id in self.seen:
-            return
-        self.seen.add(fact.event_id)
-        found = target(fact)
-        if found is None:
-            return
-        cls, key, merge = found
-        row = self.rows.setdefault((cls, key), cls(key))
-        merge(row, fact, self.tz)

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from hms_platform.messagebus import Command
+from hms_platform.messagebus import Query
 from hms_platform.roles import ADMIN
 from hms_reporting.domain.queries import AuditQuery, Period
 from hms_reporting.service_layer.ports import Page
@@ -14,9 +14,8 @@ from hms_reporting.service_layer.ports import Page
 Rows = list[dict[str, Any]]
 
 
-class _Report(Command[Page]):
+class _Report(Query[Page]):
     roles: ClassVar[frozenset[str]] = frozenset({ADMIN})
-    read_only: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,6 @@ class NotificationsReport(_Report):
 
 
 @dataclass(frozen=True)
-class AuditTrail(Command[tuple[Rows, Any]]):
+class AuditTrail(Query[tuple[Rows, Any]]):
     roles: ClassVar[frozenset[str]] = frozenset({ADMIN})
-    read_only: ClassVar[bool] = True
     query: AuditQuery

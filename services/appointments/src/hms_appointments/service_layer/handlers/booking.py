@@ -1,7 +1,7 @@
 """Booking and rescheduling: the same slot rules; the database has the last word on overlaps
-and on one visit per patient, doctor and clinic day. The cap on a patient's active bookings is
-counted under a per-patient lock, so parallel requests cannot all pass it; so are a patient's
-own recent cancellations, which once at their cap stop the patient booking for themselves."""
+and on one visit per patient, doctor and clinic day. The cap on active bookings and a patient's
+own recent cancellations are counted under a per-patient lock
+(docs/decisions/0004-booking-cap-lock-then-count.md)."""
 
 from __future__ import annotations
 
@@ -47,8 +47,7 @@ async def book_appointment(
             since = rules.penalties.window_start(now)
             rules.penalties.check_self_booking(await uow.penalties.count_active(patient_id, since))
         slot = await bookable_slot(uow, cmd.doctor_id, cmd.start, now, rules)
-        # Count only once every other booking of this patient has committed or rolled back:
-        # without the lock, N parallel requests would each count the same N-1 and all pass.
+        # Lock, then count (docs/decisions/0004-booking-cap-lock-then-count.md).
         await uow.appointments.lock_patient(patient_id)
         if cmd.actor.is_patient:  # book-and-cancel loops: staff are not held back
             await check_self_cancellations(uow, patient_id, now, rules)
