@@ -9,11 +9,9 @@ import dataclasses
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
-import asyncpg
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from hms_appointments import MIGRATIONS
@@ -23,9 +21,8 @@ from hms_appointments.domain import errors as exc
 from hms_appointments.domain.actor import PATIENT, RECEPTIONIST, Actor
 from hms_appointments.domain.rules import BookingLimits
 from hms_appointments.service_layer import commands as c
-from hms_platform.db import make_engine
 from hms_platform.migrations import alembic_config, upgrade
-from hms_platform.pgurl import libpq_url
+from hms_platform.testing.database import scratch_engine
 
 SLOTS = [f"{9 + i // 2:02d}:{30 * (i % 2):02d}" for i in range(12)]  # 09:00 .. 14:30
 
@@ -132,12 +129,7 @@ async def test_the_migration_fills_clinic_days_and_grandfathers_existing_duplica
 ) -> None:
     """0001 data (as booked before the rule, the reported abuse included) upgrades cleanly."""
     monkeypatch.delenv("APPOINTMENTS_CLINIC_TIMEZONE", raising=False)  # the default: Nairobi
-    name = f"hms_test_{uuid.uuid4().hex[:12]}"
-    server = await asyncpg.connect(libpq_url(postgres_url))
-    await server.execute(f'CREATE DATABASE "{name}"')
-    engine = make_engine(make_url(postgres_url).set(database=name)
-                         .render_as_string(hide_password=False), pool_size=1)
-    try:
+    async with scratch_engine(postgres_url) as engine:
         await upgrade(engine, MIGRATIONS, "0001")
         patient, doctor = uuid.uuid4(), uuid.uuid4()
         first, second, third, cancelled, late = (uuid.uuid4() for _ in range(5))
@@ -184,10 +176,6 @@ async def test_the_migration_fills_clinic_days_and_grandfathers_existing_duplica
                 "'appointments' AND table_name = 'appointments' AND column_name = 'clinic_day'"
             ))).scalar_one()
         assert columns == 0
-    finally:
-        await engine.dispose()
-        await server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await server.close()
 
 
 def test_horizon_and_cap_defaults_reach_the_bus(settings) -> None:

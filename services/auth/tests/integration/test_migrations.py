@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
-import asyncpg
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy.engine import make_url
 
 from hms_auth import MIGRATIONS
 from hms_auth.adapters.orm import metadata
-from hms_platform.db import make_engine
 from hms_platform.migrations import upgrade
-from hms_platform.pgurl import libpq_url
+from hms_platform.testing.database import scratch_engine
 
 
 def _diff(connection: sa.Connection) -> list[object]:
@@ -63,12 +59,7 @@ async def test_0003_keeps_reset_accounts_activated_and_only_untouched_walk_ins_n
         postgres_url) -> None:
     """Before 0003 a reset and a walk-in's pending activation both left no password; a reset
     account taken for a walk-in would let the desk see its codes again."""
-    name = f"hms_test_{uuid.uuid4().hex[:12]}"
-    server = await asyncpg.connect(libpq_url(postgres_url))
-    await server.execute(f'CREATE DATABASE "{name}"')
-    engine = make_engine(make_url(postgres_url).set(database=name)
-                         .render_as_string(hide_password=False), pool_size=1)
-    try:
+    async with scratch_engine(postgres_url) as engine:
         await upgrade(engine, MIGRATIONS, "0002")
         async with engine.begin() as conn:
             for username, password_hash, changed in [
@@ -84,7 +75,3 @@ async def test_0003_keeps_reset_accounts_activated_and_only_untouched_walk_ins_n
             activated = dict((await conn.execute(sa.text(
                 "SELECT username, activated_at IS NOT NULL FROM auth.users"))).all())
         assert activated == {"registered": True, "walk.in": False, "was.reset": True}
-    finally:
-        await engine.dispose()
-        await server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await server.close()

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import asyncpg
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_platform.db import make_engine
 from hms_platform.migrations import upgrade
+from hms_platform.pgurl import libpq_url
 
 _TABLES = sa.text("SELECT tablename FROM pg_tables "
                   "WHERE schemaname = :schema AND tablename <> 'alembic_version'")
@@ -54,3 +58,22 @@ async def emptied_engine(database_url: str, schema: str,
         yield engine
     finally:
         await engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def scratch_engine(postgres_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine (one connection) on a database of its own, made empty for the block and dropped
+    afterwards: for a test that runs migrations from an older revision."""
+    name = f"hms_test_{uuid.uuid4().hex[:12]}"
+    server = await asyncpg.connect(libpq_url(postgres_url))
+    try:
+        await server.execute(f'CREATE DATABASE "{name}"')
+        engine = make_engine(make_url(postgres_url).set(database=name)
+                             .render_as_string(hide_password=False), pool_size=1)
+        try:
+            yield engine
+        finally:
+            await engine.dispose()
+            await server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await server.close()
