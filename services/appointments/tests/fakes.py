@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
+from hms_appointments.adapters.contracts import CONTRACTS
 from hms_appointments.domain import errors as exc
 from hms_appointments.domain.appointment import Appointment
 from hms_appointments.domain.directory import Person
@@ -19,6 +20,7 @@ from hms_appointments.domain.schedule import Schedule
 from hms_appointments.service_layer import ports
 from hms_appointments.service_layer.ports import AppointmentFilter, Page
 from hms_contracts.envelope import Envelope
+from hms_platform.recording import EventRecorder, Seen
 
 T = TypeVar("T")
 
@@ -27,10 +29,15 @@ def _copy(obj: T) -> T:
     return dataclasses.replace(obj, events=[])  # type: ignore[type-var]
 
 
+def _unseen(aggregate: object) -> None:
+    """Until a unit of work opens: a repository written outside one records nothing."""
+
+
 class FakeAppointments:
     def __init__(self) -> None:
         self.rows: dict[uuid.UUID, Appointment] = {}
         self.locked: list[uuid.UUID] = []  # lock_patient calls, in order
+        self.seen: Seen = _unseen  # the open unit of work's recorder
 
     def _check_overlaps(self, appt: Appointment) -> None:
         for other in self.rows.values():
@@ -61,6 +68,7 @@ class FakeAppointments:
     async def add(self, appt: Appointment) -> None:
         self._check_overlaps(appt)
         self.rows[appt.id] = _copy(appt)
+        self.seen(appt)
 
     async def save(self, appt: Appointment) -> None:
         await self.add(appt)
@@ -91,11 +99,13 @@ class FakeAppointments:
 
 
 class FakeSchedules(dict[uuid.UUID, Schedule]):
+    seen: Seen = staticmethod(_unseen)
     async def get(self, doctor_id: uuid.UUID) -> Schedule | None:  # type: ignore[override]
         return super().get(doctor_id)
 
     async def save(self, schedule: Schedule) -> None:
         self[schedule.doctor_id] = _copy(schedule)
+        self.seen(schedule)
 
 
 class FakePeople(dict[uuid.UUID, Person]):
@@ -118,10 +128,12 @@ class FakePeople(dict[uuid.UUID, Person]):
 
 
 class FakePenalties(dict[uuid.UUID, Penalty]):
+    seen: Seen = staticmethod(_unseen)
     async def add(self, penalty: Penalty) -> bool:
         if any(p.appointment_id == penalty.appointment_id for p in self.values()):
             return False
         self[penalty.id] = _copy(penalty)
+        self.seen(penalty)
         return True
 
     async def get(  # type: ignore[override]
@@ -132,6 +144,7 @@ class FakePenalties(dict[uuid.UUID, Penalty]):
 
     async def save(self, penalty: Penalty) -> None:
         self[penalty.id] = _copy(penalty)
+        self.seen(penalty)
 
     async def count_active(self, patient_id: uuid.UUID, since: datetime) -> int:
         return sum(1 for p in self.values()
@@ -160,11 +173,13 @@ class FakeUnitOfWork:
         self.store = store
         self.appointments, self.schedules = store.appointments, store.schedules
         self.people, self.penalties = store.people, store.penalties
-        self.pending: list[Envelope] = []
+        self.recorder = EventRecorder(CONTRACTS)
         self.committed = False
 
     async def __aenter__(self) -> FakeUnitOfWork:
-        self.pending, self.committed = [], False
+        self.committed = False
+        for repository in (self.appointments, self.schedules, self.penalties):
+            repository.seen = self.recorder.seen
         self._snapshot = (dict(self.appointments.rows), dict(self.schedules),
                           dict(self.people), dict(self.penalties))
         return self
@@ -172,20 +187,20 @@ class FakeUnitOfWork:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.rollback()
 
-    def add_event(self, envelope: Envelope) -> None:
-        self.pending.append(envelope)
+    def emit(self, event: object, *, occurred_at: datetime | None = None) -> None:
+        self.recorder.emit(event, occurred_at=occurred_at)
 
     def writable(self) -> FakeUnitOfWork:
         return self
 
     async def commit(self) -> None:
-        self.store.published.extend(self.pending)
-        self.pending, self.committed = [], True
+        self.store.published.extend(self.recorder.collect())
+        self.committed = True
         self._snapshot = (dict(self.appointments.rows), dict(self.schedules),
                           dict(self.people), dict(self.penalties))
 
     async def rollback(self) -> None:
-        self.pending = []
+        self.recorder.discard()
         rows, schedules, people, penalties = self._snapshot
         self.appointments.rows = dict(rows)
         self.schedules.clear()

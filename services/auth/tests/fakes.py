@@ -13,6 +13,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from hms_auth.adapters.contracts import CONTRACTS
 from hms_auth.domain.activation import ActivationCode
 from hms_auth.domain.errors import AlreadyRegistered
 from hms_auth.domain.keys import KeyStatus, SigningKey
@@ -21,6 +22,7 @@ from hms_auth.domain.throttle import ThrottleState, after_failure, after_refusal
 from hms_auth.domain.users import Role, User
 from hms_auth.service_layer import ports
 from hms_contracts.envelope import Envelope
+from hms_platform.recording import EventRecorder, Seen
 
 
 def _copy(obj: Any) -> Any:
@@ -31,8 +33,9 @@ def _copy(obj: Any) -> Any:
 
 
 class FakeUserRepository:
-    def __init__(self) -> None:
+    def __init__(self, seen: Seen) -> None:
         self.rows: dict[uuid.UUID, User] = {}
+        self.seen = seen  # the unit of work's recorder
 
     def _check_unique(self, user: User) -> None:
         for other in self.rows.values():
@@ -46,10 +49,12 @@ class FakeUserRepository:
     async def add(self, user: User) -> None:
         self._check_unique(user)
         self.rows[user.id] = _copy(user)
+        self.seen(user)
 
     async def save(self, user: User) -> None:
         self._check_unique(user)
         self.rows[user.id] = _copy(user)
+        self.seen(user)
 
     async def get(self, user_id: uuid.UUID, *, for_update: bool = False) -> User | None:
         return _copy(self.rows[user_id]) if user_id in self.rows else None
@@ -98,12 +103,14 @@ class FakeActivationCodeRepository:
 
 
 class FakeRefreshTokenRepository:
-    def __init__(self) -> None:
+    def __init__(self, seen: Seen) -> None:
         self.families: dict[uuid.UUID, RefreshFamily] = {}
+        self.seen = seen  # the unit of work's recorder
         self.tokens: dict[str, RefreshToken] = {}
 
     async def add_family(self, family: RefreshFamily, token: RefreshToken) -> None:
         self.families[family.id] = _copy(family)
+        self.seen(family)
         await self.add_token(token)
 
     async def add_token(self, token: RefreshToken) -> None:
@@ -117,6 +124,7 @@ class FakeRefreshTokenRepository:
 
     async def save(self, family: RefreshFamily, token: RefreshToken | None = None) -> None:
         self.families[family.id] = _copy(family)
+        self.seen(family)
         if token is not None:
             self.tokens[token.token_hash] = _copy(token)
 
@@ -200,33 +208,32 @@ class FakeUnitOfWork:
     """Shared by every call of a test; `events` holds what committed, `commits` counts."""
 
     def __init__(self) -> None:
+        self.recorder = EventRecorder(CONTRACTS)
         # Typed as the ports (protocol attributes are invariant): each line checks its fake.
-        self.users: ports.UserRepository = FakeUserRepository()
+        self.users: ports.UserRepository = FakeUserRepository(self.recorder.seen)
         self.activation_codes: ports.ActivationCodeRepository = FakeActivationCodeRepository()
-        self.refresh_tokens: ports.RefreshTokenRepository = FakeRefreshTokenRepository()
+        self.refresh_tokens: ports.RefreshTokenRepository = FakeRefreshTokenRepository(
+            self.recorder.seen)
         self.throttle: ports.ThrottleRepository = FakeThrottleRepository()
         self.signing_keys: ports.SigningKeyRepository = FakeSigningKeyRepository()
         self.events: list[Envelope] = []
         self.commits = 0
-        self._pending: list[Envelope] = []
 
     async def __aenter__(self) -> FakeUnitOfWork:
-        self._pending = []
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         await self.rollback()
 
-    def add_event(self, envelope: Envelope) -> None:
-        self._pending.append(envelope)
+    def emit(self, event: object, *, occurred_at: datetime | None = None) -> None:
+        self.recorder.emit(event, occurred_at=occurred_at)
 
     async def commit(self) -> None:
-        self.events.extend(self._pending)
-        self._pending = []
+        self.events.extend(self.recorder.collect())
         self.commits += 1
 
     async def rollback(self) -> None:
-        self._pending = []
+        self.recorder.discard()
 
     def event_names(self) -> list[str]:
         return [e.name for e in self.events]

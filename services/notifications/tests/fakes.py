@@ -11,11 +11,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from hms_contracts.envelope import Envelope
+from hms_notifications.adapters.contracts import CONTRACTS
 from hms_notifications.domain import model as m
 from hms_notifications.domain.delivery import Outcome, Sent
 from hms_notifications.domain.templates import Rendered
 from hms_notifications.service_layer import ports
 from hms_notifications.service_layer.ports import MessageFilter, Page
+from hms_platform.recording import EventRecorder
 
 
 class FakeStore:
@@ -164,20 +166,19 @@ class FakeUnitOfWork:
         self.preferences: ports.PreferenceRepository = FakePreferences(store)
         self.messages: ports.MessageRepository = FakeMessages(store)
         self.appointments: ports.AppointmentMarkRepository = FakeAppointmentMarks(store)
-        self._pending: list[Envelope] = []
+        self.recorder = EventRecorder(CONTRACTS)
 
     async def __aenter__(self) -> FakeUnitOfWork:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        self._pending = []
+        self.recorder.discard()
 
-    def add_event(self, envelope: Envelope) -> None:
-        self._pending.append(envelope)
+    def emit(self, event: object, *, occurred_at: datetime | None = None) -> None:
+        self.recorder.emit(event, occurred_at=occurred_at)
 
     async def commit(self) -> None:
-        self.store.published.extend(self._pending)
-        self._pending = []
+        self.store.published.extend(self.recorder.collect())
 
 
 class FakeChannel:

@@ -12,6 +12,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from hms_contracts.envelope import Envelope
+from hms_platform.recording import EventRecorder, Seen
+from hms_queue.adapters.contracts import CONTRACTS
 from hms_queue.domain import errors as exc
 from hms_queue.domain.directory import Person
 from hms_queue.domain.display import Display
@@ -34,6 +36,7 @@ class FakeTickets:
         self.lines: dict[tuple[uuid.UUID, date], tuple[str, int]] = {}
         self.locks: list[uuid.UUID] = []
         self.closed: set[uuid.UUID] = set()
+        self.seen: Seen = lambda ticket: None  # the open unit of work's recorder
 
     def _check(self, t: Ticket) -> None:
         for o in self.rows.values():
@@ -53,6 +56,7 @@ class FakeTickets:
         self.history.setdefault(ticket.id, []).extend(ticket.history)
         ticket.history = []
         self.rows[ticket.id] = _copy(ticket)
+        self.seen(ticket)
 
     async def get(self, ticket_id: uuid.UUID, *, for_update: bool = False) -> Ticket | None:
         row = self.rows.get(ticket_id)
@@ -149,14 +153,15 @@ class FakeUnitOfWork:
     def __init__(self, store: FakeStore) -> None:
         self.store = store
         self.tickets, self.people, self.displays = store.tickets, store.people, store.displays
-        self.pending: list[Envelope] = []
+        self.recorder = EventRecorder(CONTRACTS)
         self.changed: set[uuid.UUID] = set()
         self.committed = False
         self._depth = 0
 
     async def __aenter__(self) -> FakeUnitOfWork:
         if self._depth == 0:
-            self.pending, self.changed, self.committed = [], set(), False
+            self.changed, self.committed = set(), False
+            self.tickets.seen = self.recorder.seen
             self._snapshot()
         self._depth += 1
         return self
@@ -174,17 +179,18 @@ class FakeUnitOfWork:
     def line_changed(self, doctor_id: uuid.UUID) -> None:
         self.changed.add(doctor_id)
 
-    def add_event(self, envelope: Envelope) -> None:
-        self.pending.append(envelope)
+    def emit(self, event: object, *, occurred_at: datetime | None = None) -> None:
+        self.recorder.emit(event, occurred_at=occurred_at)
 
     async def commit(self) -> None:
-        self.store.published.extend(self.pending)
+        self.store.published.extend(self.recorder.collect())
         self.store.changed_lines.extend(sorted(self.changed))
-        self.pending, self.changed, self.committed = [], set(), True
+        self.changed, self.committed = set(), True
         self._snapshot()
 
     async def rollback(self) -> None:
-        self.pending, self.changed = [], set()
+        self.recorder.discard()
+        self.changed = set()
         rows, history, lines, people, displays = self._saved
         self.tickets.rows, self.tickets.history, self.tickets.lines = (
             dict(rows), {k: list(v) for k, v in history.items()}, dict(lines))

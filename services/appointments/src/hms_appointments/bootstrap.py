@@ -15,10 +15,12 @@ from hms_appointments.service_layer.handlers import HANDLERS
 from hms_appointments.service_layer.ports import UnitOfWork
 from hms_platform.clock import Clock, SystemClock
 from hms_platform.messagebus import MessageBus
+from hms_platform.recording import clocked
 
 
 def bootstrap(uow_factory: Callable[[], UnitOfWork], *, clock: Clock, rules: Rules) -> MessageBus:
-    return MessageBus(HANDLERS, uow_factory, {
+    # The units of work stamp events with the clock the handlers read.
+    return MessageBus(HANDLERS, clocked(uow_factory, clock), {
         "clock": clock, "rules": rules, "revocation_table": REVOCATIONS,
         "signing_key_table": SIGNING_KEYS,
     })

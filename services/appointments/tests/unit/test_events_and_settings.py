@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
+from hms_appointments.adapters.contracts import CONTRACTS
 from hms_appointments.config import AppointmentsSettings
 from hms_appointments.domain import events as ev
-from hms_appointments.service_layer.events import CONTRACTS, to_envelope
 from hms_contracts.registry import parse_payload
+from hms_platform.recording import to_envelope
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
@@ -36,7 +37,7 @@ def test_every_domain_event_has_a_contract() -> None:
 @pytest.mark.parametrize("cls", sorted(CONTRACTS, key=lambda c: c.__name__))
 def test_each_event_round_trips_through_its_contract(cls: type) -> None:
     event = sample(cls)
-    envelope = to_envelope(event, NOW)  # type: ignore[arg-type]
+    envelope = to_envelope(event, CONTRACTS, NOW)
     assert envelope.name.startswith("appointments.") and envelope.producer == "appointments"
     assert envelope.occurred_at == NOW
     parsed = parse_payload(envelope)

@@ -19,6 +19,7 @@ from hms_auth.service_layer.handlers import HANDLERS
 from hms_auth.service_layer.ports import UnitOfWork
 from hms_platform.clock import Clock, SystemClock
 from hms_platform.messagebus import MessageBus
+from hms_platform.recording import clocked
 from hms_platform.sealing import Sealer
 
 
@@ -34,7 +35,8 @@ def bootstrap(
     sealer: ports.CodeSealer,
     pause: ports.Pause = asyncio.sleep,
 ) -> MessageBus:
-    return MessageBus(HANDLERS, uow_factory, {
+    # The units of work stamp events with the clock the handlers read.
+    return MessageBus(HANDLERS, clocked(uow_factory, clock), {
         "hasher": hasher, "contacts": contacts, "signer": signer, "new_key": new_key,
         "clock": clock, "policy": policy, "sealer": sealer, "pause": pause,
     })

@@ -39,10 +39,11 @@ class FailingCommit(SqlAuthUnitOfWork):
     would."""
 
     async def commit(self) -> None:
-        if not self._pending:  # a throttle count before the state change: let it through
+        pending = self.recorder.collect()
+        if not pending:  # a throttle count before the state change: let it through
             await super().commit()
             return
-        await OUTBOX.insert(self.connection, self._pending)
+        await OUTBOX.insert(self.connection, pending)
         raise ConnectionError("lost before commit")
 
 

@@ -1,10 +1,12 @@
-"""The composition root: the message bus with every handler's dependencies, and nothing else.
-Tests call ``bootstrap`` with fakes and a FakeClock; processes call ``build``."""
+"""The composition root: the message bus with every handler's dependencies, and the sender's
+channels (SMS by Twilio, push by FCM, email by SMTP, or the console). Tests call
+``bootstrap`` with fakes and a FakeClock; processes call ``build``, the sender ``sender``."""
 
 from __future__ import annotations
 
+import contextlib
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -19,6 +21,7 @@ from hms_notifications.service_layer.handlers import HANDLERS
 from hms_notifications.service_layer.ports import Channel
 from hms_platform.clock import Clock, SystemClock
 from hms_platform.messagebus import MessageBus
+from hms_platform.recording import clocked
 from hms_platform.sealing import Sealer
 
 
@@ -29,6 +32,7 @@ def bootstrap(uow_factory: Callable[[], Any], *, clock: Clock, rules: Rules,
               rand: Callable[[], float] = random.random) -> MessageBus:
     """``enabled``: the channels messages are planned on (default: those in ``channels``; a
     consumer plans for the channels the senders have, without holding their clients)."""
+    uow_factory = clocked(uow_factory, clock)  # events stamped with the handlers' clock
     return MessageBus(HANDLERS, uow_factory, {
         "clock": clock, "rules": rules, "channels": channels,
         "enabled": frozenset(channels) if enabled is None else enabled,
@@ -50,3 +54,20 @@ def build(settings: NotificationsSettings, engine: AsyncEngine, *,
         channels=channels or {}, enabled=configured(settings),
         policy=settings.retry_policy(), lease=timedelta(seconds=settings.lease_seconds),
         sealer=Sealer.from_base64(settings.code_encryption_key.get_secret_value()))
+
+
+@contextlib.asynccontextmanager
+async def sender(settings: NotificationsSettings, engine: AsyncEngine, *,
+                 channels: Mapping[str, Channel] | None = None, clock: Clock | None = None,
+                 ) -> AsyncIterator[MessageBus]:
+    """The sender's bus over ``engine``, with the channel clients the settings configure (made
+    here, inside the event loop their HTTP clients bind to, and closed when the block ends),
+    or with ``channels`` (the caller's: left open)."""
+    from hms_notifications.adapters.channels.factory import build_channels, close_channels
+
+    chosen = build_channels(settings) if channels is None else channels
+    try:
+        yield build(settings, engine, channels=chosen, clock=clock)
+    finally:
+        if channels is None:
+            await close_channels(dict(chosen))

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_platform.clock import Clock, SystemClock
 from hms_platform.messagebus import MessageBus
+from hms_platform.recording import clocked
 from hms_queue.adapters.orm import REVOCATIONS, SIGNING_KEYS
 from hms_queue.adapters.unit_of_work import sql_uow_factory
 from hms_queue.config import QueueSettings
@@ -19,7 +20,8 @@ from hms_queue.service_layer.ports import UnitOfWork
 
 def bootstrap(uow_factory: Callable[[], UnitOfWork], *, clock: Clock,
               policy: Policy) -> MessageBus:
-    return MessageBus(HANDLERS, uow_factory, {
+    # The units of work stamp events with the clock the handlers read.
+    return MessageBus(HANDLERS, clocked(uow_factory, clock), {
         "clock": clock, "policy": policy, "revocation_table": REVOCATIONS,
         "signing_key_table": SIGNING_KEYS,
     })

@@ -33,7 +33,7 @@ async def test_sql_order_and_people_ahead_match_the_domain(db, clock, aging: int
     expected = [r["id"] for r in sorted(waiting, key=lambda r: order_key(
         r["urgency"], r["queued_at"], r["id"], now, aging))]
     async with db.connect() as conn:
-        repo = SqlTicketRepository(conn)
+        repo = SqlTicketRepository(conn, lambda ticket: None)  # no unit of work: no events
         in_order = await repo.in_order(doctor, DAY, now, aging, limit=200)
         page = await repo.in_order(doctor, DAY, now, aging, limit=10, offset=20)
         assert [t.id for t in in_order] == expected

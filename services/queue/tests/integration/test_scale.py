@@ -49,7 +49,7 @@ async def test_ten_thousand_waiting_tickets(db, clock, capsys) -> None:
             {"d": doctor, "day": DAY, "now": now, "n": N})
         await conn.execute(sa.text("ANALYZE queue.tickets"))
     async with db.connect() as conn:
-        repo = SqlTicketRepository(conn)
+        repo = SqlTicketRepository(conn, lambda ticket: None)  # no unit of work: no events
         # call-next's query: the line's first ticket
         plan = await explain(conn, _IN_ORDER, {
             "doctor": doctor, "day": DAY, "now": now, "aging": 30, "per_level": 1, "limit": 1,

@@ -6,8 +6,9 @@ import uuid
 from datetime import UTC, date, datetime
 
 from hms_contracts.queue import PatientCalled, TicketIssued
+from hms_platform.recording import to_envelope
+from hms_queue.adapters.contracts import CONTRACTS
 from hms_queue.domain.ticket import Ticket
-from hms_queue.service_layer.events import to_envelope
 
 T0 = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 
@@ -19,7 +20,7 @@ def test_issued_and_called_events_carry_the_label_to_the_contract() -> None:
                      by=uuid.uuid4())
     t.issued(position=1, eta=5)
     t.call(T0, doctor, "12")
-    issued, called = (to_envelope(e, T0).payload for e in t.events)
+    issued, called = (to_envelope(e, CONTRACTS, T0).payload for e in t.events)
     assert TicketIssued.model_validate(issued).label == "B-002"
     assert PatientCalled.model_validate(called).label == "B-002"
     assert (issued["number"], called["number"]) == (2, 2)

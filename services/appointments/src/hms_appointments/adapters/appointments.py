@@ -22,6 +22,7 @@ from hms_appointments.adapters.orm import (
 from hms_appointments.domain import errors as exc
 from hms_appointments.domain.appointment import Appointment, Status
 from hms_appointments.service_layer.ports import AppointmentFilter, Page
+from hms_platform.recording import Seen
 
 # Generated columns (the overlap keys) are the database's: neither written, read nor mapped.
 _COLUMNS = [c for c in appointments.columns if c.computed is None]
@@ -85,14 +86,15 @@ def _overlap_error(error: IntegrityError) -> Exception:
 
 
 class SqlAppointmentRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
+    def __init__(self, conn: AsyncConnection, seen: Seen) -> None:
+        self.conn, self.seen = conn, seen  # seen: the unit of work's recorder
 
     async def add(self, appointment: Appointment) -> None:
         try:
             await self.conn.execute(_INSERT, _row(appointment))
         except IntegrityError as error:
             raise _overlap_error(error) from None
+        self.seen(appointment)
 
     async def get(
         self, appointment_id: uuid.UUID, *, for_update: bool = False
@@ -111,6 +113,7 @@ class SqlAppointmentRepository:
                                        .where(appointments.c.id == appointment.id).values(values))
         except IntegrityError as error:
             raise _overlap_error(error) from None
+        self.seen(appointment)
 
     async def search(self, where: AppointmentFilter, limit: int, offset: int) -> Page[Appointment]:
         t = appointments.c

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from hms_appointments.adapters.orm import penalties
 from hms_appointments.domain.penalty import Penalty
 from hms_appointments.service_layer.ports import Page
+from hms_platform.recording import Seen
 
 _PENALTY = [c.name for c in penalties.columns]
 
@@ -22,14 +23,17 @@ def _penalty(row: sa.Row[Any]) -> Penalty:
 
 
 class SqlPenaltyRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
+    def __init__(self, conn: AsyncConnection, seen: Seen) -> None:
+        self.conn, self.seen = conn, seen  # seen: the unit of work's recorder
 
     async def add(self, penalty: Penalty) -> bool:
         statement = (insert(penalties).values({n: getattr(penalty, n) for n in _PENALTY})
                      .on_conflict_do_nothing(index_elements=[penalties.c.appointment_id])
                      .returning(penalties.c.id))
-        return (await self.conn.execute(statement)).first() is not None
+        if (await self.conn.execute(statement)).first() is None:
+            return False
+        self.seen(penalty)
+        return True
 
     async def get(self, penalty_id: uuid.UUID, *, for_update: bool = False) -> Penalty | None:
         query = sa.select(penalties).where(penalties.c.id == penalty_id)
@@ -41,6 +45,7 @@ class SqlPenaltyRepository:
         values = {n: getattr(penalty, n) for n in _PENALTY if n != "id"}
         await self.conn.execute(
             sa.update(penalties).where(penalties.c.id == penalty.id).values(values))
+        self.seen(penalty)
 
     async def count_active(self, patient_id: uuid.UUID, since: datetime) -> int:
         t = penalties.c

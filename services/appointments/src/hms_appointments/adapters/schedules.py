@@ -11,13 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hms_appointments.adapters.orm import schedules
 from hms_appointments.domain.schedule import Schedule, TimeOff, WeeklyHours
+from hms_platform.recording import Seen
 
 _GET = sa.select(schedules).where(schedules.c.doctor_id == sa.bindparam("doctor"))
 
 
 class SqlScheduleRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
+    def __init__(self, conn: AsyncConnection, seen: Seen) -> None:
+        self.conn, self.seen = conn, seen  # seen: the unit of work's recorder
 
     async def get(self, doctor_id: uuid.UUID) -> Schedule | None:
         row = (await self.conn.execute(_GET, {"doctor": doctor_id})).first()
@@ -43,3 +44,4 @@ class SqlScheduleRepository:
             index_elements=[schedules.c.doctor_id],
             set_={**{k: statement.excluded[k] for k in values if k != "doctor_id"},
                   "updated_at": sa.func.now()}))
+        self.seen(schedule)

@@ -14,7 +14,7 @@ from hms_appointments.domain.appointment import Appointment, Status
 from hms_appointments.domain.directory import Person
 from hms_appointments.domain.penalty import Penalty
 from hms_appointments.domain.schedule import Schedule
-from hms_contracts.envelope import Envelope
+from hms_platform.recording import EventRecorder
 
 T = TypeVar("T")
 
@@ -129,7 +129,14 @@ class UnitOfWork(Protocol):
         tb: TracebackType | None,
     ) -> None: ...
 
-    def add_event(self, envelope: Envelope) -> None: ...
+    @property
+    def recorder(self) -> EventRecorder:
+        """Takes the events of the aggregates the repositories write, for the outbox."""
+        ...
+
+    def emit(self, event: object, *, occurred_at: datetime | None = None) -> None:
+        """An event that belongs to no aggregate, written with the others on commit."""
+        ...
 
     def writable(self) -> Self:
         """After a query's read-only block, the same unit of work able to commit events."""

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hms_auth.adapters.orm import refresh_families, refresh_tokens
 from hms_auth.domain.refresh import RefreshFamily, RefreshToken
+from hms_platform.recording import Seen
 
 _FAMILY = [c.name for c in refresh_families.c]
 _TOKEN = [c.name for c in refresh_tokens.c]
@@ -21,13 +22,14 @@ def _token_row(token: RefreshToken) -> dict[str, Any]:
 
 
 class SqlRefreshTokenRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
+    def __init__(self, conn: AsyncConnection, seen: Seen) -> None:
+        self.conn, self.seen = conn, seen  # seen: the unit of work's recorder
 
     async def add_family(self, family: RefreshFamily, token: RefreshToken) -> None:
         await self.conn.execute(sa.insert(refresh_families).values(
             {name: getattr(family, name) for name in _FAMILY}))
         await self.add_token(token)
+        self.seen(family)
 
     async def add_token(self, token: RefreshToken) -> None:
         await self.conn.execute(sa.insert(refresh_tokens).values(_token_row(token)))
@@ -49,6 +51,7 @@ class SqlRefreshTokenRepository:
         await self.conn.execute(
             sa.update(refresh_families).where(refresh_families.c.id == family.id)
             .values(revoked_at=family.revoked_at, revoked_reason=family.revoked_reason))
+        self.seen(family)
         if token is not None:
             await self.conn.execute(
                 sa.update(refresh_tokens).where(refresh_tokens.c.token_hash == token.token_hash)

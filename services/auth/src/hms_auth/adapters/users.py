@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from hms_auth.adapters.orm import users
 from hms_auth.domain.errors import AlreadyRegistered
 from hms_auth.domain.users import Role, User
+from hms_platform.recording import Seen
 
 # Transaction-scoped advisory lock taken by whoever may change the set of admins.
 ADMINS_LOCK = 0x6175_7468_0000_0001
@@ -42,16 +43,18 @@ def constraint_name(exc: IntegrityError) -> str | None:
 
 
 class SqlUserRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
+    def __init__(self, conn: AsyncConnection, seen: Seen) -> None:
+        self.conn, self.seen = conn, seen  # seen: the unit of work's recorder
 
     async def add(self, user: User) -> None:
         await self._write(sa.insert(users).values(_row(user)))
+        self.seen(user)
 
     async def save(self, user: User) -> None:
         row = _row(user)
         del row["id"], row["created_at"]
         await self._write(sa.update(users).where(users.c.id == user.id).values(row))
+        self.seen(user)
 
     async def _write(self, statement: sa.Executable) -> None:
         try:

@@ -13,7 +13,7 @@ from hms_auth.domain.keys import SigningKey
 from hms_auth.domain.refresh import RefreshFamily, RefreshToken
 from hms_auth.domain.throttle import ThrottleState
 from hms_auth.domain.users import User
-from hms_contracts.envelope import Envelope
+from hms_platform.recording import EventRecorder
 
 
 class UserRepository(Protocol):
@@ -163,7 +163,14 @@ class UnitOfWork(Protocol):
     async def __aexit__(self, exc_type: type[BaseException] | None,
                         exc: BaseException | None, tb: TracebackType | None) -> None: ...
 
-    def add_event(self, envelope: Envelope) -> None: ...
+    @property
+    def recorder(self) -> EventRecorder:
+        """Takes the events of the aggregates the repositories write, for the outbox."""
+        ...
+
+    def emit(self, event: object, *, occurred_at: datetime | None = None) -> None:
+        """An event that belongs to no aggregate, written with the others on commit."""
+        ...
 
     async def commit(self) -> None: ...
 

@@ -10,10 +10,10 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from hms_contracts.envelope import Envelope
 from hms_notifications.domain.delivery import Outcome
 from hms_notifications.domain.model import AppointmentMark, Contact, Message, Preferences
 from hms_notifications.domain.templates import Rendered
+from hms_platform.recording import EventRecorder
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,9 @@ class UnitOfWork(Protocol):
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                         tb: TracebackType | None) -> None: ...
-    def add_event(self, envelope: Envelope) -> None: ...
+    @property
+    def recorder(self) -> EventRecorder: ...
+    def emit(self, event: object, *, occurred_at: datetime | None = None) -> None: ...
     async def commit(self) -> None: ...
 
 

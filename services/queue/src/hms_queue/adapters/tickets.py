@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hms_platform.recording import Seen
 from hms_queue.adapters.orm import (
     ACTIVE,
     ONE_ACTIVE_PER_PATIENT,
@@ -63,8 +64,8 @@ def _constraint(error: IntegrityError) -> Exception:
 
 
 class SqlTicketRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
+    def __init__(self, conn: AsyncConnection, seen: Seen) -> None:
+        self.conn, self.seen = conn, seen  # seen: the unit of work's recorder
 
     async def _write(self, statement: Any, ticket: Ticket) -> None:
         try:
@@ -72,6 +73,7 @@ class SqlTicketRepository:
                 await self.conn.execute(statement)
         except IntegrityError as error:
             raise _constraint(error) from error
+        self.seen(ticket)
         if ticket.history:
             await self.conn.execute(sa.insert(ticket_history), [
                 {"ticket_id": ticket.id, "at": h.at, "action": h.action, "by": h.by,

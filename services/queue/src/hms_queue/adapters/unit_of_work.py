@@ -1,4 +1,5 @@
-"""The SQL unit of work: the platform's (one transaction, outbox on commit) with the queue's
+"""The SQL unit of work: the platform's (one transaction, the events of what its repositories
+wrote to the outbox on commit) with the queue's
 repositories, and a NOTIFY per changed line (delivered only if the commit succeeds) so that
 every API process's streams hear of it."""
 
@@ -10,16 +11,19 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hms_platform.db import SqlUnitOfWork
+from hms_platform.unit_of_work import RecordingUnitOfWork
+from hms_queue.adapters.contracts import CONTRACTS
 from hms_queue.adapters.directory import SqlDirectoryRepository
 from hms_queue.adapters.displays import SqlDisplayRepository
 from hms_queue.adapters.orm import LINES_CHANNEL, TABLES
 from hms_queue.adapters.tickets import SqlTicketRepository
 
 
-class SqlQueueUnitOfWork(SqlUnitOfWork):
+class SqlQueueUnitOfWork(RecordingUnitOfWork):
+    contracts = CONTRACTS
+
     def _open(self) -> None:
-        self.tickets = SqlTicketRepository(self.connection)
+        self.tickets = SqlTicketRepository(self.connection, self.recorder.seen)
         self.people = SqlDirectoryRepository(self.connection)
         self.displays = SqlDisplayRepository(self.connection)
         self._changed: set[uuid.UUID] = set()

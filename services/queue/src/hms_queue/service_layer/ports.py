@@ -9,7 +9,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 
-from hms_contracts.envelope import Envelope
+from hms_platform.recording import EventRecorder
 from hms_queue.domain.directory import Person
 from hms_queue.domain.display import Display
 from hms_queue.domain.ticket import Ticket
@@ -93,7 +93,14 @@ class UnitOfWork(Protocol):
         tb: TracebackType | None,
     ) -> None: ...
 
-    def add_event(self, envelope: Envelope) -> None: ...
+    @property
+    def recorder(self) -> EventRecorder:
+        """Takes the events of the aggregates the repositories write, for the outbox."""
+        ...
+
+    def emit(self, event: object, *, occurred_at: datetime | None = None) -> None:
+        """An event that belongs to no aggregate, written with the others on commit."""
+        ...
 
     async def commit(self) -> None: ...
 

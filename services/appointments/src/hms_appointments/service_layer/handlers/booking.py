@@ -18,7 +18,6 @@ from hms_appointments.domain.rules import Rules
 from hms_appointments.domain.schedule import Slot
 from hms_appointments.service_layer import access
 from hms_appointments.service_layer.commands import BookAppointment, RescheduleAppointment
-from hms_appointments.service_layer.events import record
 from hms_appointments.service_layer.ports import UnitOfWork
 from hms_platform.clock import Clock
 
@@ -62,7 +61,6 @@ async def book_appointment(
         # No check-then-insert: the exclusion constraints and the one-per-day index decide,
         # even under concurrency.
         await uow.appointments.add(appointment)
-        record(uow, now, appointment)
         await uow.commit()
     log.info("appointment.booked", appointment_id=str(appointment.id),
              over_limit=overridden)
@@ -84,7 +82,6 @@ async def reschedule_appointment(
         slot = await bookable_slot(uow, appointment.doctor_id, cmd.start, now, rules)
         appointment.reschedule(slot, cmd.actor.user_id)
         await uow.appointments.save(appointment)
-        record(uow, now, appointment)
         await uow.commit()
     log.info("appointment.rescheduled", appointment_id=str(appointment.id))
     return appointment

@@ -14,7 +14,6 @@ from hms_appointments.service_layer.commands import (
     CompleteAppointment,
     MarkNoShow,
 )
-from hms_appointments.service_layer.events import record
 from hms_appointments.service_layer.handlers.booking import check_self_cancellations
 from hms_appointments.service_layer.handlers.no_shows import record_no_show
 from hms_appointments.service_layer.ports import UnitOfWork
@@ -40,7 +39,6 @@ async def cancel_appointment(
             await check_self_cancellations(uow, cmd.actor.user_id, now, rules)
         appointment.cancel(cmd.actor.user_id, now, cmd.reason, rules.late_cancel)
         await uow.appointments.save(appointment)
-        record(uow, now, appointment)
         await uow.commit()
     log.info("appointment.cancelled", appointment_id=str(appointment.id),
              late=appointment.late_cancel)
@@ -55,7 +53,6 @@ async def check_in(cmd: CheckIn, uow: UnitOfWork, clock: Clock, rules: Rules) ->
                                                 for_update=True)
         appointment.check_in(now, rules.clinic_tz, cmd.actor.user_id)
         await uow.appointments.save(appointment)
-        record(uow, now, appointment)
         await uow.commit()
     log.info("appointment.checked_in", appointment_id=str(appointment.id))
     return appointment
@@ -72,7 +69,6 @@ async def complete_appointment(
                                                 for_update=True)
         appointment.complete(now, cmd.diagnosis, cmd.treatment)
         await uow.appointments.save(appointment)
-        record(uow, now, appointment)
         await uow.commit()
     log.info("appointment.completed", appointment_id=str(appointment.id))  # no clinical text
     return appointment

@@ -12,7 +12,6 @@ from hms_appointments.domain.appointment import Appointment
 from hms_appointments.domain.penalty import Penalty
 from hms_appointments.domain.rules import Rules
 from hms_appointments.service_layer.commands import MarkNoShows
-from hms_appointments.service_layer.events import record
 from hms_appointments.service_layer.ports import UnitOfWork
 from hms_platform.clock import Clock
 
@@ -29,7 +28,6 @@ async def record_no_show(
     if await uow.penalties.add(penalty):
         since = rules.penalties.window_start(now)
         penalty.applied(await uow.penalties.count_active(appointment.patient_id, since))
-    record(uow, now, appointment, penalty)
     return penalty
 
 

@@ -6,7 +6,6 @@ from hms_appointments.domain import errors as exc
 from hms_appointments.domain.rules import Rules
 from hms_appointments.service_layer import access
 from hms_appointments.service_layer.commands import ListPenalties, PenaltyView, WaivePenalty
-from hms_appointments.service_layer.events import record
 from hms_appointments.service_layer.ports import Page, UnitOfWork
 from hms_platform.clock import Clock
 
@@ -38,6 +37,5 @@ async def waive_penalty(
             raise exc.PenaltyNotFound(f"Penalty {cmd.penalty_id} not found.")
         penalty.waive(cmd.actor.user_id, cmd.reason, now)
         await uow.penalties.save(penalty)
-        record(uow, now, penalty)
         await uow.commit()
     return PenaltyView(penalty, active=False)

@@ -13,7 +13,7 @@ from hms_appointments.domain.actor import Actor
 from hms_appointments.domain.appointment import Appointment
 from hms_appointments.domain.events import ClinicalRecordRead
 from hms_appointments.domain.rules import Rules
-from hms_appointments.service_layer import access, events
+from hms_appointments.service_layer import access
 from hms_appointments.service_layer.commands import GetAppointment, ListAppointments, NamePeople
 from hms_appointments.service_layer.ports import AppointmentFilter, Page, UnitOfWork
 from hms_platform.clock import Clock
@@ -70,6 +70,6 @@ async def _record_clinical_reads(
         return
     now = clock.now()
     async with uow.writable():
-        events.emit(uow, now, *(ClinicalRecordRead(a.id, a.patient_id, actor.user_id, now)
-                                for a in read))
+        for a in read:
+            uow.emit(ClinicalRecordRead(a.id, a.patient_id, actor.user_id, now))
         await uow.commit()

@@ -10,12 +10,11 @@ from hms_appointments.domain.rules import Rules
 from hms_appointments.domain.schedule import Schedule
 from hms_appointments.service_layer import access
 from hms_appointments.service_layer.commands import GetSlots, ListDoctors, SetSchedule, SlotView
-from hms_appointments.service_layer.events import record
 from hms_appointments.service_layer.ports import Page, UnitOfWork
 from hms_platform.clock import Clock
 
 
-async def set_schedule(cmd: SetSchedule, uow: UnitOfWork, clock: Clock) -> Schedule:
+async def set_schedule(cmd: SetSchedule, uow: UnitOfWork) -> Schedule:
     access.authorize(cmd, action="set schedules")
     if cmd.actor.is_doctor and cmd.actor.user_id != cmd.doctor_id:
         raise exc.NotAllowed("A doctor may set only their own schedule.")
@@ -25,7 +24,6 @@ async def set_schedule(cmd: SetSchedule, uow: UnitOfWork, clock: Clock) -> Sched
         if doctor is None or not doctor.is_doctor:
             raise exc.DoctorNotFound(f"Doctor {cmd.doctor_id} not found.")
         await uow.schedules.save(schedule)
-        record(uow, clock.now(), schedule)
         await uow.commit()
     return schedule
 

@@ -14,7 +14,6 @@ from hms_auth.service_layer.commands import (
     RegisterWalkInPatient,
     WalkInRegistration,
 )
-from hms_auth.service_layer.events import record
 from hms_auth.service_layer.handlers.activation import new_code_for, record_code
 from hms_auth.service_layer.handlers.guard import registration_counter, take
 from hms_auth.service_layer.ports import CodeSealer, ContactValidator, PasswordHasher, UnitOfWork
@@ -68,7 +67,7 @@ async def register_walk_in_patient(cmd: RegisterWalkInPatient, uow: UnitOfWork,
     async with uow:
         await _add(uow, user)
         await uow.activation_codes.put(activation)
-        record_code(uow, sealer, user.id, code, activation.expires_at, now)
+        record_code(uow, sealer, user.id, code, activation.expires_at)
         await uow.commit()
     log.info("user.registered", user_id=str(user.id), role=user.role.value, walk_in=True)
     return WalkInRegistration(user, code, activation.expires_at)
@@ -114,11 +113,11 @@ async def ensure_first_admin(cmd: EnsureFirstAdmin, uow: UnitOfWork, hasher: Pas
 
 
 async def _add(uow: UnitOfWork, user: User) -> None:
-    """Insert (the database's unique indexes decide races) and queue the user's events."""
+    """Insert (the database's unique indexes decide races; the unit of work takes the user's
+    events)."""
     try:
         await uow.users.add(user)
     except AlreadyRegistered as exc:
         if exc.field == "username" and user.username == user.phone_number:
             raise AlreadyRegistered("phone_number") from None  # the username is the phone
         raise
-    record(uow, user.created_at, *user.pull_events())

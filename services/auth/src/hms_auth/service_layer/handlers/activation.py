@@ -25,7 +25,6 @@ from hms_auth.domain.policy import AuthPolicy
 from hms_auth.domain.throttle import Scope
 from hms_auth.domain.users import Role, User, check_password
 from hms_auth.service_layer.commands import ActivatePatient, IssueActivationCode, WalkInRegistration
-from hms_auth.service_layer.events import record
 from hms_auth.service_layer.handlers.guard import (
     guess_counters,
     subject_key,
@@ -50,10 +49,10 @@ async def new_code_for(user_id: uuid.UUID, hasher: PasswordHasher, now: datetime
 
 
 def record_code(uow: UnitOfWork, sealer: CodeSealer, user_id: uuid.UUID, code: str,
-                expires_at: datetime, now: datetime) -> None:
+                expires_at: datetime) -> None:
     """The code leaves only sealed, in an event notifications turns into an SMS."""
     sealed = sealer.seal(code, f"activation:{user_id}")
-    record(uow, now, ActivationCodeIssued(user_id, sealed, expires_at))
+    uow.emit(ActivationCodeIssued(user_id, sealed, expires_at))
 
 
 async def issue_activation_code(cmd: IssueActivationCode, uow: UnitOfWork,
@@ -73,7 +72,7 @@ async def issue_activation_code(cmd: IssueActivationCode, uow: UnitOfWork,
         if user.activated:
             raise AlreadyActivated()
         await uow.activation_codes.put(activation)
-        record_code(uow, sealer, user.id, code, activation.expires_at, now)
+        record_code(uow, sealer, user.id, code, activation.expires_at)
         await uow.commit()
     return WalkInRegistration(user, code, activation.expires_at)
 

@@ -9,7 +9,6 @@ import structlog
 from hms_auth.domain.events import SigningKeyRotated
 from hms_auth.domain.keys import KeyStatus, SigningKey, rotate
 from hms_auth.service_layer.commands import EnsureSigningKey, GetJwks, RotateSigningKeys
-from hms_auth.service_layer.events import record
 from hms_auth.service_layer.ports import KeyGenerator, UnitOfWork
 from hms_platform.clock import Clock
 
@@ -49,7 +48,7 @@ async def rotate_signing_keys(cmd: RotateSigningKeys, uow: UnitOfWork,
                 await uow.signing_keys.save_status(key)
         previous = next((k.kid for k in changed if k.status is KeyStatus.PREVIOUS), None)
         retired = tuple(k.kid for k in changed if k.status is KeyStatus.RETIRED)
-        record(uow, clock.now(), SigningKeyRotated(new.kid, previous, retired))
+        uow.emit(SigningKeyRotated(new.kid, previous, retired))
         await uow.commit()
     log.info("signing_key.rotated", kid=new.kid,
              previous=[k.kid for k in keys if k.status is KeyStatus.PREVIOUS])

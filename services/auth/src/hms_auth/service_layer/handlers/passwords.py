@@ -22,7 +22,6 @@ from hms_auth.service_layer.commands import (
     ResetCode,
     ResetPassword,
 )
-from hms_auth.service_layer.events import record
 from hms_auth.service_layer.handlers.activation import new_code_for, redeem_code
 from hms_auth.service_layer.handlers.guard import (
     guess_counters,
@@ -94,8 +93,8 @@ async def issue_password_reset(cmd: IssuePasswordReset, uow: UnitOfWork,
         await _end_sessions(uow, user, "password_reset")
         await uow.activation_codes.put(stored)
         sealed = sealer.seal(code, f"password_reset:{user.id}")
-        record(uow, now, PasswordResetIssued(user.id, cmd.actor_id, sealed, stored.expires_at,
-                                             shown_to_issuer=shown is not None))
+        uow.emit(PasswordResetIssued(user.id, cmd.actor_id, sealed, stored.expires_at,
+                                     shown_to_issuer=shown is not None))
         await uow.commit()
     log.info("user.password_reset_issued", user_id=str(user.id), issued_by=str(cmd.actor_id),
              shown_to_staff=shown is not None)
@@ -120,4 +119,3 @@ async def reset_password(cmd: ResetPassword, uow: UnitOfWork, hasher: PasswordHa
 async def _end_sessions(uow: UnitOfWork, user: User, reason: str) -> None:
     await revoke_sessions(uow, user, user.updated_at, reason)
     await uow.users.save(user)
-    record(uow, user.updated_at, *user.pull_events())

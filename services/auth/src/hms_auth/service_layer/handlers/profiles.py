@@ -21,7 +21,6 @@ from hms_auth.service_layer.commands import (
     UpdateUser,
     UserPage,
 )
-from hms_auth.service_layer.events import record
 from hms_auth.service_layer.handlers.guard import registration_counter, take
 from hms_auth.service_layer.ports import ContactValidator, UnitOfWork
 from hms_platform.clock import Clock
@@ -91,7 +90,6 @@ async def _update(uow: UnitOfWork, user_id: Any, changes: Mapping[str, Any],
         await uow.users.save(user)
         if not user.active and "active" in changed:
             await uow.refresh_tokens.revoke_all(user.id, now, "deactivated")
-        record(uow, now, *user.pull_events())
         await uow.commit()
     return user
 

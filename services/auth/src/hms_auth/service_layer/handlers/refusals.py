@@ -17,7 +17,6 @@ from hms_auth.domain.events import SignInsThrottled
 from hms_auth.domain.policy import AuthPolicy
 from hms_auth.domain.throttle import Refusal, Scope, ThrottleState
 from hms_auth.service_layer.commands import ReportThrottledSignIns
-from hms_auth.service_layer.events import record
 from hms_auth.service_layer.handlers.guard import Counter, address_key
 from hms_auth.service_layer.ports import UnitOfWork
 from hms_platform.clock import Clock
@@ -59,5 +58,6 @@ async def report_throttled_sign_ins(cmd: ReportThrottledSignIns, uow: UnitOfWork
 def _report(uow: UnitOfWork, refusal: Refusal, state: ThrottleState,
             policy: AuthPolicy) -> None:
     end = state.window_start + policy.throttle_window
-    record(uow, end, SignInsThrottled(refusal.user_id, refusal.ip, refusal.limit,
-                                      state.failures, state.window_start, end))
+    # Stamped with the window's end: when the count it reports was complete.
+    uow.emit(SignInsThrottled(refusal.user_id, refusal.ip, refusal.limit, state.failures,
+                              state.window_start, end), occurred_at=end)

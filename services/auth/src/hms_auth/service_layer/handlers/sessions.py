@@ -16,7 +16,6 @@ from hms_auth.domain.refresh import RefreshFamily, hash_refresh_token
 from hms_auth.domain.throttle import Scope
 from hms_auth.domain.users import User
 from hms_auth.service_layer.commands import RefreshSession, SignIn, SignOut, TokenPair
-from hms_auth.service_layer.events import record
 from hms_auth.service_layer.handlers.guard import (
     guess_counters,
     subject_key,
@@ -74,7 +73,7 @@ async def sign_in(cmd: SignIn, uow: UnitOfWork, hasher: PasswordHasher,
         reason = _refusal(current, ok and current is not None and current.password_hash == hashed)
         if reason is not None or current is None:
             await uow.throttle.record_failure(Scope.ACCOUNT, subject, now, policy.account_window)
-            record(uow, now, SignInFailed(user_id, masked, cmd.client_ip, reason or "unknown"))
+            uow.emit(SignInFailed(user_id, masked, cmd.client_ip, reason or "unknown"))
             await uow.commit()
             raise InvalidCredentials()
         await succeeded(uow.throttle, holds)
@@ -85,9 +84,8 @@ async def sign_in(cmd: SignIn, uow: UnitOfWork, hasher: PasswordHasher,
         pair = await _start_session(uow, current, signer, now, policy)
         # A password set with a code staff issued: audited as a sign-in after a staff reset.
         reset_by = current.password_reset_by
-        record(uow, now, SignInSucceeded(current.id, masked, cmd.client_ip,
-                                         after_staff_reset=reset_by is not None,
-                                         reset_by=reset_by))
+        uow.emit(SignInSucceeded(current.id, masked, cmd.client_ip,
+                                 after_staff_reset=reset_by is not None, reset_by=reset_by))
         await uow.commit()
         return pair
 
@@ -135,7 +133,6 @@ async def refresh_session(cmd: RefreshSession, uow: UnitOfWork, signer: TokenSig
             successor, raw = family.rotate(token, now, policy)
         except RefreshTokenReused:
             await uow.refresh_tokens.save(family)
-            record(uow, now, *family.pull_events())
             await uow.commit()  # the revocation must stick although the request fails
             raise
         user = await uow.users.get(family.user_id)
@@ -169,7 +166,6 @@ async def sign_out(cmd: SignOut, uow: UnitOfWork, clock: Clock) -> None:
         if user is not None:
             user.revoke_tokens(now, "logout")
             await uow.users.save(user)
-            record(uow, now, *user.pull_events())
         await uow.commit()
 
 

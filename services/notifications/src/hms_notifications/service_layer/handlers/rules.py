@@ -21,17 +21,15 @@ from hms_contracts.appointments import (
     NoShowPenaltyApplied,
 )
 from hms_contracts.auth import ActivationCodeIssued, PasswordResetIssued
-from hms_contracts.envelope import Envelope
-from hms_contracts.notifications import NotificationFailed
 from hms_contracts.queue import PatientCalled, TurnApproaching
 from hms_notifications.domain import model as m
 from hms_notifications.domain.errors import ContactNotYetKnown
+from hms_notifications.domain.events import NotificationFailed
 from hms_notifications.domain.model import AppointmentMark, Contact, Intent, Message, Preferences
 from hms_notifications.domain.rules import CAP_WINDOW, Rules
 from hms_notifications.service_layer.ports import UnitOfWork
 from hms_platform.clock import Clock
 from hms_platform.log_masking import mask_text
-from hms_platform.logging import correlation_id
 
 log = structlog.get_logger(__name__)
 REMINDER = "appointment_reminder"
@@ -64,15 +62,13 @@ async def record_intents(uow: UnitOfWork, intents: Sequence[Intent], rules: Rule
                      subject_id=str(msg.subject_id), reason=why)
     capped = await _cap(uow, planned, rules, clock, {u: c for u, (c, _) in people.items()})
     new = set(await uow.messages.add(planned))
-    now = clock.now()
     for msg in capped:
         # Reported like a failure, as capped (codes, the kinds outside the contract, are
         # never capped): reporting counts them apart.
         if msg.id in new and msg.kind in m.KINDS:
-            uow.add_event(Envelope.of(NotificationFailed(
+            uow.emit(NotificationFailed(
                 notification_id=msg.id, recipient_id=msg.recipient_id, channel=msg.channel,
-                kind=msg.kind, dedup_key=msg.dedup_key, attempts=1, reason="capped"),
-                correlation_id=correlation_id(), occurred_at=now))
+                kind=msg.kind, dedup_key=msg.dedup_key, attempts=1, reason="capped"))
     return len(new)
 
 

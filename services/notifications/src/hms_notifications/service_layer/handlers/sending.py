@@ -13,8 +13,6 @@ from typing import Any
 
 import structlog
 
-from hms_contracts.envelope import Envelope
-from hms_contracts.notifications import NotificationFailed, NotificationSent
 from hms_notifications.domain import model as m
 from hms_notifications.domain.delivery import (
     Failed,
@@ -24,11 +22,11 @@ from hms_notifications.domain.delivery import (
     Sent,
     Undeliverable,
 )
+from hms_notifications.domain.events import NotificationFailed, NotificationSent
 from hms_notifications.domain.templates import Rendered, as_logged, render
 from hms_notifications.service_layer.commands import SendDue
 from hms_notifications.service_layer.ports import Channel, UnitOfWork
 from hms_platform.clock import Clock
-from hms_platform.logging import correlation_id
 from hms_platform.sealing import Sealer, SealingError
 
 log = structlog.get_logger(__name__)
@@ -155,10 +153,9 @@ async def _record(msg: m.Message, outcome: Outcome | Skip | Void, token: uuid.UU
         if fallback is not None:
             await uow.messages.add([fallback])
         if event is not None and msg.kind in m.KINDS:
-            uow.add_event(Envelope.of(event(
-                notification_id=msg.id, recipient_id=msg.recipient_id, channel=msg.channel,
-                kind=msg.kind, dedup_key=msg.dedup_key, attempts=max(1, msg.attempts)),
-                correlation_id=correlation_id(), occurred_at=now))
+            uow.emit(event(notification_id=msg.id, recipient_id=msg.recipient_id,
+                           channel=msg.channel, kind=msg.kind, dedup_key=msg.dedup_key,
+                           attempts=max(1, msg.attempts)))
         await uow.commit()
     log.info("notification.recorded", notification_id=str(msg.id), channel=msg.channel,
              kind=msg.kind, status=msg.status, attempts=msg.attempts, reason=msg.last_error)

@@ -22,7 +22,6 @@ from hms_queue.domain import errors as exc
 from hms_queue.domain.actor import SYSTEM
 from hms_queue.domain.directory import Person
 from hms_queue.domain.policy import Policy
-from hms_queue.service_layer.events import record
 from hms_queue.service_layer.handlers.calls import serve
 from hms_queue.service_layer.handlers.line import line_changed
 from hms_queue.service_layer.handlers.tickets import open_ticket
@@ -77,7 +76,6 @@ async def _withdraw(uow: UnitOfWork, appointment_id: uuid.UUID, doctor_id: uuid.
         now = clock.now()
         ticket.cancel(now, SYSTEM.user_id, reason)
         await uow.tickets.save(ticket)
-        record(uow, now, ticket)
         await line_changed(uow, ticket.doctor_id, ticket.clinic_day, now, policy)
 
 

@@ -15,7 +15,6 @@ from hms_queue.domain.policy import Policy
 from hms_queue.domain.ticket import Ticket
 from hms_queue.service_layer import access
 from hms_queue.service_layer.commands import CallNext, MissTicket, Served, ServeTicket
-from hms_queue.service_layer.events import record
 from hms_queue.service_layer.handlers.line import line_changed
 from hms_queue.service_layer.ports import UnitOfWork
 
@@ -42,7 +41,6 @@ async def call_next(cmd: CallNext, uow: UnitOfWork, clock: Clock, policy: Policy
         doctor = await uow.people.get(cmd.doctor_id)
         ticket.call(now, cmd.actor.user_id, (doctor.room if doctor else None) or "")
         await uow.tickets.save(ticket)
-        record(uow, now, ticket)
         await line_changed(uow, cmd.doctor_id, day, now, policy)
         await uow.commit()
     log.info("queue.patient_called", ticket_id=str(ticket.id), number=ticket.label)
@@ -75,7 +73,6 @@ async def serve(uow: UnitOfWork, ticket: Ticket, now: datetime, by: uuid.UUID,
     doctor.service_seconds = updated_average(current, service, policy.ewma_alpha)
     await uow.people.save(doctor)
     await uow.tickets.save(ticket)
-    record(uow, now, ticket)
     await line_changed(uow, ticket.doctor_id, ticket.clinic_day, now, policy)
 
 
@@ -86,7 +83,6 @@ async def miss_ticket(cmd: MissTicket, uow: UnitOfWork, clock: Clock, policy: Po
         ticket = await access.load_for_change(uow, cmd.actor, cmd.ticket_id)
         ticket.miss(now, cmd.actor.user_id)
         await uow.tickets.save(ticket)
-        record(uow, now, ticket)
         await line_changed(uow, ticket.doctor_id, ticket.clinic_day, now, policy)
         await uow.commit()
     log.info("queue.ticket_missed", ticket_id=str(ticket.id), status=ticket.status)

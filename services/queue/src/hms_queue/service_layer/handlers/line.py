@@ -10,7 +10,6 @@ from hms_queue.domain.estimate import eta_minutes, seed_seconds
 from hms_queue.domain.policy import Policy
 from hms_queue.domain.ticket import Ticket
 from hms_queue.service_layer.commands import TicketView
-from hms_queue.service_layer.events import record
 from hms_queue.service_layer.ports import UnitOfWork
 
 
@@ -56,5 +55,4 @@ async def line_changed(uow: UnitOfWork, doctor_id: uuid.UUID, day: date, now: da
         for ahead, ticket in fresh:
             ticket.approach(ahead, estimator.eta(ahead))
             await uow.tickets.save(ticket)
-            record(uow, now, ticket)
     uow.line_changed(doctor_id)

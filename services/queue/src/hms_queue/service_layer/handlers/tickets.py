@@ -14,7 +14,6 @@ from hms_queue.domain.policy import Policy
 from hms_queue.domain.ticket import Source, Ticket, check_urgency
 from hms_queue.service_layer import access
 from hms_queue.service_layer.commands import IssueTicket, LeaveTicket, TicketView, UpdateTicket
-from hms_queue.service_layer.events import record
 from hms_queue.service_layer.handlers.line import line_changed, view
 from hms_queue.service_layer.ports import UnitOfWork
 
@@ -48,7 +47,6 @@ async def open_ticket(uow: UnitOfWork, *, doctor_id: uuid.UUID, patient_id: uuid
     await uow.tickets.add(ticket)
     where = await view(uow, ticket, now, policy)
     ticket.issued(where.position or 0, where.eta_minutes or 0, by)
-    record(uow, now, ticket)
     await line_changed(uow, doctor_id, day, now, policy)
     return where
 
@@ -87,7 +85,6 @@ async def update_ticket(cmd: UpdateTicket, uow: UnitOfWork, clock: Clock,
         if target is not None and target != ticket.doctor_id:
             await transfer(uow, ticket, target, cmd.actor, policy, clock)
         await uow.tickets.save(ticket)
-        record(uow, now, ticket)
         await line_changed(uow, old_doctor, day, now, policy)
         if ticket.doctor_id != old_doctor:
             await line_changed(uow, ticket.doctor_id, ticket.clinic_day, now, policy)
@@ -112,7 +109,6 @@ async def leave_ticket(cmd: LeaveTicket, uow: UnitOfWork, clock: Clock, policy: 
         ticket = await access.load_for_change(uow, cmd.actor, cmd.ticket_id)
         ticket.cancel(now, cmd.actor.user_id, "left")
         await uow.tickets.save(ticket)
-        record(uow, now, ticket)
         await line_changed(uow, ticket.doctor_id, ticket.clinic_day, now, policy)
         await uow.commit()
     log.info("queue.ticket_left", ticket_id=str(ticket.id))

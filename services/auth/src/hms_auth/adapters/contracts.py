@@ -1,15 +1,12 @@
-"""Domain events -> integration events (hms_contracts.auth), written through the outbox."""
+"""Which integration event (hms_contracts.auth) each domain event leaves as, field by field
+where the names differ. The unit of work writes them to the outbox (hms_platform.recording)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-from typing import Any, Protocol
-
 from hms_auth.domain import events as domain
 from hms_contracts import auth as contracts
-from hms_contracts.envelope import Envelope, EventPayload
-from hms_platform.logging import correlation_id
+from hms_contracts.envelope import EventPayload
+from hms_platform.recording import Contract
 
 
 def _registered(e: domain.UserRegistered) -> EventPayload:
@@ -67,7 +64,7 @@ def _reset_issued(e: domain.PasswordResetIssued) -> EventPayload:
                                          shown_to_issuer=e.shown_to_issuer)
 
 
-_CONVERTERS: dict[type[domain.Event], Callable[[Any], EventPayload]] = {
+CONTRACTS: dict[type, Contract] = {
     domain.UserRegistered: _registered,
     domain.UserUpdated: _updated,
     domain.UserDeactivated: _deactivated,
@@ -80,18 +77,3 @@ _CONVERTERS: dict[type[domain.Event], Callable[[Any], EventPayload]] = {
     domain.ActivationCodeIssued: _activation_issued,
     domain.SigningKeyRotated: _key_rotated,
 }
-
-
-def to_envelope(event: domain.Event, now: datetime) -> Envelope:
-    payload = _CONVERTERS[type(event)](event)
-    return Envelope.of(payload, correlation_id=correlation_id(), occurred_at=now)
-
-
-class EventSink(Protocol):
-    def add_event(self, envelope: Envelope) -> None: ...
-
-
-def record(uow: EventSink, now: datetime, *events: domain.Event) -> None:
-    """Queue `events` on the unit of work: they commit with the state change, or not at all."""
-    for event in events:
-        uow.add_event(to_envelope(event, now))
