@@ -154,6 +154,22 @@ async def test_what_no_service_answers_is_a_404_naming_every_path(components: li
             assert prefix in detail
         assert "/api/docs" in detail
         assert (await client.get("/healthz")).json() == {"status": "ok"}
+        # under /api too: no service takes what the others do not answer
+        unknown = await client.get("/api/nowhere/at-all")
+        assert unknown.status_code == 404
+        assert unknown.headers["content-type"] == "application/problem+json"
+        assert unknown.json()["detail"] == detail
+
+
+def test_each_of_a_services_prefixes_reaches_it_and_its_lifespan_runs_once(
+        components: list[Any]) -> None:
+    door = FrontDoor(components)
+    reporting = next(c for c in components if c.name == "reporting")
+    routed = {prefix: app for prefix, app in door.services.apps}
+    for prefix in ("/api/reporting", "/api/reports", "/api/audit"):
+        assert routed[prefix] is reporting.app
+    assert "/api" not in routed
+    assert len(door.services.distinct) == len(components)
 
 
 # ---- make run, for real -------------------------------------------------------------------

@@ -23,8 +23,9 @@ from hms_platform.messagebus import MessageBus
 from hms_platform.testing.clock import FakeClock
 from hms_platform.testing.database import emptied_engine, migrated
 from hms_reporting import MIGRATIONS
-from hms_reporting.bootstrap import build, build_consumer
+from hms_reporting.bootstrap import build
 from hms_reporting.config import ReportingSettings
+from hms_reporting.entrypoints.consumer import build_consumer
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday 12:00 in Nairobi
 

@@ -16,10 +16,12 @@ PATHS = ", ".join(f"{prefix}/..." for s in SERVICES for prefix in s.prefixes)
 
 class PrefixDispatcher:
     """Routes ``/api/auth/...`` to the auth app and so on (paths are not rewritten: every
-    service's routes already carry the gateway's prefix); runs every app's lifespan."""
+    service's routes already carry the gateway's prefix); an app may answer under several
+    prefixes (reporting's three). Runs every app's lifespan, once."""
 
     def __init__(self, apps: Mapping[str, ASGIApp]) -> None:
         self.apps = sorted(apps.items(), key=lambda kv: -len(kv[0]))
+        self.distinct = list({id(app): app for app in apps.values()}.values())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -41,7 +43,7 @@ class PrefixDispatcher:
         assert message["type"] == "lifespan.startup"
         async with contextlib.AsyncExitStack() as stack:
             try:
-                for _, app in self.apps:
+                for app in self.distinct:
                     router = getattr(app, "router", None)
                     if router is not None:
                         await stack.enter_async_context(router.lifespan_context(app))

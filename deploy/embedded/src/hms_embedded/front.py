@@ -79,7 +79,8 @@ class FrontDoor:
     """The process's own paths first (see the module), then the services by prefix."""
 
     def __init__(self, components: Sequence[Component]) -> None:
-        self.services = PrefixDispatcher({c.prefix: c.app for c in components})
+        self.services = PrefixDispatcher(
+            {prefix: c.app for c in components for prefix in c.prefixes})
         self.own = front_app({c.name: (c.app, home_of(c.app)) for c in components})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

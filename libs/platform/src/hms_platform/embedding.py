@@ -1,7 +1,8 @@
 """How a service takes part in the embedded run (one process, one port, in-memory bus).
 
 Each service exposes ``hms_<name>.embedded.component(database_url, bus) -> Component``; the
-embedded runner migrates it, serves its app under its prefix, runs its relay and consumers.
+embedded runner migrates it, serves its app under each of its prefixes, runs its relay and
+consumers.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ class Subscription:
 @dataclass
 class Component:
     name: str
-    prefix: str
+    prefix: str  # its home: docs, OpenAPI and probes live under it
     app: FastAPI
     engine: AsyncEngine
     tables: OutboxTables
@@ -36,3 +37,11 @@ class Component:
     subscriptions: list[Subscription] = field(default_factory=list)
     # Timed work (schedulers): coroutines run until the process stops.
     background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
+    # Every path prefix the gateway routes to it (default: its home alone; reporting's
+    # reports and audit trail also answer under /api/reports and /api/audit).
+    prefixes: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        self.prefixes = tuple(self.prefixes) or (self.prefix,)
+        if self.prefix not in self.prefixes:
+            raise ValueError(f"{self.name}: its home {self.prefix} is not one of its prefixes")

@@ -15,7 +15,7 @@ import inspect
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ClassVar, Generic, TypeVar, cast, overload
 
-from hms_contracts.envelope import EventPayload
+from hms_contracts.envelope import Envelope, EventPayload
 
 R = TypeVar("R")
 Handler = Callable[..., Awaitable[Any]]
@@ -46,8 +46,9 @@ class UnknownMessage(LookupError):
 
 
 class MessageBus:
-    """``await bus.handle(command)`` -> the handler's result; ``await bus.handle(event, uow=u)``
-    for an event from the broker, inside the inbox's unit of work ``u``."""
+    """``await bus.handle(command)`` -> the handler's result; ``await bus.handle(event, uow=u,
+    envelope=e)`` for an event from the broker, inside the inbox's unit of work ``u`` (a
+    handler that keeps events as they came declares an ``envelope`` parameter)."""
 
     def __init__(self, handlers: Mapping[type, Handler], uow_factory: Callable[[], Any],
                  dependencies: Mapping[str, object]) -> None:
@@ -59,23 +60,28 @@ class MessageBus:
             if not (issubclass(kind, Command) or issubclass(kind, EventPayload)):
                 raise TypeError(f"{kind.__name__} is neither a Command nor an event payload")
             names = list(inspect.signature(handler).parameters)[1:]
-            missing = [n for n in names if n != "uow" and n not in self._dependencies]
+            missing = [n for n in names
+                       if n not in ("uow", "envelope") and n not in self._dependencies]
             if missing:
                 raise TypeError(f"{handler.__name__} needs {missing}, which bootstrap lacks")
             self._params[kind] = names
 
     @overload
-    async def handle(self, message: Command[R], *, uow: object | None = None) -> R: ...
+    async def handle(self, message: Command[R], *, uow: object | None = None,
+                     envelope: Envelope | None = None) -> R: ...
 
     @overload
-    async def handle(self, message: EventPayload, *, uow: object | None = None) -> None: ...
+    async def handle(self, message: EventPayload, *, uow: object | None = None,
+                     envelope: Envelope | None = None) -> None: ...
 
-    async def handle(self, message: Any, *, uow: object | None = None) -> Any:
+    async def handle(self, message: Any, *, uow: object | None = None,
+                     envelope: Envelope | None = None) -> Any:
         kind = type(message)
         params = self._params.get(kind)
         if params is None:
             raise UnknownMessage(f"no handler for {kind.__name__}")
         kwargs = {name: (uow if uow is not None else self._new_uow(kind)) if name == "uow"
+                  else envelope if name == "envelope"
                   else self._dependencies[name] for name in params}
         return await self._handlers[kind](message, **kwargs)
 

@@ -3,6 +3,7 @@ process's module is imported only for that process."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 import types
 from pathlib import Path
@@ -43,3 +44,36 @@ def test_each_subcommand_reaches_what_it_names(calls: list[tuple[str, Any]]) -> 
                      ("api", ("0.0.0.0", 9)), ("relay", None), ("replay", 1)]
     with pytest.raises(SystemExit):
         main(["scheduler"])  # not one of this service's processes
+
+
+class Refused(Exception):
+    pass
+
+
+def test_a_service_command_declares_its_own_arguments_and_a_refusal_exits_1(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    seen: list[str] = []
+
+    def create(args: argparse.Namespace) -> None:
+        if args.username == "taken":
+            raise Refused("already exists")
+        seen.append(args.username)
+
+    main = cli.service_cli(
+        "demo_svc", ServiceSettings, Path("/m"), api_port=8099, processes={},
+        commands={"create": cli.ServiceCommand(
+            "create one", create, lambda parser: parser.add_argument("--username",
+                                                                     required=True))},
+        errors=(Refused,))
+    assert main(["create", "--username", "ann"]) == 0 and seen == ["ann"]
+    assert main(["create", "--username", "taken"]) == 1
+    assert capsys.readouterr().err == "demo-svc create: already exists\n"
+    with pytest.raises(SystemExit):
+        main(["create"])  # --username is required
+    with pytest.raises(ValueError):  # not one of the declared errors: not swallowed
+        cli.service_cli("demo_svc", ServiceSettings, Path("/m"), api_port=8099, processes={},
+                        commands={"boom": ("fails", _boom)}, errors=(Refused,))(["boom"])
+
+
+def _boom() -> None:
+    raise ValueError("a bug, not a refusal")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any, cast
 
 import pytest
@@ -44,3 +46,27 @@ async def test_shutdown_closes_what_the_app_owns(owned: bool, disposed: int) -> 
     async with app.router.lifespan_context(app):
         assert closed == []
     assert closed == [0] and engine.disposed == disposed
+
+
+async def test_the_services_own_lifespan_runs_inside_and_auth_has_no_revocation_table() -> None:
+    """auth's shape: its startup work as ``lifespan``, its key store's ``(kid, retired)`` query
+    as ``signing_keys``, and no revocation table (it confirms callers against its users)."""
+    engine, steps = Engine(), []
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        steps.append("started")
+        yield
+        steps.append(f"stopped, engine disposed {engine.disposed} times")
+
+    keys = sa.table("signing_keys", sa.column("kid"), sa.column("status"))
+    app = create_database_app(
+        "auth", prefix="/api/auth", settings=ServiceSettings(environment="test"),
+        engine=cast(Any, engine), owned=True, revocations=None,
+        signing_keys=sa.select(keys.c.kid, keys.c.status == "retired"), description="d",
+        token_verifier=TokenFactory().verifier(), lifespan=lifespan)
+    assert not hasattr(app.state, "revocations")
+    assert isinstance(app.state.signing_keys, SigningKeyList)
+    async with app.router.lifespan_context(app):
+        assert steps == ["started"]
+    assert steps == ["started", "stopped, engine disposed 0 times"] and engine.disposed == 1

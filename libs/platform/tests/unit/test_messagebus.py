@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 import pytest
 
 from hms_contracts.auth import UserDeactivated
+from hms_contracts.envelope import Envelope
 from hms_platform.messagebus import Command, MessageBus, UnknownMessage
 from hms_platform.messaging.inbox import InboxConsumer
 
@@ -73,3 +74,19 @@ async def test_an_unknown_message_is_refused() -> None:
 
     with pytest.raises(UnknownMessage):
         await bus.handle(Other())
+
+
+async def test_a_handler_that_asks_for_the_envelope_gets_the_one_the_inbox_received() -> None:
+    """A service that keeps events as they came (reporting) is on the same consumer: the inbox
+    hands the envelope through the bus to a handler with an ``envelope`` parameter."""
+    kept: list[tuple[Any, Any]] = []
+
+    async def keep(event: UserDeactivated, envelope: Envelope, uow: Any) -> None:
+        kept.append((event, envelope))
+
+    bus = MessageBus({UserDeactivated: keep}, list, {})
+    event = UserDeactivated(user_id="00000000-0000-0000-0000-000000000001")
+    envelope = Envelope.of(event)
+    consumer = InboxConsumer.for_bus("demo", bus)
+    await consumer.handlers[UserDeactivated.NAME](event, envelope, [])
+    assert kept == [(event, envelope)]

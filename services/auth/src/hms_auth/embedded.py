@@ -5,7 +5,8 @@ from __future__ import annotations
 from hms_auth import MIGRATIONS
 from hms_auth.adapters.orm import OUTBOX
 from hms_auth.config import AuthSettings
-from hms_auth.entrypoints.api.app import PREFIX, create_app
+from hms_auth.entrypoints.api import PREFIX
+from hms_auth.entrypoints.api.app import create_app
 from hms_platform.embedding import Component
 from hms_platform.messaging.bus import EventBus
 from hms_platform.runtime import engine_for

@@ -8,27 +8,23 @@ from hms_platform.runtime import engine_for
 from hms_platform.web import make_token_verifier
 from hms_reporting import MIGRATIONS
 from hms_reporting.adapters.orm import TABLES
-from hms_reporting.bootstrap import build_consumer
 from hms_reporting.config import ReportingSettings
+from hms_reporting.entrypoints.api import AUDIT, PREFIX, REPORTS
 from hms_reporting.entrypoints.api.app import create_app
-from hms_reporting.entrypoints.consumer import QUEUE
-
-# The runner routes by one prefix per component, longest first; reporting answers under three
-# (/api/reporting, /api/reports, /api/audit), so it takes "/api": whatever no other service's
-# prefix matched, reporting's app answers (with a 404 problem for anything it does not serve).
-EMBEDDED_PREFIX = "/api"
+from hms_reporting.entrypoints.consumer import QUEUE, build_consumer
 
 
 def component(database_url: str, bus: EventBus) -> Component:
-    """The app, engine, tables, migrations and the subscription to every event. Tokens come
-    from auth in the same process: ``jwks_url`` defaults to the embedded port. (``bus`` is the
-    runner's: it subscribes the consumer and runs the relay on it.)"""
+    """The app (under its three prefixes, as the gateway routes them), engine, tables,
+    migrations and the subscription to every event. Tokens come from auth in the same
+    process: ``jwks_url`` defaults to the embedded port. (``bus`` is the runner's: it
+    subscribes the consumer and runs the relay on it.)"""
     settings = ReportingSettings(database_url=database_url)
     engine = engine_for(settings)
     app = create_app(settings, engine=engine, token_verifier=make_token_verifier(settings))
     consumer = build_consumer(settings, engine)
     return Component(
-        name="reporting", prefix=EMBEDDED_PREFIX, app=app, engine=engine, tables=TABLES,
-        migrations=MIGRATIONS,
+        name="reporting", prefix=PREFIX, prefixes=(PREFIX, REPORTS, AUDIT), app=app,
+        engine=engine, tables=TABLES, migrations=MIGRATIONS,
         subscriptions=[Subscription(QUEUE, consumer.routing_keys, consumer)],
     )

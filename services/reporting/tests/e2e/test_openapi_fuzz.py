@@ -10,9 +10,9 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_platform.testing.fuzz import BOUNDED, check, fuzzable_app, openapi_schema
-from hms_reporting.bootstrap import build_consumer
 from hms_reporting.config import ReportingSettings
 from hms_reporting.entrypoints.api.app import create_app
+from hms_reporting.entrypoints.consumer import build_consumer
 
 schema = openapi_schema("/api/reporting/openapi.json",
                         create_app(ReportingSettings(environment="test")))

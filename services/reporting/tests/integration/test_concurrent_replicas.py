@@ -9,8 +9,8 @@ import random
 import sqlalchemy as sa
 
 from hms_platform.db import make_engine
-from hms_reporting.bootstrap import build_consumer
 from hms_reporting.domain.queries import Period
+from hms_reporting.entrypoints.consumer import build_consumer
 from hms_reporting.service_layer import commands as c
 
 

@@ -18,10 +18,9 @@ from hms_platform.messaging.rabbit import RabbitBus
 from hms_platform.testing.plugin import track_bus
 from hms_platform.testing.polling import eventually
 from hms_reporting import MIGRATIONS
-from hms_reporting.bootstrap import build_consumer
 from hms_reporting.domain.queries import Period
 from hms_reporting.embedded import component
-from hms_reporting.entrypoints.consumer import QUEUE
+from hms_reporting.entrypoints.consumer import QUEUE, build_consumer
 from hms_reporting.service_layer import commands as c
 
 

@@ -44,10 +44,11 @@ class InboxConsumer:
     @classmethod
     def for_bus(cls, name: str, bus: MessageBus) -> InboxConsumer:
         """The consumer of every event ``bus`` has a handler for: each runs on the bus, in the
-        unit of work that claims the event in the inbox."""
+        unit of work that claims the event in the inbox, with its envelope for a handler that
+        asks for one (reporting keeps every event as it came)."""
 
         async def on_bus(event: Any, envelope: Envelope, uow: Any) -> None:
-            await bus.handle(event, uow=uow)
+            await bus.handle(event, uow=uow, envelope=envelope)
 
         return cls(name, bus.uow_factory, {kind.NAME: on_bus for kind in bus.event_types})
 

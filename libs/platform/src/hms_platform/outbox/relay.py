@@ -8,12 +8,12 @@ import contextlib
 from collections.abc import Awaitable
 from typing import Any
 
-import asyncpg
 import sqlalchemy as sa
 import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_contracts.envelope import Envelope
+from hms_platform.listen import listen
 from hms_platform.messaging.bus import EventBus, Unroutable
 from hms_platform.outbox.tables import OutboxTables
 from hms_platform.pgurl import libpq_url
@@ -102,7 +102,11 @@ class OutboxRelay:
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Relay until ``stop`` is set, woken by NOTIFY after commits and by polling."""
         stop = stop or asyncio.Event()
-        listener = asyncio.create_task(self._listen(stop)) if self.listen else None
+        # LISTEN on the schema's channel so a commit wakes the relay at once; polling covers
+        # the gaps while that connection is down.
+        listener = asyncio.create_task(listen(
+            libpq_url(self.engine.url), self.tables.notify_channel, self._on_notify,
+            stop=stop)) if self.listen else None
         pause = 0.0
         try:
             while not stop.is_set():
@@ -141,27 +145,7 @@ class OutboxRelay:
             if not was_connected and self.bus.is_connected():
                 return
 
-    async def _listen(self, stop: asyncio.Event) -> None:
-        """LISTEN on the schema's channel so a commit wakes the relay at once; polling covers
-        the gaps while this connection is down."""
-        dsn = libpq_url(self.engine.url)
-        while not stop.is_set():
-            conn: asyncpg.Connection | None = None
-            try:
-                conn = await asyncpg.connect(dsn)
-                await conn.add_listener(self.tables.notify_channel, self._on_notify)
-                while not stop.is_set() and not conn.is_closed():
-                    with contextlib.suppress(TimeoutError):  # re-check the connection each second
-                        async with asyncio.timeout(1.0):
-                            await stop.wait()
-            except (OSError, asyncpg.PostgresError) as exc:
-                log.info("outbox.listen_unavailable", error=type(exc).__name__)
-                await asyncio.sleep(2.0)
-            finally:
-                if conn is not None and not conn.is_closed():
-                    await conn.close()
-
-    def _on_notify(self, *_: object) -> None:
+    def _on_notify(self, _payload: str) -> None:
         self._wake.set()
 
 

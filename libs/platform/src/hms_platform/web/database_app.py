@@ -1,7 +1,6 @@
-"""A service app over its own database, the way every service with tokens builds one: ready
-when the database answers, refusing tokens auth has revoked and keys its rotations dropped
-(read from the service's own tables, which its consumer fills), and closing what it owns on
-shutdown."""
+"""A service app over its own database, the way every service builds one: ready when the
+database answers, refusing tokens auth has revoked and keys its rotations dropped (read from
+the service's own tables, which its consumer fills), and closing what it owns on shutdown."""
 
 from __future__ import annotations
 
@@ -19,6 +18,8 @@ from hms_platform.revocation import RevocationList, SigningKeyList
 from hms_platform.settings import ServiceSettings
 from hms_platform.web.app import create_service_app, make_token_verifier
 
+Lifespan = Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]
+
 
 def create_database_app(
     name: str,
@@ -27,34 +28,47 @@ def create_database_app(
     settings: ServiceSettings,
     engine: AsyncEngine,
     owned: bool,
-    revocations: sa.Table,
-    signing_keys: sa.Table,
+    revocations: sa.Table | None,
+    signing_keys: sa.Table | sa.Select[Any],
     error_map: Mapping[type[Exception], int] | None = None,
     description: str,
     token_verifier: TokenVerifier | None = None,
+    lifespan: Lifespan | None = None,
     on_shutdown: Sequence[Callable[[], Awaitable[Any]]] = (),
 ) -> FastAPI:
     """``create_service_app`` over ``engine``: readiness pings it, ``app.state.revocations``
     reads ``revocations`` from it and ``app.state.signing_keys`` reads ``signing_keys`` (the
-    key ids auth's rotations announced, :func:`hms_platform.revocation.signing_key_table`).
-    On shutdown ``on_shutdown`` runs, then the engine is
-    disposed if ``owned`` (made for this app rather than passed in by the caller)."""
+    key ids auth's rotations announced, :func:`hms_platform.revocation.signing_key_table`, or
+    a ``(kid, retired)`` query: auth's over its own key store). ``revocations=None`` is for
+    auth, which confirms every caller against its own users instead.
+
+    ``lifespan(app)``, the service's own startup and shutdown, runs inside the app's; then
+    ``on_shutdown`` runs, then the engine is disposed if ``owned`` (made for this app rather
+    than passed in by the caller)."""
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        for close in on_shutdown:
-            await close()
-        if owned:
-            await engine.dispose()
+    async def app_lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            async with contextlib.AsyncExitStack() as stack:
+                if lifespan is not None:
+                    await stack.enter_async_context(lifespan(app))
+                yield
+        finally:
+            for close in on_shutdown:
+                await close()
+            if owned:
+                await engine.dispose()
 
     app = create_service_app(
         name, prefix=prefix, settings=settings, error_map=error_map,
         readiness={"database": lambda: ping(engine)},
         token_verifier=token_verifier or make_token_verifier(settings),
-        lifespan=lifespan, description=description,
+        lifespan=app_lifespan, description=description,
     )
     app.state.settings = settings
-    app.state.revocations = RevocationList(engine, revocations)  # tokens auth has revoked
-    app.state.signing_keys = SigningKeyList.of(engine, signing_keys)  # keys it has dropped
+    if revocations is not None:
+        app.state.revocations = RevocationList(engine, revocations)  # tokens auth has revoked
+    app.state.signing_keys = (  # keys its rotations dropped
+        SigningKeyList.of(engine, signing_keys) if isinstance(signing_keys, sa.Table)
+        else SigningKeyList(engine, signing_keys))
     return app

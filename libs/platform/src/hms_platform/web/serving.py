@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
+from types import FrameType
 from typing import Any, TypeVar
 
 import uvicorn
+from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
 from hms_platform.logging import configure_logging
@@ -43,11 +46,37 @@ def uvicorn_config(app: ASGIApp, *, host: str, port: int, header_timeout: float 
                           http=protocol, **options)
 
 
+def on_stop_signal(app: Starlette, hook: Callable[[], None]) -> None:
+    """Call ``hook`` (in the event loop) as soon as the server serving ``app`` is told to stop,
+    before its graceful shutdown waits for the open responses: what ends the app's responses
+    that never finish by themselves, such as event streams."""
+    hooks: list[Callable[[], None]] = getattr(app.state, "stop_signal_hooks", [])
+    app.state.stop_signal_hooks = [*hooks, hook]
+
+
+class _Server(uvicorn.Server):
+    """uvicorn, calling the app's stop-signal hooks (:func:`on_stop_signal`) when it is told
+    to stop."""
+
+    def __init__(self, config: uvicorn.Config, hooks: Sequence[Callable[[], None]]) -> None:
+        super().__init__(config)
+        self._hooks = hooks
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        loop = asyncio.get_event_loop()
+        for hook in self._hooks:
+            loop.call_soon_threadsafe(hook)
+        super().handle_exit(sig, frame)
+
+
 def serve_api(app: ASGIApp, *, host: str, port: int, **options: Any) -> None:
-    """Serve ``app`` until SIGINT/SIGTERM (call ``configure_logging`` first). SIGINT exits with
-    status 130 every time: the SIGINT uvicorn re-raises after its graceful shutdown can reach
-    the event loop's runner just as the server finishes, which then returns normally."""
-    server = uvicorn.Server(uvicorn_config(app, host=host, port=port, **options))
+    """Serve ``app`` until SIGINT/SIGTERM (call ``configure_logging`` first); its stop-signal
+    hooks (:func:`on_stop_signal`) run as soon as a signal comes. SIGINT exits with status 130
+    every time: the SIGINT uvicorn re-raises after its graceful shutdown can reach the event
+    loop's runner just as the server finishes, which then returns normally."""
+    state = getattr(app, "state", None)
+    hooks: Sequence[Callable[[], None]] = getattr(state, "stop_signal_hooks", ())
+    server = _Server(uvicorn_config(app, host=host, port=port, **options), hooks)
     with exit_quietly_on_interrupt():
         server.run()
     if server.should_exit:  # only a signal sets it here; SIGTERM's re-raise ends the process
@@ -55,19 +84,21 @@ def serve_api(app: ASGIApp, *, host: str, port: int, **options: Any) -> None:
 
 
 def serve_service(settings: S, create_app: Callable[[S], ASGIApp], *, host: str,
-                  port: int) -> None:
-    """A service's API process: its logging configured, then its app served. X-Forwarded-For
-    is judged by the app with the service's ``trusted_proxies``, never by uvicorn."""
+                  port: int, **options: Any) -> None:
+    """A service's API process: its logging configured, then its app served (``options``:
+    uvicorn's, as :func:`uvicorn_config` allows). X-Forwarded-For is judged by the app with
+    the service's ``trusted_proxies``, never by uvicorn."""
     configure_logging(json=settings.json_logs, level=settings.log_level)
-    serve_api(create_app(settings), host=host, port=port)
+    serve_api(create_app(settings), host=host, port=port, **options)
 
 
 def api_main(serve: Callable[[str, int], None], *, prog: str, port: int,
-             description: str | None = None, argv: list[str] | None = None) -> None:
+             host: str = "127.0.0.1", description: str | None = None,
+             argv: list[str] | None = None) -> None:
     """``python -m <service>.entrypoints.api [--host H] [--port P]``: the arguments, then
     ``serve(host, port)``."""
     parser = argparse.ArgumentParser(prog=prog, description=description)
-    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--host", default=host)
     parser.add_argument("--port", type=int, default=port)
     args = parser.parse_args(argv)
     serve(args.host, args.port)

@@ -1,4 +1,5 @@
-"""`python -m hms_auth.entrypoints.relay`: publish auth's outbox to the event bus."""
+"""Publishes the outbox to RabbitMQ. Run: ``hms-auth relay`` or
+``python -m hms_auth.entrypoints.relay``."""
 
 from __future__ import annotations
 

@@ -12,8 +12,7 @@ from collections.abc import Mapping
 import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hms_notifications.adapters.channels.factory import build_channels, close_channels
-from hms_notifications.bootstrap import build
+from hms_notifications.bootstrap import sender
 from hms_notifications.config import NotificationsSettings
 from hms_notifications.service_layer.commands import SendDue
 from hms_notifications.service_layer.ports import Channel
@@ -28,13 +27,11 @@ async def run_sender(
     *, clock: Clock | None = None, channels: Mapping[str, Channel] | None = None,
 ) -> None:
     """Send until ``stop`` is set (or the task is cancelled); a failed round (database away)
-    is logged and retried on the next tick. Channels made here are closed at the end."""
+    is logged and retried on the next tick. Without ``channels``, those the settings
+    configure (bootstrap.sender), closed at the end."""
     stop = stop or asyncio.Event()
-    owned = channels is None
-    chosen = build_channels(settings) if channels is None else channels
-    bus = build(settings, engine, channels=chosen, clock=clock)
     command = SendDue(batch_size=settings.sender_batch_size)
-    try:
+    async with sender(settings, engine, channels=channels, clock=clock) as bus:
         while not stop.is_set():
             handled = 0
             try:
@@ -47,9 +44,6 @@ async def run_sender(
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(settings.sender_interval_seconds):
                     await stop.wait()
-    finally:
-        if owned:
-            await close_channels(dict(chosen))
 
 
 def main() -> None:

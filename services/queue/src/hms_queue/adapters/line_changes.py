@@ -1,7 +1,8 @@
 """Hearing of line changes made by any process: every committed change sends
 ``NOTIFY hms_queue_lines, '<doctor id>'`` (adapters/unit_of_work.py); one LISTEN connection per
 API process wakes the streams of that doctor's line. While the connection is down, streams
-still send heartbeats and re-read on reconnect, so a lost notice is caught up.
+still send heartbeats and re-read on reconnect, so a lost notice is caught up (the connection
+and its reconnects: hms_platform.listen, as the outbox relay's).
 
 Each watched line also has a version, new at every notice for it (and for every line when
 the connection starts or is lost): a read of the line made at one version is current until
@@ -15,14 +16,11 @@ import itertools
 import uuid
 from collections.abc import AsyncIterator
 
-import asyncpg
-import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hms_platform.listen import listen
 from hms_platform.pgurl import libpq_url
 from hms_queue.adapters.orm import LINES_CHANNEL
-
-log = structlog.get_logger(__name__)
 
 
 class Subscription:
@@ -69,7 +67,9 @@ class LineWatcher:
     async def subscribe(self, *doctor_ids: uuid.UUID) -> AsyncIterator[Subscription]:
         """One subscription, woken by a change to any of these doctors' lines."""
         if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._listen())
+            self._task = asyncio.create_task(listen(
+                self._dsn, LINES_CHANNEL, self._on_notify, on_connected=self._connected,
+                on_lost=self._lost))
         subscription = Subscription()
         for doctor_id in doctor_ids:
             if doctor_id not in self._subscribers:
@@ -84,7 +84,7 @@ class LineWatcher:
                     del self._subscribers[doctor_id]
                     del self._versions[doctor_id]
 
-    def _on_notify(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
+    def _on_notify(self, payload: str) -> None:
         with contextlib.suppress(ValueError):
             doctor_id = uuid.UUID(payload)
             if doctor_id in self._versions:
@@ -102,26 +102,13 @@ class LineWatcher:
             for subscription in subscriptions:
                 subscription.notify()
 
-    async def _listen(self) -> None:
-        while True:
-            conn: asyncpg.Connection | None = None
-            try:
-                conn = await asyncpg.connect(self._dsn)
-                lost = asyncio.Event()
-                conn.add_termination_listener(lambda _conn, lost=lost: lost.set())
-                await conn.add_listener(LINES_CHANNEL, self._on_notify)
-                self.listening.set()
-                self._wake_all()  # whatever changed while we were not listening
-                await lost.wait()
-            except (OSError, asyncpg.PostgresError) as error:
-                log.info("queue.listen_unavailable", error=type(error).__name__)
-                await asyncio.sleep(2.0)
-            finally:
-                if self.listening.is_set():  # notices may be lost from now on
-                    self.listening.clear()
-                    self._new_versions()
-                if conn is not None and not conn.is_closed():
-                    await conn.close()
+    def _connected(self) -> None:
+        self.listening.set()
+        self._wake_all()  # whatever changed while we were not listening
+
+    def _lost(self) -> None:
+        self.listening.clear()  # notices may be lost from now on
+        self._new_versions()
 
     async def close(self) -> None:
         if self._task is not None:

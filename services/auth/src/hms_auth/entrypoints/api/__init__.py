@@ -1,1 +1,3 @@
-"""The HTTP API under /api/auth."""
+"""The HTTP API, under the gateway's path for this service."""
+
+PREFIX = "/api/auth"

@@ -1,18 +1,21 @@
-"""`python -m hms_auth.entrypoints.api`: serve the API with uvicorn on AUTH_HOST:AUTH_PORT."""
+"""`python -m hms_auth.entrypoints.api [--host H] [--port P]`, or `hms-auth api`: serve the API
+with uvicorn. Without arguments, `python -m` listens on AUTH_HOST:AUTH_PORT."""
 
 from __future__ import annotations
 
 from hms_auth.config import AuthSettings
 from hms_auth.entrypoints.api.app import create_app
-from hms_platform.logging import configure_logging
-from hms_platform.web.serving import serve_api
+from hms_platform.web.serving import api_main, serve_service
 
 
-def main() -> None:
+def serve(host: str, port: int) -> None:
+    serve_service(AuthSettings(), create_app, host=host, port=port)
+
+
+def main(argv: list[str] | None = None) -> None:
     settings = AuthSettings()
-    configure_logging(json=settings.json_logs, level=settings.log_level)
-    # X-Forwarded-For is judged by the app with AUTH_TRUSTED_PROXIES, never by uvicorn.
-    serve_api(create_app(settings), host=settings.host, port=settings.port)
+    api_main(serve, prog="hms-auth api", host=settings.host, port=settings.port,
+             description=__doc__, argv=argv)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,7 @@
-"""The auth API: `create_app()` for uvicorn, tests and the embedded run."""
+"""The auth HTTP app, built by the platform (errors, health, metrics, auth) like every
+service's; what is auth's own: tokens verified from its own key store, callers confirmed
+against its users (no revocation table: it is where revocations come from), and startup
+work."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from hms_auth import bootstrap
 from hms_auth.adapters.keys import KEY_IDS
 from hms_auth.config import AuthSettings
+from hms_auth.entrypoints.api import PREFIX
 from hms_auth.entrypoints.api.routes import router
 from hms_auth.service_layer.commands import (
     EnsureFirstAdmin,
@@ -23,13 +27,11 @@ from hms_auth.service_layer.commands import (
     ReportThrottledSignIns,
 )
 from hms_platform.auth import JwksCache, TokenVerifier
-from hms_platform.db import ping
 from hms_platform.messagebus import MessageBus
-from hms_platform.revocation import SigningKeyList
 from hms_platform.runtime import engine_for
-from hms_platform.web import create_service_app
+from hms_platform.web.database_app import create_database_app
 
-PREFIX = "/api/auth"
+__all__ = ["PREFIX", "create_app"]
 log = structlog.get_logger(__name__)
 
 
@@ -49,7 +51,6 @@ def create_app(settings: AuthSettings | None = None, *,
     sure a signing key exists and, given HMS_ADMIN_USERNAME/PASSWORD, that an admin does;
     while it runs, closed windows of refused sign-ins are reported periodically."""
     settings = settings or AuthSettings()
-    owns_engine = engine is None
     db = engine if engine is not None else engine_for(settings)
     bus = bootstrap.build(settings, db)
     verifier = TokenVerifier(
@@ -70,17 +71,15 @@ def create_app(settings: AuthSettings | None = None, *,
                 reporter.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await reporter
-            if owns_engine:
-                await db.dispose()
 
-    # The relay is its own process (hms_auth.entrypoints.relay): the API needs no broker.
-    app = create_service_app("auth", prefix=PREFIX, settings=settings,
-                             readiness={"database": lambda: ping(db)},
-                             token_verifier=verifier, lifespan=lifespan)
+    # The relay is its own process (hms-auth relay): the API needs no broker. A key the
+    # operator's rotation retired is refused within seconds, not at the cache's TTL.
+    app = create_database_app(
+        "auth", prefix=PREFIX, settings=settings, engine=db, owned=engine is None,
+        revocations=None, signing_keys=KEY_IDS, token_verifier=verifier, lifespan=lifespan,
+        description="Identities, roles, sign-in and tokens, password resets, sessions and "
+                    "the signing keys (JWKS) every service verifies tokens with.")
     app.state.bus = bus
-    app.state.settings = settings
-    # A key the operator's rotation retired is refused within seconds, not at the cache's TTL.
-    app.state.signing_keys = SigningKeyList(db, KEY_IDS)
     app.include_router(router, prefix=PREFIX)
     return app
 

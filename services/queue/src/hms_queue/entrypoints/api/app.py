@@ -11,6 +11,7 @@ from hms_platform.auth import TokenVerifier
 from hms_platform.clock import Clock, SystemClock
 from hms_platform.runtime import engine_for
 from hms_platform.web.database_app import create_database_app
+from hms_platform.web.serving import on_stop_signal
 from hms_queue.adapters.line_changes import LineWatcher
 from hms_queue.adapters.orm import REVOCATIONS, SIGNING_KEYS
 from hms_queue.bootstrap import build
@@ -54,6 +55,8 @@ def create_app(
     app.state.clock = clock
     app.state.bus = bus
     app.state.line_watcher = watcher
+    # A server waits for open responses before it stops, and a stream never ends by itself.
+    on_stop_signal(app, watcher.end_streams)
     app.state.line_boards = boards  # one read per line change, shared by its streams
     app.state.stream_limits = StreamLimits()
     # live first: /doctors/{id}/stream before /doctors/{id} would not clash, but /display does
