@@ -7,7 +7,7 @@ export UV_SYSTEM_CERTS ?= 1
 RUN := $(UV) run --frozen
 PYTEST := $(RUN) pytest
 
-.PHONY: help install browser gateway run dev seed backup restore test unit integration e2e bench lint asyncapi compose-check k8s-check up down clean
+.PHONY: help install browser gateway run dev seed backup restore test unit integration e2e bench lint generate asyncapi compose-check k8s-check up down clean
 
 help:
 	@echo "make run          start the whole system (embedded, no servers needed)"
@@ -16,6 +16,7 @@ help:
 	@echo "make backup       make run's database and keys in one file [FILE=hms-backup.tar]"
 	@echo "make restore FILE=...  a stopped make run back from a backup [FORCE=1]"
 	@echo "make dev          every process on the local Postgres and RabbitMQ, behind HAProxy"
+	@echo "make generate     every deployment file from the system manifest (libs/system)"
 	@echo "make unit | integration | e2e | bench | lint | asyncapi | up | down"
 
 $(CURDIR)/.tools/bin/uv:
@@ -96,16 +97,22 @@ bench: install
 
 lint: install gateway
 	$(RUN) ruff check libs services deploy tests bench
+	$(RUN) python -m hms_system.generate --check  # the generated files are what the manifest says
 # The sources, and each service's tests/fakes.py against its ports (not a package: named by its
 # path, services.<name>.tests.fakes, so the sources' modules are found on MYPYPATH).
 	MYPYPATH=$(subst $() ,:,$(wildcard libs/*/src services/*/src deploy/*/src)) $(RUN) mypy \
-		--explicit-package-bases libs/contracts/src libs/platform/src $(wildcard services/*/src) \
+		--explicit-package-bases libs/contracts/src libs/platform/src libs/system/src $(wildcard services/*/src) \
 		$(wildcard deploy/*/src) $(wildcard services/*/tests/fakes.py)
 	$(RUN) lint-imports --no-cache --no-logo  # layer rules: [tool.importlinter] in pyproject.toml
 	$(MAKE) --no-print-directory compose-check
 	haproxy -c -q -f deploy/haproxy/haproxy.cfg
 	$(MAKE) --no-print-directory k8s-check
 	$(RUN) hadolint Dockerfile
+
+# docker-compose.yml, .env.example, deploy/k8s/base, haproxy.cfg's routes and backends and
+# deploy/rabbitmq/definitions.json, from libs/system/src/hms_system/manifest.py.
+generate: install
+	$(RUN) python -m hms_system.generate
 
 asyncapi: install
 	$(RUN) python -m hms_contracts.asyncapi --write docs/asyncapi.yaml

@@ -14,8 +14,9 @@ from sqlalchemy.engine import make_url
 
 from hms_platform.pgurl import libpq_url
 from hms_platform.provision import provision_service
+from hms_system.manifest import SYSTEM
 
-SERVICES = ("auth", "appointments", "queue", "notifications", "reporting")
+SERVICES = SYSTEM.names  # the manifest's services: each gets its own role
 PASSWORD = "pw"
 
 

@@ -1,6 +1,8 @@
-"""deploy/k8s against docker-compose.yml, as a reviewer would check it by hand: every process
-with the same command, probes, autoscaling and disruption budgets where they belong, no secret
-value in any manifest, and the gateway's ConfigMap made from deploy/haproxy/haproxy.cfg.
+"""deploy/k8s as a reviewer would check it by hand: probes, autoscaling and disruption budgets
+where they belong, no secret value in any manifest, every Secret documented, and the gateway's
+ConfigMap made from deploy/haproxy/haproxy.cfg. The per-service files are generated from the
+system manifest (libs/system; the golden test keeps them current), so that each process runs the
+command compose runs is true by construction and not checked here.
 
 Plain files, no cluster. The checks on the rendered overlay need a kustomize (`make lint`
 installs one under .tools/, or kubectl's) and are skipped without one."""
@@ -17,13 +19,14 @@ import pytest
 import yaml
 
 from hms_platform.testing.infra import infra_required
+from hms_system.manifest import SYSTEM
+from hms_system.model import HEALTH_PORT, Process, Service
 
 ROOT = Path(__file__).resolve().parents[1]
 K8S = ROOT / "deploy" / "k8s"
 BASE = K8S / "base"
 HAPROXY = ROOT / "deploy" / "haproxy"
-SERVICES = ("auth", "appointments", "queue", "notifications", "reporting")
-KINDS = ("relay", "consumer", "scheduler")
+SERVICES = SYSTEM.names
 # Variables whose value is a credential, whatever compose does with them.
 SECRET_NAME = re.compile(
     r"PASSWORD|_KEY$|SECRET|TOKEN|_SID$|SERVICE_ACCOUNT_JSON|DATABASE_URL|AMQP_URL|ADMIN_URL")
@@ -33,17 +36,10 @@ CREDENTIALS_IN_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@'\"]+:[^/\s@'\"]+@"
 Doc = dict[str, Any]
 
 
-def _compose() -> dict[str, Doc]:
-    services: dict[str, Doc] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())[
-        "services"]
-    return services
-
-
-def _processes() -> dict[str, Doc]:
-    """compose's long-running HMS processes: every service built from the HMS image but the
-    one-shot jobs."""
-    return {name: spec for name, spec in _compose().items()
-            if spec.get("image") == "hms:latest" and name not in ("migrate", "topology")}
+def _processes() -> dict[str, tuple[Service, Process]]:
+    """The manifest's long-running processes, by their Deployment's name."""
+    return {service.process_name(process): (service, process)
+            for service in SYSTEM.services for process in service.processes}
 
 
 def _base() -> list[Doc]:
@@ -69,13 +65,6 @@ def _env(container: Doc) -> dict[str, str]:
     return {e["name"]: e.get("value", "") for e in container.get("env", [])}
 
 
-def _kind_of(process: str) -> tuple[str, str]:
-    """(service, api|relay|consumer|scheduler) of a compose process name."""
-    service, _, kind = process.partition("-")
-    assert service in SERVICES, process
-    return service, kind or "api"
-
-
 def _prefix(service: str) -> str:
     return service.upper()
 
@@ -94,18 +83,6 @@ def _kustomization(directory: Path) -> Doc:
 # --- every process, the same command --------------------------------------------------------
 
 
-def test_every_compose_process_is_a_deployment_with_the_same_command() -> None:
-    deployments = _of(_base(), "Deployment")
-    processes = _processes()
-    assert processes, "no HMS process found in docker-compose.yml"
-    missing = set(processes) - set(deployments)
-    assert not missing, f"no Deployment in deploy/k8s/base for {sorted(missing)}"
-    for name, spec in processes.items():
-        assert _container(deployments[name])["command"] == spec["command"], name
-    extra = set(deployments) - set(processes) - {"gateway"}
-    assert not extra, f"Deployments that compose does not run: {sorted(extra)}"
-
-
 def test_every_kustomization_lists_every_manifest_of_its_directory() -> None:
     resources = _kustomization(BASE)["resources"]
     for path in BASE.glob("*.yaml"):
@@ -114,23 +91,21 @@ def test_every_kustomization_lists_every_manifest_of_its_directory() -> None:
     assert "../../haproxy" in resources
 
 
-def test_the_jobs_run_compose_migrate_and_topology() -> None:
-    compose, jobs = _compose(), _of(_base(), "Job")
+def test_the_jobs_migrate_every_service_and_declare_the_topology() -> None:
+    jobs = _of(_base(), "Job")
     assert set(jobs) == {"migrate", "topology"}
-    migrate = compose["migrate"]["command"]
-    # compose writes $$ for a literal $; Kubernetes passes $VAR to the shell as it is.
-    assert _container(jobs["migrate"])["command"] == [
-        *migrate[:2], migrate[2].replace("$$", "$")]
     topology = " ".join(_container(jobs["topology"])["command"])
-    assert "python -m hms_embedded.topology declare --amqp-url" in " ".join(
-        compose["topology"]["command"])
-    assert "python -m hms_embedded.topology declare --amqp-url" in topology
+    assert "python -m hms_system.topology declare --amqp-url" in topology
+    from hms_system import topology as module  # the module the Job runs exists, with a main
+
+    assert callable(module.main)
     # migrations as each service's role need every service's settings and secrets
     refs = {(next(iter(r)), next(iter(r.values()))["name"])
             for r in _container(jobs["migrate"])["envFrom"]}
     for service in SERVICES:
         assert ("configMapRef", f"hms-{service}") in refs
         assert ("secretRef", f"hms-{service}") in refs
+        assert f"hms-{service} migrate" in _container(jobs["migrate"])["command"][2]
 
 
 # --- probes, resources, security ------------------------------------------------------------
@@ -146,25 +121,19 @@ def _http_probe(container: Doc, probe: str) -> tuple[str, int]:
 
 def test_every_process_is_probed_where_it_answers() -> None:
     deployments = _of(_base(), "Deployment")
-    for name, spec in _processes().items():
-        service, kind = _kind_of(name)
+    for name, (service, process) in _processes().items():
         container = _container(deployments[name])
-        port_variable = f"{_prefix(service)}_HEALTH_PORT"
-        if kind == "api":
-            assert _http_probe(container, "readinessProbe") == (f"/api/{service}/readyz", 8000)
-            assert _http_probe(container, "livenessProbe") == (f"/api/{service}/healthz", 8000)
-        elif port_variable in spec["environment"]:  # compose probes it on its probe port
-            assert spec["environment"][port_variable] == "9000", name
-            assert _http_probe(container, "readinessProbe") == ("/readyz", 9000), name
-            assert _http_probe(container, "livenessProbe") == ("/healthz", 9000), name
+        if process.kind == "api":
+            assert _http_probe(container, "readinessProbe") == (
+                f"/api/{service.name}/readyz", 8000)
+            assert _http_probe(container, "livenessProbe") == (
+                f"/api/{service.name}/healthz", 8000)
+        else:  # <PREFIX>_HEALTH_PORT, reachable from the kubelet
+            assert _http_probe(container, "readinessProbe") == ("/readyz", HEALTH_PORT), name
+            assert _http_probe(container, "livenessProbe") == ("/healthz", HEALTH_PORT), name
             env = _env(container)
-            # as compose's <PREFIX>_HEALTH_PORT, and reachable from the kubelet
-            assert env[port_variable] == "9000", name
-            assert env[f"{_prefix(service)}_HEALTH_HOST"] == "0.0.0.0", name
-        else:  # no probe port: both are commands
-            assert kind == "scheduler", f"{name}: compose gives it no probe port"
-            assert "exec" in container["readinessProbe"], name
-            assert "exec" in container["livenessProbe"], name
+            assert env[f"{service.prefix}_HEALTH_PORT"] == str(HEALTH_PORT), name
+            assert env[f"{service.prefix}_HEALTH_HOST"] == "0.0.0.0", name
 
 
 def test_every_workload_has_resources_and_runs_unprivileged() -> None:
@@ -216,7 +185,7 @@ def test_every_api_has_a_headless_service_an_hpa_and_a_pdb() -> None:
 
 def test_every_consumer_has_an_hpa() -> None:
     hpas = _hpa_targets(_base())
-    consumers = [name for name in _processes() if _kind_of(name)[1] == "consumer"]
+    consumers = [name for name, (_, p) in _processes().items() if p.kind == "consumer"]
     assert consumers
     for name in consumers:
         assert name in hpas, f"{name} has no HorizontalPodAutoscaler"
@@ -251,11 +220,10 @@ def _env_file(path: Path) -> dict[str, str]:
 
 
 def _compose_secrets(service: str) -> set[str]:
-    """The variables of a service that hold a credential: compose refuses to start without
+    """The settings of a service that hold a credential: compose refuses to start without
     them (${X:?...}) or their name says so."""
-    env: dict[str, Any] = _compose()[service]["environment"]
-    return {name for name, value in env.items()
-            if SECRET_NAME.search(name) or ":?" in str(value)}
+    return {s.name for s in SYSTEM.service(service).settings
+            if SECRET_NAME.search(s.name) or ":?" in s.compose}
 
 
 def test_no_manifest_holds_a_secret() -> None:
@@ -284,6 +252,11 @@ def test_every_secret_compose_fills_comes_from_the_services_secret() -> None:
         secrets = _compose_secrets(service)
         assert secrets, service
         assert not secrets & set(config), f"{service}: secrets in its ConfigMap"
+        # every setting is in the ConfigMap or a key of the Secret the README names
+        undocumented = {s.name for s in SYSTEM.service(service).settings} - set(config) - secrets
+        assert not [n for n in undocumented if f"`{n}`" not in next(
+            (line for line in readme.splitlines() if line.startswith(f"| `hms-{service}` |")),
+            "")], f"{service}: settings neither in its ConfigMap nor in the README's Secret row"
         # the README's table names each key of the Secret hms-<service>
         row = next((line for line in readme.splitlines()
                     if line.startswith(f"| `hms-{service}` |")), "")

@@ -1,8 +1,11 @@
 """Every service is registered in every place docs/new-service.md lists.
 
 The services are found from ``services/*/pyproject.toml``; each failure names the service and the
-place it is missing from. No database and no network: the files are read with tomllib, yaml and
-ast, and only the service's table definitions are imported (for their names and schema).
+place it is missing from. The deployment files (compose, Kubernetes, HAProxy, RabbitMQ,
+.env.example) are generated from the system manifest (libs/system), so here a service need only
+be in the manifest, as its code is: the processes its entrypoints/ hold, its API's port. No
+database and no network: the files are read with tomllib and ast, and only the service's table
+definitions are imported (for their names and schema).
 """
 
 from __future__ import annotations
@@ -17,13 +20,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+
+from hms_system.manifest import SYSTEM
 
 ROOT = Path(__file__).resolve().parents[1]
 # What a domain may not import, directly or through another module (the import-linter contracts).
 FRAMEWORKS = ("fastapi", "starlette", "sqlalchemy", "asyncpg", "aio_pika", "pydantic",
               "pydantic_settings", "uvicorn", "structlog", "httpx", "alembic")
 # The layers, highest first: each may import only those below it.
+KINDS = ("api", "consumer", "relay", "scheduler")  # the manifest's order of processes
 LAYERS = ("entrypoints", "bootstrap", "adapters", "service_layer", "domain")
 LAYOUT = ("src/{package}/domain/__init__.py", "src/{package}/service_layer/__init__.py",
           "src/{package}/adapters/__init__.py", "src/{package}/entrypoints/__init__.py",
@@ -47,6 +52,20 @@ class Service:
     @property
     def src(self) -> Path:
         return self.root / "src" / self.package
+
+
+def _service_cli(cli: Path) -> dict[str, Any]:
+    """The literal keyword arguments of the ``service_cli(...)`` call in a service's cli.py."""
+    assert cli.exists(), f"{cli.relative_to(ROOT)} is missing"
+    for node in ast.walk(ast.parse(cli.read_text())):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "service_cli":
+            return {k.arg: ast.literal_eval(k.value) for k in node.keywords
+                    if k.arg in ("api_port", "processes")}
+    raise AssertionError(f"{cli.relative_to(ROOT)} calls no service_cli(...)")
+
+
+def _order(kind: str) -> tuple[int, str]:
+    return (KINDS.index(kind) if kind in KINDS else len(KINDS), kind)
 
 
 def _toml(path: Path) -> dict[str, Any]:
@@ -73,27 +92,6 @@ each_service = pytest.mark.parametrize("service", SERVICES, ids=[s.name for s in
 
 def _requirement_names(requirements: list[str]) -> set[str]:
     return {re.split(r"[\s\[<>=!~;]", r, maxsplit=1)[0] for r in requirements}
-
-
-def _module_constant(path: Path, name: str) -> Any:
-    """The literal value of a module-level ``name = ...`` (or annotated) assignment."""
-    assert path.exists(), f"{path.relative_to(ROOT)} is missing (it should define {name})"
-    for node in ast.parse(path.read_text()).body:
-        targets = (node.targets if isinstance(node, ast.Assign)
-                   else [node.target] if isinstance(node, ast.AnnAssign) else [])
-        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
-            assert node.value is not None
-            return ast.literal_eval(node.value)
-    raise AssertionError(f"{path.relative_to(ROOT)} defines no {name}")
-
-
-def _compose() -> dict[str, Any]:
-    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-
-
-def _command(process: dict[str, Any]) -> str:
-    command = process.get("command", "")
-    return " ".join(command) if isinstance(command, list) else str(command)
 
 
 def _env_py(service: Service) -> tuple[str | None, str | None]:
@@ -187,14 +185,38 @@ def test_import_linter_contracts(service: Service) -> None:
         f"{sorted(expected - forbidden)}")
 
 
+def _process_entrypoints(service: Service) -> list[str]:
+    """Every module or package in entrypoints/ but cli: each is a process compose runs."""
+    folder = service.src / "entrypoints"
+    if not folder.is_dir():
+        return []
+    names = {p.stem if p.is_file() else p.name for p in folder.iterdir()
+             if (p.suffix == ".py" or (p / "__init__.py").exists())}
+    return sorted(n for n in names if n != "cli" and not n.startswith("_"))
+
+
+@each_service
+def test_in_the_manifest(service: Service) -> None:
+    assert service.name in SYSTEM.names, (
+        f"{service.name}: not in libs/system/src/hms_system/manifest.py's SERVICES (then run "
+        "make generate)")
+    declared = SYSTEM.service(service.name)
+    processes = _process_entrypoints(service)
+    assert list(declared.kinds) == sorted(processes, key=_order), (
+        f"{service.name}: the manifest lists the processes {list(declared.kinds)}, "
+        f"{service.package}/entrypoints/ holds {processes} (in the order {list(KINDS)})")
+    cli = service.src / "entrypoints" / "cli.py"
+    options = _service_cli(cli)
+    assert options.get("api_port") == declared.port, (
+        f"{service.name}: {cli.relative_to(ROOT)}'s service_cli(api_port=...) is "
+        f"{options.get('api_port')}, the manifest's port {declared.port}")
+    assert set(options.get("processes", ())) == set(declared.kinds) - {"api"}, (
+        f"{service.name}: `{service.script}` runs {sorted(options.get('processes', ()))}, the "
+        f"manifest lists {sorted(set(declared.kinds) - {'api'})}")
+
+
 @each_service
 def test_embedded_runner(service: Service) -> None:
-    main = ROOT / "deploy/embedded/src/hms_embedded/__main__.py"
-    assert f"{service.package}.embedded" in _module_constant(main, "SERVICES"), (
-        f"{service.name}: {service.package}.embedded missing from SERVICES in "
-        f"{main.relative_to(ROOT)}")
-    assert service.prefix in _module_constant(main, "PREFIXES"), (
-        f"{service.name}: {service.prefix} missing from PREFIXES in {main.relative_to(ROOT)}")
     embedded = _toml(ROOT / "deploy/embedded/pyproject.toml")
     assert service.dist in _requirement_names(embedded["project"]["dependencies"]), (
         f"{service.name}: {service.dist} missing from deploy/embedded/pyproject.toml dependencies")
@@ -209,65 +231,7 @@ def test_embedded_runner(service: Service) -> None:
 
 
 @each_service
-def test_compose_migrate_job(service: Service) -> None:
-    migrate = _compose()["services"]["migrate"]
-    command, env = _command(migrate), migrate.get("environment", {})
-    password = f"{service.prefix}_DB_PASSWORD"
-    provision = [line for line in command.splitlines()
-                 if "hms_platform.provision" in line
-                 and re.search(rf"--service\s+{service.name}\b", line)]
-    assert provision, (f"{service.name}: docker-compose.yml's migrate job does not run "
-                       f"`python -m hms_platform.provision ... --service {service.name}`")
-    assert password in provision[0] and password in env, (
-        f"{service.name}: docker-compose.yml's migrate job does not pass {password} "
-        "(environment and --password)")
-    assert re.search(rf"(^|\s){re.escape(str(service.script))}\s+migrate\b", command), (
-        f"{service.name}: docker-compose.yml's migrate job does not run `{service.script} "
-        "migrate`")
-    assert f"{service.prefix}_DATABASE_URL" in env, (
-        f"{service.name}: docker-compose.yml's migrate job lacks the service's environment "
-        f"({service.prefix}_DATABASE_URL; merge its x-{service.name}-env anchor)")
-
-
-def _process_entrypoints(service: Service) -> list[str]:
-    """Every module or package in entrypoints/ but cli: each is a process compose runs."""
-    folder = service.src / "entrypoints"
-    if not folder.is_dir():
-        return []
-    names = {p.stem if p.is_file() else p.name for p in folder.iterdir()
-             if (p.suffix == ".py" or (p / "__init__.py").exists())}
-    return sorted(n for n in names if n != "cli" and not n.startswith("_"))
-
-
-@each_service
-def test_compose_processes(service: Service) -> None:
-    processes = _compose()["services"]
-    kinds = _process_entrypoints(service)
-    assert kinds, f"{service.name}: {service.package}/entrypoints/ has no process (api, relay...)"
-    for kind in kinds:
-        runs = [(name, p) for name, p in processes.items()
-                if f"{service.package}.entrypoints.{kind}" in _command(p).split()
-                or p.get("command", [])[:2] == [service.script, kind]]
-        assert runs, (f"{service.name}: no docker-compose.yml service runs its {kind} "
-                      f"(`python -m {service.package}.entrypoints.{kind}` or "
-                      f"`{service.script} {kind}`)")
-        for name, process in runs:
-            assert f"{service.prefix}_DATABASE_URL" in process.get("environment", {}), (
-                f"{service.name}: docker-compose.yml's {name} lacks the service's environment")
-            assert "migrate" in process.get("depends_on", {}), (
-                f"{service.name}: docker-compose.yml's {name} does not wait for migrate")
-            if kind == "api":
-                health = _command({"command": process.get("healthcheck", {}).get("test", "")})
-                assert f"/api/{service.name}/readyz" in health, (
-                    f"{service.name}: docker-compose.yml's {name} has no healthcheck on "
-                    f"/api/{service.name}/readyz")
-
-
-@each_service
 def test_whole_system_tests(service: Service) -> None:
-    conftest = ROOT / "tests/conftest.py"
-    assert service.name in _module_constant(conftest, "SERVICES"), (
-        f"{service.name}: missing from SERVICES in tests/conftest.py (provisioned roles)")
     roles = ROOT / "tests/integration/test_service_roles.py"
     tree = ast.parse(roles.read_text())
     keys = {ast.literal_eval(k) for node in tree.body if isinstance(node, ast.Assign)
@@ -313,17 +277,11 @@ def test_docs_and_image(service: Service) -> None:
 
 def test_no_place_names_a_service_that_does_not_exist() -> None:
     names, packages = {s.name for s in SERVICES}, {s.package for s in SERVICES}
-    main = ROOT / "deploy/embedded/src/hms_embedded/__main__.py"
     places = {
-        "tests/conftest.py SERVICES": set(_module_constant(ROOT / "tests/conftest.py", "SERVICES"))
-        - names,
-        "the embedded runner's SERVICES": {m.split(".")[0] for m in
-                                           _module_constant(main, "SERVICES")} - packages,
+        "the manifest (libs/system/src/hms_system/manifest.py)": set(SYSTEM.names) - names,
         "the import-linter independence contract": {
             m for c in _importlinter()["contracts"] if c["type"] == "independence"
             for m in c["modules"]} - packages,
-        "docker-compose.yml's provisioning": set(re.findall(
-            r"--service\s+(\w+)", _command(_compose()["services"]["migrate"]))) - names,
     }
     unknown = {place: sorted(extra) for place, extra in places.items() if extra}
     assert not unknown, f"these name services with no services/<name>/pyproject.toml: {unknown}"

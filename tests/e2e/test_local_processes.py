@@ -27,9 +27,14 @@ import pytest_asyncio
 from hms_platform.testing.infra import free_port
 from hms_platform.testing.polling import eventually, until_answered
 from hms_platform.testing.ports import on_free_ports
+from hms_system.manifest import SYSTEM
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")  # the module's system's loop
-NAMES = ("auth", "appointments", "queue", "notifications", "reporting")
+NAMES = SYSTEM.names
+# The manifest's processes this flow needs: every API and consumer, auth's relay (its events
+# cross to the others) and notifications' scheduler (it sends). The other relays publish
+# events no test here waits for.
+WANTED = {"api", "consumer", "auth-relay", "notifications-scheduler"}
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -39,8 +44,8 @@ async def broker_prefix(amqp_url: str) -> AsyncIterator[str]:
     connection = await aio_pika.connect(amqp_url)
     async with connection:
         channel = await connection.channel()
-        for service in ("appointments", "queue", "notifications", "reporting"):
-            queue = f"{prefix}{service}.events"
+        for consumer in (s.consumes for s in SYSTEM.services if s.consumes is not None):
+            queue = f"{prefix}{consumer.queue}"
             retries = (f"{queue}.retry.{ms}" for ms in (1000, 10000, 60000))
             for name in (queue, f"{queue}.dlq", *retries):
                 await channel.queue_delete(name)
@@ -71,8 +76,7 @@ async def local(module_provisioned, broker_prefix, amqp_url,
     """Every process started once for the module's tests (about 45 s on 2 cores); each test
     makes its own users, so none depends on another's."""
     provisioned, tmp_path = module_provisioned, tmp_path_factory.mktemp("local")
-    urls = {schema: provisioned.url_for(schema)
-            for schema in ("auth", "appointments", "queue", "notifications", "reporting")}
+    urls = {schema: provisioned.url_for(schema) for schema in NAMES}
     password = secrets.token_urlsafe(12)
     # auth seals its keys under the first, one-time codes under the second (notifications opens
     # them): the same in every attempt
@@ -105,8 +109,7 @@ async def local(module_provisioned, broker_prefix, amqp_url,
 
     bin_dir = Path(sys.executable).parent
     # as compose's migrate job does
-    for cli in ("hms-auth", "hms-appointments", "hms-queue", "hms-notifications",
-                "hms-reporting"):
+    for cli in (service.cli for service in SYSTEM.services):
         migrate = await start([str(bin_dir / cli), "migrate"], environment(free_port()),
                               tmp_path / f"{cli}.log")
         assert await migrate.wait() == 0, (tmp_path / f"{cli}.log").read_text()[-2000:]
@@ -118,23 +121,13 @@ async def local(module_provisioned, broker_prefix, amqp_url,
         ports = {name: free_port() for name in NAMES}
         env = environment(ports["auth"])
 
-        def api(name: str) -> list[str]:
-            return [str(bin_dir / f"hms-{name}"), "api", "--host", "127.0.0.1",
-                    "--port", str(ports[name])]
-
         processes = {
-            "auth": [sys.executable, "-m", "hms_auth.entrypoints.api"],
-            "auth-relay": [sys.executable, "-m", "hms_auth.entrypoints.relay"],
-            "appointments": api("appointments"),
-            "appointments-consumer": [str(bin_dir / "hms-appointments"), "consumer"],
-            "queue": api("queue"),
-            "queue-consumer": [str(bin_dir / "hms-queue"), "consumer"],
-            "notifications": api("notifications"),
-            "notifications-consumer": [str(bin_dir / "hms-notifications"), "consumer"],
-            "notifications-scheduler": [str(bin_dir / "hms-notifications"), "scheduler"],
-            "reporting": api("reporting"),
-            "reporting-consumer": [str(bin_dir / "hms-reporting"), "consumer"],
-        }
+            service.process_name(process): [
+                str(bin_dir / service.cli), process.kind,
+                *(["--host", "127.0.0.1", "--port", str(ports[service.name])]
+                  if process.kind == "api" else [])]
+            for service in SYSTEM.services for process in service.processes
+            if {process.kind, service.process_name(process)} & WANTED}
         running = {name: await start(args, env, tmp_path / f"{name}.log")
                    for name, args in processes.items()}
         clients = {name: httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10)

@@ -1,31 +1,53 @@
-"""RabbitMQ's topology declared up front from the services' own consumers and handlers: the
-committed definitions file is current; declared on a real broker before any consumer starts,
-every consumed event is routable at once; and a consumer starting afterwards declares the same
-queues with the same arguments (RabbitMQ would refuse a mismatch)."""
+"""RabbitMQ's topology declared up front from the system manifest: each service's consumer
+binds exactly the events the manifest says it consumes; declared on a real broker before any
+consumer starts, every consumed event is routable at once; and a consumer starting afterwards
+declares the same queues with the same arguments (RabbitMQ would refuse a mismatch). That the
+committed definitions file is current is the golden test's (libs/system)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+import importlib
+from typing import get_type_hints
 
 import aio_pika
 import pytest
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from hms_contracts.envelope import Envelope
 from hms_contracts.registry import event_names
-from hms_embedded.topology import DEFAULT_OUTPUT, consumers, render
 from hms_platform.messaging.rabbit import RabbitBus, declare_definitions
 from hms_platform.testing.plugin import track_bus
+from hms_system.manifest import SYSTEM
+from hms_system.model import Service
+from hms_system.topology import consumers, render
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.integration
 
 
-def test_the_committed_definitions_are_current() -> None:
-    committed = json.loads((ROOT / DEFAULT_OUTPUT).read_text())
-    assert committed == render(), (
-        "deploy/rabbitmq/definitions.json is stale: run "
-        ".tools/bin/uv run --frozen python -m hms_embedded.topology write")
+def bound_by_its_consumer(service: Service) -> list[str]:
+    """What the service's consumer process binds its queue to: the routing keys of the
+    InboxConsumer its ``build_consumer(settings, engine)`` makes, built here on the test
+    environment's settings and an engine that never connects."""
+    module = importlib.import_module(f"{service.package}.entrypoints.consumer")
+    build = module.build_consumer
+    settings_type = get_type_hints(build)["settings"]
+    engine = create_async_engine("postgresql+asyncpg://topology@127.0.0.1:1/none")
+    try:
+        return sorted(build(settings_type(environment="test"), engine).routing_keys)
+    finally:
+        engine.sync_engine.dispose()
+
+
+@pytest.mark.parametrize("service", SYSTEM.services, ids=SYSTEM.names)
+def test_each_consumer_binds_what_the_manifest_says_it_consumes(service: Service) -> None:
+    if service.consumes is None:
+        assert "consumer" not in service.kinds, f"{service.name}: a consumer, but no queue"
+        return
+    module = importlib.import_module(f"{service.package}.entrypoints.consumer")
+    assert service.consumes.queue == module.QUEUE, service.name
+    assert bound_by_its_consumer(service) == sorted(service.consumes.events), (
+        f"{service.name}: its consumer handles other events than the manifest's consumes "
+        "lists (libs/system/src/hms_system/manifest.py): update the manifest, then make generate")
 
 
 def test_every_consuming_service_has_its_queue_bound_to_what_it_handles() -> None:

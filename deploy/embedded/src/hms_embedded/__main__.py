@@ -31,12 +31,13 @@ from hms_platform.runtime import run
 from hms_platform.settings import IpNetwork
 from hms_platform.web.middleware import SecurityHeadersMiddleware
 from hms_platform.web.serving import uvicorn_config
+from hms_system.manifest import SYSTEM
 
-# Each module exposes component(database_url, bus) -> Component. Services join as they land.
-SERVICES = ("hms_auth.embedded", "hms_appointments.embedded", "hms_queue.embedded",
-            "hms_notifications.embedded", "hms_reporting.embedded")
+# The manifest's services: each one's hms_<name>.embedded exposes component(database_url, bus)
+# -> Component.
+SERVICES = tuple(f"{service.package}.embedded" for service in SYSTEM.services)
 # The env prefixes of every service's settings.
-PREFIXES = ("AUTH", "APPOINTMENTS", "QUEUE", "NOTIFICATIONS", "REPORTING")
+PREFIXES = tuple(service.prefix for service in SYSTEM.services)
 log = structlog.get_logger("hms.embedded")
 
 

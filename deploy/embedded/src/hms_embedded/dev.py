@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import contextlib
 import os
-import pkgutil
 import signal
 import sys
 from collections.abc import Iterator
@@ -27,7 +26,6 @@ from urllib.parse import quote
 import asyncpg
 
 from hms_embedded.__main__ import (
-    SERVICES,
     _generated_key,
     code_encryption_key,
     display_secret,
@@ -35,19 +33,13 @@ from hms_embedded.__main__ import (
     key_encryption_key,
 )
 from hms_embedded.certificate import self_signed_certificate
-from hms_embedded.topology import render
 from hms_platform.messaging.rabbit import declare_definitions
 from hms_platform.provision import provision_service
+from hms_system.manifest import SYSTEM
+from hms_system.topology import render
 
-NAMES = sorted({module.split(".")[0].removeprefix("hms_") for module in SERVICES})
-ORDER = {"api": 0, "consumer": 1, "relay": 2, "scheduler": 3}
-
-
-def processes(service: str) -> list[str]:
-    """The service's process modules: everything in ``entrypoints/`` but its CLI."""
-    package = __import__(f"hms_{service}.entrypoints", fromlist=["_"])
-    found = [m.name for m in pkgutil.iter_modules(package.__path__) if m.name != "cli"]
-    return sorted(found, key=lambda name: (ORDER.get(name, 9), name))
+NAMES = sorted(SYSTEM.names)
+BIN = Path(sys.executable).parent  # the workspace's console scripts: hms-<name>
 
 
 def secrets_in(data_dir: Path) -> None:
@@ -98,25 +90,27 @@ async def prepare(args: argparse.Namespace, env: dict[str, str]) -> None:
     try:
         for name in NAMES:
             await provision_service(conn, schema=name, role=f"{args.role_prefix}{name}",
-                                    password=os.environ[f"{name.upper()}_DB_PASSWORD"],
-                                    extensions=("btree_gist",) if name == "appointments" else ())
+                                    password=os.environ[f"{name.upper()}_DB_PASSWORD"])
     finally:
         await conn.close()
     for name in NAMES:  # each migrates as its own role, as compose's one-shot job does
         migrate = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", f"hms_{name}.entrypoints.cli", "migrate", env=env)
+            str(BIN / SYSTEM.service(name).cli), "migrate", env=env)
         if await migrate.wait():
             raise SystemExit(f"{name}: migrations failed")
     await declare_definitions(args.amqp_url, render(args.amqp_prefix))
 
 
 def commands(args: argparse.Namespace, ports: dict[str, int]) -> Iterator[tuple[str, list[str]]]:
+    """The manifest's command of every process (``hms-<name> <process>``), the APIs on
+    127.0.0.1 at their own ports."""
     for name in NAMES:
-        for process in processes(name):
-            command = [sys.executable, "-m", f"hms_{name}.entrypoints.{process}"]
-            if process == "api" and name != "auth":  # auth reads AUTH_HOST and AUTH_PORT
+        service = SYSTEM.service(name)
+        for process in service.processes:
+            command = [str(BIN / service.cli), process.kind]
+            if process.kind == "api":
                 command += ["--host", "127.0.0.1", "--port", str(ports[name])]
-            yield (name if process == "api" else f"{name}-{process}"), command
+            yield service.process_name(process), command
     yield "gateway", ["haproxy", "-W", "-db", "-f", str(args.gateway_config)]
 
 
@@ -127,7 +121,8 @@ async def pipe(name: str, stream: asyncio.StreamReader, width: int) -> None:
 
 
 async def supervise(args: argparse.Namespace) -> int:
-    ports = {name: args.port_base + i for i, name in enumerate(NAMES, start=1)}
+    # each API at the base plus its local port's last digits (the manifest's 8001: base+1)
+    ports = {s.name: args.port_base + s.port % 100 for s in SYSTEM.services}
     env = environment(args, ports)
     await prepare(args, env)
     wanted = dict(commands(args, ports))
