@@ -576,14 +576,15 @@ async def replayed(tmp_path: Path) -> AsyncIterator[tuple[str, Replica]]:
 
 
 async def test_only_requests_safe_to_send_twice_are_replayed(replayed) -> None:
-    """The replica closes without answering, having taken the request: a GET and a DELETE are
-    sent again (and answered); a POST or PATCH arrives once and the client gets 502, with an
-    Idempotency-Key too (no service keeps a key's first answer yet: a replay would apply it
-    twice)."""
+    """The replica closes without answering, having taken the request: a GET, a DELETE and a
+    POST or PATCH with an Idempotency-Key are sent again (and answered: the services keep a
+    key's first answer with its effect); a POST or PATCH without one arrives once and the
+    client gets 502."""
     base, replica = replayed
     cases = [("GET", "/api/notifications/drop/get", {}, 200, 2),
              ("DELETE", "/api/notifications/drop/delete", {}, 200, 2),
-             ("POST", "/api/notifications/drop/keyed", {"Idempotency-Key": "k-1"}, 502, 1),
+             ("POST", "/api/notifications/drop/keyed", {"Idempotency-Key": "k-1"}, 200, 2),
+             ("PATCH", "/api/notifications/drop/keyed-patch", {"Idempotency-Key": "k-2"}, 200, 2),
              ("POST", "/api/notifications/drop/post", {}, 502, 1),
              ("PATCH", "/api/notifications/drop/patch", {}, 502, 1)]
     for method, path, headers, status, arrivals in cases:

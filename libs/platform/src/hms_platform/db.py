@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import weakref
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from types import TracebackType
 from typing import Self
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncTransaction,
+    create_async_engine,
+)
 
 from hms_contracts.envelope import Envelope
 from hms_platform.outbox.tables import OutboxTables
@@ -55,6 +62,52 @@ def _autocommit(engine: AsyncEngine) -> AsyncEngine:
     return found
 
 
+class SharedTransaction:
+    """One transaction that every unit of work of ``engine`` opened in this context joins (as
+    a savepoint each), committed or rolled back by its owner, not by them: a request's effect
+    and its idempotency record commit together (hms_platform.web.idempotency). The
+    connection is taken when the first unit of work needs it, and ``on_begin`` runs on it
+    then (it may raise to refuse the request before anything is written)."""
+
+    def __init__(self, engine: AsyncEngine,
+                 on_begin: Callable[[AsyncConnection], Awaitable[None]]) -> None:
+        self.engine = engine
+        self.connection: AsyncConnection | None = None
+        self._on_begin = on_begin
+
+    async def join(self) -> AsyncConnection:
+        if self.connection is None:
+            connection = await self.engine.connect().start()
+            try:
+                await connection.begin()
+                await self._on_begin(connection)
+            except BaseException:
+                await connection.close()
+                raise
+            self.connection = connection
+        return self.connection
+
+    async def close(self) -> None:
+        """Roll back whatever was not committed and give the connection back."""
+        if self.connection is not None:
+            connection, self.connection = self.connection, None
+            await connection.close()
+
+
+_SHARED: ContextVar[SharedTransaction | None] = ContextVar("hms_shared_transaction",
+                                                           default=None)
+
+
+def share_transaction(shared: SharedTransaction | None) -> object:
+    """Units of work of ``shared.engine`` opened in this context from now on join it; the
+    token undoes it (``unshare_transaction``)."""
+    return _SHARED.set(shared)
+
+
+def unshare_transaction(token: object) -> None:
+    _SHARED.reset(token)  # type: ignore[arg-type]
+
+
 class SqlUnitOfWork:
     """One transaction: ``async with uow: ...; await uow.commit()``. Anything not committed is
     rolled back on exit, including when the block raises.
@@ -85,11 +138,20 @@ class SqlUnitOfWork:
         self.committed = False
         self._depth = 0
         self.connection: AsyncConnection
+        self._savepoint: AsyncTransaction | None = None
+        self._joined = False
 
     async def __aenter__(self) -> Self:
         if self._depth == 0:
-            engine = _autocommit(self._engine) if self.read_only else self._engine
-            self.connection = await engine.connect().start()
+            shared = _SHARED.get()
+            self._joined = shared is not None and shared.engine is self._engine
+            if shared is not None and self._joined:  # a request's shared transaction
+                self.connection = await shared.join()
+                self._savepoint = (None if self.read_only
+                                   else await self.connection.begin_nested())
+            else:
+                engine = _autocommit(self._engine) if self.read_only else self._engine
+                self.connection = await engine.connect().start()
             self._pending = []
             self.committed = False
             self._open()
@@ -119,7 +181,8 @@ class SqlUnitOfWork:
         try:
             await self.rollback()
         finally:
-            await self.connection.close()
+            if not self._joined:  # a shared connection is its owner's to close
+                await self.connection.close()
 
     def add_event(self, envelope: Envelope) -> None:
         """Queue an integration event; it is written to the outbox on :meth:`commit`."""
@@ -138,9 +201,17 @@ class SqlUnitOfWork:
         pending, self._pending = self._pending, []
         if pending:
             await self._outbox.insert(self.connection, pending)
-        await self.connection.commit()
+        if self._joined:  # into the shared transaction; a new savepoint for what follows
+            assert self._savepoint is not None
+            await self._savepoint.commit()
+            self._savepoint = await self.connection.begin_nested()
+        else:
+            await self.connection.commit()
         self.committed = True
 
     async def rollback(self) -> None:
         self._pending = []
-        await self.connection.rollback()
+        if not self._joined:
+            await self.connection.rollback()
+        elif self._savepoint is not None and self._savepoint.is_active:
+            await self._savepoint.rollback()

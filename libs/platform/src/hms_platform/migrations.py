@@ -11,6 +11,7 @@ and code (bootstrap, tests, the embedded run) applies them with :func:`upgrade`.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -73,6 +74,28 @@ def create_messaging_tables(schema: str) -> None:
 
     tables = OutboxTables(sa.MetaData(), schema)
     tables.outbox.metadata.create_all(op.get_bind(), tables=[tables.outbox, tables.inbox])
+
+
+def idempotency_keys(schema: str) -> tuple[Callable[[], None], Callable[[], None]]:
+    """A service's migration's ``upgrade, downgrade``: its ``idempotency_keys`` table
+    (hms_platform.idempotency), created and dropped."""
+
+    def upgrade() -> None:
+        from alembic import op
+
+        from hms_platform.idempotency import idempotency_table
+
+        table = idempotency_table(sa.MetaData(), schema)
+        table.metadata.create_all(op.get_bind(), tables=[table])
+
+    def downgrade() -> None:
+        from alembic import op
+
+        from hms_platform.idempotency import TABLE
+
+        op.drop_table(TABLE, schema=schema)
+
+    return upgrade, downgrade
 
 
 def create_revocation_table(schema: str) -> None:

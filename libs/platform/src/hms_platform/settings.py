@@ -77,6 +77,8 @@ class ServiceSettings(BaseSettings):
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # Larger request bodies are refused with 413 before they are read.
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    # How long a write's Idempotency-Key is remembered (its replay answered), then purged.
+    idempotency_key_hours: int = Field(default=24, ge=1, le=24 * 30)
     # Without it /metrics answers 404; with it, only `Authorization: Bearer <token>`.
     metrics_token: SecretStr | None = None
 

@@ -9,6 +9,7 @@ from typing import Any, cast
 import pytest
 import sqlalchemy as sa
 
+from hms_platform.idempotency import idempotency_table
 from hms_platform.revocation import (
     RevocationList,
     SigningKeyList,
@@ -40,6 +41,7 @@ async def test_shutdown_closes_what_the_app_owns(owned: bool, disposed: int) -> 
         "demo", prefix="/api/demo", settings=settings, engine=cast(Any, engine), owned=owned,
         revocations=revocation_table(sa.MetaData(), "demo"),
         signing_keys=signing_key_table(sa.MetaData(), "demo"), error_map={},
+        idempotency=idempotency_table(sa.MetaData(), "demo"),
         token_verifier=verifier, on_shutdown=[close], description="d")
     assert isinstance(app.state.revocations, RevocationList) and app.state.settings is settings
     assert isinstance(app.state.signing_keys, SigningKeyList)
@@ -64,6 +66,7 @@ async def test_the_services_own_lifespan_runs_inside_and_auth_has_no_revocation_
         "auth", prefix="/api/auth", settings=ServiceSettings(environment="test"),
         engine=cast(Any, engine), owned=True, revocations=None,
         signing_keys=sa.select(keys.c.kid, keys.c.status == "retired"), description="d",
+        idempotency=idempotency_table(sa.MetaData(), "auth"),
         token_verifier=TokenFactory().verifier(), lifespan=lifespan)
     assert not hasattr(app.state, "revocations")
     assert isinstance(app.state.signing_keys, SigningKeyList)

@@ -9,10 +9,12 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
 from hms_platform.auth import HttpJwksSource, JwksCache, TokenVerifier
+from hms_platform.idempotency import IdempotencyStore
 from hms_platform.settings import ServiceSettings
 from hms_platform.web.client_ip import ClientAddressMiddleware
 from hms_platform.web.docs import docs_router, install_password_scheme
 from hms_platform.web.health import ReadinessCheck, health_router
+from hms_platform.web.idempotency import IdempotencyMiddleware
 from hms_platform.web.middleware import (
     BodyLimitMiddleware,
     MetricsMiddleware,
@@ -41,6 +43,7 @@ def create_service_app(
     readiness: Mapping[str, ReadinessCheck] | None = None,
     error_map: Mapping[type[Exception], int] | None = None,
     token_verifier: TokenVerifier | None = None,
+    idempotency: IdempotencyStore | None = None,
     version: str = "0.1.0",
     **fastapi_kwargs: Any,
 ) -> FastAPI:
@@ -50,7 +53,10 @@ def create_service_app(
 
     From ``settings`` (the defaults without it): ``trusted_proxies`` (whose X-Forwarded-For
     decides the client address), ``max_body_bytes`` (413 beyond it) and ``metrics_token``
-    (``/metrics`` needs it as a bearer token; unset, ``/metrics`` is a 404)."""
+    (``/metrics`` needs it as a bearer token; unset, ``/metrics`` is a 404).
+
+    ``idempotency``: writes with an ``Idempotency-Key`` are recorded there with their effect
+    and replayed (hms_platform.web.idempotency)."""
     settings = settings if settings is not None else ServiceSettings.model_construct()
     registry = CollectorRegistry()
     app = FastAPI(
@@ -75,7 +81,9 @@ def create_service_app(
     app.include_router(health_router(readiness or {}, registry,
                                      metrics_token=settings.metrics_token), prefix=prefix)
     # Each add_middleware wraps the ones before it: the first added is the innermost.
-    app.add_middleware(UnhandledErrorMiddleware)  # innermost: its 500 passes every layer
+    if idempotency is not None:  # innermost: it sees an exception before it becomes a 500
+        app.add_middleware(IdempotencyMiddleware, store=idempotency)
+    app.add_middleware(UnhandledErrorMiddleware)  # its 500 passes every layer
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(MetricsMiddleware, registry=registry, service=name)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_platform.auth import TokenVerifier
 from hms_platform.db import ping
+from hms_platform.idempotency import IdempotencyStore
 from hms_platform.revocation import RevocationList, SigningKeyList
 from hms_platform.settings import ServiceSettings
 from hms_platform.web.app import create_service_app, make_token_verifier
@@ -30,6 +32,7 @@ def create_database_app(
     owned: bool,
     revocations: sa.Table | None,
     signing_keys: sa.Table | sa.Select[Any],
+    idempotency: sa.Table,
     error_map: Mapping[type[Exception], int] | None = None,
     description: str,
     token_verifier: TokenVerifier | None = None,
@@ -40,7 +43,9 @@ def create_database_app(
     reads ``revocations`` from it and ``app.state.signing_keys`` reads ``signing_keys`` (the
     key ids auth's rotations announced, :func:`hms_platform.revocation.signing_key_table`, or
     a ``(kid, retired)`` query: auth's over its own key store). ``revocations=None`` is for
-    auth, which confirms every caller against its own users instead.
+    auth, which confirms every caller against its own users instead. ``idempotency``: the
+    service's ``idempotency_keys`` table (hms_platform.idempotency), where writes sent with an
+    ``Idempotency-Key`` keep their first answer for ``settings.idempotency_key_hours``.
 
     ``lifespan(app)``, the service's own startup and shutdown, runs inside the app's; then
     ``on_shutdown`` runs, then the engine is disposed if ``owned`` (made for this app rather
@@ -64,6 +69,8 @@ def create_database_app(
         readiness={"database": lambda: ping(engine)},
         token_verifier=token_verifier or make_token_verifier(settings),
         lifespan=app_lifespan, description=description,
+        idempotency=IdempotencyStore(engine, idempotency,
+                                     timedelta(hours=settings.idempotency_key_hours)),
     )
     app.state.settings = settings
     if revocations is not None:

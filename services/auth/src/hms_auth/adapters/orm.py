@@ -8,11 +8,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
+from hms_platform.idempotency import idempotency_table
 from hms_platform.outbox import OutboxTables
 
 SCHEMA = "auth"
 metadata = sa.MetaData(schema=SCHEMA)
 OUTBOX = OutboxTables(metadata, SCHEMA)
+IDEMPOTENCY = idempotency_table(metadata, SCHEMA)  # keyed writes' first responses
 _ROLES = "role IN ('admin', 'receptionist', 'doctor', 'patient')"
 
 

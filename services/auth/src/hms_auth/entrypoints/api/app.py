@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_auth import bootstrap
 from hms_auth.adapters.keys import KEY_IDS
+from hms_auth.adapters.orm import IDEMPOTENCY
 from hms_auth.config import AuthSettings
 from hms_auth.entrypoints.api import PREFIX
 from hms_auth.entrypoints.api.routes import router
@@ -76,7 +77,8 @@ def create_app(settings: AuthSettings | None = None, *,
     # operator's rotation retired is refused within seconds, not at the cache's TTL.
     app = create_database_app(
         "auth", prefix=PREFIX, settings=settings, engine=db, owned=engine is None,
-        revocations=None, signing_keys=KEY_IDS, token_verifier=verifier, lifespan=lifespan,
+        revocations=None, signing_keys=KEY_IDS, idempotency=IDEMPOTENCY, token_verifier=verifier,
+        lifespan=lifespan,
         description="Identities, roles, sign-in and tokens, password resets, sessions and "
                     "the signing keys (JWKS) every service verifies tokens with.")
     app.state.bus = bus
