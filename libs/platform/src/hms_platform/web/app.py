@@ -75,7 +75,7 @@ def create_service_app(
     if token_verifier is not None:
         app.state.token_verifier = token_verifier
     install_problem_handlers(app, error_map)
-    install_problem_openapi(app)
+    install_problem_openapi(app, idempotency_key=idempotency is not None)
     install_password_scheme(app)
     app.include_router(docs_router(name, prefix))
     app.include_router(health_router(readiness or {}, registry,

@@ -40,13 +40,30 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {s: {"description": _WHY.get(s, HTTPStatus(s).phrase)} for s in statuses}
 
 
-def install_problem_openapi(app: FastAPI) -> None:
-    """Make ``app.openapi()`` declare every 4xx/5xx response as problem+json."""
+_WRITES = ("post", "put", "patch", "delete")
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "Makes the write safe to retry: a replay with the same key answers the first "
+                   "success again (Idempotent-Replayed: true) and changes nothing; another "
+                   "request under the key is 422, the same key while the first is running 409. "
+                   "Kept 24 hours.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+}
+_KEYED = {400: "invalid Idempotency-Key", 409: "the same Idempotency-Key is still running",
+          422: "the Idempotency-Key was used with another request"}
+
+
+def install_problem_openapi(app: FastAPI, *, idempotency_key: bool = False) -> None:
+    """Make ``app.openapi()`` declare every 4xx/5xx response as problem+json, and with
+    ``idempotency_key`` the ``Idempotency-Key`` header on every write
+    (hms_platform.web.idempotency)."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = _problem_json(get_openapi(
-                title=app.title, version=app.version, routes=app.routes))
+            document = get_openapi(title=app.title, version=app.version, routes=app.routes)
+            if idempotency_key:
+                _keyed_writes(document)
+            app.openapi_schema = _problem_json(document)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -66,3 +83,13 @@ def _problem_json(document: dict[str, Any]) -> dict[str, Any]:
                     response["headers"] = {"Retry-After": {
                         "description": "Seconds to wait.", "schema": {"type": "integer"}}}
     return document
+
+
+def _keyed_writes(document: dict[str, Any]) -> None:
+    for path in document.get("paths", {}).values():
+        for method, operation in path.items():
+            if method in _WRITES:
+                operation.setdefault("parameters", []).append(dict(IDEMPOTENCY_KEY))
+                responses = operation.setdefault("responses", {})
+                for status, why in _KEYED.items():
+                    responses.setdefault(str(status), {"description": why})
