@@ -256,9 +256,10 @@ def test_migrations_schema_and_truncated_tables(service: Service) -> None:
     assert not other, f"{service.name}: tables outside the {service.name} schema: {other}"
     assert tables, f"{service.name}: {module} declares no tables"
     conftest = (service.root / "tests/conftest.py").read_text()
-    assert re.search(rf'\b(emptied_engine|empty)\([^)]*"{service.name}"', conftest), (
+    assert re.search(rf'\b(service_fixtures|emptied_engine|empty)\([^)]*"{service.name}"',
+                     conftest), (
         f"{service.name}: services/{service.name}/tests/conftest.py empties no schema "
-        f"{service.name!r} before each test (hms_platform.testing.database)")
+        f"{service.name!r} before each test (hms_platform.testing.fixtures.service_fixtures)")
 
 
 @each_service

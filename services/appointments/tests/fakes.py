@@ -9,7 +9,7 @@ import dataclasses
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from hms_appointments.adapters.contracts import CONTRACTS
 from hms_appointments.domain import errors as exc
@@ -20,7 +20,9 @@ from hms_appointments.domain.schedule import Schedule
 from hms_appointments.service_layer import ports
 from hms_appointments.service_layer.ports import AppointmentFilter, Page
 from hms_contracts.envelope import Envelope
-from hms_platform.recording import EventRecorder, Seen
+from hms_platform.recording import Seen
+from hms_platform.testing.fakes import FakeTable
+from hms_platform.testing.fakes import FakeUnitOfWork as BaseFakeUnitOfWork
 
 T = TypeVar("T")
 
@@ -108,18 +110,9 @@ class FakeSchedules(dict[uuid.UUID, Schedule]):
         self.seen(schedule)
 
 
-class FakePeople(dict[uuid.UUID, Person]):
-    async def get(  # type: ignore[override]
-        self, person_id: uuid.UUID, *, for_update: bool = False
-    ) -> Person | None:
-        person = super().get(person_id)
-        return dataclasses.replace(person) if person else None
-
+class FakePeople(FakeTable[Person]):
     async def get_many(self, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Person]:
         return {i: dataclasses.replace(self[i]) for i in person_ids if i in self}
-
-    async def save(self, person: Person) -> None:
-        self[person.id] = dataclasses.replace(person)
 
     async def doctors(self, include_inactive: bool, limit: int, offset: int) -> Page[Person]:
         found = sorted((p for p in self.values() if p.is_doctor
@@ -165,50 +158,20 @@ class FakeStore:
         self.published: list[Envelope] = []
 
 
-class FakeUnitOfWork:
-    """Commits publish the queued events; anything else is rolled back by restoring the
-    snapshot taken on entry."""
-
+class FakeUnitOfWork(BaseFakeUnitOfWork):
     def __init__(self, store: FakeStore) -> None:
-        self.store = store
+        super().__init__(store, CONTRACTS)
         self.appointments, self.schedules = store.appointments, store.schedules
         self.people, self.penalties = store.people, store.penalties
-        self.recorder = EventRecorder(CONTRACTS)
-        self.committed = False
 
-    async def __aenter__(self) -> FakeUnitOfWork:
-        self.committed = False
-        for repository in (self.appointments, self.schedules, self.penalties):
-            repository.seen = self.recorder.seen
-        self._snapshot = (dict(self.appointments.rows), dict(self.schedules),
-                          dict(self.people), dict(self.penalties))
-        return self
+    def tables(self) -> Sequence[dict[Any, Any]]:
+        return self.appointments.rows, self.schedules, self.people, self.penalties
 
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.rollback()
-
-    def emit(self, event: object, *, occurred_at: datetime | None = None) -> None:
-        self.recorder.emit(event, occurred_at=occurred_at)
+    def recording(self) -> Sequence[Any]:
+        return self.appointments, self.schedules, self.penalties
 
     def writable(self) -> FakeUnitOfWork:
         return self
-
-    async def commit(self) -> None:
-        self.store.published.extend(self.recorder.collect())
-        self.committed = True
-        self._snapshot = (dict(self.appointments.rows), dict(self.schedules),
-                          dict(self.people), dict(self.penalties))
-
-    async def rollback(self) -> None:
-        self.recorder.discard()
-        rows, schedules, people, penalties = self._snapshot
-        self.appointments.rows = dict(rows)
-        self.schedules.clear()
-        self.schedules.update(schedules)
-        self.people.clear()
-        self.people.update(people)
-        self.penalties.clear()
-        self.penalties.update(penalties)
 
 
 if TYPE_CHECKING:  # `make lint` type-checks this: a fake that drifts from its port fails here.

@@ -7,7 +7,6 @@ through fixtures.)"""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
@@ -25,33 +24,15 @@ from hms_notifications.config import NotificationsSettings
 from hms_notifications.entrypoints.consumer import CONSUMER
 from hms_platform.messaging.inbox import InboxConsumer
 from hms_platform.testing.clock import FakeClock
-from hms_platform.testing.database import emptied_engine, migrated
+from hms_platform.testing.fixtures import service_fixtures
 from hms_platform.testing.modules import load_beside
 
 NOW = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)  # Monday, 08:00 in Nairobi
 FAKES = load_beside(__file__, "fakes.py", "hms_notifications_it_fakes")
 
-
-@pytest.fixture(scope="session")
-def migrated_url(database_url: str) -> str:
-    return migrated(database_url, MIGRATIONS)
-
-
-@pytest.fixture
-async def db(migrated_url: str) -> AsyncIterator[AsyncEngine]:
-    async with emptied_engine(migrated_url, "notifications", pool_size=12) as engine:
-        yield engine
-
-
-@pytest.fixture
-def settings(migrated_url: str) -> NotificationsSettings:
-    return NotificationsSettings(environment="test", database_url=migrated_url,
-                                 console_channel=True)
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(NOW)
+migrated_url, db, settings, clock = service_fixtures(
+    MIGRATIONS, "notifications", NotificationsSettings, NOW, pool_size=12,
+    console_channel=True)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from hms_notifications.domain.delivery import Outcome, Sent
 from hms_notifications.domain.templates import Rendered
 from hms_notifications.service_layer import ports
 from hms_notifications.service_layer.ports import MessageFilter, Page
-from hms_platform.recording import EventRecorder
+from hms_platform.testing.fakes import FakeUnitOfWork as BaseFakeUnitOfWork
 
 
 class FakeStore:
@@ -158,27 +158,16 @@ class FakeAppointmentMarks:
             mark, moved_from=mark.moved_from | {old_start})
 
 
-class FakeUnitOfWork:
+class FakeUnitOfWork(BaseFakeUnitOfWork):
+    """Its repositories write to the store at once: nothing to put back."""
+
     def __init__(self, store: FakeStore) -> None:
-        self.store = store
+        super().__init__(store, CONTRACTS)
         # Typed as the ports (protocol attributes are invariant): each line checks its fake.
         self.contacts: ports.ContactRepository = FakeContacts(store)
         self.preferences: ports.PreferenceRepository = FakePreferences(store)
         self.messages: ports.MessageRepository = FakeMessages(store)
         self.appointments: ports.AppointmentMarkRepository = FakeAppointmentMarks(store)
-        self.recorder = EventRecorder(CONTRACTS)
-
-    async def __aenter__(self) -> FakeUnitOfWork:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        self.recorder.discard()
-
-    def emit(self, event: object, *, occurred_at: datetime | None = None) -> None:
-        self.recorder.emit(event, occurred_at=occurred_at)
-
-    async def commit(self) -> None:
-        self.store.published.extend(self.recorder.collect())
 
 
 class FakeChannel:

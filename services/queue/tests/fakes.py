@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hms_contracts.envelope import Envelope
-from hms_platform.recording import EventRecorder, Seen
+from hms_platform.recording import Seen
+from hms_platform.testing.fakes import FakeTable
+from hms_platform.testing.fakes import FakeUnitOfWork as BaseFakeUnitOfWork
 from hms_queue.adapters.contracts import CONTRACTS
 from hms_queue.domain import errors as exc
 from hms_queue.domain.directory import Person
@@ -53,7 +55,7 @@ class FakeTickets:
 
     async def save(self, ticket: Ticket) -> None:
         self._check(ticket)
-        self.history.setdefault(ticket.id, []).extend(ticket.history)
+        self.history[ticket.id] = [*self.history.get(ticket.id, []), *ticket.history]
         ticket.history = []
         self.rows[ticket.id] = _copy(ticket)
         self.seen(ticket)
@@ -108,33 +110,15 @@ class FakeTickets:
                    and t.clinic_day == day and t.status == "waiting")
 
 
-class FakePeople(dict[uuid.UUID, Person]):
-    async def get(  # type: ignore[override]
-        self, person_id: uuid.UUID, *, for_update: bool = False
-    ) -> Person | None:
-        person = super().get(person_id)
-        return copy.copy(person) if person else None
-
+class FakePeople(FakeTable[Person]):
     async def names(self, person_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
         return {i: p.full_name for i in person_ids
                 if (p := dict.get(self, i)) is not None and p.full_name is not None}
 
-    async def save(self, person: Person) -> None:
-        self[person.id] = copy.copy(person)
 
-
-class FakeDisplays(dict[uuid.UUID, Display]):
-    async def get(  # type: ignore[override]
-        self, display_id: uuid.UUID, *, for_update: bool = False
-    ) -> Display | None:
-        display = super().get(display_id)
-        return copy.copy(display) if display else None
-
+class FakeDisplays(FakeTable[Display]):
     async def all(self) -> list[Display]:
         return [copy.copy(d) for d in sorted(self.values(), key=lambda d: (d.created_at, d.id))]
-
-    async def save(self, display: Display) -> None:
-        self[display.id] = copy.copy(display)
 
 
 class FakeStore:
@@ -146,58 +130,32 @@ class FakeStore:
         self.changed_lines: list[uuid.UUID] = []
 
 
-class FakeUnitOfWork:
-    """Commits publish the queued events; anything else is rolled back by restoring the
-    snapshot taken on entry. Re-entrant like the SQL one (the inbox opens it first)."""
+class FakeUnitOfWork(BaseFakeUnitOfWork):
+    """Also collects the lines a change touches: ``store.changed_lines`` on commit."""
 
     def __init__(self, store: FakeStore) -> None:
-        self.store = store
+        super().__init__(store, CONTRACTS)
         self.tickets, self.people, self.displays = store.tickets, store.people, store.displays
-        self.recorder = EventRecorder(CONTRACTS)
         self.changed: set[uuid.UUID] = set()
-        self.committed = False
-        self._depth = 0
 
-    async def __aenter__(self) -> FakeUnitOfWork:
-        if self._depth == 0:
-            self.changed, self.committed = set(), False
-            self.tickets.seen = self.recorder.seen
-            self._snapshot()
-        self._depth += 1
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        self._depth -= 1
-        if self._depth == 0:
-            await self.rollback()
-
-    def _snapshot(self) -> None:
+    def tables(self) -> Sequence[dict[Any, Any]]:
         t = self.tickets
-        self._saved = (dict(t.rows), {k: list(v) for k, v in t.history.items()}, dict(t.lines),
-                       dict(self.people), dict(self.displays))
+        return t.rows, t.history, t.lines, self.people, self.displays
+
+    def recording(self) -> Sequence[Any]:
+        return (self.tickets,)
 
     def line_changed(self, doctor_id: uuid.UUID) -> None:
         self.changed.add(doctor_id)
 
-    def emit(self, event: object, *, occurred_at: datetime | None = None) -> None:
-        self.recorder.emit(event, occurred_at=occurred_at)
-
     async def commit(self) -> None:
-        self.store.published.extend(self.recorder.collect())
         self.store.changed_lines.extend(sorted(self.changed))
-        self.changed, self.committed = set(), True
-        self._snapshot()
+        self.changed = set()
+        await super().commit()
 
     async def rollback(self) -> None:
-        self.recorder.discard()
         self.changed = set()
-        rows, history, lines, people, displays = self._saved
-        self.tickets.rows, self.tickets.history, self.tickets.lines = (
-            dict(rows), {k: list(v) for k, v in history.items()}, dict(lines))
-        self.people.clear()
-        self.people.update(people)
-        self.displays.clear()
-        self.displays.update(displays)
+        await super().rollback()
 
 
 if TYPE_CHECKING:  # `make lint` type-checks this: a fake that drifts from its port fails here.

@@ -7,21 +7,17 @@ through fixtures.)"""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_contracts import appointments as a
 from hms_contracts import auth
 from hms_contracts import notifications as n
 from hms_contracts import queue as q
 from hms_contracts.envelope import Envelope, EventPayload
-from hms_platform.messagebus import MessageBus
-from hms_platform.testing.clock import FakeClock
-from hms_platform.testing.database import emptied_engine, migrated
+from hms_platform.testing.fixtures import bus_fixture, producer_fixture, service_fixtures
 from hms_reporting import MIGRATIONS
 from hms_reporting.bootstrap import build
 from hms_reporting.config import ReportingSettings
@@ -29,50 +25,12 @@ from hms_reporting.entrypoints.consumer import build_consumer
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday 12:00 in Nairobi
 
-
-@pytest.fixture(scope="session")
-def migrated_url(database_url: str) -> str:
-    return migrated(database_url, MIGRATIONS)
-
-
-@pytest.fixture
-async def db(migrated_url: str) -> AsyncIterator[AsyncEngine]:
-    async with emptied_engine(migrated_url, "reporting", pool_size=5) as engine:
-        yield engine
+migrated_url, db, settings, clock = service_fixtures(
+    MIGRATIONS, "reporting", ReportingSettings, NOW, clinic_timezone="Africa/Nairobi")
+bus = bus_fixture(lambda db, clock, settings: build(settings, db))
 
 
-@pytest.fixture
-def settings(migrated_url: str) -> ReportingSettings:
-    return ReportingSettings(environment="test", database_url=migrated_url,
-                             clinic_timezone="Africa/Nairobi")
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(NOW)
-
-
-@pytest.fixture
-def bus(db: AsyncEngine, settings: ReportingSettings) -> MessageBus:
-    return build(settings, db)
-
-
-@pytest.fixture
-def producer(db: AsyncEngine, settings: ReportingSettings) -> SimpleNamespace:
-    """``await producer.send(payload, at=..., event_id=...)``: an event through the real inbox
-    consumer, as the broker would deliver it; returns its envelope."""
-    consumer = build_consumer(settings, db)
-
-    async def send(payload: EventPayload, at: datetime | None = None,
-                   **envelope: object) -> Envelope:
-        sent = Envelope.of(payload, occurred_at=at or NOW, **envelope)  # type: ignore[arg-type]
-        await consumer(sent)
-        return sent
-
-    async def deliver(sent: Envelope) -> None:
-        await consumer(sent)
-
-    return SimpleNamespace(send=send, deliver=deliver, consumer=consumer)
+producer = producer_fixture(build_consumer, NOW)
 
 
 def _scenario() -> SimpleNamespace:

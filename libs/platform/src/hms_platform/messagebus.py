@@ -34,6 +34,14 @@ class Command(Generic[R]):
     read_only: ClassVar[bool] = False
 
 
+def authorize(cmd: Any, *, action: str, refused: Callable[[str], Exception]) -> None:
+    """The handler's check of ``roles``: ``cmd.actor``'s role must be one the command
+    declares, else ``refused`` (the service's NotAllowed) is raised, naming who may."""
+    roles = type(cmd).roles
+    if cmd.actor.role not in roles:
+        raise refused(f"Only {', '.join(sorted(roles))} may {action}.")
+
+
 class Query(Command[R]):
     """A request that only reads: the bus gives its handler a unit of work without a
     transaction (each statement sees what is committed when it runs)."""

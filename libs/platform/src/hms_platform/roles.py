@@ -32,3 +32,12 @@ class Actor:
     @property
     def is_doctor(self) -> bool:
         return self.role == DOCTOR
+
+    def sees(self, patient_id: uuid.UUID, doctor_id: uuid.UUID) -> bool:
+        """Whether a record of that patient with that doctor is the caller's to see: staff
+        see every one, a patient their own, a doctor those with them."""
+        if self.is_staff:
+            return True
+        if self.is_patient:
+            return patient_id == self.user_id
+        return self.is_doctor and doctor_id == self.user_id

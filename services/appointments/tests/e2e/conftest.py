@@ -9,13 +9,12 @@ from collections.abc import AsyncIterator
 from types import SimpleNamespace
 from typing import Any
 
-import httpx
 import pytest
 
 from hms_appointments.entrypoints.api.app import create_app
+from hms_platform.testing.http import calling
 
-ROLE = {"patient": "patient", "other_patient": "patient", "doctor": "doctor",
-        "other_doctor": "doctor", "receptionist": "receptionist", "admin": "admin"}
+ROLE = {"other_patient": "patient", "other_doctor": "doctor"}  # the others' role is their name
 
 
 @pytest.fixture
@@ -29,16 +28,8 @@ async def api(db, settings, clock, world, tokens, verifier) -> AsyncIterator[Sim
         "receptionist": uuid.uuid4(),
         "admin": uuid.uuid4(),
     }
-    headers: dict[str, dict[str, str]] = {
-        who: {"Authorization": f"Bearer {tokens.issue(ids[who], role=ROLE[who])}"}
-        for who in ids}
-    headers["anonymous"] = {}
-    transport = httpx.ASGITransport(app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://hms") as client:
-
-        async def call(who: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
-            url = "/api/appointments" + path
-            return await client.request(method, url, headers=headers[who], **kwargs)
+    headers = tokens.headers(ids, ROLE)
+    async with calling(app, "/api/appointments", headers) as (client, call):
 
         async def book(hhmm: str, who: str = "admin", patient: str = "patient",
                        **body: Any) -> dict[str, Any]:

@@ -5,7 +5,6 @@ clinic day (a partial unique index), and the migration that brings them to exist
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
@@ -15,8 +14,6 @@ from alembic import command
 from sqlalchemy.exc import IntegrityError
 
 from hms_appointments import MIGRATIONS
-from hms_appointments.adapters.unit_of_work import sql_uow_factory
-from hms_appointments.bootstrap import bootstrap
 from hms_appointments.domain import errors as exc
 from hms_appointments.domain.actor import PATIENT, RECEPTIONIST, Actor
 from hms_appointments.domain.rules import BookingLimits
@@ -24,27 +21,23 @@ from hms_appointments.service_layer import commands as c
 from hms_platform.migrations import alembic_config, upgrade
 from hms_platform.testing.database import scratch_engine
 
-SLOTS = [f"{9 + i // 2:02d}:{30 * (i % 2):02d}" for i in range(12)]  # 09:00 .. 14:30
-
 
 @pytest.mark.parametrize("cap", [3, 5])
-async def test_parallel_bookings_by_one_patient_never_pass_the_cap(
-    db, world, clock, settings, cap: int
-) -> None:
-    bus = bootstrap(sql_uow_factory(db), clock=clock, rules=dataclasses.replace(
-        settings.rules(), bookings=BookingLimits(max_active=cap)))
+async def test_parallel_bookings_by_one_patient_never_pass_the_cap(world, cap: int) -> None:
+    bus = world.bus_with(bookings=BookingLimits(max_active=cap))
     me = Actor(await world.register("patient"), PATIENT)
     # Twelve free slots that break no other rule: each with its own doctor, none overlapping.
-    doctors = [await world.doctor() for _ in SLOTS]
+    slots = world.half_hours(12)  # 09:00 .. 14:30
+    doctors = [await world.doctor() for _ in slots]
 
     results = await asyncio.gather(
         *(bus.handle(c.BookAppointment(me, d, world.at(hhmm)))
-          for d, hhmm in zip(doctors, SLOTS, strict=True)),
+          for d, hhmm in zip(doctors, slots, strict=True)),
         return_exceptions=True)
 
     booked = [r for r in results if not isinstance(r, BaseException)]
     refused = [r for r in results if isinstance(r, exc.BookingLimitReached)]
-    assert (len(booked), len(refused)) == (cap, len(SLOTS) - cap), [
+    assert (len(booked), len(refused)) == (cap, len(slots) - cap), [
         type(r).__name__ for r in results]
     assert all(r.problem_extra == {"active_bookings": cap, "limit": cap} for r in refused)
     assert await world.scalar(

@@ -5,30 +5,23 @@ cancellations by one patient cannot each see room under the cap."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 
 import pytest
 
-from hms_appointments.adapters.unit_of_work import sql_uow_factory
-from hms_appointments.bootstrap import bootstrap
 from hms_appointments.domain import errors as exc
 from hms_appointments.domain.actor import PATIENT, Actor
 from hms_appointments.domain.rules import BookingLimits, CancellationLimit
 from hms_appointments.service_layer import commands as c
 
-SLOTS = [f"{9 + i // 2:02d}:{30 * (i % 2):02d}" for i in range(8)]  # 09:00 .. 12:30
-
 
 @pytest.mark.parametrize("cap", [1, 3])
-async def test_parallel_cancellations_by_one_patient_never_pass_the_cap(
-    db, world, clock, settings, cap: int
-) -> None:
-    bus = bootstrap(sql_uow_factory(db), clock=clock, rules=dataclasses.replace(
-        settings.rules(), bookings=BookingLimits(max_active=len(SLOTS)),
-        cancellations=CancellationLimit(max_per_window=cap)))
+async def test_parallel_cancellations_by_one_patient_never_pass_the_cap(world, cap: int) -> None:
+    slots = world.half_hours(8)  # 09:00 .. 12:30
+    bus = world.bus_with(bookings=BookingLimits(max_active=len(slots)),
+                         cancellations=CancellationLimit(max_per_window=cap))
     me = Actor(await world.register("patient"), PATIENT)
     held = [await bus.handle(c.BookAppointment(me, await world.doctor(), world.at(hhmm)))
-            for hhmm in SLOTS]
+            for hhmm in slots]
 
     results = await asyncio.gather(
         *(bus.handle(c.CancelAppointment(me, appt.id)) for appt in held),
@@ -36,7 +29,7 @@ async def test_parallel_cancellations_by_one_patient_never_pass_the_cap(
 
     cancelled = [r for r in results if not isinstance(r, BaseException)]
     refused = [r for r in results if isinstance(r, exc.TooManyCancellations)]
-    assert (len(cancelled), len(refused)) == (cap, len(SLOTS) - cap), [
+    assert (len(cancelled), len(refused)) == (cap, len(slots) - cap), [
         type(r).__name__ for r in results]
     assert all(r.problem_extra["cancellations"] == cap for r in refused)
     assert await world.scalar(

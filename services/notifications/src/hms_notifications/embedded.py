@@ -11,22 +11,14 @@ from hms_notifications.entrypoints.api import PREFIX
 from hms_notifications.entrypoints.api.app import create_app
 from hms_notifications.entrypoints.consumer import QUEUE, build_consumer
 from hms_notifications.entrypoints.scheduler import run_sender
-from hms_platform.embedding import Component, Subscription
+from hms_platform.embedding import Component, service_component
 from hms_platform.messaging.bus import EventBus
-from hms_platform.runtime import engine_for
-from hms_platform.web import make_token_verifier
 
 
 def component(database_url: str, bus: EventBus) -> Component:
     """The app, engine, tables, migrations, event subscription and the sender (console).
     Tokens come from auth in the same process: ``jwks_url`` defaults to the embedded port."""
     settings = NotificationsSettings(database_url=database_url, console_channel=True)
-    engine = engine_for(settings)
-    app = create_app(settings, engine=engine, token_verifier=make_token_verifier(settings))
-    consumer = build_consumer(settings, engine)
-    return Component(
-        name="notifications", prefix=PREFIX, app=app, engine=engine, tables=TABLES,
-        migrations=MIGRATIONS,
-        subscriptions=[Subscription(QUEUE, consumer.routing_keys, consumer)],
-        background=[lambda: run_sender(settings, engine)],
-    )
+    return service_component(
+        "notifications", settings, prefix=PREFIX, create_app=create_app, tables=TABLES,
+        migrations=MIGRATIONS, consumer=(QUEUE, build_consumer), background=[run_sender])

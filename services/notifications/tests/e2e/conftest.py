@@ -6,13 +6,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from types import SimpleNamespace
-from typing import Any
 
-import httpx
 import pytest
 from pydantic import SecretStr
 
 from hms_notifications.entrypoints.api.app import create_app
+from hms_platform.testing.http import calling
 
 TWILIO_TOKEN = "twilio-test-auth-token"
 CALLBACK_URL = "https://hms.example.org/api/notifications/webhooks/twilio"
@@ -29,16 +28,6 @@ async def api(db, api_settings, world, tokens, verifier) -> AsyncIterator[Simple
     app = create_app(api_settings, engine=db, token_verifier=verifier)
     ids = {"patient": await world.person(), "other_patient": await world.person(),
            "admin": uuid.uuid4()}
-    roles = {"patient": "patient", "other_patient": "patient", "admin": "admin"}
-    headers = {who: {"Authorization": f"Bearer {tokens.issue(ids[who], role=roles[who])}"}
-               for who in ids}
-    headers["anonymous"] = {}
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app),
-                                 base_url="http://hms") as client:
-
-        async def call(who: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
-            extra = kwargs.pop("headers", {})
-            return await client.request(method, "/api/notifications" + path,
-                                        headers={**headers[who], **extra}, **kwargs)
-
+    roles = {"other_patient": "patient"}
+    async with calling(app, "/api/notifications", tokens.headers(ids, roles)) as (client, call):
         yield SimpleNamespace(app=app, client=client, call=call, ids=ids, world=world)

@@ -1,13 +1,18 @@
-"""Local provider servers (tests/providers.py) as fixtures."""
+"""Local provider servers (tests/providers.py) as fixtures, and replicas of the consumer and
+the sender on connections of their own, as other processes would have."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
 from joserfc.jwk import RSAKey
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hms_notifications.entrypoints.consumer import CONSUMER
+from hms_platform.db import make_engine
+from hms_platform.messaging.inbox import InboxConsumer
 from hms_platform.testing.modules import load_beside
 
 PROVIDERS = load_beside(__file__, "../providers.py", "hms_notifications_test_providers")
@@ -46,3 +51,27 @@ def smtp() -> Iterator[Any]:
     handler.port = controller.port
     yield handler
     controller.stop()
+
+
+@pytest.fixture
+async def own_engine(world: Any) -> AsyncIterator[Callable[..., AsyncEngine]]:
+    """``own_engine(pool_size=4)``: an engine on the test's database with connections of its
+    own, like another process's; disposed after the test."""
+    engines: list[AsyncEngine] = []
+
+    def make(pool_size: int = 4) -> AsyncEngine:
+        engines.append(make_engine(world.settings.database_url.get_secret_value(),
+                                   pool_size=pool_size))
+        return engines[-1]
+
+    yield make
+    for engine in engines:
+        await engine.dispose()
+
+
+@pytest.fixture
+def replicas(world: Any, own_engine: Callable[..., AsyncEngine]
+             ) -> Callable[..., list[InboxConsumer]]:
+    """``replicas(n=3)``: ``n`` consumers, each with its own engine, like processes."""
+    return lambda n=3: [InboxConsumer.for_bus(CONSUMER, world.make_bus(engine=own_engine()))
+                        for _ in range(n)]

@@ -14,22 +14,9 @@ import pytest
 from hms_contracts.appointments import AppointmentBooked, AppointmentCancelled
 from hms_contracts.envelope import Envelope
 from hms_contracts.queue import PatientCalled
-from hms_notifications.entrypoints.consumer import CONSUMER
 from hms_notifications.service_layer import commands as c
-from hms_platform.db import make_engine
-from hms_platform.messaging.inbox import InboxConsumer
 
 CAP = 5  # NOTIFICATIONS_MAX_PER_RECIPIENT_HOUR's default
-
-
-async def replicas(world, n: int):  # type: ignore[no-untyped-def]
-    """``n`` consumers, each with its own engine (its own connections), like processes."""
-    consumers = []
-    for _ in range(n):
-        engine = make_engine(world.settings.database_url.get_secret_value(), pool_size=4)
-        world.engines.append(engine)
-        consumers.append(InboxConsumer.for_bus(CONSUMER, world.make_bus(engine=engine)))
-    return consumers
 
 
 def cancellation(patient: uuid.UUID, appointment_id=None) -> AppointmentCancelled:  # type: ignore[no-untyped-def]
@@ -44,23 +31,18 @@ async def statuses(world, kind: str) -> dict[tuple[str, str], int]:  # type: ign
     return {(r.channel, r.status): r.n for r in rows}
 
 
-async def test_replicas_planning_at_once_do_not_both_pass_the_cap(world) -> None:  # type: ignore[no-untyped-def]
-    world.engines = []
+async def test_replicas_planning_at_once_do_not_both_pass_the_cap(world, replicas) -> None:  # type: ignore[no-untyped-def]
     patient = await world.person()
     k = 7
-    try:
-        consumers = await replicas(world, 4)
-        envelopes = [Envelope.of(cancellation(patient)) for _ in range(CAP + k)]
-        await asyncio.gather(*(consumers[i % len(consumers)](e)
-                               for i, e in enumerate(envelopes)))
-        # and codes' and turns' kinds go whatever the count, also at once
-        calls = [Envelope.of(PatientCalled(
-            ticket_id=uuid.uuid4(), number=i, patient_id=patient, doctor_id=uuid.uuid4(),
-            room="1", called_at=world.clock.now())) for i in range(CAP + k)]
-        await asyncio.gather(*(consumers[i % len(consumers)](e) for i, e in enumerate(calls)))
-    finally:
-        for engine in world.engines:
-            await engine.dispose()
+    consumers = replicas(4)
+    envelopes = [Envelope.of(cancellation(patient)) for _ in range(CAP + k)]
+    await asyncio.gather(*(consumers[i % len(consumers)](e)
+                           for i, e in enumerate(envelopes)))
+    # and codes' and turns' kinds go whatever the count, also at once
+    calls = [Envelope.of(PatientCalled(
+        ticket_id=uuid.uuid4(), number=i, patient_id=patient, doctor_id=uuid.uuid4(),
+        room="1", called_at=world.clock.now())) for i in range(CAP + k)]
+    await asyncio.gather(*(consumers[i % len(consumers)](e) for i, e in enumerate(calls)))
     assert await statuses(world, "appointment_cancelled") == {
         ("sms", "pending"): CAP, ("sms", "capped"): k,
         ("email", "pending"): CAP, ("email", "capped"): k}
@@ -89,23 +71,18 @@ def booking(patient: uuid.UUID, appointment_id: uuid.UUID, start) -> Appointment
 
 
 @pytest.mark.parametrize("order", ["booked first", "cancelled first", "at once"])
-async def test_no_reminder_for_a_cancelled_appointment(world, order) -> None:  # type: ignore[no-untyped-def]
-    world.engines = []
+async def test_no_reminder_for_a_cancelled_appointment(world, replicas, order) -> None:  # type: ignore[no-untyped-def]
     patient = await world.person(email=None)
     appt, start = uuid.uuid4(), world.clock.now() + timedelta(days=2)
     booked = Envelope.of(booking(patient, appt, start))
     cancelled = Envelope.of(cancellation(patient, appt))
-    try:
-        if order == "at once":  # two replicas, one event each, at the same moment
-            first, second = await replicas(world, 2)
-            await asyncio.gather(first(booked), second(cancelled))
-        else:
-            pair = (booked, cancelled) if order == "booked first" else (cancelled, booked)
-            for envelope in pair:
-                await world.consumer(envelope)
-    finally:
-        for engine in world.engines:
-            await engine.dispose()
+    if order == "at once":  # two replicas, one event each, at the same moment
+        first, second = replicas(2)
+        await asyncio.gather(first(booked), second(cancelled))
+    else:
+        pair = (booked, cancelled) if order == "booked first" else (cancelled, booked)
+        for envelope in pair:
+            await world.consumer(envelope)
     reminders = await world.messages(kind="appointment_reminder")
     assert len(reminders) == 2  # 24 h and 2 h before, by SMS
     assert {(r.status, r.last_error) for r in reminders} == {

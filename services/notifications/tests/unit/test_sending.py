@@ -129,12 +129,17 @@ async def test_a_deactivated_user_gets_nothing_more(fake) -> None:  # type: igno
     assert not fake.channels["sms"].sent and names(fake) == []
 
 
-async def test_a_reset_code_is_opened_only_to_be_sent(fake) -> None:  # type: ignore[no-untyped-def]
-    sealed = fake.sealer.seal("QWERT-YUIOP", f"password_reset:{fake.patient}")
+async def reset_code_sent(fake, sealed_for: uuid.UUID) -> None:  # type: ignore[no-untyped-def]
+    """The patient's password reset, its code sealed for ``sealed_for``'s; then the sending."""
+    sealed = fake.sealer.seal("QWERT-YUIOP", f"password_reset:{sealed_for}")
     await fake.bus.handle(PasswordResetIssued(
         user_id=fake.patient, issued_by=uuid.uuid4(), sealed_code=sealed,
         expires_at=fake.clock.now() + timedelta(hours=1)), uow=fake.uow())
     await fake.bus.handle(c.SendDue())
+
+
+async def test_a_reset_code_is_opened_only_to_be_sent(fake) -> None:  # type: ignore[no-untyped-def]
+    await reset_code_sent(fake, fake.patient)
     assert "QWERT-YUIOP" in fake.channels["sms"].sent[0][1].body
     assert fake.store.of()[0].status == m.SENT
     assert names(fake) == []  # not a kind the notification events know
@@ -170,11 +175,7 @@ async def test_a_code_sealed_for_another_purpose_does_not_open(fake) -> None:  #
 
 
 async def test_a_code_sealed_for_someone_else_does_not_open(fake) -> None:  # type: ignore[no-untyped-def]
-    sealed = fake.sealer.seal("QWERT-YUIOP", f"password_reset:{uuid.uuid4()}")
-    await fake.bus.handle(PasswordResetIssued(
-        user_id=fake.patient, issued_by=uuid.uuid4(), sealed_code=sealed,
-        expires_at=fake.clock.now() + timedelta(hours=1)), uow=fake.uow())
-    await fake.bus.handle(c.SendDue())
+    await reset_code_sent(fake, uuid.uuid4())
     assert not fake.channels["sms"].sent
     assert fake.store.of()[0].status == m.SKIPPED
 

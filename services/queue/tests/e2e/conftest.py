@@ -10,17 +10,16 @@ from collections.abc import AsyncIterator, Callable
 from types import SimpleNamespace
 from typing import Any
 
-import httpx
 import pytest
 
+from hms_platform.testing.http import calling
 from hms_platform.testing.ports import uvicorn_serving
 from hms_platform.web.serving import uvicorn_config
 from hms_queue.domain.actor import Actor
 from hms_queue.entrypoints.api.app import create_app
 from hms_queue.service_layer import commands as c
 
-ROLE = {"patient": "patient", "other_patient": "patient", "doctor": "doctor",
-        "other_doctor": "doctor", "receptionist": "receptionist", "admin": "admin"}
+ROLE = {"other_patient": "patient", "other_doctor": "doctor"}  # the others' role is their name
 
 
 @contextlib.asynccontextmanager
@@ -47,10 +46,7 @@ async def api(db, settings, clock, world, tokens, verifier) -> AsyncIterator[Sim
         "receptionist": uuid.uuid4(),
         "admin": uuid.uuid4(),
     }
-    headers: dict[str, dict[str, str]] = {
-        who: {"Authorization": f"Bearer {tokens.issue(ids[who], role=ROLE[who])}"}
-        for who in ids}
-    headers["anonymous"] = {}
+    headers = tokens.headers(ids, ROLE)
     bus = app.state.bus
     doctor = Actor(ids["doctor"], "doctor")
 
@@ -67,12 +63,6 @@ async def api(db, settings, clock, world, tokens, verifier) -> AsyncIterator[Sim
             assert called.id == view.ticket.id
         return view.ticket.id
 
-    transport = httpx.ASGITransport(app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://hms") as client:
-
-        async def call(who: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
-            return await client.request(method, "/api/queue" + path, headers=headers[who],
-                                        **kwargs)
-
+    async with calling(app, "/api/queue", headers) as (client, call):
         yield SimpleNamespace(app=app, client=client, call=call, ids=ids, headers=headers,
                               world=world, clock=clock, tokens=tokens, ticket=ticket, bus=bus)

@@ -260,48 +260,49 @@ async def test_many_streams_on_a_small_pool_all_hear_every_change(api, serving, 
 
 # --- access ending --------------------------------------------------------------------------
 
-async def test_a_stream_opened_before_logout_ends_after_it(api, serving) -> None:
-    patient = api.ids["patient"]
-    await listening(api.app)  # no re-send when it starts listening
+@contextlib.asynccontextmanager
+async def streaming(api, serving, url: str, headers: dict | None = None):  # type: ignore[no-untyped-def]
+    """``url`` streamed from the app on a real port, past its snapshot: (client, lines)."""
     async with serving(api.app) as base, httpx.AsyncClient(base_url=base, timeout=30) as client, \
-            client.stream("GET", STREAM.format(api.ids["doctor"]),
-                          headers=api.headers["patient"]) as stream:
+            client.stream("GET", url, headers=headers) as stream:
         lines = stream.aiter_lines()
         assert (await next_event(lines))[0] == "snapshot"
+        yield client, lines
+
+
+async def ends_before_a_change(api, lines, cache) -> None:  # type: ignore[no-untyped-def]
+    """With ``cache`` (revocations or signing keys) reloaded at once, not at its 2 s refresh,
+    the line changes: the stream ends without that change."""
+    cache._loaded_at = None
+    await api.ticket("waiting", patient="other_patient")
+    async with asyncio.timeout(10):
+        after = await rest(lines)
+    assert not any(line.startswith("event: ") for line in after), after
+
+
+async def test_a_stream_opened_before_logout_ends_after_it(api, serving) -> None:
+    patient, url = api.ids["patient"], STREAM.format(api.ids["doctor"])
+    await listening(api.app)  # no re-send when it starts listening
+    async with streaming(api, serving, url, api.headers["patient"]) as (client, lines):
         await api.world.consumer(Envelope.of(SessionsRevoked(
             user_id=patient, not_before=datetime.now(UTC) + timedelta(seconds=5),
             reason="logout")))
-        api.app.state.revocations._loaded_at = None  # do not wait for the 2 s refresh
-        await api.ticket("waiting", patient="other_patient")  # a change after the logout
-        async with asyncio.timeout(10):
-            after = await rest(lines)
-        assert not any(line.startswith("event: ") for line in after), after  # not the change
-        assert (await client.get(STREAM.format(api.ids["doctor"]),
-                                 headers=api.headers["patient"])).status_code == 401
+        await ends_before_a_change(api, lines, api.app.state.revocations)
+        assert (await client.get(url, headers=api.headers["patient"])).status_code == 401
 
 
 async def test_a_stream_ends_when_auth_retires_its_signing_key(api, serving) -> None:
     await listening(api.app)
-    async with serving(api.app) as base, httpx.AsyncClient(base_url=base, timeout=30) as client, \
-            client.stream("GET", STREAM.format(api.ids["doctor"]),
-                          headers=api.headers["patient"]) as stream:
-        lines = stream.aiter_lines()
-        assert (await next_event(lines))[0] == "snapshot"
+    async with streaming(api, serving, STREAM.format(api.ids["doctor"]),
+                         api.headers["patient"]) as (_, lines):
         await api.world.consumer(Envelope.of(SigningKeyRotated(
             kid="next", previous_kid="between", retired_kids=[api.tokens.kid])))
-        api.app.state.signing_keys._loaded_at = None  # do not wait for the 2 s refresh
-        await api.ticket("waiting", patient="other_patient")  # a change after the rotation
-        async with asyncio.timeout(10):
-            after = await rest(lines)
-        assert not any(line.startswith("event: ") for line in after), after  # not the change
+        await ends_before_a_change(api, lines, api.app.state.signing_keys)
 
 
 async def test_a_stream_ends_when_its_access_token_expires(api, serving) -> None:
-    async with serving(api.app) as base, httpx.AsyncClient(base_url=base, timeout=30) as client, \
-            client.stream("GET", STREAM.format(api.ids["doctor"]),
-                          headers=bearer(api, expires_in=2)) as stream:
-        lines = stream.aiter_lines()
-        assert (await next_event(lines))[0] == "snapshot"
+    async with streaming(api, serving, STREAM.format(api.ids["doctor"]),
+                         bearer(api, expires_in=2)) as (_, lines):
         async with asyncio.timeout(10):
             await rest(lines)
 
@@ -310,10 +311,7 @@ async def test_a_display_stream_ends_when_its_link_expires(api, serving) -> None
     made = await api.call("receptionist", "POST", "/displays",
                           json={"doctor_ids": [str(api.ids["doctor"])], "hours": 1})
     url = made.json()["url"].replace("/display?", "/display/stream?")
-    async with serving(api.app) as base, httpx.AsyncClient(base_url=base, timeout=30) as client, \
-            client.stream("GET", url) as stream:
-        lines = stream.aiter_lines()
-        assert (await next_event(lines))[0] == "snapshot"
+    async with streaming(api, serving, url) as (client, lines):
         await until_event(lines, "heartbeat")
         api.clock.advance(hours=1, seconds=1)
         async with asyncio.timeout(10):

@@ -4,19 +4,15 @@ its called ticket), the relay of our outbox rows, and the CLI's migrate."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import UTC, datetime
-
-import sqlalchemy as sa
-from alembic.script import ScriptDirectory
 
 from hms_contracts.appointments import AppointmentCancelled, AppointmentCompleted
 from hms_contracts.auth import UserRegistered
 from hms_contracts.envelope import Envelope
-from hms_platform.db import make_engine
 from hms_platform.messaging.memory import InMemoryBus
-from hms_platform.outbox import OutboxRelay
+from hms_platform.testing.database import head, revision
+from hms_platform.testing.relay import relayed
 from hms_queue import MIGRATIONS
 from hms_queue.adapters.orm import TABLES
 from hms_queue.domain.actor import Actor
@@ -100,20 +96,8 @@ async def test_completing_an_appointment_serves_its_called_ticket_through_the_bu
 async def test_the_relay_publishes_our_outbox_rows(bus, world) -> None:
     doctor = await world.register("doctor")
     await world.walk_in(doctor)
-    memory = InMemoryBus()
-    received: list[Envelope] = []
-
-    async def collect(envelope: Envelope) -> None:
-        received.append(envelope)
-
-    await memory.subscribe("spy", ["queue.#"], collect)
-    relay = OutboxRelay(world.engine, TABLES, memory, listen=False)
-    assert await relay.run_once() == 2  # ticket_issued + turn_approaching (nobody ahead)
-    await memory.drain()
-    assert [e.name for e in received] == ["queue.ticket_issued.v1",
-                                          "queue.turn_approaching.v1"]
-    assert await world.scalar(
-        "SELECT count(*) FROM queue.outbox WHERE published_at IS NULL") == 0
+    assert await relayed(world.engine, TABLES, ["queue.#"]) == [
+        "queue.ticket_issued.v1", "queue.turn_approaching.v1"]  # nobody ahead
 
 
 def test_cli_migrate_is_idempotent(migrated_url, monkeypatch) -> None:
@@ -121,14 +105,4 @@ def test_cli_migrate_is_idempotent(migrated_url, monkeypatch) -> None:
     monkeypatch.setenv("QUEUE_ENVIRONMENT", "test")  # elsewhere the display secret is required
     cli.main(["migrate"])
     cli.main(["migrate"])
-    async def version() -> str:
-        engine = make_engine(migrated_url, pool_size=1)
-        try:
-            async with engine.connect() as conn:
-                return str((await conn.execute(sa.text(
-                    "SELECT version_num FROM queue.alembic_version"))).scalar_one())
-        finally:
-            await engine.dispose()
-
-    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
-    assert head is not None and asyncio.run(version()) == head
+    assert revision(migrated_url, "queue") == head(MIGRATIONS)

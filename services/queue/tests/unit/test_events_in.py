@@ -51,6 +51,16 @@ async def handle(w: SimpleNamespace, event: object) -> None:
         await uow.commit()
 
 
+async def arrivals(w: SimpleNamespace, doctor: uuid.UUID, count: int) -> list[PatientCheckedIn]:
+    """``count`` check-ins in ``doctor``'s line, handled a second apart."""
+    events = []
+    for _ in range(count):
+        events.append(checked_in(w, doctor))
+        await handle(w, events[-1])
+        w.clock.advance(seconds=1)
+    return events
+
+
 async def test_a_late_check_in_event_keeps_the_patients_place(world) -> None:
     doctor = world.person("doctor")
     early = checked_in(world, doctor)  # arrived at the desk now...
@@ -65,12 +75,7 @@ async def test_a_late_check_in_event_keeps_the_patients_place(world) -> None:
 
 async def test_cancellation_and_no_show_withdraw_the_ticket(world) -> None:
     doctor = world.person("doctor")
-    first = checked_in(world, doctor)
-    await handle(world, first)
-    world.clock.advance(seconds=1)
-    second = checked_in(world, doctor)
-    await handle(world, second)
-    world.clock.advance(seconds=1)
+    first, second = await arrivals(world, doctor, 2)
     await handle(world, AppointmentCancelled(
         appointment_id=first.appointment_id, patient_id=first.patient_id, doctor_id=doctor,
         cancelled_by=uuid.uuid4(), late=False))
@@ -207,12 +212,7 @@ async def test_a_completion_leaves_a_ticket_not_called_alone(world, state: str) 
 async def test_serving_says_whether_the_appointment_still_needs_completing(world) -> None:
     doctor = world.person("doctor")
     me = world.doctor_actor(doctor)
-    first = checked_in(world, doctor)
-    await handle(world, first)
-    world.clock.advance(seconds=1)
-    second = checked_in(world, doctor)
-    await handle(world, second)
-    world.clock.advance(seconds=1)
+    first, second = await arrivals(world, doctor, 2)
     await walk_in_and_leave_none(world, doctor)
     ticket = await world.bus.handle(c.CallNext(me, doctor))
     done = await world.bus.handle(c.ServeTicket(me, ticket.id))

@@ -7,9 +7,9 @@ import uuid
 from collections.abc import AsyncIterator
 from types import SimpleNamespace
 
-import httpx
 import pytest
 
+from hms_platform.testing.http import calling
 from hms_reporting.entrypoints.api.app import create_app
 
 
@@ -17,9 +17,6 @@ from hms_reporting.entrypoints.api.app import create_app
 async def api(db, settings, clock, tokens, verifier) -> AsyncIterator[SimpleNamespace]:
     app = create_app(settings, engine=db, token_verifier=verifier, clock=clock)
     ids = {role: uuid.uuid4() for role in ("admin", "receptionist", "doctor", "patient")}
-    headers = {role: {"Authorization": f"Bearer {tokens.issue(ids[role], role=role)}"}
-               for role in ids}
-    headers["anonymous"] = {}
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    headers = tokens.headers(ids)
+    async with calling(app, "", headers, base_url="http://test") as (client, _):
         yield SimpleNamespace(client=client, headers=headers, ids=ids, app=app)

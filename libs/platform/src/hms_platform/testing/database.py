@@ -12,11 +12,12 @@ from pathlib import Path
 
 import asyncpg
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_platform.db import make_engine
-from hms_platform.migrations import upgrade
+from hms_platform.migrations import alembic_config, upgrade
 from hms_platform.pgurl import libpq_url
 
 _TABLES = sa.text("SELECT tablename FROM pg_tables "
@@ -77,3 +78,25 @@ async def scratch_engine(postgres_url: str) -> AsyncIterator[AsyncEngine]:
             await server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await server.close()
+
+
+def revision(database_url: str, schema: str) -> str:
+    """The revision ``schema``'s migrations stand at on ``database_url`` (for a synchronous
+    test, such as one that runs a service's command line)."""
+    async def read() -> str:
+        engine = make_engine(database_url, pool_size=1)
+        try:
+            async with engine.connect() as conn:
+                return str((await conn.execute(sa.text(
+                    f'SELECT version_num FROM "{schema}".alembic_version'))).scalar_one())
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())
+
+
+def head(migrations: str | Path) -> str:
+    """The newest revision of a service's migrations."""
+    found = ScriptDirectory.from_config(alembic_config(migrations)).get_current_head()
+    assert found is not None, migrations
+    return found

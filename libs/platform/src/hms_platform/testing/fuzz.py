@@ -9,10 +9,7 @@ whole run takes seconds.
         with fuzzable_app(migrated_url, "x", seed, lambda engine: create_app(...)) as app:
             yield app
 
-    @schema.parametrize()
-    @BOUNDED
-    def test_no_server_errors(case, real_app, tokens):
-        check(case, real_app, tokens.issue(role="admin"))
+    test_no_server_errors = as_admin(schema)  # or a test of its own, calling check()
 """
 
 from __future__ import annotations
@@ -34,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from hms_platform.testing.database import empty
+from hms_platform.testing.tokens import TokenFactory
 
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 Seed = Callable[[AsyncEngine], Coroutine[Any, Any, None]]
@@ -68,3 +66,15 @@ def fuzzable_app(database_url: str, schema: str, seed: Seed,
 def check(case: Any, app: FastAPI, token: str) -> None:
     """One generated call, with that bearer token, through every check."""
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS, app=app)
+
+
+def as_admin(schema: Any) -> Callable[..., None]:
+    """The test most services run (bind it to a ``test_`` name in the test module): every
+    generated call, as an admin, through every check, against the module's ``real_app``."""
+
+    @schema.parametrize()
+    @BOUNDED
+    def test(case: Any, real_app: FastAPI, tokens: TokenFactory) -> None:
+        check(case, real_app, tokens.issue(role="admin"))
+
+    return test

@@ -103,22 +103,28 @@ class TokenFactory:
         sub: str | uuid.UUID | None = None,
         role: str | None = "patient",
         *,
-        issuer: str | None = None,
-        audience: str | list[str] | None = None,
-        expires_in: int = 900,
-        not_before: int | None = None,
-        extra_claims: dict[str, Any] | None = None,
         headers: dict[str, Any] | None = None,
         alg: str = "ES256",
         key: Key | None = None,
         typ: str | None = "at+jwt",
+        **claim_args: Any,
     ) -> str:
-        """A signed access token; `headers` add or (with None) remove header members, `key`
-        signs instead of this factory's key (keeping this factory's kid unless overridden)."""
-        claims = self.claims(sub, role, issuer, audience, expires_in, not_before, extra_claims)
+        """A signed access token with the claims of :meth:`claims` (``claim_args`` are its
+        keywords); `headers` add or (with None) remove header members, `key` signs instead of
+        this factory's key (keeping this factory's kid unless overridden)."""
+        claims = self.claims(sub, role, **claim_args)
         header = _merged({"alg": alg, "typ": typ, "kid": self.kid}, headers)
         signer = key or self.key
         return encode(header, claims, lambda data: JWSRegistry.algorithms[alg].sign(data, signer))
+
+    def headers(self, ids: dict[str, uuid.UUID],
+                roles: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
+        """A cast's request headers by name: each a bearer token for its id, with its role in
+        ``roles`` (by default its name), and ``anonymous`` with none."""
+        role = roles or {}
+        headers = {who: {"Authorization": f"Bearer {self.issue(ids[who], role.get(who, who))}"}
+                   for who in ids}
+        return {**headers, "anonymous": {}}
 
     def issue_hs256_with_public_key(
         self, form: Literal["pem", "jwk"] = "pem", **claim_args: Any

@@ -19,24 +19,24 @@ class _Report(Query[Page]):
 
 
 @dataclass(frozen=True)
-class AppointmentsReport(_Report):
+class _GroupedReport(_Report):
+    """Counts over ``period`` per ``group_by`` (domain.queries.check_grouping)."""
+
     period: Period
     group_by: str
     page: tuple[int, int] = (1000, 0)  # limit, offset
 
 
-@dataclass(frozen=True)
-class NoShowsReport(_Report):
-    period: Period
-    group_by: str
-    page: tuple[int, int] = (1000, 0)  # limit, offset
+class AppointmentsReport(_GroupedReport):
+    """Appointments, grouped."""
 
 
-@dataclass(frozen=True)
-class PenaltiesReport(_Report):
-    period: Period
-    group_by: str
-    page: tuple[int, int] = (1000, 0)  # limit, offset
+class NoShowsReport(_GroupedReport):
+    """No-shows, grouped."""
+
+
+class PenaltiesReport(_GroupedReport):
+    """Penalties, grouped."""
 
 
 @dataclass(frozen=True)

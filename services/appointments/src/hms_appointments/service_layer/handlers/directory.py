@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 from hms_appointments.domain.directory import Person
 from hms_appointments.service_layer.ports import UnitOfWork
 from hms_contracts.auth import UserDeactivated, UserRegistered, UserUpdated
+from hms_platform import directory
 
 
 async def on_user_registered(event: UserRegistered, uow: UnitOfWork) -> None:
@@ -17,16 +20,13 @@ async def on_user_registered(event: UserRegistered, uow: UnitOfWork) -> None:
     await uow.people.save(person)
 
 
+def _unknown(user_id: uuid.UUID) -> Person:
+    return Person(user_id, None)
+
+
 async def on_user_updated(event: UserUpdated, uow: UnitOfWork) -> None:
-    # Only the names in `changed` count: a None field may mean "unchanged" (contracts).
-    fields = event.model_dump()
-    changes = {name: fields[name] for name in event.changed if name in fields}
-    person = await uow.people.get(event.user_id, for_update=True) or Person(event.user_id, None)
-    person.apply_changes(changes)
-    await uow.people.save(person)
+    await directory.apply_update(event, uow.people, _unknown)
 
 
 async def on_user_deactivated(event: UserDeactivated, uow: UnitOfWork) -> None:
-    person = await uow.people.get(event.user_id, for_update=True) or Person(event.user_id, None)
-    person.active = False
-    await uow.people.save(person)
+    await directory.deactivate(event, uow.people, _unknown)
