@@ -276,6 +276,10 @@ class FakeSigner:
              ttl: timedelta) -> str:
         return f"{key.kid}|{subject}|{role}|{int((now + ttl).timestamp())}"
 
+    def voucher(self, key: SigningKey, *, patient_id: uuid.UUID, full_name: str, now: datetime,
+                ttl: timedelta) -> str:
+        return f"voucher|{key.kid}|{patient_id}|{int((now + ttl).timestamp())}"
+
 
 class FakeKeyGenerator:
     def __init__(self) -> None:

@@ -79,6 +79,8 @@ class ServiceSettings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
     # How long a write's Idempotency-Key is remembered (its replay answered), then purged.
     idempotency_key_hours: int = Field(default=24, ge=1, le=24 * 30)
+    # An offline write's client_updated_at older than this is refused (422, last_write).
+    client_time_max_age_days: int = Field(default=7, ge=1, le=365)
     # Without it /metrics answers 404; with it, only `Authorization: Bearer <token>`.
     metrics_token: SecretStr | None = None
 

@@ -36,4 +36,5 @@ class AppointmentsSettings(ServiceSettings):
             bookings=BookingLimits(self.max_active_bookings,
                                    timedelta(days=self.booking_horizon_days)),
             cancellations=CancellationLimit(self.max_cancellations_per_day),
+            client_time_max_age_days=self.client_time_max_age_days,
         )

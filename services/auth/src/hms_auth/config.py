@@ -92,4 +92,5 @@ class AuthSettings(ServiceSettings):
             account_max_delay=timedelta(seconds=self.throttle_account_max_delay_seconds),
             account_daily_cap=self.throttle_account_daily_cap,
             registrations_per_address=self.throttle_registrations_per_address,
+            client_time_max_age_days=self.client_time_max_age_days,
         )

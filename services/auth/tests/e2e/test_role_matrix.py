@@ -89,6 +89,8 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Build]] = {
     ("POST", "/api/auth/patients/{user_id}/activation-code"): (
         allowed(201, "receptionist", "admin"), nothing),
     ("POST", "/api/auth/patients/activate"): (everyone(204), activation),
+    # The target is the walk-in patient: the desk edits patients' profiles only.
+    ("PATCH", "/api/auth/patients/{user_id}"): (allowed(200, "receptionist", "admin"), rename),
     ("POST", "/api/auth/token"): (everyone(200), sign_in_form),
     ("POST", "/api/auth/token/refresh"): (everyone(200), refresh),
     ("POST", "/api/auth/logout"): (allowed(204, *SIGNED_IN), nothing),
@@ -137,7 +139,7 @@ async def env(api) -> SimpleNamespace:
 @pytest.mark.parametrize(("method", "path"), list(MATRIX), ids=[f"{m} {p}" for m, p in MATRIX])
 async def test_each_role_gets_the_expected_status(env, method: str, path: str) -> None:
     expected, build = MATRIX[(method, path)]
-    user_id = env.ids["walk_in"] if "activation-code" in path else env.ids["user_id"]
+    user_id = env.ids["walk_in"] if path.startswith("/api/auth/patients/") else env.ids["user_id"]
     url = path.replace("{user_id}", user_id)
     got = {}
     for role in ROLES:

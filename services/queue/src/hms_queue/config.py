@@ -36,6 +36,9 @@ class QueueSettings(ServiceSettings):
     # Open event streams per API process: per signed-in user, and per screen link.
     streams_per_user: int = Field(default=5, ge=1, le=1000)
     streams_per_display: int = Field(default=5, ge=1, le=1000)
+    # A walk-in's ticket for a patient the queue has not heard of yet (no voucher) waits this
+    # long for auth's event before 404: the desk registers and enqueues at once.
+    patient_wait_seconds: float = Field(default=3.0, ge=0, le=30)
 
     @model_validator(mode="after")
     def _refuse_the_committed_display_secret(self) -> QueueSettings:
@@ -52,4 +55,6 @@ class QueueSettings(ServiceSettings):
         return Policy(clinic_tz=ZoneInfo(self.clinic_timezone), aging_minutes=self.aging_minutes,
                       turn_threshold=self.turn_threshold,
                       default_service_minutes=self.default_service_minutes,
-                      ewma_alpha=self.ewma_alpha, line_preview=self.line_preview)
+                      ewma_alpha=self.ewma_alpha, line_preview=self.line_preview,
+                      client_time_max_age_days=self.client_time_max_age_days,
+                      patient_wait_seconds=self.patient_wait_seconds)

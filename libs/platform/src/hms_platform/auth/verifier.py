@@ -110,6 +110,13 @@ class TokenVerifier:
             sub={"essential": True},
         )
 
+    def for_type(self, token_type: str) -> TokenVerifier:
+        """A verifier of another type of token signed by the same keys, issuer and audience
+        (auth's patient vouchers, ``hms-patient+jwt``): each verifier accepts its own type only,
+        so a voucher never passes as an access token, nor an access token as a voucher."""
+        return TokenVerifier(self._cache, self._issuer, self._audience, self._algorithms,
+                             self._leeway, token_type, self._clock)
+
     def _check_header(self, header: Mapping[str, Any]) -> str:
         # Allow-list the algorithm before any key is touched (RFC 8725 section 3.1).
         if header.get("alg") not in self._algorithms:

@@ -79,6 +79,8 @@ def _overlap_error(error: IntegrityError) -> Exception:
         return exc.SlotTaken("That slot is already taken.")
     if name == PATIENT_OVERLAP:
         return exc.PatientBusy("The patient already has an appointment at that time.")
+    if name == "appointments_pkey":  # a client-chosen id taken meanwhile
+        return exc.AppointmentExists("An appointment with that id exists.")
     if name == SAME_DOCTOR_SAME_DAY:
         return exc.SameDoctorSameDay(
             "The patient already has an appointment with this doctor on that day.")

@@ -85,6 +85,8 @@ appointments = sa.Table(
     # The clinic-calendar date of start_at (clinic time zone from settings): the application
     # writes it, so the rule below holds in any zone. NULL only on rows grandfathered by 0002.
     sa.Column("clinic_day", sa.Date),
+    # Per field, when it was last written and by staff or not (hms_platform.last_write).
+    sa.Column("field_times", JSONB, nullable=False, server_default=sa.text("'{}'::jsonb")),
     sa.Column("doctor_key", INET, sa.Computed(uuid_as_inet("doctor_id"), persisted=True)),
     sa.Column("patient_key", INET, sa.Computed(uuid_as_inet("patient_id"), persisted=True)),
     sa.CheckConstraint("end_at > start_at", name="appointments_end_after_start"),

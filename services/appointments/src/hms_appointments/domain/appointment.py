@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
+from typing import Any
 
 from hms_appointments.domain import events as ev
 from hms_appointments.domain.errors import (
@@ -66,7 +67,12 @@ class Appointment:
     # The clinic day of the start: one active appointment per patient, doctor and clinic day
     # (a unique index). None only for rows from before that rule which broke it.
     clinic_day: date | None = None
+    # Per field (status, start): when last written and whether by staff, for offline writes'
+    # last-write-wins (hms_platform.last_write).
+    field_times: dict[str, Any] = field(default_factory=dict, repr=False)
     events: list[ev.DomainEvent] = field(default_factory=list, repr=False)
+    # The last command's HMS-Write-Outcome (applied / superseded), for offline writes only.
+    write_outcome: str | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def book(

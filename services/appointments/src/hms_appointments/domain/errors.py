@@ -54,6 +54,10 @@ class Conflict(AppointmentsError, base.Conflict):
     """The request clashes with the current state (409)."""
 
 
+class AppointmentExists(Conflict):
+    """A client-chosen appointment id that is already taken."""
+
+
 class SlotTaken(Conflict):
     pass
 

@@ -102,3 +102,4 @@ class Rules:
     penalties: PenaltyPolicy = field(default_factory=PenaltyPolicy)
     bookings: BookingLimits = field(default_factory=BookingLimits)
     cancellations: CancellationLimit = field(default_factory=CancellationLimit)
+    client_time_max_age_days: int = 7  # an older offline write is refused (hms_platform.last_write)

@@ -76,6 +76,7 @@ class BookAppointment(Command[Appointment]):
     urgency: int | None = None  # None: routine (3); set only by staff
     reason: str | None = None
     override_reason: str | None = None  # staff only: why to book past the patient's cap
+    appointment_id: uuid.UUID | None = None  # the client's own id (offline); taken: 409
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class RescheduleAppointment(Command[Appointment]):
     actor: Actor
     appointment_id: uuid.UUID
     start: datetime
+    client_updated_at: datetime | None = None  # offline: last-write-wins on start
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class CancelAppointment(Command[Appointment]):
     actor: Actor
     appointment_id: uuid.UUID
     reason: str | None = None
+    client_updated_at: datetime | None = None  # offline: last-write-wins on status
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,7 @@ class CheckIn(Command[Appointment]):
 
     actor: Actor
     appointment_id: uuid.UUID
+    client_updated_at: datetime | None = None  # offline: last-write-wins on status
 
 
 @dataclass(frozen=True)

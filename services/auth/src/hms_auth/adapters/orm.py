@@ -44,6 +44,8 @@ users = sa.Table(
     # The staff member whose reset code set the current password (no foreign key: an audit
     # fact that outlives the staff account).
     sa.Column("password_reset_by", sa.Uuid),
+    # Per field, when it was last written and by staff or not (hms_platform.last_write).
+    sa.Column("field_times", JSONB, nullable=False, server_default=sa.text("'{}'::jsonb")),
     # The repository names the taken field from these constraint names.
     sa.UniqueConstraint("username_key", name="users_username_key_unique"),
     sa.UniqueConstraint("phone_number", name="users_phone_number_unique"),  # NULLs never clash

@@ -11,6 +11,8 @@ from joserfc.jwk import ECKey
 
 from hms_auth.domain.keys import SigningKey
 
+VOUCHER_TYPE = "hms-patient+jwt"
+
 
 class JwtSigner:
     def __init__(self, issuer: str, audience: str) -> None:
@@ -33,6 +35,19 @@ class JwtSigner:
         }
         # typ at+jwt (RFC 9068 section 2.1) keeps ID and refresh tokens out of the verifiers.
         header = {"alg": "ES256", "kid": key.kid, "typ": "at+jwt"}
+        return jwt.encode(header, claims, self._private(key), algorithms=["ES256"])
+
+    def voucher(self, key: SigningKey, *, patient_id: uuid.UUID, full_name: str, now: datetime,
+                ttl: timedelta) -> str:
+        issued = int(now.timestamp())
+        claims = {
+            "iss": self.issuer, "aud": self.audience, "sub": str(patient_id), "role": "patient",
+            "full_name": full_name, "iat": issued, "nbf": issued,
+            "exp": issued + int(ttl.total_seconds()), "jti": uuid.uuid4().hex,
+        }
+        # Its own typ: the access-token verifiers refuse it, the queue's voucher verifier
+        # accepts nothing else (hms_platform TokenVerifier.for_type).
+        header = {"alg": "ES256", "kid": key.kid, "typ": VOUCHER_TYPE}
         return jwt.encode(header, claims, self._private(key), algorithms=["ES256"])
 
     def _private(self, key: SigningKey) -> ECKey:

@@ -29,6 +29,7 @@ def _row(user: User) -> dict[str, Any]:
         "tokens_valid_after": user.tokens_valid_after,
         "created_at": user.created_at, "updated_at": user.updated_at,
         "activated_at": user.activated_at, "password_reset_by": user.password_reset_by,
+        "field_times": user.field_times,
     }
 
 

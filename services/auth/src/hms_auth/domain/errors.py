@@ -88,6 +88,10 @@ class Conflict(AuthError, base.Conflict):
     pass
 
 
+class UserIdTaken(Conflict):
+    message = "A user with this id already exists."
+
+
 class AlreadyRegistered(Conflict):
     def __init__(self, field: str) -> None:
         super().__init__(f"A user with this {field.replace('_', ' ')} already exists.")

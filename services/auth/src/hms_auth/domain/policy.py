@@ -27,6 +27,7 @@ class AuthPolicy:
     account_daily_cap: int = 100
     # Self-registrations and contact changes from one address per window.
     registrations_per_address: int = 10
+    client_time_max_age_days: int = 7  # an older offline write is refused (last_write)
 
     def account_delay(self, failures: int) -> float:
         """Seconds to wait before evaluating an attempt on an account with `failures`."""

@@ -83,14 +83,19 @@ class User:
     # Access tokens issued before this instant are refused (logout, password change or
     # reset, deactivation, role change), here and, through SessionsRevoked, everywhere.
     tokens_valid_after: datetime | None = None
+    # Per profile field: when last written and whether by staff, for offline writes'
+    # last-write-wins (hms_platform.last_write).
+    field_times: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     events: list[Event] = field(default_factory=list, repr=False, compare=False)
+    # The last command's HMS-Write-Outcome (applied / superseded), for offline writes only.
+    write_outcome: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def register(cls, *, username: str, role: Role, full_name: str, now: datetime,
                  email: str | None = None, phone_number: str | None = None,
                  department: str | None = None, room: str | None = None,
-                 password_hash: str | None = None) -> User:
-        user = cls(id=uuid.uuid4(), username=username, role=role, full_name=full_name,
+                 password_hash: str | None = None, user_id: uuid.UUID | None = None) -> User:
+        user = cls(id=user_id or uuid.uuid4(), username=username, role=role, full_name=full_name,
                    created_at=now, updated_at=now, email=email, phone_number=phone_number,
                    department=department, room=room, password_hash=password_hash,
                    activated_at=now if password_hash is not None else None)

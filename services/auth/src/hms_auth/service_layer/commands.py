@@ -29,6 +29,9 @@ class WalkInRegistration:
     user: User
     activation_code: str = field(repr=False)  # shown once, to hand over at the desk
     expires_at: datetime
+    # auth's signed word that the patient exists (typ hms-patient+jwt): the queue issues a
+    # ticket with it before auth's event reaches it
+    voucher: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class RegisterWalkInPatient(Command[WalkInRegistration]):
     full_name: str
     email: str | None = None
     username: str | None = None
+    user_id: uuid.UUID | None = None  # the client's own id (offline); taken: 409
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,21 @@ class UpdateProfile(Command[User]):
     user_id: uuid.UUID
     changes: Mapping[str, Any]
     client_ip: str = "unknown"
+    role: str = "patient"  # the caller's: staff writes win over patients' (offline)
+    client_updated_at: datetime | None = None  # offline: last-write-wins per field
+
+
+@dataclass(frozen=True)
+class UpdatePatient(Command[User]):
+    """The desk's change to a patient's profile (full_name, email, phone_number)."""
+
+    roles: ClassVar[frozenset[str]] = STAFF
+
+    user_id: uuid.UUID
+    changes: Mapping[str, Any]
+    actor_id: uuid.UUID
+    role: str
+    client_updated_at: datetime | None = None  # offline: last-write-wins per field
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,11 @@ class TokenSigner(Protocol):
              ttl: timedelta) -> str:
         """An access token for `subject`, signed with `key`."""
 
+    def voucher(self, key: SigningKey, *, patient_id: uuid.UUID, full_name: str, now: datetime,
+                ttl: timedelta) -> str:
+        """A patient voucher (typ hms-patient+jwt, never an access token): auth's signed
+        word that the patient exists, for the queue before auth's event reaches it."""
+
 
 class CodeSealer(Protocol):
     def seal(self, secret: str, context: str) -> str:

@@ -67,6 +67,8 @@ tickets = sa.Table(
     _ts("closed_at"),
     sa.Column("misses", sa.SmallInteger, nullable=False, server_default="0"),
     sa.Column("turn_notified", sa.Boolean, nullable=False, server_default=sa.false()),
+    # Per field, when it was last written and by staff or not (hms_platform.last_write).
+    sa.Column("field_times", JSONB, nullable=False, server_default=sa.text("'{}'::jsonb")),
     sa.CheckConstraint("urgency BETWEEN 1 AND 5", name="tickets_urgency_range"),
     sa.CheckConstraint("status IN ('waiting', 'called', 'served', 'missed', 'cancelled')",
                        name="tickets_status_known"),

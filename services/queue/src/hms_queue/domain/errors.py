@@ -47,6 +47,10 @@ class AlreadyQueued(Conflict):
     """The patient already holds an active ticket in that line."""
 
 
+class TicketExists(Conflict):
+    """A client-chosen ticket id that is already taken."""
+
+
 class DoctorBusy(Conflict):
     """The doctor already has a called ticket: serve it or mark it missed first."""
 

@@ -15,6 +15,9 @@ class Policy:
     default_service_minutes: float = 15.0  # before a doctor's slot length or visits are known
     ewma_alpha: float = 0.3  # weight of the newest visit in the doctor's average
     line_preview: int = 10  # waiting tickets shown in a line's snapshot (screens, streams)
+    client_time_max_age_days: int = 7  # an older offline write is refused
+    # How long a walk-in's ticket waits for auth's event about an unknown patient (no voucher)
+    patient_wait_seconds: float = 0.0
 
     def clinic_day(self, instant: datetime) -> date:
         return instant.astimezone(self.clinic_tz).date()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from hms_queue.domain import errors as exc
 from hms_queue.domain import events as ev
@@ -52,8 +52,13 @@ class Ticket:
     closed_at: datetime | None = None
     misses: int = 0
     turn_notified: bool = False
+    # Per field (urgency, doctor_id, status): when last written and whether by staff, for
+    # offline writes' last-write-wins (hms_platform.last_write).
+    field_times: dict[str, Any] = field(default_factory=dict)
     history: list[HistoryEntry] = field(default_factory=list)  # entries not yet stored
     events: list[ev.DomainEvent] = field(default_factory=list)
+    # The last command's HMS-Write-Outcome (applied / superseded), for offline writes only.
+    write_outcome: str | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def issue(cls, *, doctor_id: uuid.UUID, clinic_day: date, letter: str, number: int,

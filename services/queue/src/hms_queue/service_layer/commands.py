@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import ClassVar
 
 from hms_platform.messagebus import Command, Query
@@ -51,6 +51,10 @@ class IssueTicket(Command[TicketView]):
     patient_id: uuid.UUID
     doctor_id: uuid.UUID
     urgency: int = 3
+    ticket_id: uuid.UUID | None = None  # the client's own id (offline); taken: 409
+    # The patient's name from auth's voucher (verified by the entrypoint): an unknown patient
+    # joins the directory at once instead of waiting for auth's event.
+    vouched_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,7 @@ class ServeTicket(Command[Served]):
 
     actor: Actor
     ticket_id: uuid.UUID
+    client_updated_at: datetime | None = None  # offline: last-write-wins on status
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,7 @@ class MissTicket(Command[Ticket]):
 
     actor: Actor
     ticket_id: uuid.UUID
+    client_updated_at: datetime | None = None  # offline: last-write-wins on status
 
 
 @dataclass(frozen=True)
@@ -129,6 +135,7 @@ class UpdateTicket(Command[TicketView]):
     ticket_id: uuid.UUID
     urgency: int | None = None
     doctor_id: uuid.UUID | None = None
+    client_updated_at: datetime | None = None  # offline: last-write-wins per field
 
 
 @dataclass(frozen=True)
@@ -137,6 +144,7 @@ class LeaveTicket(Command[Ticket]):
 
     actor: Actor
     ticket_id: uuid.UUID
+    client_updated_at: datetime | None = None  # offline: last-write-wins on status
 
 
 @dataclass(frozen=True)

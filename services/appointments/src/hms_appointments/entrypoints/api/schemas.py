@@ -103,7 +103,12 @@ class DaySlots(BaseModel):
     slots: list[SlotPublic]
 
 
+CLIENT_TIME = ("offline writes: when the client made the change (RFC 3339 with offset); "
+               "last write wins, staff over patients (docs/api.md, Offline writes)")
+
+
 class AppointmentCreate(_In):
+    id: uuid.UUID | None = Field(default=None, description="the client's own id; taken: 409")
     doctor_id: uuid.UUID
     start: Instant
     patient_id: uuid.UUID | None = Field(default=None, description="staff only; a patient "
@@ -118,10 +123,18 @@ class AppointmentCreate(_In):
 
 class CancelRequest(_In):
     reason: Reason | None = None
+    client_updated_at: Instant | None = Field(default=None, description=CLIENT_TIME)
 
 
 class RescheduleRequest(_In):
     start: Instant
+    client_updated_at: Instant | None = Field(default=None, description=CLIENT_TIME)
+
+
+class ClientWrite(_In):
+    """The optional body of a check-in."""
+
+    client_updated_at: Instant | None = Field(default=None, description=CLIENT_TIME)
 
 
 class CompleteRequest(_In):

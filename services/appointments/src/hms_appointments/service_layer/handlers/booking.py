@@ -18,6 +18,7 @@ from hms_appointments.domain.rules import Rules
 from hms_appointments.domain.schedule import Slot
 from hms_appointments.service_layer import access
 from hms_appointments.service_layer.commands import BookAppointment, RescheduleAppointment
+from hms_appointments.service_layer.last_write import settle, write_of
 from hms_appointments.service_layer.ports import UnitOfWork
 from hms_platform.clock import Clock
 
@@ -39,6 +40,9 @@ async def book_appointment(
         raise exc.NotAllowed("Only staff may book past the limit of active appointments.")
     now = clock.now()
     async with uow:
+        if (cmd.appointment_id is not None
+                and await uow.appointments.get(cmd.appointment_id) is not None):
+            raise exc.AppointmentExists("An appointment with that id exists.")
         people = await uow.people.get_many((cmd.doctor_id, patient_id))  # one round trip
         _check_doctor(people.get(cmd.doctor_id), cmd.doctor_id)
         _check_patient(people.get(patient_id), patient_id, self_booking=cmd.actor.is_patient)
@@ -57,6 +61,7 @@ async def book_appointment(
             patient_id=patient_id, doctor_id=cmd.doctor_id, slot=slot,
             urgency=DEFAULT_URGENCY if cmd.urgency is None else cmd.urgency,
             reason=cmd.reason, booked_by=cmd.actor.user_id, now=now,
+            appointment_id=cmd.appointment_id,
             override_reason=cmd.override_reason if overridden else None)
         # No check-then-insert: the exclusion constraints and the one-per-day index decide,
         # even under concurrency.
@@ -72,12 +77,17 @@ async def reschedule_appointment(
 ) -> Appointment:
     access.authorize(cmd, action="reschedule")
     now = clock.now()
+    write = write_of(cmd.actor, cmd.client_updated_at, now, rules)
     async with uow:
         appointment = await access.load_visible(uow, cmd.actor, cmd.appointment_id,
                                                 for_update=True)
         appointment.require(Status.BOOKED, "reschedule")
         if cmd.actor.role == PATIENT:
             appointment.require_not_started(now, "reschedule")
+        if not write.may_write(appointment.field_times, "start"):
+            settle(appointment, write, [], applied=False)  # a later or a staff move won
+            return appointment
+        settle(appointment, write, ["start"], applied=True)
         await bookable_doctor(uow, appointment.doctor_id)
         slot = await bookable_slot(uow, appointment.doctor_id, cmd.start, now, rules)
         appointment.reschedule(slot, cmd.actor.user_id)

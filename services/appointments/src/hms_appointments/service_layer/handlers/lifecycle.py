@@ -16,6 +16,7 @@ from hms_appointments.service_layer.commands import (
 )
 from hms_appointments.service_layer.handlers.booking import check_self_cancellations
 from hms_appointments.service_layer.handlers.no_shows import record_no_show
+from hms_appointments.service_layer.last_write import move_wins, write_of
 from hms_appointments.service_layer.ports import UnitOfWork
 from hms_platform.clock import Clock
 
@@ -27,6 +28,7 @@ async def cancel_appointment(
 ) -> Appointment:
     access.authorize(cmd, action="cancel")
     now = clock.now()
+    write = write_of(cmd.actor, cmd.client_updated_at, now, rules)
     async with uow:
         if cmd.actor.role == PATIENT:
             # The patient's lock first, as booking takes it (then the row): a patient's
@@ -37,9 +39,11 @@ async def cancel_appointment(
         if cmd.actor.role == PATIENT:
             appointment.require_not_started(now, "cancel")
             await check_self_cancellations(uow, cmd.actor.user_id, now, rules)
-        appointment.cancel(cmd.actor.user_id, now, cmd.reason, rules.late_cancel)
-        await uow.appointments.save(appointment)
-        await uow.commit()
+        if move_wins(appointment, write, lambda a: a.cancel(
+                cmd.actor.user_id, now, cmd.reason, rules.late_cancel)):
+            appointment.cancel(cmd.actor.user_id, now, cmd.reason, rules.late_cancel)
+            await uow.appointments.save(appointment)
+            await uow.commit()
     log.info("appointment.cancelled", appointment_id=str(appointment.id),
              late=appointment.late_cancel)
     return appointment
@@ -48,12 +52,15 @@ async def cancel_appointment(
 async def check_in(cmd: CheckIn, uow: UnitOfWork, clock: Clock, rules: Rules) -> Appointment:
     access.authorize(cmd, action="check patients in")
     now = clock.now()
+    write = write_of(cmd.actor, cmd.client_updated_at, now, rules)
     async with uow:
         appointment = await access.load_visible(uow, cmd.actor, cmd.appointment_id,
                                                 for_update=True)
-        appointment.check_in(now, rules.clinic_tz, cmd.actor.user_id)
-        await uow.appointments.save(appointment)
-        await uow.commit()
+        if move_wins(appointment, write,
+                     lambda a: a.check_in(now, rules.clinic_tz, cmd.actor.user_id)):
+            appointment.check_in(now, rules.clinic_tz, cmd.actor.user_id)
+            await uow.appointments.save(appointment)
+            await uow.commit()
     log.info("appointment.checked_in", appointment_id=str(appointment.id))
     return appointment
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -71,6 +72,7 @@ class PatientRegister(_Body):
 
 
 class WalkInPatientCreate(_Body):
+    id: uuid.UUID | None = Field(default=None, description="the client's own id; taken: 409")
     phone_number: PhoneNumber
     full_name: Name
     email: Email | None = None
@@ -148,6 +150,17 @@ class ProfileUpdate(_Body):
         return self.model_dump(exclude_unset=True)
 
 
+class ProfileWrite(ProfileUpdate):
+    """A profile change that may have been made offline."""
+
+    client_updated_at: AwareDatetime | None = Field(default=None, description=(
+        "offline writes: when the client made the change (RFC 3339 with offset); last write "
+        "wins per field, staff over patients (docs/api.md, Offline writes)"))
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True, exclude={"client_updated_at"})
+
+
 class UserUpdate(ProfileUpdate):
     role: RoleName | None = None
     active: bool | None = None
@@ -174,6 +187,10 @@ class UserPublic(BaseModel):
 class WalkInPatientPublic(UserPublic):
     activation_code: str = Field(description="Shown once: hand it to the patient.")
     activation_code_expires_at: datetime
+    voucher: str | None = Field(default=None, description=(
+        "auth's signed word that this patient exists (a JWT of type hms-patient+jwt, valid a "
+        "day; never an access token): POST /api/queue/tickets takes it as `patient_voucher` to "
+        "issue a ticket before the queue has heard of the patient"))
 
 
 class UserList(BaseModel):

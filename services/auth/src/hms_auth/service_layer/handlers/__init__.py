@@ -22,6 +22,7 @@ from hms_auth.service_layer.handlers.profiles import (
     confirm_caller,
     get_user,
     list_users,
+    update_patient,
     update_profile,
     update_user,
 )
@@ -38,6 +39,7 @@ HANDLERS: dict[type[c.Command[Any]], Handler] = {
     c.EnsureFirstAdmin: ensure_first_admin,
     c.UpdateUser: update_user,
     c.UpdateProfile: update_profile,
+    c.UpdatePatient: update_patient,
     c.GetUser: get_user,
     c.ListUsers: list_users,
     c.ConfirmCaller: confirm_caller,

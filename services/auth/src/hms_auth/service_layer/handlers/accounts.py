@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import structlog
 
-from hms_auth.domain.errors import AlreadyRegistered, TooManyAttempts
+from hms_auth.domain.errors import AlreadyRegistered, TooManyAttempts, UserIdTaken
 from hms_auth.domain.policy import AuthPolicy
 from hms_auth.domain.users import Role, User, check_password, check_username, parse_role
 from hms_auth.service_layer.commands import (
@@ -16,10 +18,17 @@ from hms_auth.service_layer.commands import (
 )
 from hms_auth.service_layer.handlers.activation import new_code_for, record_code
 from hms_auth.service_layer.handlers.guard import registration_counter, take
-from hms_auth.service_layer.ports import CodeSealer, ContactValidator, PasswordHasher, UnitOfWork
+from hms_auth.service_layer.ports import (
+    CodeSealer,
+    ContactValidator,
+    PasswordHasher,
+    TokenSigner,
+    UnitOfWork,
+)
 from hms_platform.clock import Clock
 
 log = structlog.get_logger(__name__)
+VOUCHER_TTL = timedelta(days=1)  # a walk-in's ticket is issued the same day
 
 
 async def register_patient(cmd: RegisterPatient, uow: UnitOfWork, hasher: PasswordHasher,
@@ -53,24 +62,30 @@ async def register_patient(cmd: RegisterPatient, uow: UnitOfWork, hasher: Passwo
 
 async def register_walk_in_patient(cmd: RegisterWalkInPatient, uow: UnitOfWork,
                                    hasher: PasswordHasher, contacts: ContactValidator,
-                                   clock: Clock, policy: AuthPolicy,
-                                   sealer: CodeSealer) -> WalkInRegistration:
+                                   clock: Clock, policy: AuthPolicy, sealer: CodeSealer,
+                                   signer: TokenSigner) -> WalkInRegistration:
     """A patient registered at the desk, without a password: the answer carries the one-time
-    code they redeem to set one (see README, "Activation codes")."""
+    code they redeem to set one (see README, "Activation codes"), and a voucher that lets the
+    queue give them a ticket at once (before this registration's event reaches it)."""
     phone = contacts.phone(cmd.phone_number)
     email = contacts.email(cmd.email) if cmd.email else None
     username = check_username(cmd.username) if cmd.username else phone
     now = clock.now()
     user = User.register(username=username, role=Role.PATIENT, full_name=cmd.full_name,
-                         now=now, email=email, phone_number=phone)
+                         now=now, email=email, phone_number=phone, user_id=cmd.user_id)
     code, activation = await new_code_for(user.id, hasher, now, policy)
     async with uow:
+        if cmd.user_id is not None and await uow.users.get(cmd.user_id) is not None:
+            raise UserIdTaken()
         await _add(uow, user)
         await uow.activation_codes.put(activation)
         record_code(uow, sealer, user.id, code, activation.expires_at)
+        key = await uow.signing_keys.current()
         await uow.commit()
+    voucher = (signer.voucher(key, patient_id=user.id, full_name=user.full_name, now=now,
+                              ttl=VOUCHER_TTL) if key is not None else None)
     log.info("user.registered", user_id=str(user.id), role=user.role.value, walk_in=True)
-    return WalkInRegistration(user, code, activation.expires_at)
+    return WalkInRegistration(user, code, activation.expires_at, voucher)
 
 
 async def create_staff_user(cmd: CreateStaffUser, uow: UnitOfWork, hasher: PasswordHasher,

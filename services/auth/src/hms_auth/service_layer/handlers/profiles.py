@@ -17,6 +17,7 @@ from hms_auth.service_layer.commands import (
     ConfirmCaller,
     GetUser,
     ListUsers,
+    UpdatePatient,
     UpdateProfile,
     UpdateUser,
     UserPage,
@@ -24,6 +25,7 @@ from hms_auth.service_layer.commands import (
 from hms_auth.service_layer.handlers.guard import registration_counter, take
 from hms_auth.service_layer.ports import ContactValidator, UnitOfWork
 from hms_platform.clock import Clock
+from hms_platform.last_write import Write, settle
 
 
 async def get_user(cmd: GetUser, uow: UnitOfWork) -> User:
@@ -55,6 +57,8 @@ async def list_users(cmd: ListUsers, uow: UnitOfWork) -> UserPage:
 async def update_profile(cmd: UpdateProfile, uow: UnitOfWork, contacts: ContactValidator,
                          clock: Clock, policy: AuthPolicy) -> User:
     changes = _normalised(_only(cmd.changes, SELF_EDITABLE), contacts)
+    write = Write.of(cmd.client_updated_at, clock.now(), role=cmd.role,
+                     max_age_days=policy.client_time_max_age_days)
     if {"phone_number", "email"} & changes.keys():
         # A taken number answers 409, like registration: throttled alike per address.
         async with uow:
@@ -63,7 +67,17 @@ async def update_profile(cmd: UpdateProfile, uow: UnitOfWork, contacts: ContactV
             await uow.commit()
         if wait:
             raise TooManyAttempts(wait)
-    return await _update(uow, cmd.user_id, changes, clock, by=cmd.user_id)
+    return await _update(uow, cmd.user_id, changes, clock, by=cmd.user_id, write=write)
+
+
+async def update_patient(cmd: UpdatePatient, uow: UnitOfWork, contacts: ContactValidator,
+                         clock: Clock, policy: AuthPolicy) -> User:
+    """The desk edits a patient's profile; anyone else's record is not found."""
+    changes = _normalised(_only(cmd.changes, SELF_EDITABLE), contacts)
+    write = Write.of(cmd.client_updated_at, clock.now(), role=cmd.role,
+                     max_age_days=policy.client_time_max_age_days)
+    return await _update(uow, cmd.user_id, changes, clock, by=cmd.actor_id, write=write,
+                         role=Role.PATIENT)
 
 
 async def update_user(cmd: UpdateUser, uow: UnitOfWork, contacts: ContactValidator,
@@ -73,19 +87,29 @@ async def update_user(cmd: UpdateUser, uow: UnitOfWork, contacts: ContactValidat
 
 
 async def _update(uow: UnitOfWork, user_id: Any, changes: Mapping[str, Any],
-                  clock: Clock, *, by: Any) -> User:
+                  clock: Clock, *, by: Any, write: Write | None = None,
+                  role: Role | None = None) -> User:
+    """``write``: the profile's per-field last-write-wins (offline writes: only the fields
+    that win apply); ``role``: the only role whose users this change may touch."""
     async with uow:
         now = clock.now()
         user = await uow.users.get(user_id, for_update=True)
-        if user is None:
+        if user is None or (role is not None and user.role is not role):
             raise UserNotFound()
+        if write is not None:
+            winners = {name: value for name, value in changes.items()
+                       if write.may_write(user.field_times, name)}
+            settle(user, write, winners, applied=bool(winners) or not changes)
+            if changes and not winners:  # every field lost to a later or a staff write
+                return user
+            changes = winners
         if _demotes_admin(user, changes):
             # Queued on a lock so that two admins demoting each other cannot leave none.
             await uow.users.lock_admins()
             if await uow.users.count_active_admins() <= 1:
                 raise LastActiveAdmin()
         changed = user.update(changes, now, by)
-        if not changed:
+        if not changed and (write is None or not write.offline):
             return user
         await uow.users.save(user)
         if not user.active and "active" in changed:

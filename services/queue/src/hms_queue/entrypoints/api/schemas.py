@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from hms_platform.web import problems as platform_problems
 from hms_queue.domain.ticket import Source, Status
@@ -17,15 +17,32 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+ClientTime = AwareDatetime | None
+CLIENT_TIME = ("offline writes: when the client made the change (RFC 3339 with offset); "
+               "last write wins per field, staff over patients (docs/api.md, Offline writes)")
+
+
 class TicketCreate(_In):
+    id: uuid.UUID | None = Field(default=None, description="the client's own id; taken: 409")
     patient_id: uuid.UUID
     doctor_id: uuid.UUID
     urgency: int = Field(default=3, ge=1, le=5, description="1 (most urgent) .. 5 (routine)")
+    patient_voucher: str | None = Field(
+        default=None, max_length=4096,
+        description="the `voucher` of POST /api/auth/patients: the ticket is issued even "
+                    "before the queue has heard of the patient")
 
 
 class TicketUpdate(_In):
     urgency: int | None = Field(default=None, ge=1, le=5)
     doctor_id: uuid.UUID | None = Field(default=None, description="transfer to this doctor")
+    client_updated_at: ClientTime = Field(default=None, description=CLIENT_TIME)
+
+
+class ClientWrite(_In):
+    """The optional body of a status move (serve, no-show)."""
+
+    client_updated_at: ClientTime = Field(default=None, description=CLIENT_TIME)
 
 
 class DisplayCreate(_In):

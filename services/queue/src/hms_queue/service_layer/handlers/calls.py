@@ -16,6 +16,7 @@ from hms_queue.domain.ticket import Ticket
 from hms_queue.service_layer import access
 from hms_queue.service_layer.commands import CallNext, MissTicket, Served, ServeTicket
 from hms_queue.service_layer.handlers.line import line_changed
+from hms_queue.service_layer.last_write import move_wins, settle, write_of
 from hms_queue.service_layer.ports import UnitOfWork
 
 log = structlog.get_logger(__name__)
@@ -40,6 +41,7 @@ async def call_next(cmd: CallNext, uow: UnitOfWork, clock: Clock, policy: Policy
         ticket = heads[0]
         doctor = await uow.people.get(cmd.doctor_id)
         ticket.call(now, cmd.actor.user_id, (doctor.room if doctor else None) or "")
+        settle(ticket, write_of(cmd.actor, None, now, policy), ["status"], True)
         await uow.tickets.save(ticket)
         await line_changed(uow, cmd.doctor_id, day, now, policy)
         await uow.commit()
@@ -52,9 +54,11 @@ async def serve_ticket(cmd: ServeTicket, uow: UnitOfWork, clock: Clock, policy: 
     diagnosis and treatment recorded in appointments): the queue has not heard it was."""
     access.authorize(cmd, action="serve patients")
     now = clock.now()
+    write = write_of(cmd.actor, cmd.client_updated_at, now, policy)
     async with uow:
         ticket = await access.load_for_change(uow, cmd.actor, cmd.ticket_id)
-        await serve(uow, ticket, now, cmd.actor.user_id, policy)
+        if move_wins(ticket, write, lambda t: t.serve(now, cmd.actor.user_id)):
+            await serve(uow, ticket, now, cmd.actor.user_id, policy)
         pending = (ticket.appointment_id is not None
                    and not await uow.tickets.appointment_closed(ticket.appointment_id))
         await uow.commit()
@@ -79,11 +83,13 @@ async def serve(uow: UnitOfWork, ticket: Ticket, now: datetime, by: uuid.UUID,
 async def miss_ticket(cmd: MissTicket, uow: UnitOfWork, clock: Clock, policy: Policy) -> Ticket:
     access.authorize(cmd, action="mark tickets missed")
     now = clock.now()
+    write = write_of(cmd.actor, cmd.client_updated_at, now, policy)
     async with uow:
         ticket = await access.load_for_change(uow, cmd.actor, cmd.ticket_id)
-        ticket.miss(now, cmd.actor.user_id)
-        await uow.tickets.save(ticket)
-        await line_changed(uow, ticket.doctor_id, ticket.clinic_day, now, policy)
-        await uow.commit()
+        if move_wins(ticket, write, lambda t: t.miss(now, cmd.actor.user_id)):
+            ticket.miss(now, cmd.actor.user_id)
+            await uow.tickets.save(ticket)
+            await line_changed(uow, ticket.doctor_id, ticket.clinic_day, now, policy)
+            await uow.commit()
     log.info("queue.ticket_missed", ticket_id=str(ticket.id), status=ticket.status)
     return ticket

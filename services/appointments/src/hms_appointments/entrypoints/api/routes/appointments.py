@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Depends, Query, Response
 
 from hms_appointments.domain.actor import Actor
 from hms_appointments.domain.appointment import Appointment, Status
@@ -14,6 +14,7 @@ from hms_appointments.entrypoints.api import schemas as s
 from hms_appointments.entrypoints.api.deps import Bus, caller
 from hms_appointments.service_layer import commands as c
 from hms_platform.auth import get_principal
+from hms_platform.last_write import OUTCOME_HEADER
 from hms_platform.messagebus import MessageBus
 
 router = APIRouter(prefix=PREFIX, tags=["appointments"],
@@ -29,7 +30,11 @@ async def _public(bus: MessageBus, actor: Actor, appt: Appointment) -> Public:
     return views.appointment(appt, actor, names)
 
 
-def _changed(actor: Actor, appt: Appointment) -> Public:
+def _changed(actor: Actor, appt: Appointment, response: Response | None = None) -> Public:
+    """An offline write also says its outcome in ``HMS-Write-Outcome``: applied, or
+    superseded (the answer is then the appointment as it is)."""
+    if response is not None and appt.write_outcome is not None:
+        response.headers[OUTCOME_HEADER] = appt.write_outcome
     return views.appointment(appt, actor)
 
 
@@ -38,11 +43,12 @@ def _changed(actor: Actor, appt: Appointment) -> Public:
 async def book(body: s.AppointmentCreate, bus: Bus,
                actor: Annotated[Actor, caller(c.BookAppointment)]) -> Public:
     """Book a slot. A patient books for themselves; staff name the patient. Taken, the same
-    doctor that day, or the patient's limit of active bookings reached: 409. Too far ahead:
-    422. A patient who cancelled too often in the last 24 hours: 429 with Retry-After."""
+    doctor that day, the patient's limit of active bookings reached, or a taken ``id`` (the
+    client's own): 409. Too far ahead: 422. A patient who cancelled too often in the last 24
+    hours: 429 with Retry-After."""
     appt = await bus.handle(c.BookAppointment(
         actor, body.doctor_id, body.start, body.patient_id, body.urgency, body.reason,
-        body.override_reason))
+        body.override_reason, body.id))
     return _changed(actor, appt)
 
 
@@ -72,32 +78,36 @@ async def get_appointment(appointment_id: uuid.UUID, bus: Bus,
              responses=s.problems(403, 404, 409, 429))
 async def cancel(
     appointment_id: uuid.UUID, bus: Bus, actor: Annotated[Actor, caller(c.CancelAppointment)],
-    body: Annotated[s.CancelRequest | None, Body()] = None,
+    response: Response, body: Annotated[s.CancelRequest | None, Body()] = None,
 ) -> Public:
     """Cancel; ``late_cancel`` is set when inside the late-cancellation window. A patient may
     cancel their own appointments a few times in any 24 hours, then 429 with Retry-After."""
     reason = body.reason if body else None
-    appt = await bus.handle(c.CancelAppointment(actor, appointment_id, reason))
-    return _changed(actor, appt)
+    appt = await bus.handle(c.CancelAppointment(actor, appointment_id, reason,
+                                                body.client_updated_at if body else None))
+    return _changed(actor, appt, response)
 
 
 @router.post("/{appointment_id}/reschedule", response_model=Public,
              responses=s.problems(403, 404, 409))
 async def reschedule(
-    appointment_id: uuid.UUID, body: s.RescheduleRequest, bus: Bus,
+    appointment_id: uuid.UUID, body: s.RescheduleRequest, bus: Bus, response: Response,
     actor: Annotated[Actor, caller(c.RescheduleAppointment)],
 ) -> Public:
     """Same appointment, new time; the same rules as booking (slot, horizon, one visit per
     doctor and day)."""
-    appt = await bus.handle(c.RescheduleAppointment(actor, appointment_id, body.start))
-    return _changed(actor, appt)
+    appt = await bus.handle(c.RescheduleAppointment(actor, appointment_id, body.start,
+                                                    body.client_updated_at))
+    return _changed(actor, appt, response)
 
 
 @router.post("/{appointment_id}/check-in", response_model=Public,
              responses=s.problems(403, 404, 409))
-async def check_in(appointment_id: uuid.UUID, bus: Bus,
-                   actor: Annotated[Actor, caller(c.CheckIn)]) -> Public:
-    return _changed(actor, await bus.handle(c.CheckIn(actor, appointment_id)))
+async def check_in(appointment_id: uuid.UUID, bus: Bus, response: Response,
+                   actor: Annotated[Actor, caller(c.CheckIn)],
+                   body: Annotated[s.ClientWrite | None, Body()] = None) -> Public:
+    at = body.client_updated_at if body else None
+    return _changed(actor, await bus.handle(c.CheckIn(actor, appointment_id, at)), response)
 
 
 @router.post("/{appointment_id}/complete", response_model=Public,

@@ -11,11 +11,12 @@ from hms_auth.entrypoints.api.deps import Bus, ClientIp, caller
 from hms_auth.entrypoints.api.schemas import (
     PatientActivate,
     PatientRegister,
+    ProfileWrite,
     UserPublic,
     WalkInPatientCreate,
     WalkInPatientPublic,
 )
-from hms_auth.entrypoints.api.views import user_public, walk_in_public
+from hms_auth.entrypoints.api.views import told, user_public, walk_in_public
 from hms_auth.service_layer import commands as c
 from hms_platform.auth import Principal
 from hms_platform.web import problems
@@ -40,10 +41,11 @@ async def register_walk_in_patient(body: WalkInPatientCreate, bus: Bus,
                                    _: Annotated[Principal, caller(c.RegisterWalkInPatient)],
                                    response: Response) -> WalkInPatientPublic:
     """The desk registers a patient without a password; the one-time `activation_code` in the
-    answer is shown once and lets the patient set a password within 24 hours."""
+    answer is shown once and lets the patient set a password within 24 hours. The `voucher`
+    lets the queue issue their ticket at once. A taken `id` (the client's own): 409."""
     registration = await bus.handle(c.RegisterWalkInPatient(
         phone_number=body.phone_number, full_name=body.full_name, email=body.email,
-        username=body.username))
+        username=body.username, user_id=body.id))
     response.headers.update(_NO_STORE)
     return walk_in_public(registration)
 
@@ -67,3 +69,13 @@ async def activate_patient(body: PatientActivate, bus: Bus, client_ip: ClientIp)
     await bus.handle(c.ActivatePatient(
         phone_number=body.phone_number, activation_code=body.activation_code,
         password=body.password, client_ip=client_ip))
+
+
+@router.patch("/{user_id}", responses=problems(401, 403, 404, 409, 422))
+async def update_patient(user_id: uuid.UUID, body: ProfileWrite, bus: Bus, response: Response,
+                         staff: Annotated[Principal, caller(c.UpdatePatient)]) -> UserPublic:
+    """Reception (or an admin) edits a patient's name, email or phone number; anyone who is not
+    a patient is not found here. Offline (``client_updated_at``): each field applies if it
+    wins, and the desk's write wins over the patient's own (docs/api.md, Offline writes)."""
+    return told(response, await bus.handle(c.UpdatePatient(
+        user_id, body.changes(), staff.user_id, staff.role, body.client_updated_at)))

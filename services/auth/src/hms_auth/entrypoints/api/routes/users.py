@@ -5,18 +5,18 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from hms_auth.entrypoints.api.deps import Bus, ClientIp, caller
 from hms_auth.entrypoints.api.schemas import (
-    ProfileUpdate,
+    ProfileWrite,
     RoleName,
     StaffCreate,
     UserList,
     UserPublic,
     UserUpdate,
 )
-from hms_auth.entrypoints.api.views import user_public
+from hms_auth.entrypoints.api.views import told, user_public
 from hms_auth.service_layer import commands as c
 from hms_platform.auth import Principal
 from hms_platform.web import problems
@@ -32,13 +32,13 @@ async def get_me(user: Annotated[Principal, caller(c.GetUser)], bus: Bus) -> Use
 
 
 @router.patch("/me", responses=problems(401, 409, 422, 429))
-async def update_me(body: ProfileUpdate, user: Annotated[Principal, caller(c.UpdateProfile)],
-                    bus: Bus,
-                    client_ip: ClientIp) -> UserPublic:
+async def update_me(body: ProfileWrite, user: Annotated[Principal, caller(c.UpdateProfile)],
+                    bus: Bus, client_ip: ClientIp, response: Response) -> UserPublic:
     """Change your name, email or phone number (still unique); null clears email. Contact
-    changes are throttled per address, like registration."""
-    return user_public(await bus.handle(c.UpdateProfile(user.user_id, body.changes(),
-                                                        client_ip)))
+    changes are throttled per address, like registration. Offline (``client_updated_at``):
+    each field applies if it wins (docs/api.md, Offline writes)."""
+    return told(response, await bus.handle(c.UpdateProfile(
+        user.user_id, body.changes(), client_ip, user.role, body.client_updated_at)))
 
 
 @router.post("/users", status_code=status.HTTP_201_CREATED, responses=problems(401, 403, 409, 422))
