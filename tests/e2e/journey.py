@@ -4,12 +4,14 @@
 An admin creates a doctor and a receptionist and sets the doctor's hours; two patients register
 and book (a second booking of a slot is refused); reception checks one in; the patient sees the
 ticket, its position and estimate; a walk-in with urgency 1 goes ahead; the doctor calls,
-serves and completes; the other patient's visit becomes a no-show (in the embedded run the
-scheduler marks it, with no grace period; in the local-process run reception does, through the
-API), its penalty is applied and its escalation email reaches a real SMTP server; every
-message went out exactly once per channel, the walk-in's activation code by SMS included; the
-reports and the audit trail show it all, the check-in, the doctor's read of the notes and an
-admin's role change each audited with its actor.
+serves and completes; a desk that was offline pushes a walk-in's registration, ticket and
+urgency change in one /api/sync batch, twice, with one effect; the other patient's visit
+becomes a no-show (in the embedded run the scheduler marks it, with no grace period; in the
+local-process run reception does, through the API), its penalty is applied and its escalation
+email reaches a real SMTP server; every message went out exactly once per channel, the
+walk-in's activation code by SMS included; the reports and the audit trail show it all, the
+check-in, the doctor's read of the notes and an admin's role change each audited with its
+actor.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -98,6 +100,32 @@ class Client:
         raise AssertionError(f"{path}: still 404")
 
 
+async def offline_desk(c: Client, desk: str, medic: str, doctor_id: str) -> None:
+    """The desk was offline: a walk-in's registration, their ticket and an urgency change,
+    kept as operations, go in one batch through /api/sync once the network is back; the
+    doctor's line shows the ticket; the same batch sent again changes nothing."""
+    walker, ticket, when = str(uuid.uuid4()), str(uuid.uuid4()), datetime.now(UTC).isoformat()
+    batch = {"operations": [
+        {"op_id": str(uuid.uuid4()), "entity": "patient", "action": "register", "id": walker,
+         "client_updated_at": when, "fields": {
+             "phone_number": f"+2547{uuid.uuid4().int % 10**8:08d}",
+             "full_name": "Offline Walk In"}},
+        {"op_id": str(uuid.uuid4()), "entity": "ticket", "action": "issue", "id": ticket,
+         "client_updated_at": when,
+         "fields": {"patient_id": walker, "doctor_id": doctor_id, "urgency": 3}},
+        {"op_id": str(uuid.uuid4()), "entity": "ticket", "action": "update", "id": ticket,
+         "client_updated_at": when, "fields": {"urgency": 2}},
+    ]}
+    pushed = await c.call("POST", "/api/sync", desk, json=batch)
+    assert [r["outcome"] for r in pushed["results"]] == ["applied"] * 3, pushed
+    line = f"/api/queue/doctors/{doctor_id}"
+    waiting = (await c.call("GET", line, medic))["waiting"]
+    assert [(t["id"], t["patient_id"], t["urgency"]) for t in waiting] == [(ticket, walker, 2)]
+    again = await c.call("POST", "/api/sync", desk, json=batch)
+    assert [r["outcome"] for r in again["results"]] == ["duplicate"] * 3, again
+    assert (await c.call("GET", line, medic))["waiting"] == waiting
+
+
 async def hours_from_next_minute(c: Client, admin: str, doctor_id: str,
                                  tz: ZoneInfo) -> datetime:
     """The doctor's hours start at the next whole minute at least 30 s away (the first slot
@@ -171,6 +199,7 @@ async def walk(http: httpx.AsyncClient, admin_password: str, zone: str,
     seen = await c.call("GET", f"/api/appointments/{visit['id']}", medic)
     assert seen["diagnosis"] == "Seasonal rhinitis"  # a read the audit trail must hear of
     await c.call("POST", f"{line}/call-next", medic, 404)  # the line is empty
+    await offline_desk(c, desk, medic, doctor["id"])
 
     if no_show_by == "scheduler":
         async def no_show() -> bool:  # the scheduler, once the slot has started

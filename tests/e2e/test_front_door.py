@@ -42,7 +42,7 @@ from hms_platform.web.serving import uvicorn_config
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "deploy" / "haproxy" / "haproxy.cfg"
 ADMIN_PASSWORD = "front door admin password 1"
-NAMES = ["auth", "appointments", "queue", "notifications", "reporting"]
+NAMES = ["auth", "appointments", "queue", "notifications", "reporting", "sync"]
 
 
 # ---- make seed --------------------------------------------------------------------------

@@ -11,12 +11,13 @@ import hms_auth
 import hms_notifications
 import hms_queue
 import hms_reporting
+import hms_sync
 from hms_platform.db import make_engine
 from hms_platform.migrations import upgrade
 
 MIGRATIONS = {"auth": hms_auth.MIGRATIONS, "appointments": hms_appointments.MIGRATIONS,
               "queue": hms_queue.MIGRATIONS, "notifications": hms_notifications.MIGRATIONS,
-              "reporting": hms_reporting.MIGRATIONS}
+              "reporting": hms_reporting.MIGRATIONS, "sync": hms_sync.MIGRATIONS}
 
 
 async def test_services_migrate_as_their_own_roles_and_cannot_reach_each_other(
@@ -31,6 +32,7 @@ async def test_services_migrate_as_their_own_roles_and_cannot_reach_each_other(
     queue = await provisioned.connect_as("queue")
     notifications = await provisioned.connect_as("notifications")
     reporting = await provisioned.connect_as("reporting")
+    sync = await provisioned.connect_as("sync")
     try:
         # each owns and uses its own tables
         assert await auth.fetchval("SELECT count(*) FROM auth.users") == 0
@@ -40,6 +42,7 @@ async def test_services_migrate_as_their_own_roles_and_cannot_reach_each_other(
         assert await notifications.fetchval(
             "SELECT count(*) FROM notifications.messages") == 0
         assert await reporting.fetchval("SELECT count(*) FROM reporting.audit_log") == 0
+        assert await sync.fetchval("SELECT count(*) FROM sync.changes") == 0
         # the audit trail is append-only, even for the role that owns it
         await reporting.execute(
             "INSERT INTO reporting.audit_log (event_id, occurred_at, action) "
@@ -74,6 +77,11 @@ async def test_services_migrate_as_their_own_roles_and_cannot_reach_each_other(
             (auth, "SELECT payload FROM reporting.events"),
             (appointments, "INSERT INTO reporting.audit_log (action) VALUES ('forged')"),
             (notifications, "DELETE FROM reporting.audit_log"),
+            (sync, "SELECT diagnosis FROM appointments.appointments"),
+            (sync, "UPDATE queue.tickets SET urgency = 1"),
+            (sync, "SELECT password_hash FROM auth.users"),
+            (queue, "SELECT fields FROM sync.changes"),
+            (reporting, "DELETE FROM sync.changes"),
         ]
         for conn, sql in attacks:
             with pytest.raises(asyncpg.InsufficientPrivilegeError):
@@ -84,3 +92,4 @@ async def test_services_migrate_as_their_own_roles_and_cannot_reach_each_other(
         await queue.close()
         await notifications.close()
         await reporting.close()
+        await sync.close()

@@ -86,3 +86,12 @@ def test_the_haproxy_sections_must_be_marked() -> None:
 
     with pytest.raises(ValueError, match="BEGIN routes"):
         haproxy.render(SYSTEM, "global\n")
+
+
+def test_the_api_index_and_docs_list_the_manifests_services() -> None:
+    """hms_platform.web.docs (the /api index, /api/docs) cannot read the manifest (the platform
+    imports no system description): its list is held to it here."""
+    from hms_platform.web.docs import SERVICES as DOCS
+    from hms_system.manifest import SERVICES as MANIFEST
+
+    assert [(s.name, s.prefixes) for s in DOCS] == [(s.name, s.prefixes) for s in MANIFEST]

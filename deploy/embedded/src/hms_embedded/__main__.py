@@ -189,6 +189,8 @@ async def serve(host: str, port: int, data_dir: Path) -> None:
         tasks += [asyncio.create_task(job()) for c in components for job in c.background]
         # The services' answers carry their own headers; this adds them to the dispatcher's 404.
         app = SecurityHeadersMiddleware(FrontDoor(components))
+        for c in components:  # sync forwards pushed operations to the owners through it
+            getattr(c.app.state, "attach_front_door", lambda _app: None)(app)
         sidecar = Sidecar(uvicorn.Config(JwksOnly(app), lifespan="off", log_config=None,
                                           access_log=False, server_header=False))
         if jwks_socket is not None:

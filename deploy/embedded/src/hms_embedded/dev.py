@@ -52,6 +52,12 @@ def secrets_in(data_dir: Path) -> None:
         _generated_key(data_dir, f"{name.upper()}_DB_PASSWORD", f"{name}-db-password")
 
 
+def reachable(bind: str) -> str:
+    """``host:port`` to connect to a listener bound at ``bind`` (a wildcard on loopback)."""
+    host, port = bind.rsplit(":", 1)
+    return f"{'127.0.0.1' if host in ('', '0.0.0.0', '::', '[::]') else host}:{port}"
+
+
 def environment(args: argparse.Namespace, ports: dict[str, int]) -> dict[str, str]:
     env = dict(os.environ)
     host = f"127.0.0.1:{args.postgres_port}"
@@ -68,10 +74,14 @@ def environment(args: argparse.Namespace, ports: dict[str, int]) -> dict[str, st
             f"HMS_{p}_ADDR": f"127.0.0.1:{ports[name]}",
         })
         env.setdefault(f"{p}_LOG_JSON", "false")
+    # sync sends pushed operations to their owners through the gateway
+    env["SYNC_API_URL"] = f"http://{reachable(args.gateway_bind)}"
     if args.tls:  # HTTPS on --tls-bind; plain HTTP on the gateway's port redirects there
-        env.update(HMS_GATEWAY_TLS_CERT=str(self_signed_certificate(args.data_dir / "gateway.pem")),
-                   HMS_GATEWAY_TLS_BIND=args.tls_bind,
-                   HMS_GATEWAY_HTTPS_PORT=args.tls_bind.rsplit(":", 1)[1])
+        certificate = str(self_signed_certificate(args.data_dir / "gateway.pem"))
+        env.update(HMS_GATEWAY_TLS_CERT=certificate, HMS_GATEWAY_TLS_BIND=args.tls_bind,
+                   HMS_GATEWAY_HTTPS_PORT=args.tls_bind.rsplit(":", 1)[1],
+                   SYNC_API_URL=f"https://{reachable(args.tls_bind)}",
+                   SYNC_API_CA_FILE=certificate)
     env.update(HMS_GATEWAY_BIND=args.gateway_bind, AUTH_HOST="127.0.0.1",
                AUTH_PORT=str(ports["auth"]), NOTIFICATIONS_CONSOLE_CHANNEL="true")
     return env

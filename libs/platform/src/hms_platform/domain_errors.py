@@ -64,6 +64,13 @@ class Conflict(DomainError):
     status = 409
 
 
+class Gone(DomainError):
+    """What was asked for is no longer kept (410): start again from what is (a full
+    snapshot)."""
+
+    status = 410
+
+
 class InvalidRequest(DomainError):
     """Well-formed, but a domain rule refuses it (422)."""
 
@@ -93,5 +100,6 @@ class Unavailable(DomainError):
 
 
 CATEGORIES: tuple[type[DomainError], ...] = (
-    NotAuthenticated, NotAllowed, NotFound, Conflict, InvalidRequest, TooManyRequests, Unavailable,
+    NotAuthenticated, NotAllowed, NotFound, Conflict, Gone, InvalidRequest, TooManyRequests,
+    Unavailable,
 )

@@ -88,7 +88,7 @@ async def test_the_system_page_offers_every_service(client: httpx.AsyncClient) -
     url, menu, redirect = swagger_data((await client.get("/api/docs")).text)
     assert url == "/api/auth/openapi.json"
     assert menu == [(f"/api/{name}/openapi.json", f"HMS {name}") for name in (
-        "auth", "appointments", "queue", "notifications", "reporting")]
+        "auth", "appointments", "queue", "notifications", "reporting", "sync")]
     assert redirect == "/api/docs/oauth2-redirect"
 
 
@@ -101,7 +101,7 @@ async def test_the_index_lists_every_service_with_its_paths_and_links(
     assert index["docs"] == "/api/docs"
     services = {s["name"]: s for s in index["services"]}
     assert list(services) == [s.name for s in SERVICES] == [
-        "auth", "appointments", "queue", "notifications", "reporting"]
+        "auth", "appointments", "queue", "notifications", "reporting", "sync"]
     assert services["reporting"] == {
         "name": "reporting", "prefixes": ["/api/reporting", "/api/reports", "/api/audit"],
         "docs": "/api/reporting/docs", "openapi": "/api/reporting/openapi.json",

@@ -133,7 +133,7 @@ async def test_an_error_outside_the_categories_is_a_generic_logged_500(client) -
 def test_the_categories_carry_the_statuses() -> None:
     assert {c.__name__: c.status for c in base.CATEGORIES} == {
         "NotAuthenticated": 401, "NotAllowed": 403, "NotFound": 404, "Conflict": 409,
-        "InvalidRequest": 422, "TooManyRequests": 429, "Unavailable": 503}
+        "Gone": 410, "InvalidRequest": 422, "TooManyRequests": 429, "Unavailable": 503}
     assert all(issubclass(c, base.DomainError) for c in base.CATEGORIES)
 
 

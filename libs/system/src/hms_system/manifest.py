@@ -262,7 +262,39 @@ REPORTING = Service(
     ),
 )
 
-SERVICES = (AUTH, APPOINTMENTS, QUEUE, NOTIFICATIONS, REPORTING)
+# The gateway as the other containers reach it: sync forwards each pushed operation there.
+GATEWAY_URL = "http://gateway:8000"
+
+SYNC = Service(
+    name="sync",
+    summary="the API (push: operations forwarded to their owners; pull: the feed) and the "
+            "consumer (the feed)",
+    port=8006,
+    prefixes=("/api/sync",),
+    processes=(api(), consumer(
+        "The events of the records offline clients keep, into the feed they pull.")),
+    consumes=Consumer("sync.events", (
+        "appointments.appointment_booked.v1", "appointments.appointment_cancelled.v1",
+        "appointments.appointment_completed.v1", "appointments.appointment_no_show.v1",
+        "appointments.appointment_rescheduled.v1", "appointments.patient_checked_in.v1",
+        "auth.sessions_revoked.v1", "auth.signing_key_rotated.v1", "auth.user_deactivated.v1",
+        "auth.user_registered.v1", "auth.user_updated.v1",
+        "notifications.notification_failed.v1", "notifications.notification_sent.v1",
+        "queue.patient_called.v1", "queue.patient_served.v1", "queue.ticket_cancelled.v1",
+        "queue.ticket_changed.v1", "queue.ticket_issued.v1", "queue.ticket_missed.v1",
+        "queue.turn_approaching.v1",
+    )),
+    settings=(
+        environment("sync"), database("sync"), broker("sync"), jwks("sync"), issuer("sync"),
+        timezone("sync"),
+        Setting("SYNC_API_URL", GATEWAY_URL, GATEWAY_URL,
+                comment="Where pushed operations go: the gateway, which routes each to the "
+                        "service that owns it."),
+        trusted_proxies("sync"), metrics("sync"),
+    ),
+)
+
+SERVICES = (AUTH, APPOINTMENTS, QUEUE, NOTIFICATIONS, REPORTING, SYNC)
 
 SYSTEM = System(
     services=SERVICES,

@@ -67,7 +67,8 @@ SERVICES = (
     ServiceEntry("queue", ("/api/queue",)),
     ServiceEntry("notifications", ("/api/notifications",)),
     ServiceEntry("reporting", ("/api/reporting", "/api/reports", "/api/audit")),
-)
+    ServiceEntry("sync", ("/api/sync",)),
+)  # as the system manifest declares them (libs/system's tests hold the two together)
 PASSWORD_SCHEME = {
     "type": "oauth2",
     "description": "Sign in with a username (or phone number) and password at "

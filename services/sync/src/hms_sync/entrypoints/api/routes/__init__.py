@@ -1,0 +1,1 @@
+"""The routes: sync.py (push and pull)."""

@@ -1,0 +1,63 @@
+"""What the service layer needs from the outside (HTTP and SQL adapters, or fakes in tests)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from types import TracebackType
+from typing import Any, NamedTuple, Protocol, Self
+
+from hms_sync.domain.changes import Row
+from hms_sync.domain.operations import OwnerRequest
+from hms_sync.domain.outcomes import OwnerAnswer
+
+
+class OwnerApi(Protocol):
+    async def send(self, request: OwnerRequest, *, authorization: str,
+                   idempotency_key: str | None) -> OwnerAnswer:
+        """The owner's answer; no answer at all (refused connection, timeout) is a 503."""
+        ...
+
+
+class Audience(NamedTuple):
+    """Whose rows a pull returns: the caller's as patient, as doctor, or a clinic day's."""
+
+    patient_id: uuid.UUID | None = None
+    doctor_id: uuid.UUID | None = None
+    clinic_day: date | None = None
+
+
+class Page(NamedTuple):
+    rows: list[dict[str, Any]]  # entity, id, version, deleted, fields, seq
+    snapshot_xmin: int  # the xmin of the snapshot the page was read under
+    has_more: bool
+
+
+class Feed(Protocol):
+    async def load(self, entity: str, id: str) -> Row | None:
+        """The row, locked until the transaction ends (None: no row yet)."""
+        ...
+
+    async def save(self, row: Row, *, new: bool) -> bool:
+        """Write the row (``new``: insert it); False if a row was inserted meanwhile."""
+        ...
+
+    async def purge(self, older_than: timedelta) -> int: ...
+
+
+class FeedReader(Protocol):
+    async def page(self, audience: Audience, since: int, after: int, limit: int) -> Page: ...
+
+
+class UnitOfWork(Protocol):
+    @property
+    def feed(self) -> Feed: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
