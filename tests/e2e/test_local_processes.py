@@ -85,27 +85,18 @@ async def local(module_provisioned, broker_prefix, amqp_url,
 
     def environment(auth_port: int) -> dict[str, str]:
         jwks_url = f"http://127.0.0.1:{auth_port}/api/auth/.well-known/jwks.json"
-        return {**os.environ,
-                "AUTH_DATABASE_URL": urls["auth"], "AUTH_AMQP_URL": amqp_url,
-                "AUTH_AMQP_PREFIX": broker_prefix, "AUTH_ENVIRONMENT": "test",
-                "AUTH_HOST": "127.0.0.1", "AUTH_PORT": str(auth_port),
-                "AUTH_KEY_ENCRYPTION_KEY": key_encryption_key,
-                "HMS_ADMIN_USERNAME": "admin", "HMS_ADMIN_PASSWORD": password,
-                "APPOINTMENTS_DATABASE_URL": urls["appointments"],
-                "APPOINTMENTS_AMQP_URL": amqp_url, "APPOINTMENTS_AMQP_PREFIX": broker_prefix,
-                "APPOINTMENTS_ENVIRONMENT": "test", "APPOINTMENTS_JWKS_URL": jwks_url,
-                "QUEUE_DATABASE_URL": urls["queue"], "QUEUE_AMQP_URL": amqp_url,
-                "QUEUE_AMQP_PREFIX": broker_prefix, "QUEUE_ENVIRONMENT": "test",
-                "QUEUE_JWKS_URL": jwks_url,
-                "NOTIFICATIONS_DATABASE_URL": urls["notifications"],
-                "NOTIFICATIONS_AMQP_URL": amqp_url, "NOTIFICATIONS_AMQP_PREFIX": broker_prefix,
-                "NOTIFICATIONS_ENVIRONMENT": "test", "NOTIFICATIONS_CONSOLE_CHANNEL": "true",
-                "NOTIFICATIONS_SENDER_INTERVAL_SECONDS": "0.2",
-                "NOTIFICATIONS_JWKS_URL": jwks_url,
-                "REPORTING_DATABASE_URL": urls["reporting"], "REPORTING_AMQP_URL": amqp_url,
-                "REPORTING_AMQP_PREFIX": broker_prefix, "REPORTING_ENVIRONMENT": "test",
-                "REPORTING_JWKS_URL": jwks_url,
-                "HMS_CODE_ENCRYPTION_KEY": code_encryption_key}
+        env = {**os.environ, "AUTH_HOST": "127.0.0.1", "AUTH_PORT": str(auth_port),
+               "AUTH_KEY_ENCRYPTION_KEY": key_encryption_key,
+               "HMS_ADMIN_USERNAME": "admin", "HMS_ADMIN_PASSWORD": password,
+               "NOTIFICATIONS_CONSOLE_CHANNEL": "true",
+               "NOTIFICATIONS_SENDER_INTERVAL_SECONDS": "0.2",
+               "HMS_CODE_ENCRYPTION_KEY": code_encryption_key}
+        for name in NAMES:  # every service of the manifest, each as its own role
+            p = name.upper()
+            env.update({f"{p}_DATABASE_URL": urls[name], f"{p}_AMQP_URL": amqp_url,
+                        f"{p}_AMQP_PREFIX": broker_prefix, f"{p}_ENVIRONMENT": "test",
+                        f"{p}_JWKS_URL": jwks_url})
+        return env
 
     bin_dir = Path(sys.executable).parent
     # as compose's migrate job does
