@@ -178,3 +178,39 @@ async def test_notifications_keeps_the_first_answer_to_a_preferences_change(clin
     assert kept.json()["channels"] == ["sms"]  # the refused request under the key changed nothing
     await at_once(clinic, "PUT", "/api/notifications/preferences",
                   {"channels": ["sms", "email"]}, token)
+
+
+async def test_sync_answers_a_batch_sent_again_with_its_first_answer(clinic: Clinic) -> None:
+    """sync's effect is in the owners (each operation under its op_id); the batch's own key
+    is taken before any is forwarded, so a retried batch gets the first answer, not a list of
+    duplicates, and reaches no owner again."""
+    patient = await clinic.patient()
+    batch = {"operations": [
+        {"op_id": str(uuid.uuid4()), "entity": "ticket", "action": "issue",
+         "id": str(uuid.uuid4()),
+         "fields": {"patient_id": patient, "doctor_id": clinic.doctor, "urgency": 2}}]}
+
+    async def applied() -> list[httpx.Response]:  # once the queue has heard of the patient
+        key, answers = str(uuid.uuid4()), []
+        answers.append(await send(clinic, "POST", "/api/sync", batch, key))
+        if answers[0].json()["results"][0]["outcome"] == "applied":
+            answers.append(await send(clinic, "POST", "/api/sync", batch, key))
+            answers.append(await send(clinic, "POST", "/api/sync", {"operations": []}, key))
+        return answers
+    first, again, other = await eventually_answers(applied)
+    assert again.json() == first.json() and again.headers["idempotent-replayed"] == "true"
+    assert [r["outcome"] for r in again.json()["results"]] == ["applied"]
+    assert other.status_code == 422  # another batch under the key
+    without = await clinic.http.post("/api/sync", headers=clinic.bearer(), json=batch)
+    assert [r["outcome"] for r in without.json()["results"]] == ["duplicate"]  # op_id's key
+
+
+async def eventually_answers(attempt: Callable[[], Awaitable[list[httpx.Response]]]
+                             ) -> list[httpx.Response]:
+    answers: list[httpx.Response] = []
+
+    async def three() -> bool:
+        answers[:] = await attempt()
+        return len(answers) == 3
+    await eventually(three, timeout=30, interval=0.3)
+    return answers

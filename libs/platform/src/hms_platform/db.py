@@ -108,6 +108,11 @@ def unshare_transaction(token: object) -> None:
     _SHARED.reset(token)  # type: ignore[arg-type]
 
 
+def shared_transaction() -> SharedTransaction | None:
+    """The shared transaction of this context, if a keyed write opened one."""
+    return _SHARED.get()
+
+
 class SqlUnitOfWork:
     """One transaction: ``async with uow: ...; await uow.commit()``. Anything not committed is
     rolled back on exit, including when the block raises.

@@ -25,7 +25,13 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hms_platform.db import SharedTransaction, share_transaction, unshare_transaction
+from hms_platform.auth.deps import CurrentUser
+from hms_platform.db import (
+    SharedTransaction,
+    share_transaction,
+    shared_transaction,
+    unshare_transaction,
+)
 from hms_platform.domain_errors import Conflict, InvalidRequest
 from hms_platform.idempotency import IdempotencyStore, Stored, fingerprint, valid_key
 from hms_platform.web.problems import problem_response
@@ -84,6 +90,16 @@ def _caller(scope: Scope) -> str:
         return str(principal.user_id)
     client = scope.get("client")
     return f"anonymous:{client[0] if client else '-'}"
+
+
+async def take_key(principal: CurrentUser) -> None:
+    """A route's dependency, for a write whose effect is not in the service's own database
+    (sync forwards a batch to the owners): take the request's Idempotency-Key before the work,
+    as the first unit of work of any other write does, so that a replay is answered with the
+    first success without running again. No key: nothing."""
+    shared = shared_transaction()
+    if shared is not None:
+        await shared.join()
 
 
 class IdempotencyMiddleware:

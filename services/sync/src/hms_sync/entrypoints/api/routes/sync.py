@@ -6,9 +6,10 @@ caller may do it, as it would for the same request sent online."""
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from hms_platform.auth import CurrentUser
+from hms_platform.web.idempotency import take_key
 from hms_sync.domain.operations import Caller, Operation
 from hms_sync.entrypoints.api import PREFIX
 from hms_sync.entrypoints.api import schemas as s
@@ -19,12 +20,13 @@ router = APIRouter(prefix=PREFIX, tags=["sync"])
 
 
 @router.post("", response_model=s.Results, response_model_exclude_none=True,
-             responses=s.problems(401, 422))
+             responses=s.problems(401, 422), dependencies=[Depends(take_key)])
 async def push_batch(body: s.Batch, user: CurrentUser, request: Request) -> s.Results:
     """Apply a batch of offline operations, in order, each through its owning service's own
     route (same roles and rules as online), with ``op_id`` as its idempotency key. One result
     per operation, in the same order: applied, duplicate, superseded (``current``: the record
-    as it is) or rejected (``problem``)."""
+    as it is) or rejected (``problem``). With an ``Idempotency-Key``, the batch sent again
+    gets the first answer back, without reaching the owners again."""
     operations = [Operation(o.op_id, o.entity, o.action, o.id, o.fields, o.client_updated_at)
                   for o in body.operations]
     results = await push(operations, Caller(user.user_id, user.role),
