@@ -12,6 +12,7 @@ import uuid
 from datetime import datetime, timedelta
 
 import httpx
+import pytest
 
 from hms_platform.testing.sse import next_event, rest, until_event
 from hms_queue.entrypoints.api.app import create_app
@@ -111,3 +112,13 @@ async def test_a_short_lived_link_still_expires_after_its_hours(api) -> None:
     assert made.status_code == 201 and set(made.json()) == {"url", "expires_at"}
     api.clock.advance(hours=24, seconds=1)
     assert (await api.client.get(made.json()["url"])).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["Hall\\u0000B", "Hall \\ud800"])  # as JSON escapes
+async def test_a_name_postgres_cannot_store_is_422_not_500(api, name: str) -> None:
+    """(Schemathesis found a NUL byte answered with a 500 from the database.)"""
+    body = f'{{"name": "{name}", "doctor_ids": ["{api.ids["doctor"]}"]}}'
+    answer = await api.call("admin", "POST", "/displays", content=body.encode(),
+                            headers={"content-type": "application/json"})
+    assert answer.status_code == 422, answer.text
+    assert (await api.call("admin", "GET", "/displays")).json() == []

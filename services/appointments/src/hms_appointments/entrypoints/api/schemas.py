@@ -11,19 +11,9 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from hms_appointments.domain.appointment import Status
 from hms_platform.web import problems as platform_problems
+from hms_platform.web.text import Storable
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
-
-
-def _text(value: str) -> str:
-    # PostgreSQL text cannot hold NUL, and a lone surrogate cannot be encoded as UTF-8.
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("must be valid Unicode text") from None
-    return value
 
 
 def _instant(value: datetime) -> datetime:
@@ -40,13 +30,13 @@ def _day(value: date) -> date:
 
 Instant = Annotated[AwareDatetime, AfterValidator(_instant)]
 Day = Annotated[date, AfterValidator(_day)]
-Reason = Annotated[str, StringConstraints(max_length=500), AfterValidator(_text)]
+Reason = Annotated[str, StringConstraints(max_length=500), Storable]
 RequiredReason = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
-    AfterValidator(_text)]
+    Storable]
 ClinicalText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000),
-    AfterValidator(_text)]
+    Storable]
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
 

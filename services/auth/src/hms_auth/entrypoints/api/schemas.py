@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
-    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -21,27 +20,13 @@ from pydantic import (
 )
 
 from hms_auth.domain.users import MAX_PASSWORD, MIN_PASSWORD
-
-
-def _encodable(value: str) -> str:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("must be valid Unicode text") from None
-    return value
-
-
-def _storable(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return _encodable(value)
+from hms_platform.web.text import Encodable, Storable
 
 
 def _length(low: int, high: int) -> StringConstraints:
     return StringConstraints(strip_whitespace=True, min_length=low, max_length=high)
 
 
-Storable = AfterValidator(_storable)
 Name = Annotated[str, _length(1, 200), Storable, Field(examples=["Amina Wanjiru"])]
 Department = Annotated[str, _length(1, 100), Storable, Field(examples=["Cardiology"])]
 Room = Annotated[str, _length(1, 50), Storable, Field(examples=["B-12"])]
@@ -54,7 +39,7 @@ Username = Annotated[str, Field(min_length=3, max_length=64, pattern=r"^[A-Za-z]
                                 examples=["dr.otieno"])]
 # Any Unicode, NUL included (it never reaches the database); surrogates cannot be hashed.
 Password = Annotated[str, Field(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD),
-                     AfterValidator(_encodable)]
+                     Encodable]
 StaffRole = Literal["admin", "receptionist", "doctor"]
 RoleName = Literal["admin", "receptionist", "doctor", "patient"]
 
@@ -87,7 +72,7 @@ class PatientActivate(_Body):
 
 class PasswordChange(_Body):
     current_password: Annotated[str, Field(min_length=1, max_length=MAX_PASSWORD),
-                                AfterValidator(_encodable)]
+                                Encodable]
     new_password: Password
 
 
@@ -206,7 +191,7 @@ class PasswordGrant(BaseModel):
     grant_type: Literal["password"] | None = None
     username: LoginName
     password: Annotated[str, Field(min_length=1, max_length=MAX_PASSWORD),
-                        AfterValidator(_encodable)]
+                        Encodable]
 
 
 class TokenPair(BaseModel):
@@ -216,7 +201,7 @@ class TokenPair(BaseModel):
     expires_in: int = Field(description="Seconds until the access token expires.")
 
 
-RefreshTokenText = Annotated[str, Field(min_length=1, max_length=512), AfterValidator(_storable)]
+RefreshTokenText = Annotated[str, Field(min_length=1, max_length=512), Storable]
 
 
 class RefreshRequest(_Body):

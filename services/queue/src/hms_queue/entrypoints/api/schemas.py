@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from hms_platform.web import problems as platform_problems
+from hms_platform.web.text import Storable
 from hms_queue.domain.ticket import Source, Status
 
 
@@ -54,7 +55,8 @@ class DisplayCreate(_In):
 class NamedDisplayCreate(_In):
     """A named display (admin): its link holds until the display is revoked."""
 
-    name: str = Field(min_length=1, max_length=100, examples=["Ground floor waiting room"])
+    name: Annotated[str, Storable] = Field(min_length=1, max_length=100,
+                                           examples=["Ground floor waiting room"])
     # at most QUEUE_DISPLAY_MAX_DOCTORS distinct doctors (a 422 beyond)
     doctor_ids: list[uuid.UUID] = Field(min_length=1, max_length=100)
 
