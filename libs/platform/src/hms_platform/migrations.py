@@ -76,24 +76,59 @@ def create_messaging_tables(schema: str) -> None:
     tables.outbox.metadata.create_all(op.get_bind(), tables=[tables.outbox, tables.inbox])
 
 
-def idempotency_keys(schema: str) -> tuple[Callable[[], None], Callable[[], None]]:
+Migration = tuple[Callable[[], None], Callable[[], None]]  # a revision's upgrade, downgrade
+
+
+def _table(schema: str, name: str, create: Callable[[str], None]) -> Migration:
+    def downgrade() -> None:
+        from alembic import op
+
+        op.drop_table(name, schema=schema)
+
+    return (lambda: create(schema)), downgrade
+
+
+def idempotency_keys(schema: str) -> Migration:
     """A service's migration's ``upgrade, downgrade``: its ``idempotency_keys`` table
     (hms_platform.idempotency), created and dropped."""
+    from hms_platform.idempotency import TABLE
+
+    return _table(schema, TABLE, create_idempotency_table)
+
+
+def signing_key_ids(schema: str) -> Migration:
+    """A service's migration's ``upgrade, downgrade``: its ``signing_key_ids`` table (auth's
+    key ids as its rotations announced them, so the API refuses a retired key at once:
+    hms_platform.revocation), created and dropped."""
+    return _table(schema, "signing_key_ids", create_signing_key_table)
+
+
+def create_idempotency_table(schema: str) -> None:
+    """Its ``idempotency_keys`` table (hms_platform.idempotency)."""
+    from alembic import op
+
+    from hms_platform.idempotency import idempotency_table
+
+    table = idempotency_table(sa.MetaData(), schema)
+    table.metadata.create_all(op.get_bind(), tables=[table])
+
+
+def field_times(schema: str, table: str) -> Migration:
+    """A service's migration's ``upgrade, downgrade``: ``<schema>.<table>.field_times``, per
+    field when it was last written and whether by staff (hms_platform.last_write), added and
+    dropped. Existing rows get ``{}``: no field written with a time yet, the next write wins."""
 
     def upgrade() -> None:
         from alembic import op
+        from sqlalchemy.dialects.postgresql import JSONB
 
-        from hms_platform.idempotency import idempotency_table
-
-        table = idempotency_table(sa.MetaData(), schema)
-        table.metadata.create_all(op.get_bind(), tables=[table])
+        op.add_column(table, sa.Column("field_times", JSONB, nullable=False,
+                                       server_default=sa.text("'{}'::jsonb")), schema=schema)
 
     def downgrade() -> None:
         from alembic import op
 
-        from hms_platform.idempotency import TABLE
-
-        op.drop_table(TABLE, schema=schema)
+        op.drop_column(table, "field_times", schema=schema)
 
     return upgrade, downgrade
 

@@ -5,18 +5,7 @@ Revision ID: 0004
 Revises: 0003
 """
 
-from alembic import op
+from hms_platform.migrations import signing_key_ids
 
-from hms_platform.migrations import create_signing_key_table
-
-revision = "0004"
-down_revision = "0003"
-S = "appointments"
-
-
-def upgrade() -> None:
-    create_signing_key_table(S)
-
-
-def downgrade() -> None:
-    op.drop_table("signing_key_ids", schema=S)
+revision, down_revision = "0004", "0003"
+upgrade, downgrade = signing_key_ids("appointments")

@@ -1,26 +1,11 @@
-"""field_times: per field of queue.tickets, when it was last written and whether by staff
-({field: {"at": iso, "staff": bool}}), for offline writes' last-write-wins
-(hms_platform.last_write)
+"""field_times on queue.tickets: per field, when it was last written and whether by staff, for
+offline writes' last-write-wins (hms_platform.migrations.field_times)
 
 Revision ID: 0006
 Revises: 0005
-
-Existing rows get {} (no field written with a time yet: the next write wins).
 """
 
-import sqlalchemy as sa
-from alembic import op
-from sqlalchemy.dialects.postgresql import JSONB
+from hms_platform.migrations import field_times
 
-revision = "0006"
-down_revision = "0005"
-S = "queue"
-
-
-def upgrade() -> None:
-    op.add_column("tickets", sa.Column("field_times", JSONB, nullable=False,
-                                   server_default=sa.text("'{}'::jsonb")), schema=S)
-
-
-def downgrade() -> None:
-    op.drop_column("tickets", "field_times", schema=S)
+revision, down_revision = "0006", "0005"
+upgrade, downgrade = field_times("queue", "tickets")

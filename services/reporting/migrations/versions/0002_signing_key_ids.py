@@ -5,18 +5,7 @@ Revision ID: 0002
 Revises: 0001
 """
 
-from alembic import op
+from hms_platform.migrations import signing_key_ids
 
-from hms_platform.migrations import create_signing_key_table
-
-revision = "0002"
-down_revision = "0001"
-S = "reporting"
-
-
-def upgrade() -> None:
-    create_signing_key_table(S)
-
-
-def downgrade() -> None:
-    op.drop_table("signing_key_ids", schema=S)
+revision, down_revision = "0002", "0001"
+upgrade, downgrade = signing_key_ids("reporting")

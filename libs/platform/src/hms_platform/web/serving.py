@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import FrameType
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import uvicorn
 from starlette.applications import Starlette
@@ -102,6 +102,35 @@ def api_main(serve: Callable[[str, int], None], *, prog: str, port: int,
     parser.add_argument("--port", type=int, default=port)
     args = parser.parse_args(argv)
     serve(args.host, args.port)
+
+
+class ApiMain(Protocol):
+    def __call__(self, argv: list[str] | None = None) -> None: ...
+
+
+class ApiProcess(NamedTuple):
+    """A service's ``entrypoints/api/__main__.py``: ``serve(host, port)`` (what ``hms-<name>
+    api`` calls) and ``main(argv)`` (``python -m <package>.entrypoints.api``)."""
+
+    serve: Callable[[str, int], None]
+    main: ApiMain
+
+
+def api_process(settings_type: Callable[[], S], create_app: Callable[[S], ASGIApp], *,
+                prog: str, port: int, description: str | None = None,
+                options: Callable[[S], Mapping[str, Any]] | None = None) -> ApiProcess:
+    """The API process of a service: :func:`serve_service` on ``settings_type()`` (with
+    uvicorn's ``options(settings)``, if given), behind :func:`api_main`'s arguments."""
+
+    def serve(host: str, port: int) -> None:
+        settings = settings_type()
+        serve_service(settings, create_app, host=host, port=port,
+                      **(options(settings) if options is not None else {}))
+
+    def main(argv: list[str] | None = None) -> None:
+        api_main(serve, prog=prog, port=port, description=description, argv=argv)
+
+    return ApiProcess(serve, main)
 
 
 @contextlib.contextmanager

@@ -7,14 +7,13 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from types import TracebackType
 from typing import Generic, Protocol, Self, TypeVar
 
 from hms_appointments.domain.appointment import Appointment, Status
 from hms_appointments.domain.directory import Person
 from hms_appointments.domain.penalty import Penalty
 from hms_appointments.domain.schedule import Schedule
-from hms_platform.recording import EventRecorder
+from hms_platform.ports import PublishingUnitOfWork
 
 T = TypeVar("T")
 
@@ -108,7 +107,7 @@ class PenaltyRepository(Protocol):
         ...
 
 
-class UnitOfWork(Protocol):
+class UnitOfWork(PublishingUnitOfWork, Protocol):
     # Read-only members, so that an implementation may hold more specific repositories.
     @property
     def appointments(self) -> AppointmentRepository: ...
@@ -122,26 +121,6 @@ class UnitOfWork(Protocol):
     @property
     def penalties(self) -> PenaltyRepository: ...
 
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    @property
-    def recorder(self) -> EventRecorder:
-        """Takes the events of the aggregates the repositories write, for the outbox."""
-        ...
-
-    def emit(self, event: object, *, occurred_at: datetime | None = None) -> None:
-        """An event that belongs to no aggregate, written with the others on commit."""
-        ...
-
     def writable(self) -> Self:
         """After a query's read-only block, the same unit of work able to commit events."""
         ...
-
-    async def commit(self) -> None: ...
-
-    async def rollback(self) -> None: ...

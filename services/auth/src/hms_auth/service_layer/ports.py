@@ -5,15 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
 from hms_auth.domain.activation import ActivationCode
 from hms_auth.domain.keys import SigningKey
 from hms_auth.domain.refresh import RefreshFamily, RefreshToken
 from hms_auth.domain.throttle import ThrottleState
 from hms_auth.domain.users import User
-from hms_platform.recording import EventRecorder
+from hms_platform.ports import PublishingUnitOfWork
 
 
 class UserRepository(Protocol):
@@ -154,7 +153,7 @@ class KeyGenerator(Protocol):
     def __call__(self, now: datetime) -> SigningKey: ...
 
 
-class UnitOfWork(Protocol):
+class UnitOfWork(PublishingUnitOfWork, Protocol):
     """One transaction over every repository, with the outbox (adapters/unit_of_work.py)."""
 
     users: UserRepository
@@ -162,21 +161,3 @@ class UnitOfWork(Protocol):
     refresh_tokens: RefreshTokenRepository
     throttle: ThrottleRepository
     signing_keys: SigningKeyRepository
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(self, exc_type: type[BaseException] | None,
-                        exc: BaseException | None, tb: TracebackType | None) -> None: ...
-
-    @property
-    def recorder(self) -> EventRecorder:
-        """Takes the events of the aggregates the repositories write, for the outbox."""
-        ...
-
-    def emit(self, event: object, *, occurred_at: datetime | None = None) -> None:
-        """An event that belongs to no aggregate, written with the others on commit."""
-        ...
-
-    async def commit(self) -> None: ...
-
-    async def rollback(self) -> None: ...

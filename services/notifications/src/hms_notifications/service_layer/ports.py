@@ -7,13 +7,12 @@ import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Protocol
 
 from hms_notifications.domain.delivery import Outcome
 from hms_notifications.domain.model import AppointmentMark, Contact, Message, Preferences
 from hms_notifications.domain.templates import Rendered
-from hms_platform.recording import EventRecorder
+from hms_platform.ports import PublishingUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -91,19 +90,11 @@ class AppointmentMarkRepository(Protocol):
     async def moved(self, appointment_id: uuid.UUID, old_start: datetime) -> None: ...
 
 
-class UnitOfWork(Protocol):
+class UnitOfWork(PublishingUnitOfWork, Protocol):
     contacts: ContactRepository
     preferences: PreferenceRepository
     messages: MessageRepository
     appointments: AppointmentMarkRepository
-
-    async def __aenter__(self) -> Self: ...
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None: ...
-    @property
-    def recorder(self) -> EventRecorder: ...
-    def emit(self, event: object, *, occurred_at: datetime | None = None) -> None: ...
-    async def commit(self) -> None: ...
 
 
 class Channel(Protocol):

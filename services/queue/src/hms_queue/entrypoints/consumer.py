@@ -1,28 +1,14 @@
-"""appointments' and auth's events -> this service's message bus, through the inbox: a
-duplicate delivery, even concurrent, has one effect. The queue is bound to exactly the events
-the bus has handlers for. Run: ``python -m hms_queue.entrypoints.consumer``."""
+"""appointments' and auth's events -> this service's message bus, through the inbox
+(hms_platform.consumers). Run: ``python -m hms_queue.entrypoints.consumer``."""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from hms_platform.messaging.inbox import InboxConsumer
-from hms_platform.runtime import run, serve_consumer
+from hms_platform.consumers import consumer_process
 from hms_queue.bootstrap import build
 from hms_queue.config import QueueSettings
 
-QUEUE = "queue.events"
-CONSUMER = "queue"
-
-
-def build_consumer(settings: QueueSettings, engine: AsyncEngine) -> InboxConsumer:
-    return InboxConsumer.for_bus(CONSUMER, build(settings, engine))
-
-
-def main() -> None:
-    settings = QueueSettings()
-    run(serve_consumer(settings, QUEUE, lambda engine: build_consumer(settings, engine)))
-
+QUEUE, CONSUMER = "queue.events", "queue"
+build_consumer, main = consumer_process(QueueSettings, QUEUE, CONSUMER, build)
 
 if __name__ == "__main__":
     main()

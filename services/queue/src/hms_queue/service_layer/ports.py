@@ -6,10 +6,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
-from hms_platform.recording import EventRecorder
+from hms_platform.ports import PublishingUnitOfWork
 from hms_queue.domain.directory import Person
 from hms_queue.domain.display import Display
 from hms_queue.domain.ticket import Ticket
@@ -73,7 +72,7 @@ class DisplayRepository(Protocol):
         """Insert or update."""
 
 
-class UnitOfWork(Protocol):
+class UnitOfWork(PublishingUnitOfWork, Protocol):
     @property
     def tickets(self) -> TicketRepository: ...
 
@@ -85,23 +84,3 @@ class UnitOfWork(Protocol):
 
     def line_changed(self, doctor_id: uuid.UUID) -> None:
         """Tell live views of the doctor's line, once this unit of work commits."""
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    @property
-    def recorder(self) -> EventRecorder:
-        """Takes the events of the aggregates the repositories write, for the outbox."""
-        ...
-
-    def emit(self, event: object, *, occurred_at: datetime | None = None) -> None:
-        """An event that belongs to no aggregate, written with the others on commit."""
-        ...
-
-    async def commit(self) -> None: ...
-
-    async def rollback(self) -> None: ...

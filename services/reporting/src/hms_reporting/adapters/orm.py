@@ -6,16 +6,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
-from hms_platform.idempotency import idempotency_table
-from hms_platform.outbox import OutboxTables
-from hms_platform.revocation import revocation_table, signing_key_table
+from hms_platform.tables import platform_tables
 
 SCHEMA = "reporting"
 metadata = sa.MetaData()
-TABLES = OutboxTables(metadata, SCHEMA)
-IDEMPOTENCY = idempotency_table(metadata, SCHEMA)  # keyed writes' first responses
-REVOCATIONS = revocation_table(metadata, SCHEMA)  # access tokens revoked by auth
-SIGNING_KEYS = signing_key_table(metadata, SCHEMA)  # auth's key ids, retired ones refused
+PLATFORM = platform_tables(metadata, SCHEMA)  # outbox, inbox, keyed writes, revocations, kids
+TABLES, IDEMPOTENCY, REVOCATIONS, SIGNING_KEYS = PLATFORM
 
 
 def _ts(name: str, **kwargs: object) -> sa.Column:

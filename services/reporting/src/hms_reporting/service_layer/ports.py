@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from types import TracebackType
-from typing import Any, NamedTuple, Protocol, Self
+from typing import Any, NamedTuple, Protocol
 
 from hms_contracts.auth import SigningKeyRotated
 from hms_contracts.envelope import Envelope
+from hms_platform.ports import UnitOfWork as BaseUnitOfWork
 from hms_reporting.domain.audit import AuditEntry
 from hms_reporting.domain.queries import AuditQuery
 from hms_reporting.domain.rows import Row
@@ -61,7 +61,7 @@ class Revocations(Protocol):
         """The kids auth's rotation announced, for the API's verifier (retired ones refused)."""
 
 
-class UnitOfWork(Protocol):
+class UnitOfWork(BaseUnitOfWork, Protocol):
     @property
     def events(self) -> EventStore: ...
 
@@ -76,12 +76,3 @@ class UnitOfWork(Protocol):
 
     @property
     def revocations(self) -> Revocations: ...
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    async def commit(self) -> None: ...

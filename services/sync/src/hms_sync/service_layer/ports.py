@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
-from types import TracebackType
-from typing import Any, NamedTuple, Protocol, Self
+from typing import Any, NamedTuple, Protocol
 
+from hms_platform.ports import UnitOfWork as BaseUnitOfWork
 from hms_sync.domain.changes import Row
 from hms_sync.domain.operations import OwnerRequest
 from hms_sync.domain.outcomes import OwnerAnswer
@@ -49,15 +49,6 @@ class FeedReader(Protocol):
     async def page(self, audience: Audience, since: int, after: int, limit: int) -> Page: ...
 
 
-class UnitOfWork(Protocol):
+class UnitOfWork(BaseUnitOfWork, Protocol):
     @property
     def feed(self) -> Feed: ...
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    async def commit(self) -> None: ...

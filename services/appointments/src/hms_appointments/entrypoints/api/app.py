@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hms_appointments.adapters.orm import IDEMPOTENCY, REVOCATIONS, SIGNING_KEYS
+from hms_appointments.adapters.orm import PLATFORM
 from hms_appointments.bootstrap import build
 from hms_appointments.config import AppointmentsSettings
 from hms_appointments.entrypoints.api import PREFIX
@@ -32,8 +32,7 @@ def create_app(
 
     app = create_database_app(
         "appointments", prefix=PREFIX, settings=settings, engine=db, owned=engine is None,
-        revocations=REVOCATIONS, signing_keys=SIGNING_KEYS, idempotency=IDEMPOTENCY,
-        token_verifier=token_verifier,
+        tables=PLATFORM, token_verifier=token_verifier,
         description="Doctors' schedules and slots, conflict-proof booking, the appointment "
                     "lifecycle, no-shows and penalties.",
     )

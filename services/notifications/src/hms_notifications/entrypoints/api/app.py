@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hms_notifications.adapters.orm import IDEMPOTENCY, REVOCATIONS, SIGNING_KEYS
+from hms_notifications.adapters.orm import PLATFORM
 from hms_notifications.bootstrap import build
 from hms_notifications.config import NotificationsSettings
 from hms_notifications.entrypoints.api import PREFIX
@@ -30,8 +30,7 @@ def create_app(
 
     app = create_database_app(
         "notifications", prefix=PREFIX, settings=settings, engine=db, owned=engine is None,
-        revocations=REVOCATIONS, signing_keys=SIGNING_KEYS, idempotency=IDEMPOTENCY,
-        token_verifier=token_verifier,
+        tables=PLATFORM, token_verifier=token_verifier,
         description="SMS, push and email from the other services' events, each message once "
                     "per key and channel; preferences, quiet hours and the message log.",
     )

@@ -13,7 +13,7 @@ from hms_platform.runtime import engine_for
 from hms_platform.web.database_app import create_database_app
 from hms_platform.web.serving import on_stop_signal
 from hms_queue.adapters.line_changes import LineWatcher
-from hms_queue.adapters.orm import IDEMPOTENCY, REVOCATIONS, SIGNING_KEYS
+from hms_queue.adapters.orm import PLATFORM
 from hms_queue.bootstrap import build
 from hms_queue.config import QueueSettings
 from hms_queue.entrypoints.api import PREFIX, views
@@ -46,8 +46,7 @@ def create_app(
     boards = LineBoards(watcher, read_board)
     app = create_database_app(
         "queue", prefix=PREFIX, settings=settings, engine=db, owned=engine is None,
-        revocations=REVOCATIONS, signing_keys=SIGNING_KEYS, idempotency=IDEMPOTENCY,
-        token_verifier=token_verifier,
+        tables=PLATFORM, token_verifier=token_verifier,
         on_shutdown=[boards.close, watcher.close],
         description="Lines per doctor, urgency with fairness, atomic call-next, positions and "
                     "wait estimates, live streams and waiting-room screens.",

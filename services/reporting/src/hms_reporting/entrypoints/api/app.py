@@ -11,7 +11,7 @@ from hms_platform.db import ping
 from hms_platform.runtime import engine_for
 from hms_platform.web.database_app import create_database_app
 from hms_platform.web.health import health_router
-from hms_reporting.adapters.orm import IDEMPOTENCY, REVOCATIONS, SIGNING_KEYS
+from hms_reporting.adapters.orm import PLATFORM
 from hms_reporting.bootstrap import build
 from hms_reporting.config import ReportingSettings
 from hms_reporting.entrypoints.api import PREFIX, REPORTS
@@ -34,8 +34,7 @@ def create_app(
 
     app = create_database_app(
         "reporting", prefix=PREFIX, settings=settings, engine=db, owned=engine is None,
-        revocations=REVOCATIONS, signing_keys=SIGNING_KEYS, idempotency=IDEMPOTENCY,
-        token_verifier=token_verifier,
+        tables=PLATFORM, token_verifier=token_verifier,
         description="Read-only reports for admins (JSON or CSV) and the audit trail.",
     )
     app.state.clock = clock or SystemClock()

@@ -10,7 +10,7 @@ from hms_platform.clock import Clock, SystemClock
 from hms_platform.runtime import engine_for
 from hms_platform.web.database_app import create_database_app
 from hms_sync.adapters.feed import SqlFeedReader
-from hms_sync.adapters.orm import IDEMPOTENCY, REVOCATIONS, SIGNING_KEYS
+from hms_sync.adapters.orm import PLATFORM
 from hms_sync.bootstrap import owners as http_owners
 from hms_sync.config import SyncSettings
 from hms_sync.entrypoints.api import PREFIX
@@ -40,8 +40,7 @@ def create_app(
 
     app = create_database_app(
         "sync", prefix=PREFIX, settings=settings, engine=db, owned=engine is None,
-        revocations=REVOCATIONS, signing_keys=SIGNING_KEYS, idempotency=IDEMPOTENCY,
-        token_verifier=token_verifier,
+        tables=PLATFORM, token_verifier=token_verifier,
         on_shutdown=[close_owners],
         description="Offline clients: push a batch of operations (each applied by its owning "
                     "service) and pull the changes they may see.",
