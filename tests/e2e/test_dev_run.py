@@ -106,7 +106,7 @@ async def dev_run(postgres_url: str, amqp_url: str, tmp_path: Path) -> AsyncIter
             stdout=log.open("w"), stderr=asyncio.subprocess.STDOUT)
         client = httpx.AsyncClient(base_url=f"http://{gateway}", timeout=10)
         try:
-            async with asyncio.timeout(120):
+            async with asyncio.timeout(240):  # on a machine busy with another run too
                 for name in NAMES:
                     await until_answered(client, f"/api/{name}/readyz", interval=0.3,
                                          died=lambda: proc.returncode is not None

@@ -17,6 +17,7 @@ import pytest
 from hms_platform.testing.haproxy import start_haproxy
 from hms_platform.testing.haproxy import stop_process as stop
 from hms_platform.testing.modules import load_beside
+from hms_platform.testing.polling import eventually
 
 pytestmark = pytest.mark.e2e
 RUN = load_beside(__file__, "test_embedded_run.py", "hms_e2e_embedded_run")
@@ -45,7 +46,10 @@ async def test_a_walk_in_registered_at_the_desk_gets_a_ticket_at_once(tmp_path: 
             doctor = await c.call("POST", "/api/auth/users", admin, 201, json={
                 "username": "drwalkin", "password": "doctor-password-1", "role": "doctor",
                 "full_name": "Dr Walk-In", "department": "General", "room": "7"})
-            await c.until("GET", f"/api/queue/doctors/{doctor['id']}", admin)  # the line is open
+            async def doctor_known() -> bool:  # the queue has heard of the doctor (its line
+                line = await c.call("GET", f"/api/queue/doctors/{doctor['id']}", admin)
+                return line["doctor_name"] is not None  # answers before, with no name)
+            await eventually(doctor_known, timeout=60, interval=0.2)
 
             # with the voucher: the ticket right after the registration
             walk_in = await c.call("POST", "/api/auth/patients", admin, 201, json={
