@@ -1,0 +1,3 @@
+export function Admin() {
+  return <main id="main"><h1>Admin</h1></main>;
+}

@@ -1,0 +1,3 @@
+export function Desk() {
+  return <main id="main"><h1>Desk</h1></main>;
+}
