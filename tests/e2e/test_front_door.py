@@ -38,6 +38,7 @@ from hms_platform.web import create_service_app
 from hms_platform.web.docs import SERVICES as ENTRIES
 from hms_platform.web.docs import TOKEN_URL
 from hms_platform.web.serving import uvicorn_config
+from hms_platform.web.site import APP_CSP, StaticSite
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "deploy" / "haproxy" / "haproxy.cfg"
@@ -159,6 +160,21 @@ async def test_what_no_service_answers_is_a_404_naming_every_path(components: li
         assert unknown.status_code == 404
         assert unknown.headers["content-type"] == "application/problem+json"
         assert unknown.json()["detail"] == detail
+        # before the web app is built, / leads to the index
+        root = await client.get("/")
+        assert (root.status_code, root.headers["location"]) == (307, "/api")
+
+
+async def test_a_built_web_app_answers_every_path_but_the_apis(components: list[Any],
+                                                               tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text(WEB_SHELL)
+    transport = httpx.ASGITransport(FrontDoor(components, StaticSite(tmp_path)))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        for page in ("/", "/desk", "/admin/audit"):
+            assert (await client.get(page)).text == WEB_SHELL
+        for own in ("/healthz", "/api", "/api/nowhere", "/api/auth/nowhere"):
+            response = await client.get(own)
+            assert response.text != WEB_SHELL and response.status_code in (200, 404), own
 
 
 def test_each_of_a_services_prefixes_reaches_it_and_its_lifespan_runs_once(
@@ -172,6 +188,9 @@ def test_each_of_a_services_prefixes_reaches_it_and_its_lifespan_runs_once(
     assert len(door.services.distinct) == len(components)
 
 
+WEB_SHELL = "<!doctype html><title>HMS</title>"
+
+
 # ---- make run, for real -------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -182,12 +201,15 @@ def make_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = Path(tempfile.mkdtemp(prefix="hms-front-door-"))
     folder.chmod(0o755)
     log_path = tmp_path_factory.mktemp("run") / "run.log"
+    # A stand-in web build: what make run serves at / and on the app's own pages.
+    web = tmp_path_factory.mktemp("web")
+    (web / "index.html").write_text(WEB_SHELL)
 
     def start() -> tuple[subprocess.Popen[bytes], str]:
         port = free_port()
         env = {**os.environ, "HMS_PORT": str(port), "HMS_DATA_DIR": str(folder / "data"),
                "HMS_LOG_LEVEL": "WARNING", "HMS_ADMIN_USERNAME": "admin",
-               "HMS_ADMIN_PASSWORD": ADMIN_PASSWORD}
+               "HMS_ADMIN_PASSWORD": ADMIN_PASSWORD, "HMS_WEB_ROOT": str(web)}
         with log_path.open("w") as log:
             proc = subprocess.Popen([sys.executable, "-m", "hms_embedded"], env=env,
                                     stdout=log, stderr=subprocess.STDOUT)
@@ -234,8 +256,11 @@ def test_make_run_answers_health_readiness_and_the_index(make_run: str) -> None:
         assert ready.status_code == 200
         assert {n: s["status"] for n, s in ready.json()["services"].items()} == {
             n: "ready" for n in NAMES}
-        root = client.get("/")
-        assert (root.status_code, root.headers["location"]) == (307, "/api")
+        for page in ("/", "/desk"):  # the web app's shell; its router takes the page
+            shell = client.get(page)
+            assert (shell.status_code, shell.text) == (200, WEB_SHELL)
+            assert shell.headers["content-security-policy"] == APP_CSP
+        assert client.get("/api/nowhere").status_code == 404  # /api stays the services'
         index = client.get("/api")
         assert index.headers["content-security-policy"] == (
             "default-src 'none'; frame-ancestors 'none'")

@@ -31,6 +31,7 @@ from hms_platform.runtime import run
 from hms_platform.settings import IpNetwork
 from hms_platform.web.middleware import SecurityHeadersMiddleware
 from hms_platform.web.serving import uvicorn_config
+from hms_platform.web.site import StaticSite, default_root
 from hms_system.manifest import SYSTEM
 
 # The manifest's services: each one's hms_<name>.embedded exposes component(database_url, bus)
@@ -188,7 +189,8 @@ async def serve(host: str, port: int, data_dir: Path) -> None:
                  for c in components]
         tasks += [asyncio.create_task(job()) for c in components for job in c.background]
         # The services' answers carry their own headers; this adds them to the dispatcher's 404.
-        app = SecurityHeadersMiddleware(FrontDoor(components))
+        site = StaticSite(default_root())
+        app = SecurityHeadersMiddleware(FrontDoor(components, site))
         for c in components:  # sync forwards pushed operations to the owners through it
             getattr(c.app.state, "attach_front_door", lambda _app: None)(app)
         sidecar = Sidecar(uvicorn.Config(JwksOnly(app), lifespan="off", log_config=None,
@@ -197,7 +199,8 @@ async def serve(host: str, port: int, data_dir: Path) -> None:
             tasks.append(asyncio.create_task(sidecar.serve(sockets=[jwks_socket])))
         https = {"ssl_certfile": str(tls.certfile), "ssl_keyfile": str(tls.keyfile)} if tls else {}
         log.info("embedded.ready", url=f"{'https' if tls else 'http'}://{host}:{port}",
-                 services=[c.name for c in components], data_dir=str(data_dir))
+                 services=[c.name for c in components], data_dir=str(data_dir),
+                 web=str(site.root) if site.built else f"not built ({site.root}): make web")
         try:
             # Open event streams (the queue's) would hold a graceful shutdown forever.
             await uvicorn.Server(uvicorn_config(app, host=host, port=port,

@@ -1,7 +1,8 @@
 """The embedded run's own paths, in front of the services': ``/healthz`` (the process is
 alive), ``/readyz`` (every service is ready), ``/api`` (the services' index), ``/api/docs``
-(every service's API on one page) and ``/`` (to the index). Everything else goes to the
-services by prefix."""
+(every service's API on one page); ``/api/...`` goes to the services by prefix; every other
+path is the staff web app's (``web/dist``, served by ``hms_platform.web.site``), or, before it
+is built, ``/`` leads to the index."""
 
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from hms_embedded.dispatch import PrefixDispatcher
 from hms_platform.embedding import Component
 from hms_platform.web.docs import system_docs_routes
+from hms_platform.web.site import StaticSite
 
 _OWN = re.compile(r"^/(healthz|readyz|api|api/docs(/.*)?)?$")
+_API = re.compile(r"^/(healthz|readyz|api)(/.*)?$")
 READINESS_TIMEOUT = 5.0
 
 
@@ -78,13 +81,17 @@ def front_app(services: dict[str, tuple[ASGIApp, str]]) -> FastAPI:
 class FrontDoor:
     """The process's own paths first (see the module), then the services by prefix."""
 
-    def __init__(self, components: Sequence[Component]) -> None:
+    def __init__(self, components: Sequence[Component], site: StaticSite | None = None) -> None:
         self.services = PrefixDispatcher(
             {prefix: c.app for c in components for prefix in c.prefixes})
         self.own = front_app({c.name: (c.app, home_of(c.app)) for c in components})
+        self.site = site if site is not None and site.built else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and _OWN.match(scope.get("path", "")):
+        path = scope.get("path", "")
+        if scope["type"] == "http" and self.site and not _API.match(path):
+            await self.site(scope, receive, send)
+        elif scope["type"] == "http" and _OWN.match(path):
             await self.own(scope, receive, send)
         else:
             await self.services(scope, receive, send)

@@ -1,0 +1,98 @@
+"""The staff web app's built files (``web/dist``), served to browsers: by ``make run`` itself at
+``/``, and by ``hms-web`` (``python -m hms_platform.web.site``) behind the gateway of
+``make dev``. Compose and Kubernetes serve the same build with nginx under the same headers
+(``deploy/web/nginx.conf``).
+
+- Every answer carries the app's Content-Security-Policy: scripts, styles, images, fonts,
+  requests, workers and the manifest from this origin only, no inline script or style, no
+  framing, no plugin, no base or form target elsewhere.
+- ``/assets/...`` (names carry a content hash) may be cached for a year; everything else
+  (``index.html``, the service worker, the manifest, icons) is revalidated on every load, so a
+  new build reaches every screen on its next load.
+- A path with no file extension that is not a file is one of the app's own pages
+  (``/desk``, ``/admin/reports``): it gets ``index.html`` and the app's router takes it. A
+  missing file with an extension is a 404.
+- Only GET and HEAD."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path, PurePosixPath
+
+from starlette.exceptions import HTTPException
+from starlette.responses import PlainTextResponse, Response
+from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
+
+APP_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"
+
+
+class StaticSite:
+    """An ASGI app over a built web app's folder (see the module)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.files = StaticFiles(directory=root, html=False, check_dir=False)
+
+    @property
+    def built(self) -> bool:
+        return (self.root / "index.html").is_file()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        response = await self._response(scope)
+        for name, value in self._headers(scope.get("path", "/")).items():
+            response.headers.setdefault(name, value)
+        await response(scope, receive, send)
+
+    async def _response(self, scope: Scope) -> Response:
+        if scope["method"] not in ("GET", "HEAD"):
+            return PlainTextResponse("Method Not Allowed", 405, headers={"Allow": "GET, HEAD"})
+        path = scope.get("path", "/")
+        try:
+            return await self.files.get_response(self.files.get_path(scope), scope)
+        except HTTPException as error:
+            if error.status_code != 404 or "." in PurePosixPath(path).name:
+                return PlainTextResponse(str(error.detail), error.status_code)
+        # One of the app's own pages: the router in index.html takes it.
+        return await self.files.get_response("index.html", scope)
+
+    @staticmethod
+    def _headers(path: str) -> dict[str, str]:
+        cache = IMMUTABLE if path.startswith("/assets/") else REVALIDATE
+        return {"content-security-policy": APP_CSP, "cache-control": cache,
+                "x-content-type-options": "nosniff", "referrer-policy": "no-referrer",
+                "x-frame-options": "DENY"}
+
+
+def default_root() -> Path:
+    """``HMS_WEB_ROOT``, else the repository's ``web/dist`` (a checkout's ``make run``)."""
+    configured = os.environ.get("HMS_WEB_ROOT")
+    return Path(configured) if configured else Path.cwd() / "web" / "dist"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``hms-web``: the built app on its own port (``make dev`` puts it behind the gateway)."""
+    import uvicorn
+
+    parser = argparse.ArgumentParser(description="Serve the staff web app's build.")
+    parser.add_argument("--root", type=Path, default=None)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8090)
+    args = parser.parse_args(argv)
+    site = StaticSite(args.root or default_root())
+    if not site.built:
+        raise SystemExit(f"no web build at {site.root}: run make web")
+    uvicorn.run(site, host=args.host, port=args.port, log_level="warning", server_header=False)
+
+
+if __name__ == "__main__":
+    main()
