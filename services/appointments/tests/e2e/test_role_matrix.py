@@ -18,6 +18,7 @@ SCHEDULE = {"slot_minutes": 20, "weekly": [{"weekday": 0, "start": "08:00", "end
 MATRIX: dict[str, tuple[int, ...]] = {
     #                               anon patA  patB  docD  docE  desk  admin
     "GET /doctors":                 (401, 200, 200, 200, 200, 200, 200),
+    "GET /doctors/D/schedule":      (401, 403, 403, 200, 403, 200, 200),
     "PUT /doctors/D/schedule":      (401, 403, 403, 200, 403, 403, 200),
     "GET /doctors/D/slots":         (401, 200, 200, 200, 200, 200, 200),
     "POST / for A":                 (401, 201, 403, 403, 403, 201, 201),

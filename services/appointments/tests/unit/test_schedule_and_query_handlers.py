@@ -35,6 +35,22 @@ async def test_admin_or_that_doctor_sets_the_schedule(fake) -> None:
     assert fake.store.published[0].payload == {"doctor_id": str(doctor)}
 
 
+async def test_the_desk_admins_and_that_doctor_read_the_schedule(fake) -> None:
+    doctor = fake.person("doctor")
+    empty = await fake.bus.handle(c.GetSchedule(as_(RECEPTIONIST), doctor))
+    assert (empty.weekly, empty.time_off, empty.slot_minutes) == ((), (), 15)  # no hours yet
+    await fake.bus.handle(c.SetSchedule(as_(ADMIN), doctor, 30, HOURS))
+    for actor in (as_(RECEPTIONIST), as_(ADMIN), as_(DOCTOR, doctor)):
+        read = await fake.bus.handle(c.GetSchedule(actor, doctor))
+        assert (read.slot_minutes, read.weekly) == (30, HOURS)
+    for actor in (as_(PATIENT), as_(DOCTOR)):  # another doctor's hours are not theirs to read
+        with pytest.raises(exc.NotAllowed):
+            await fake.bus.handle(c.GetSchedule(actor, doctor))
+    with pytest.raises(exc.DoctorNotFound):
+        await fake.bus.handle(c.GetSchedule(as_(ADMIN), uuid.uuid4()))
+    assert fake.names() == ["schedule_changed"]  # reading records nothing
+
+
 async def test_slots_show_what_is_taken_off_or_past(fake) -> None:
     doctor = fake.person("doctor")
     off = (TimeOff(fake.at("10:00"), fake.at("10:30")),)

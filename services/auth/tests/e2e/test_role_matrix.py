@@ -86,6 +86,7 @@ SIGNED_IN = ("patient", "doctor", "receptionist", "admin")
 MATRIX: dict[tuple[str, str], tuple[dict[str, int], Build]] = {
     ("POST", "/api/auth/patients/register"): (everyone(201), new_patient),
     ("POST", "/api/auth/patients"): (allowed(201, "receptionist", "admin"), walk_in),
+    ("GET", "/api/auth/patients"): (allowed(200, "receptionist", "admin"), nothing),
     ("POST", "/api/auth/patients/{user_id}/activation-code"): (
         allowed(201, "receptionist", "admin"), nothing),
     ("POST", "/api/auth/patients/activate"): (everyone(204), activation),

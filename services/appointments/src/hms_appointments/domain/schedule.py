@@ -19,6 +19,7 @@ from hms_appointments.domain import errors as exc
 from hms_appointments.domain.events import DomainEvent, ScheduleChanged
 
 MIN_SLOT_MINUTES, MAX_SLOT_MINUTES = 5, 240
+DEFAULT_SLOT_MINUTES = 15  # what a doctor with no hours yet is shown
 
 
 @dataclass(frozen=True)

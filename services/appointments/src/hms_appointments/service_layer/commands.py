@@ -49,6 +49,16 @@ class SetSchedule(Command[Schedule]):
 
 
 @dataclass(frozen=True)
+class GetSchedule(Query[Schedule]):
+    """A doctor's weekly hours and time off: the desk, admins, and that doctor."""
+
+    roles: ClassVar[frozenset[str]] = frozenset({ADMIN, RECEPTIONIST, DOCTOR})
+
+    actor: Actor
+    doctor_id: uuid.UUID
+
+
+@dataclass(frozen=True)
 class ListDoctors(Query[Page[Person]]):
     roles: ClassVar[frozenset[str]] = ROLES
 

@@ -206,6 +206,17 @@ class ListUsers(Query[UserPage]):
 
 
 @dataclass(frozen=True)
+class SearchPatients(Query[UserPage]):
+    """The desk finds a patient: patients only, never staff accounts."""
+
+    roles: ClassVar[frozenset[str]] = STAFF
+
+    query: str | None = None
+    limit: int = 20
+    offset: int = 0
+
+
+@dataclass(frozen=True)
 class ConfirmCaller(Query[None]):
     """Is the bearer of a valid token still an active user with that role?"""
 

@@ -25,6 +25,7 @@ from hms_platform.revocation import record_sessions_revoked, record_signing_key_
 
 HANDLERS: dict[type, Handler] = {
     c.SetSchedule: schedules.set_schedule,
+    c.GetSchedule: schedules.get_schedule,
     c.ListDoctors: schedules.list_doctors,
     c.GetSlots: schedules.get_slots,
     c.BookAppointment: booking.book_appointment,

@@ -7,9 +7,15 @@ from datetime import UTC, datetime, time, timedelta
 from hms_appointments.domain import errors as exc
 from hms_appointments.domain.directory import Person
 from hms_appointments.domain.rules import Rules
-from hms_appointments.domain.schedule import Schedule
+from hms_appointments.domain.schedule import DEFAULT_SLOT_MINUTES, Schedule
 from hms_appointments.service_layer import access
-from hms_appointments.service_layer.commands import GetSlots, ListDoctors, SetSchedule, SlotView
+from hms_appointments.service_layer.commands import (
+    GetSchedule,
+    GetSlots,
+    ListDoctors,
+    SetSchedule,
+    SlotView,
+)
 from hms_appointments.service_layer.ports import Page, UnitOfWork
 from hms_platform.clock import Clock
 
@@ -26,6 +32,19 @@ async def set_schedule(cmd: SetSchedule, uow: UnitOfWork) -> Schedule:
         await uow.schedules.save(schedule)
         await uow.commit()
     return schedule
+
+
+async def get_schedule(cmd: GetSchedule, uow: UnitOfWork) -> Schedule:
+    """The doctor's schedule; one who has none yet has no hours (and the default slot length)."""
+    access.authorize(cmd, action="read schedules")
+    if cmd.actor.is_doctor and cmd.actor.user_id != cmd.doctor_id:
+        raise exc.NotAllowed("A doctor may read only their own schedule.")
+    async with uow:
+        doctor = await uow.people.get(cmd.doctor_id)
+        if doctor is None or not doctor.is_doctor:
+            raise exc.DoctorNotFound(f"Doctor {cmd.doctor_id} not found.")
+        schedule = await uow.schedules.get(cmd.doctor_id)
+    return schedule or Schedule(cmd.doctor_id, DEFAULT_SLOT_MINUTES, (), ())
 
 
 async def list_doctors(cmd: ListDoctors, uow: UnitOfWork) -> Page[Person]:

@@ -17,6 +17,7 @@ from hms_auth.service_layer.commands import (
     ConfirmCaller,
     GetUser,
     ListUsers,
+    SearchPatients,
     UpdatePatient,
     UpdateProfile,
     UpdateUser,
@@ -51,6 +52,14 @@ async def list_users(cmd: ListUsers, uow: UnitOfWork) -> UserPage:
     async with uow:
         items, total = await uow.users.search(role=role, active=cmd.active, query=cmd.query,
                                               limit=cmd.limit, offset=cmd.offset)
+    return UserPage(items, total, cmd.limit, cmd.offset)
+
+
+async def search_patients(cmd: SearchPatients, uow: UnitOfWork) -> UserPage:
+    async with uow:
+        items, total = await uow.users.search(role=Role.PATIENT.value, active=None,
+                                              query=cmd.query, limit=cmd.limit,
+                                              offset=cmd.offset)
     return UserPage(items, total, cmd.limit, cmd.offset)
 
 

@@ -31,6 +31,18 @@ async def list_doctors(
                         limit=limit, offset=offset)
 
 
+@router.get("/{doctor_id}/schedule", response_model=s.SchedulePublic,
+            responses=s.problems(403, 404))
+async def get_schedule(
+    doctor_id: uuid.UUID, bus: Bus, actor: Annotated[Actor, caller(c.GetSchedule)],
+    request: Request,
+) -> s.SchedulePublic:
+    """The doctor's weekly hours and time off (admin, receptionist, or that doctor); a doctor
+    with no hours yet answers an empty week."""
+    schedule = await bus.handle(c.GetSchedule(actor, doctor_id))
+    return views.schedule(schedule, request.app.state.settings.clinic_timezone)
+
+
 @router.put("/{doctor_id}/schedule", response_model=s.SchedulePublic,
             responses=s.problems(403, 404))
 async def put_schedule(

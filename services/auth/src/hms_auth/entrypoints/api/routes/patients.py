@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from hms_auth.entrypoints.api.deps import Bus, ClientIp, caller
 from hms_auth.entrypoints.api.schemas import (
     PatientActivate,
     PatientRegister,
     ProfileWrite,
+    UserList,
     UserPublic,
     WalkInPatientCreate,
     WalkInPatientPublic,
@@ -34,6 +35,21 @@ async def register_patient(body: PatientRegister, bus: Bus, client_ip: ClientIp)
         phone_number=body.phone_number, password=body.password, full_name=body.full_name,
         email=body.email, username=body.username, client_ip=client_ip))
     return user_public(user)
+
+
+@router.get("", responses=problems(401, 403, 422))
+async def search_patients(
+    _: Annotated[Principal, caller(c.SearchPatients)],
+    bus: Bus,
+    q: Annotated[str | None, Query(max_length=100, pattern=r"^[^\x00]*$",
+                                   description="Part of a name, username, email or phone.")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> UserList:
+    """The desk finds a patient by name or phone (receptionists and admins; patients only)."""
+    page = await bus.handle(c.SearchPatients(query=q, limit=limit, offset=offset))
+    return UserList(items=[user_public(u) for u in page.items], total=page.total,
+                    limit=page.limit, offset=page.offset)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=problems(401, 403, 409, 422))
