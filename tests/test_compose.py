@@ -35,13 +35,13 @@ def test_every_process_has_a_health_check_and_waits_for_what_it_needs() -> None:
         assert "healthcheck" in service, f"{name} has no health check"
         conditions = {dep: spec["condition"]
                       for dep, spec in (service.get("depends_on") or {}).items()}
-        if name not in {"postgres", "rabbitmq", "gateway"}:
+        if name not in {"postgres", "rabbitmq", "gateway", "web"}:  # web: static files alone
             assert conditions == {"migrate": "service_completed_successfully",
                                   "topology": "service_completed_successfully",
                                   "rabbitmq": "service_healthy"}, name
     apis = set(SYSTEM.names)
     assert {dep: spec["condition"] for dep, spec in services["gateway"]["depends_on"].items()
-            } == dict.fromkeys(apis, "service_healthy")
+            } == dict.fromkeys(apis | {"web"}, "service_healthy")
     published = {name for name, service in services.items()
                  if any(str(p).endswith(":8000") for p in service.get("ports", []))}
     assert published == {"gateway"}  # clients reach the APIs through the gateway only

@@ -150,8 +150,8 @@ def test_every_workload_has_resources_and_runs_unprivileged() -> None:
         assert set(resources["limits"]) == {"cpu", "memory"}, name
         security = pod["securityContext"]
         assert security["runAsNonRoot"] is True, name
-        # the Dockerfile's user, or the haproxy image's own
-        assert security["runAsUser"] == (99 if name == "gateway" else 10001), name
+        # the Dockerfile's user, or the haproxy (99) and nginx-unprivileged (101) images' own
+        assert security["runAsUser"] == {"gateway": 99, "web": 101}.get(name, 10001), name
         assert container["securityContext"]["readOnlyRootFilesystem"] is True, name
         assert container["securityContext"]["allowPrivilegeEscalation"] is False, name
         assert pod["automountServiceAccountToken"] is False, name

@@ -1,8 +1,9 @@
 """`make dev` started for real: every service's processes on the local Postgres and RabbitMQ,
 each service as its own role, behind the real HAProxy. Through the gateway's one port: every
 service is ready, and the whole patient journey (journey.py) walks through it, events crossing
-RabbitMQ between the processes and the escalation email reaching a real SMTP server. SIGTERM
-then stops every process it started."""
+RabbitMQ between the processes and the escalation email reaching a real SMTP server; every other
+path is the staff web app's build (hms_platform.web.site), where the admin signs in in Debian's
+chromium. SIGTERM then stops every process it started."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import aio_pika
 import asyncpg
 import httpx
 import pytest
+from playwright.async_api import async_playwright
 from sqlalchemy.engine import make_url
 
 from hms_embedded.dev import NAMES
@@ -28,6 +30,7 @@ from hms_platform.testing.infra import free_port
 from hms_platform.testing.modules import load_beside
 from hms_platform.testing.polling import until_answered
 from hms_platform.testing.ports import exit_report, started_on_free_ports
+from hms_platform.web.site import APP_CSP
 from hms_system.manifest import SYSTEM
 from hms_system.topology import consumers
 
@@ -78,6 +81,7 @@ def alive(pid: int) -> bool:
 
 
 JOURNEY = load_beside(__file__, "journey.py", "hms_e2e_journey")
+WEB = load_beside(__file__, "web/harness.py", "hms_e2e_web_harness")  # built(), chromium()
 ADMIN_PASSWORD = "dev-run-admin-1"
 
 
@@ -100,7 +104,8 @@ async def dev_run(postgres_url: str, amqp_url: str, tmp_path: Path) -> AsyncIter
         args = ["--data-dir", str(tmp_path / "data"), "--database", database,
                 "--postgres-port", str(server.port or 5432), "--role-prefix", roles,
                 "--amqp-url", amqp_url, "--amqp-prefix", prefix,
-                "--port-base", str(free_port_run(len(NAMES))), "--gateway-bind", gateway]
+                "--port-base", str(free_port_run(len(NAMES))), "--gateway-bind", gateway,
+                "--web-port", str(free_port()), "--web-root", str(WEB.built())]
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "hms_embedded.dev", *args, cwd=ROOT, env=env,
             stdout=log.open("w"), stderr=asyncio.subprocess.STDOUT)
@@ -142,6 +147,38 @@ async def dev_run(postgres_url: str, amqp_url: str, tmp_path: Path) -> AsyncIter
                 await channel.exchange_delete(f"{prefix}{exchange}")
 
 
+async def the_web_app_behind_the_gateway(client: httpx.AsyncClient) -> None:
+    """Every path outside /api is the web app's build under its CSP (its own pages get
+    index.html), /api stays the services' (the 404 problem when none answers it); the sign-in
+    page renders in chromium through the gateway and the admin signs in."""
+    index = (WEB.built() / "index.html").read_text()
+    async with asyncio.timeout(30):
+        await until_answered(client, "/", interval=0.3)
+    for path in ("/", "/desk"):
+        page = await client.get(path)
+        assert page.status_code == 200, path
+        assert page.text == index, path
+        assert page.headers["content-security-policy"] == APP_CSP, path
+    nowhere = await client.get("/api/nowhere")
+    assert nowhere.status_code == 404
+    assert nowhere.headers["content-type"] == "application/problem+json"
+    assert nowhere.json()["detail"] == "No service answers this path."
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=WEB.chromium(),
+                                          args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = await browser.new_page()
+            await page.goto(f"{client.base_url}/")
+            await page.get_by_label("Username").fill("admin")
+            await page.get_by_label("Password", exact=True).fill(ADMIN_PASSWORD)
+            await page.get_by_role("button", name="Sign in").click()
+            await page.get_by_role("navigation", name="Main").wait_for(timeout=30_000)
+            await page.get_by_role("heading", level=1).first.wait_for()
+        finally:
+            await browser.close()
+
+
 async def stop(proc: asyncio.subprocess.Process) -> None:
     """SIGTERM (the run stops its processes), SIGKILL after 30 s."""
     if proc.returncode is None:
@@ -161,6 +198,7 @@ async def test_the_journey_through_the_gateway_then_a_clean_stop(dev_run) -> Non
     assert len(probe.headers["x-request-id"]) == 36  # made by the gateway, echoed by auth
 
     await JOURNEY.walk(client, ADMIN_PASSWORD, zone, emails, no_show_by="desk")
+    await the_web_app_behind_the_gateway(client)
 
     started = children(proc.pid)
     # every process the manifest lists (APIs, relays, consumers, schedulers), and the gateway

@@ -48,6 +48,7 @@ def test_a_sixth_service_reaches_every_generated_file() -> None:
              for path, (_, text) in rendered(ROOT, system).items()}
     assert set(files) >= {"deploy/k8s/base/pharmacy.yaml", "deploy/k8s/base/config/pharmacy.env"}
     others = {f"{s.name}.{ext}" for s in SYSTEM.services for ext in ("yaml", "env")}
+    others |= {"web.yaml", "nginx.conf"}  # the web app's own: no service in them
     missing = [name for name, text in files.items()
                if "pharmacy" not in text.lower() and Path(name).name not in others]
     assert missing == [], f"the new service is in none of {missing}"
@@ -95,3 +96,52 @@ def test_the_api_index_and_docs_list_the_manifests_services() -> None:
     from hms_system.manifest import SERVICES as MANIFEST
 
     assert [(s.name, s.prefixes) for s in DOCS] == [(s.name, s.prefixes) for s in MANIFEST]
+
+
+def test_the_web_app_reaches_the_gateway_compose_and_kubernetes() -> None:
+    assert SYSTEM.site is not None
+    files = {path.relative_to(ROOT).as_posix(): text
+             for path, (_, text) in rendered(ROOT, SYSTEM).items()}
+    haproxy = files["deploy/haproxy/haproxy.cfg"]
+    routes = haproxy[haproxy.index("# BEGIN routes"):haproxy.index("# END routes")]
+    # /api stays the services' (and the 404 problem when none answers), every other path the app's
+    assert routes.splitlines()[-3:-1] == [
+        "    use_backend nowhere if { path /api } || { path_beg /api/ } || { path /healthz } || "
+        "{ path /readyz }",
+        "    use_backend web"]
+    assert "backend web\n" in haproxy and "option httpchk GET /\n" in haproxy
+    assert '"${HMS_WEB_ADDR-web:8080}" check' in haproxy
+
+    compose = yaml.safe_load(files["docker-compose.yml"])["services"]
+    assert compose["web"]["build"] == {"context": ".", "target": "web"}
+    assert compose["web"]["image"] == "hms-web:latest"
+    assert "http://127.0.0.1:8080/" in compose["web"]["healthcheck"]["test"]
+    assert compose["gateway"]["depends_on"]["web"] == {"condition": "service_healthy"}
+    assert "ports" not in compose["web"]  # reached through the gateway only
+
+    docs = {(d["kind"], d["metadata"]["name"]): d
+            for d in yaml.safe_load_all(files["deploy/k8s/base/web.yaml"])}
+    assert set(docs) == {("Deployment", "web"), ("Service", "web"),
+                         ("PodDisruptionBudget", "web")}
+    pod = docs[("Deployment", "web")]["spec"]["template"]["spec"]
+    assert pod["securityContext"]["runAsUser"] == 101
+    assert pod["containers"][0]["securityContext"]["readOnlyRootFilesystem"] is True
+    assert pod["containers"][0]["readinessProbe"]["httpGet"]["path"] == "/"
+    assert docs[("Service", "web")]["spec"]["clusterIP"] == "None"
+    assert "- web.yaml" in files["deploy/k8s/base/kustomization.yaml"]
+    gateway = files["deploy/k8s/base/gateway.yaml"]
+    assert "value: web.$(POD_NAMESPACE).svc.$(CLUSTER_DOMAIN):8080" in gateway
+    assert "add_header Content-Security-Policy" in files["deploy/web/nginx.conf"]
+
+
+def test_without_a_site_the_gateway_answers_the_api_alone() -> None:
+    system = dataclasses.replace(SYSTEM, site=None)
+    files = {path.relative_to(ROOT).as_posix(): text
+             for path, (_, text) in rendered(ROOT, system).items()}
+    assert "deploy/web/nginx.conf" not in files and "deploy/k8s/base/web.yaml" not in files
+    haproxy = files["deploy/haproxy/haproxy.cfg"]
+    assert "backend web" not in haproxy and "use_backend web" not in haproxy
+    assert "use_backend nowhere" not in haproxy  # default_backend nowhere takes the rest
+    assert "web" not in yaml.safe_load(files["docker-compose.yml"])["services"]
+    assert "- web.yaml" not in files["deploy/k8s/base/kustomization.yaml"]
+    assert "HMS_WEB_ADDR" not in files["deploy/k8s/base/gateway.yaml"]

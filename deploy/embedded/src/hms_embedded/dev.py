@@ -1,6 +1,8 @@
 """``make dev``: every service's processes (API, relay, consumer, scheduler) as their own OS
 processes on the local Postgres and RabbitMQ, each service as its own database role, behind the
-HAProxy gateway on :8000, as compose runs them but without containers.
+HAProxy gateway on :8000, as compose runs them but without containers. The staff web app's
+build (web/dist, `make web`) is served behind the same gateway, at every path outside /api, by
+``python -m hms_platform.web.site`` (compose and Kubernetes run nginx with the same headers).
 
 Before anything starts: the database and each service's role and schema are provisioned, each
 service migrates as its own role, and RabbitMQ's topology is declared up front. Generated
@@ -39,6 +41,7 @@ from hms_system.manifest import SYSTEM
 from hms_system.topology import render
 
 NAMES = sorted(SYSTEM.names)
+SITE = SYSTEM.site
 BIN = Path(sys.executable).parent  # the workspace's console scripts: hms-<name>
 
 
@@ -82,6 +85,8 @@ def environment(args: argparse.Namespace, ports: dict[str, int]) -> dict[str, st
                    HMS_GATEWAY_HTTPS_PORT=args.tls_bind.rsplit(":", 1)[1],
                    SYNC_API_URL=f"https://{reachable(args.tls_bind)}",
                    SYNC_API_CA_FILE=certificate)
+    if SITE:  # the gateway's backend for every path outside /api
+        env[f"HMS_{SITE.prefix}_ADDR"] = f"127.0.0.1:{args.web_port}"
     env.update(HMS_GATEWAY_BIND=args.gateway_bind, AUTH_HOST="127.0.0.1",
                AUTH_PORT=str(ports["auth"]), NOTIFICATIONS_CONSOLE_CHANNEL="true")
     return env
@@ -113,7 +118,7 @@ async def prepare(args: argparse.Namespace, env: dict[str, str]) -> None:
 
 def commands(args: argparse.Namespace, ports: dict[str, int]) -> Iterator[tuple[str, list[str]]]:
     """The manifest's command of every process (``hms-<name> <process>``), the APIs on
-    127.0.0.1 at their own ports."""
+    127.0.0.1 at their own ports; the web app's build when there is one; the gateway."""
     for name in NAMES:
         service = SYSTEM.service(name)
         for process in service.processes:
@@ -121,6 +126,14 @@ def commands(args: argparse.Namespace, ports: dict[str, int]) -> Iterator[tuple[
             if process.kind == "api":
                 command += ["--host", "127.0.0.1", "--port", str(ports[name])]
             yield service.process_name(process), command
+    if SITE:
+        root = (args.web_root or Path(SITE.root)).resolve()
+        if (root / "index.html").is_file():
+            yield SITE.name, [sys.executable, "-m", "hms_platform.web.site", "--root", str(root),
+                              "--host", "127.0.0.1", "--port", str(args.web_port)]
+        else:  # the gateway's web backend stays down: / answers 503
+            print(f"no web build at {root} (make web): the staff web app is not served",
+                  file=sys.stderr, flush=True)
     yield "gateway", ["haproxy", "-W", "-db", "-f", str(args.gateway_config)]
 
 
@@ -185,6 +198,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--amqp-prefix", default=env("HMS_DEV_AMQP_PREFIX", ""))
     parser.add_argument("--port-base", type=int, default=int(env("HMS_DEV_PORT_BASE", "8100")),
                         help="the APIs listen on base+1, base+2, ... (auth first)")
+    parser.add_argument("--web-port", type=int,
+                        default=int(env("HMS_DEV_WEB_PORT", str(SITE.port if SITE else 8090))),
+                        help="the staff web app's build (hms_platform.web.site) listens here")
+    parser.add_argument("--web-root", type=Path, default=None,
+                        help=f"the web app's build ({SITE.root if SITE else 'web/dist'})")
     parser.add_argument("--gateway-bind", default=env("HMS_GATEWAY_BIND", "127.0.0.1:8000"))
     parser.add_argument("--tls", action="store_true", default=bool(env("HMS_GATEWAY_TLS")),
                         help="HTTPS with a self-signed certificate made in the data folder")

@@ -3,15 +3,25 @@ consumes, its settings and secrets, its health ports and how it scales.
 
 `make generate` writes every deployment file from this: docker-compose.yml, .env.example,
 deploy/k8s/base (each service's Deployments, Services, budgets and autoscalers, ConfigMaps, the
-Jobs, the gateway), deploy/haproxy/haproxy.cfg's routes and backends and
-deploy/rabbitmq/definitions.json. The embedded run (`make run`), `make dev` and the whole-system
-tests read it as they start. A test fails while a generated file differs from what this says.
+Jobs, the gateway, the web app's nginx), deploy/haproxy/haproxy.cfg's routes and backends,
+deploy/web/nginx.conf and deploy/rabbitmq/definitions.json. The embedded run (`make run`),
+`make dev` and the whole-system tests read it as they start. A test fails while a generated
+file differs from what this says.
 """
 
 from __future__ import annotations
 
 from hms_contracts.registry import event_names
-from hms_system.model import Consumer, Process, Resources, Service, Setting, System, Variable
+from hms_system.model import (
+    Consumer,
+    Process,
+    Resources,
+    Service,
+    Setting,
+    Site,
+    System,
+    Variable,
+)
 
 # --- what an operator fills in (compose's .env; .env.example lists them in this order) -------
 
@@ -296,6 +306,15 @@ SYNC = Service(
 
 SERVICES = (AUTH, APPOINTMENTS, QUEUE, NOTIFICATIONS, REPORTING, SYNC)
 
+# The staff web app (web/): its build, served at every path the API's /api does not take.
+WEB = Site(
+    name="web",
+    summary="the staff web app's build (web/dist): the reception desk, the doctor's console and "
+            "the admin console",
+    port=8090,
+    root="web/dist",
+)
+
 SYSTEM = System(
     services=SERVICES,
     variables=(
@@ -306,4 +325,5 @@ SYSTEM = System(
         SIGNIN_PER_MINUTE, API_REPLICAS_MAX, NETWORK_SUBNET, GATEWAY_ADDRESS,
         *CHANNELS,
     ),
+    site=WEB,
 )

@@ -2,7 +2,8 @@
 
 A service has processes (its API and the workers beside it), HTTP prefixes the gateway routes
 to its API, the queue it consumes with the events bound to it, and settings; the system is its
-services plus the variables an operator fills in (compose's ``.env``)."""
+services, the staff web app's static site, and the variables an operator fills in (compose's
+``.env``)."""
 
 from __future__ import annotations
 
@@ -128,10 +129,36 @@ class Service:
 
 
 @dataclass(frozen=True)
+class Site:
+    """A static site the gateway answers every path with that is not the API's (``/api``):
+    a built web app (``root`` in the repository) served by nginx in its own container or pod
+    (deploy/web/nginx.conf, port ``SITE_PORT``), and by ``python -m hms_platform.web.site`` on
+    ``port`` in ``make dev``. Its build image is the Dockerfile's stage named ``name``."""
+
+    name: str  # compose's service, Kubernetes' Deployment, the gateway's backend, the stage
+    summary: str  # what it is, one line
+    port: int  # make dev's local port
+    root: str  # its build in the repository (served from the image's /usr/share/nginx/html)
+    replicas: int = 2  # Kubernetes' pods (the gateway balances over them)
+    resources: Resources = field(default_factory=lambda: Resources(("10m", "16Mi"),
+                                                                   ("250m", "64Mi")))
+
+    @property
+    def prefix(self) -> str:
+        """Its gateway variables' prefix: ``HMS_<PREFIX>_ADDR``."""
+        return self.name.upper()
+
+
+SITE_PORT = 8080  # nginx's, inside the unprivileged image's container or pod
+SITE_USER = 101  # nginxinc/nginx-unprivileged's nginx user (and group)
+
+
+@dataclass(frozen=True)
 class System:
     services: tuple[Service, ...]
     # compose's .env, in .env.example's order; each service's DB password comes after the first
     variables: tuple[Variable, ...]
+    site: Site | None = None  # None: the gateway answers the API alone
 
     @property
     def env(self) -> tuple[Variable, ...]:

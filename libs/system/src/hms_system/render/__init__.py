@@ -9,7 +9,16 @@ from collections.abc import Callable
 from functools import partial
 
 from hms_system.model import System
-from hms_system.render import compose, env_example, haproxy, k8s_service, k8s_system, rabbitmq
+from hms_system.render import (
+    compose,
+    env_example,
+    haproxy,
+    k8s_service,
+    k8s_site,
+    k8s_system,
+    nginx,
+    rabbitmq,
+)
 
 Renderer = Callable[[System, str], str]
 BASE = k8s_system.BASE
@@ -29,7 +38,15 @@ def targets(system: System) -> dict[str, Renderer]:
         found[f"{BASE}/{service.name}.yaml"] = partial(_one, k8s_service.manifest, service.name)
         found[f"{BASE}/config/{service.name}.env"] = partial(_one, k8s_service.config,
                                                              service.name)
+    if system.site:
+        found[nginx.PATH] = nginx.render
+        found[f"{BASE}/{system.site.name}.yaml"] = _site
     return found
+
+
+def _site(system: System, current: str) -> str:
+    assert system.site is not None
+    return k8s_site.manifest(system.site)
 
 
 def _one(render: Callable[..., str], name: str, system: System, current: str) -> str:

@@ -9,7 +9,7 @@ from hms_system.manifest import (
     POSTGRES_PASSWORD,
     SIGNIN_PER_MINUTE,
 )
-from hms_system.model import API_PORT, HEALTH_PORT, Service, System
+from hms_system.model import API_PORT, HEALTH_PORT, SITE_PORT, SITE_USER, Service, Site, System
 from hms_system.render.text import comment, scalar
 
 PATH = "docker-compose.yml"
@@ -195,7 +195,25 @@ def _gateway(system: System) -> list[str]:
         "    depends_on:"]
     for service in system.services:
         lines += [f"      {service.name}:", "        condition: service_healthy"]
+    if system.site:  # at HMS_WEB_ADDR's default, <name>:8080
+        lines += [f"      {system.site.name}:", "        condition: service_healthy"]
     return lines
+
+
+def _site(site: Site) -> list[str]:
+    return [
+        "",
+        f"  # The {site.name} app's build behind the gateway (every path outside /api): nginx "
+        "as the",
+        f"  # unprivileged image's user {SITE_USER}, deploy/web/nginx.conf (the Dockerfile's "
+        f"{site.name} stage).",
+        f"  {site.name}:", "    build:", "      context: .", f"      target: {site.name}",
+        f"    image: hms-{site.name}:latest", "    restart: unless-stopped",
+        "    read_only: true", "    tmpfs:", "      - /tmp",
+        "    healthcheck:  # busybox wget",
+        '      test: ["CMD", "wget", "-q", "-O", "/dev/null", '
+        f'"http://127.0.0.1:{SITE_PORT}/"]',
+        "      interval: 10s", "      timeout: 3s", "      retries: 10"]
 
 
 def render(system: System, current: str = "") -> str:
@@ -207,6 +225,8 @@ def render(system: System, current: str = "") -> str:
     for service in system.services:
         lines += _processes(service)
     lines.append(TOPOLOGY.rstrip("\n"))
+    if system.site:
+        lines += _site(system.site)
     lines += _gateway(system)
     lines.append(TAIL.rstrip("\n"))
     return "\n".join(lines) + "\n"

@@ -1,10 +1,11 @@
 """deploy/haproxy/haproxy.cfg's two generated sections: the routes (which backend answers which
-path) and one backend per service. The rest of the file (limits, timeouts, headers, errors) is
+path) and one backend per service, and the web app's when the system has a site (every path
+outside /api). The rest of the file (limits, timeouts, headers, errors) is
 written by hand; the generator replaces only what lies between each BEGIN and END marker."""
 
 from __future__ import annotations
 
-from hms_system.model import API_PORT, Service, System
+from hms_system.model import API_PORT, SITE_PORT, Service, Site, System
 
 PATH = "deploy/haproxy/haproxy.cfg"
 SECTIONS = ("routes", "backends")
@@ -35,6 +36,17 @@ def routes(system: System) -> list[str]:
                 "them here.",
                 f"use_backend {service.name} if {{ path /api }} || {{ path /api/docs }} || "
                 "{ path_beg /api/docs/ }"]
+    if system.site:
+        name = system.site.name
+        lines += [
+            "# Any other path under /api is no service's: the 404 problem, as are /healthz and "
+            "/readyz",
+            f"# (the gateway has none of its own); every other path is the {name} app's (its "
+            "router takes",
+            "# the app's own pages, /desk, /admin/...).",
+            "use_backend nowhere if { path /api } || { path_beg /api/ } || { path /healthz } || "
+            "{ path /readyz }",
+            f"use_backend {name}"]
     return ["    " + line for line in lines]
 
 
@@ -64,7 +76,21 @@ def backends(system: System) -> list[str]:
                 f"backend {service.name}_streams", "    balance leastconn",
                 "    # streams stay open; heartbeats keep them alive", "    timeout server 10m",
                 *check, *_servers(service, ' maxconn "${HMS_STREAMS_PER_REPLICA-1000}"'), ""]
+    if system.site:
+        lines += _site(system.site)
     return lines[:-1]
+
+
+def _site(site: Site) -> list[str]:
+    name, upper = site.name, site.prefix
+    return [
+        f"# The {name} app's static files (deploy/web/nginx.conf in compose and Kubernetes, "
+        "python -m",
+        "# hms_platform.web.site in make dev).",
+        f"backend {name}", "    balance roundrobin", "    option httpchk GET /",
+        "    http-check expect status 200",
+        f'    server-template {name} 1-"${{HMS_{upper}_REPLICAS-1}}" '
+        f'"${{HMS_{upper}_ADDR-{name}:{SITE_PORT}}}" check', ""]
 
 
 def render(system: System, current: str) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from hms_system.manifest import SIGNIN_PER_MINUTE
-from hms_system.model import API_PORT, System
+from hms_system.model import API_PORT, SITE_PORT, System
 from hms_system.render.k8s_service import (
     IMAGE,
     container_security,
@@ -53,7 +53,8 @@ def kustomization(system: System) -> str:
         "apiVersion: kustomize.config.k8s.io/v1beta1", "kind: Kustomization", "labels:",
         "- pairs:", "    app.kubernetes.io/part-of: hms", "resources:",
         "- ../../haproxy  # the ConfigMap gateway-haproxy, from deploy/haproxy/haproxy.cfg itself",
-        "- gateway.yaml", *(f"- {s.name}.yaml" for s in system.services), "- jobs.yaml",
+        "- gateway.yaml", *(f"- {s.name}.yaml" for s in system.services),
+        *([f"- {system.site.name}.yaml"] if system.site else []), "- jobs.yaml",
         "- network-policy.yaml",
         "# Settings that are not secret, one ConfigMap per service (a change rolls its pods); "
         "labelled",
@@ -117,6 +118,10 @@ def gateway(system: System) -> str:
         env += [{"name": f"HMS_{service.prefix}_ADDR",
                  "value": f"{service.name}.$(POD_NAMESPACE).svc.$(CLUSTER_DOMAIN):{API_PORT}"},
                 {"name": f"HMS_{service.prefix}_REPLICAS", "value": str(api.max_replicas)}]
+    if site := system.site:
+        env += [{"name": f"HMS_{site.prefix}_ADDR",
+                 "value": f"{site.name}.$(POD_NAMESPACE).svc.$(CLUSTER_DOMAIN):{SITE_PORT}"},
+                {"name": f"HMS_{site.prefix}_REPLICAS", "value": str(site.replicas)}]
     mounts, volumes = tmp_volume("16Mi")
     tcp = {"tcpSocket": {"port": "http"}}
     container = {

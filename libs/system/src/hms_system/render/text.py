@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 
 # A plain YAML scalar that reads back as the same string: no leading indicator, no ": " or
 # " #", not a number, boolean or null.
@@ -22,3 +23,8 @@ def scalar(value: str) -> str:
 def comment(text: str, indent: str = "") -> list[str]:
     """``# ...`` lines, one per line of ``text``."""
     return [f"{indent}# {line}" for line in text.splitlines()] if text else []
+
+
+def wrapped(text: str, indent: str = "", width: int = 100) -> list[str]:
+    """``# ...`` lines of ``text`` wrapped at ``width`` characters."""
+    return [f"{indent}# {line}" for line in textwrap.wrap(text, width - len(indent) - 2)]
