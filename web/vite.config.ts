@@ -27,7 +27,11 @@ export default defineConfig({
         ],
       },
       workbox: {
-        globPatterns: ["**/*.{js,css,html,svg,png,woff2}"],
+        globPatterns: ["**/*.{js,css,html,svg,png,woff2,webmanifest}"],
+        // The first load is controlled at once (the desk may go offline right after it) and a
+        // new build takes over on the next load.
+        clientsClaim: true,
+        skipWaiting: true,
         navigateFallback: "/index.html",
         navigateFallbackDenylist: [/^\/api/, /^\/healthz/, /^\/readyz/],
         runtimeCaching: [],

@@ -1,7 +1,11 @@
+import { signal } from "@preact/signals";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { strings, t } from "../i18n";
 import { session, SignInError } from "../lib/session";
 import { Alert, Busy } from "../ui/feedback";
+
+// Outlives the form: a patient's sign-in is ended at once, which mounts a new form.
+const notice = signal<string | null>(null);
 
 export function SignIn({ expired = false }: { expired?: boolean }) {
   const [username, setUsername] = useState(session.current.value?.username ?? "");
@@ -15,11 +19,12 @@ export function SignIn({ expired = false }: { expired?: boolean }) {
     event.preventDefault();
     setBusy(true);
     setError(null);
+    notice.value = null;
     try {
       const who = await session.signIn(username.trim(), password);
       if (who.role === "patient") {
+        notice.value = strings.signIn.patientsUseApp;
         await session.signOut();
-        setError(strings.signIn.patientsUseApp);
       }
     } catch (e) {
       if (e instanceof SignInError && e.status === 429) {
@@ -41,6 +46,7 @@ export function SignIn({ expired = false }: { expired?: boolean }) {
         <h1 id="signin-heading">{strings.signIn.heading}</h1>
         {expired && <Alert kind="info">{strings.signIn.expired}</Alert>}
         {error && <Alert>{error}</Alert>}
+        {notice.value && <Alert>{notice.value}</Alert>}
         <label for="username">{strings.signIn.username}</label>
         <input id="username" ref={first} autocomplete="username" required value={username}
           onInput={(e) => setUsername(e.currentTarget.value)} />
