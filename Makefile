@@ -90,9 +90,13 @@ web-types: install web/node_modules/.package-lock.json
 	$(RUN) python -m hms_embedded.openapi web/openapi
 	cd web && node scripts/types.mjs
 
-# The screenshots the README shows, taken by the browser tests themselves.
+# The screenshots the README shows (docs/images), taken by the browser tests themselves.
+README_IMAGES := desk doctor admin-reports
 web-images: install browser web
-	HMS_WEB_IMAGES=$(CURDIR)/docs/images $(PYTEST) tests/e2e/web -q
+	rm -rf .tools/web-images
+	HMS_WEB_IMAGES=$(CURDIR)/.tools/web-images $(PYTEST) tests/e2e/web -q
+	mkdir -p docs/images
+	for name in $(README_IMAGES); do cp .tools/web-images/$$name.png docs/images/; done
 
 run: install web
 	$(RUN) python -m hms_embedded
