@@ -19,10 +19,6 @@ export interface Patient {
   pending?: boolean;
 }
 
-interface Page { items: Patient[]; total: number }
-type Search = (path: "/api/auth/patients", init: { params: { query: { q: string; limit: number } } }) =>
-  Promise<{ data?: Page; error?: unknown; response: Response }>;
-
 async function searchLocal(q: string): Promise<Patient[]> {
   const needle = q.toLowerCase().replace(/\s+/g, "");
   const rows = await recordsOf("patient");
@@ -49,8 +45,8 @@ export function PatientFinder({ selected, onSelect, say }: {
     setBusy(true); setError(null);
     try {
       if (isOffline()) { setFound(await searchLocal(q.trim())); setLocal(true); return; }
-      const get = api.auth.GET as unknown as Search;
-      const { data, error: problem, response } = await get("/api/auth/patients", { params: { query: { q: q.trim(), limit: 25 } } });
+      const { data, error: problem, response } = await api.auth.GET("/api/auth/patients", {
+        params: { query: { q: q.trim(), limit: 25 } } });
       if (!data) { setError(failureText(response.status, problemText(problem))); return; }
       setFound(data.items); setLocal(false);
       for (const p of data.items) {
