@@ -9,8 +9,8 @@ import pytest
 
 from hms_sync.domain.operations import Caller, Operation, Refused, preferences_body, request_for
 
-DESK = Caller(uuid.uuid4(), "receptionist")
-REC = uuid.uuid4()
+DESK = Caller(uuid.UUID("0d5c0000-0000-4000-8000-000000000001"), "receptionist")
+REC = uuid.UUID("0d5c0000-0000-4000-8000-000000000002")  # fixed: it names test ids
 AT = "2026-03-02T10:01:00+03:00"
 
 
