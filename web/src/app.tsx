@@ -32,8 +32,7 @@ function Header() {
   const who = session.current.value!;
   const { path } = useLocation();
   const [confirm, setConfirm] = useState<number | null>(null);
-  const links = (Object.keys(ALLOWED) as (keyof typeof strings.app.nav extends never ? string : string)[])
-    .filter((area) => ALLOWED[area]!.includes(who.role));
+  const links = Object.keys(ALLOWED).filter((area) => ALLOWED[area]!.includes(who.role));
 
   async function signOut(force = false) {
     const waiting = await db.ops.where("state").anyOf("pending", "sending").count();
@@ -44,7 +43,7 @@ function Header() {
   return (
     <header class="top">
       <span class="brand">{strings.app.title}</span>
-      <nav aria-label="Main">
+      <nav aria-label={strings.app.nav.label}>
         {links.map((area) => (
           <a href={area} aria-current={path.startsWith(area) ? "page" : undefined}>
             {strings.app.nav[area.slice(1) as keyof typeof strings.app.nav]}

@@ -28,13 +28,16 @@ def S(web_dist: Any) -> Any:
     return HARNESS.Strings(HARNESS.strings())
 
 
-@pytest.fixture(scope="session")
+# The running system lasts while this folder's tests run ("package": pytest ends it after the
+# folder's last test); the browser, one module at a time: Playwright's sync API holds an event
+# loop as running while it is open, which no later asyncio test of the session could start under.
+@pytest.fixture(scope="package")
 def clinic(web_dist: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     with HARNESS.running_clinic(tmp_path_factory.mktemp("web-run"), web_dist) as running:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     executable = HARNESS.chromium()
     with sync_playwright() as p:

@@ -18,7 +18,7 @@ export const en = {
     forbidden: "Your account may not do this.",
     notFound: "Page not found.",
     home: "Go to your start page",
-    nav: { desk: "Reception desk", doctor: "My line", admin: "Admin" },
+    nav: { label: "Main", desk: "Reception desk", doctor: "My line", admin: "Admin" },
   },
   signIn: {
     heading: "Sign in to HMS",

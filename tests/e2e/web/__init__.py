@@ -1,0 +1,1 @@
+"""The staff web app in a real browser."""
