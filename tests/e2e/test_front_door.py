@@ -12,10 +12,8 @@ import contextlib
 import importlib
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,10 +28,10 @@ from hms_embedded.__main__ import SERVICES
 from hms_embedded.front import FrontDoor, front_app, home_of
 from hms_embedded.seed import default_base_url, trusted
 from hms_platform.messaging.memory import InMemoryBus
+from hms_platform.testing.embedded import embedded_run, reachable_folder
 from hms_platform.testing.haproxy import start_haproxy, stop_process
-from hms_platform.testing.infra import free_port
-from hms_platform.testing.polling import until, until_answered
-from hms_platform.testing.ports import retried_on_free_ports, unanswered_port, uvicorn_serving
+from hms_platform.testing.polling import until_answered
+from hms_platform.testing.ports import unanswered_port, uvicorn_serving
 from hms_platform.web import create_service_app
 from hms_platform.web.docs import SERVICES as ENTRIES
 from hms_platform.web.docs import TOKEN_URL
@@ -196,56 +194,19 @@ WEB_SHELL = "<!doctype html><title>HMS</title>"
 @pytest.fixture(scope="module")
 def make_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`python -m hms_embedded` on a port of its own; its base URL."""
-    # The embedded Postgres runs as its own user when the tests run as root: it must reach the
-    # data folder (pytest's tmp_path lies under one only root may enter).
-    folder = Path(tempfile.mkdtemp(prefix="hms-front-door-"))
-    folder.chmod(0o755)
     log_path = tmp_path_factory.mktemp("run") / "run.log"
     # A stand-in web build: what make run serves at / and on the app's own pages.
     web = tmp_path_factory.mktemp("web")
     (web / "index.html").write_text(WEB_SHELL)
+    with reachable_folder("hms-front-door-") as folder:
 
-    def start() -> tuple[subprocess.Popen[bytes], str]:
-        port = free_port()
-        env = {**os.environ, "HMS_PORT": str(port), "HMS_DATA_DIR": str(folder / "data"),
-               "HMS_LOG_LEVEL": "WARNING", "HMS_ADMIN_USERNAME": "admin",
-               "HMS_ADMIN_PASSWORD": ADMIN_PASSWORD, "HMS_WEB_ROOT": str(web)}
-        with log_path.open("w") as log:
-            proc = subprocess.Popen([sys.executable, "-m", "hms_embedded"], env=env,
-                                    stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
+        def env_for(port: int) -> dict[str, str]:
+            return {**os.environ, "HMS_PORT": str(port), "HMS_DATA_DIR": str(folder / "data"),
+                    "HMS_LOG_LEVEL": "WARNING", "HMS_ADMIN_USERNAME": "admin",
+                    "HMS_ADMIN_PASSWORD": ADMIN_PASSWORD, "HMS_WEB_ROOT": str(web)}
 
-        def ready() -> bool:
-            assert proc.poll() is None, log_path.read_text()[-3000:]
-            with contextlib.suppress(httpx.TransportError):
-                return httpx.get(f"{base}/readyz", timeout=5).status_code == 200
-            return False
-
-        try:
-            until(ready, timeout=90, interval=0.3)
-        except BaseException:
-            stop(proc)
-            raise
-        return proc, base
-
-    try:
-        proc, base = retried_on_free_ports(start)
-        try:
+        with embedded_run(env_for, log_path, timeout=90) as base:
             yield base
-        finally:
-            stop(proc)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 @pytest.mark.e2e

@@ -10,10 +10,8 @@ import contextlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,9 +21,8 @@ from typing import Any
 import httpx
 import pytest
 
-from hms_platform.testing.infra import free_port, infra_required
-from hms_platform.testing.polling import until
-from hms_platform.testing.ports import exit_report, retried_on_free_ports
+from hms_platform.testing.embedded import embedded_run, reachable_folder
+from hms_platform.testing.infra import infra_required
 
 ROOT = Path(__file__).resolve().parents[3]
 WEB = ROOT / "web"
@@ -168,65 +165,25 @@ def midday_zone() -> str:
     return "Etc/GMT" + ("" if offset == 0 else f"{-offset:+d}")  # Etc/GMT-3 is UTC+3
 
 
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 @contextlib.contextmanager
 def running_clinic(logs: Path, root: Path = DIST) -> Iterator[Clinic]:
     """`python -m hms_embedded` on a free port (never 8000) and a data folder of its own, ready,
     then seeded by `python -m hms_embedded.seed`; stopped and removed afterwards."""
-    # Run as root, the embedded Postgres runs as its own user, which must reach the data folder:
-    # pytest's tmp_path lies under a folder only root may enter.
-    folder = Path(tempfile.mkdtemp(prefix="hms-web-"))
-    folder.chmod(0o755)
-    data = folder / "data"
-    log_path = logs / "run.log"
     zone = midday_zone()
+    with reachable_folder("hms-web-") as folder:
+        data = folder / "data"
 
-    def env_for(port: int) -> dict[str, str]:
-        return {**os.environ, "HMS_PORT": str(port), "HMS_DATA_DIR": str(data),
-                "HMS_LOG_LEVEL": "WARNING", "HMS_ADMIN_USERNAME": "admin",
-                "HMS_ADMIN_PASSWORD": ADMIN_PASSWORD, "HMS_WEB_ROOT": str(root),
-                "HMS_CLINIC_TIMEZONE": zone}
+        def env_for(port: int) -> dict[str, str]:
+            return {**os.environ, "HMS_PORT": str(port), "HMS_DATA_DIR": str(data),
+                    "HMS_LOG_LEVEL": "WARNING", "HMS_ADMIN_USERNAME": "admin",
+                    "HMS_ADMIN_PASSWORD": ADMIN_PASSWORD, "HMS_WEB_ROOT": str(root),
+                    "HMS_CLINIC_TIMEZONE": zone}
 
-    def start() -> tuple[subprocess.Popen[bytes], int]:
-        port = free_port()
-        with log_path.open("w") as log:
-            proc = subprocess.Popen([sys.executable, "-m", "hms_embedded"], env=env_for(port),
-                                    cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-
-        def ready() -> bool:
-            if proc.poll() is not None:
-                raise AssertionError(exit_report(log_path))
-            with contextlib.suppress(httpx.TransportError):
-                return httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5).status_code == 200
-            return False
-
-        try:
-            until(ready, timeout=120, interval=0.3)
-        except BaseException:
-            stop(proc)
-            raise
-        return proc, port
-
-    try:
-        proc, port = retried_on_free_ports(start)
-        try:
-            base = f"http://127.0.0.1:{port}"
+        with embedded_run(env_for, logs / "run.log", cwd=ROOT) as base:
+            port = int(base.rsplit(":", 1)[1])
             seeded = subprocess.run([sys.executable, "-m", "hms_embedded.seed", "--base-url",
                                      base, "--data-dir", str(data)], env=env_for(port),
                                     capture_output=True, text=True, timeout=180)
             assert seeded.returncode == 0, seeded.stdout[-3000:] + seeded.stderr[-3000:]
             logins = json.loads((data / "demo-logins.json").read_text())
             yield Clinic(base=base, data=data, logins=logins, timezone=zone)
-        finally:
-            stop(proc)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
