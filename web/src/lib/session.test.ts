@@ -79,6 +79,19 @@ describe("the session", () => {
     expect(store.value()?.refresh_token).toBe("r2");
   });
 
+  it("refreshes with the token another tab stored last (each token is spent once)", async () => {
+    let n = 10;
+    const { fetcher, calls } = fakeFetch(() => json(200, pair(++n)));
+    const store = memoryStore({ key: "current", refresh_token: "r1", user_id: "u1", role: "receptionist", username: "desk" });
+    const manager = new SessionManager(fetcher, store);
+    await manager.restore(false);
+    // another tab of the same desk refreshed meanwhile: r1 is spent, r5 is the live one
+    await store.save({ key: "current", refresh_token: "r5", user_id: "u1", role: "receptionist", username: "desk" });
+    expect(await manager.refresh()).toBe(true);
+    expect(JSON.parse(String(calls[0]!.init.body))).toEqual({ refresh_token: "r5" });
+    expect(store.value()?.refresh_token).toBe("r11");
+  });
+
   it("a refused refresh marks the session expired; the network away does not", async () => {
     let answer: () => Response = () => { throw new TypeError("offline"); };
     const { fetcher } = fakeFetch(() => answer());

@@ -93,13 +93,22 @@ export class SessionManager {
     return this.current.value?.accessToken ?? null;
   }
 
-  /** One refresh at a time; false when the server refused it (the session is over) or is away. */
+  /** One refresh at a time; false when the server refused it (the session is over) or is away.
+   *  Across tabs too: each refresh token is spent once and a reused one ends the whole family,
+   *  so tabs take turns (a Web Lock) and each starts from the token the last one stored. */
   refresh(): Promise<boolean> {
-    this.inflight ??= this.doRefresh().finally(() => { this.inflight = null; });
+    this.inflight ??= this.inTurn().finally(() => { this.inflight = null; });
     return this.inflight;
   }
 
+  private async inTurn(): Promise<boolean> {
+    const locks = typeof navigator === "undefined" ? undefined : navigator.locks;
+    return locks ? await locks.request("hms-refresh", () => this.doRefresh()) : this.doRefresh();
+  }
+
   private async doRefresh(): Promise<boolean> {
+    const stored = await this.store.load();
+    if (stored && stored.user_id === this.current.value?.userId) this.refreshToken = stored.refresh_token;
     if (!this.refreshToken) return false;
     let response: Response;
     try {
