@@ -6,6 +6,7 @@ import { strings, t } from "./i18n";
 import type { Role } from "./lib/db";
 import { db } from "./lib/db";
 import { session } from "./lib/session";
+import { sync } from "./lib/sync";
 import { SignIn } from "./screens/SignIn";
 import { Desk } from "./screens/desk/Desk";
 import { Doctor } from "./screens/doctor/Doctor";
@@ -63,6 +64,13 @@ function Header() {
   );
 }
 
+// The desk's waiting operations go out whatever screen is open (an admin may be on /admin),
+// from sign-in to sign-out.
+function DeskSync() {
+  useEffect(() => sync.start(), []);
+  return null;
+}
+
 function Home() {
   const who = session.current.value!;
   const { route } = useLocation();
@@ -86,6 +94,7 @@ export function App() {
     <LocationProvider>
       <a class="skip" href="#main">{strings.app.skip}</a>
       <Header />
+      {ALLOWED["/desk"]!.includes(who.role) && <DeskSync />}
       <Router>
         <Route path="/" component={Home} />
         <Route path="/desk" component={() => <Guard area="/desk"><Desk /></Guard>} />

@@ -8,7 +8,6 @@ import type { components } from "../../api/schema/appointments";
 import { strings, t } from "../../i18n";
 import { call } from "../../lib/call";
 import { db } from "../../lib/db";
-import { sync } from "../../lib/sync";
 import { Alert } from "../../ui/feedback";
 import { Appointments } from "./Appointments";
 import { LinePanel } from "./LinePanel";
@@ -48,7 +47,6 @@ export function Desk() {
   const [doctorId, setDoctorId] = useState<string>("");
   const [patient, setPatient] = useState<Patient | null>(null);
   const [notice, setNotice] = useState<{ text: string; kind: "ok" | "error" } | null>(null);
-  useEffect(() => sync.start(), []);
   useEffect(() => { // the doctor chosen last (kept across reloads, offline too), else the first
     if (doctorId || !doctors[0]) return;
     void db.meta.get(CHOSEN).then((kept) => {
