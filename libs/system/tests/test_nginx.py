@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from hms_platform.testing.infra import free_port, infra_required
+from hms_platform.testing.infra import free_port, missing
 from hms_platform.web.site import APP_CSP, IMMUTABLE, REVALIDATE
 from hms_system.manifest import SYSTEM
 from hms_system.render import nginx
@@ -46,9 +46,7 @@ def served(tmp_path: Path) -> Iterator[httpx.Client]:
     binary = shutil.which("nginx") or next(
         (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if Path(p).exists()), None)
     if binary is None:
-        if infra_required():
-            pytest.fail("no nginx, and HMS_REQUIRE_INFRA=1: make test installs it")
-        pytest.skip("no nginx (make test installs Debian's)")
+        missing("nginx is not installed: make test installs Debian's")
     root = tmp_path / "dist"
     (root / "assets").mkdir(parents=True)
     (root / "index.html").write_text("<!doctype html><title>HMS</title>")

@@ -16,13 +16,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
-import pytest
 
+from hms_platform.testing import infra
 from hms_platform.testing.embedded import embedded_run, reachable_folder
-from hms_platform.testing.infra import infra_required
 
 ROOT = Path(__file__).resolve().parents[3]
 WEB = ROOT / "web"
@@ -32,13 +31,9 @@ SOURCES = ["src", "public", "index.html", "vite.config.ts", "package.json", "pac
 ADMIN_PASSWORD = "web app admin password 1"
 
 
-def missing(what: str) -> None:
-    """A tool the browser tests need is not installed: skipped, or failed under
-    HMS_REQUIRE_INFRA=1 (`make test` installs it)."""
-    message = f"{what} is not installed: `make test` installs it (apt-get install {what})"
-    if infra_required():
-        pytest.fail(f"HMS_REQUIRE_INFRA=1 and {message}", pytrace=False)
-    pytest.skip(f"INFRASTRUCTURE MISSING: {message}")
+def missing(what: str) -> NoReturn:
+    """A tool the browser tests need is not installed (`make test` installs it)."""
+    infra.missing(f"{what} is not installed: `make test` installs it (apt-get install {what})")
 
 
 def chromium() -> str:

@@ -8,7 +8,7 @@ import contextlib
 import os
 import socket
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -19,12 +19,17 @@ def infra_required() -> bool:
     return os.environ.get(REQUIRE_ENV, "") not in ("", "0", "false", "no")
 
 
-def unavailable(what: str) -> None:
-    message = (f"{what} is not reachable: set TEST_DATABASE_URL / TEST_AMQP_URL, run it on "
-               "127.0.0.1, or start a Docker engine for testcontainers")
+def missing(message: str) -> NoReturn:
+    """Something a test needs is not there: skipped, or failed under HMS_REQUIRE_INFRA=1 (as CI
+    runs), so that a missing server or tool never passes unseen."""
     if infra_required():
         pytest.fail(f"{REQUIRE_ENV}=1 and {message}", pytrace=False)
     pytest.skip(f"INFRASTRUCTURE MISSING: {message}")
+
+
+def unavailable(what: str) -> None:
+    missing(f"{what} is not reachable: set TEST_DATABASE_URL / TEST_AMQP_URL, run it on "
+            "127.0.0.1, or start a Docker engine for testcontainers")
 
 
 def listening(host: str, port: int, timeout: float = 1.0) -> bool:
