@@ -6,12 +6,8 @@ booking's confirmation among their notifications."""
 
 from __future__ import annotations
 
-import asyncio
 import os
-import signal
 import stat
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,49 +15,21 @@ from pathlib import Path
 import httpx
 import pytest
 
-from hms_platform.testing.infra import free_port
-from hms_platform.testing.polling import eventually, until_answered
-from hms_platform.testing.ports import started_on_free_ports
+from hms_platform.testing.embedded import embedded_client
+from hms_platform.testing.polling import eventually
 
 
 @pytest.fixture
 async def system(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Path]]:
-    async def start() -> tuple[asyncio.subprocess.Process, httpx.AsyncClient]:
-        port = free_port()
+    def env_for(port: int) -> dict[str, str]:
         env = {**os.environ, "HMS_PORT": str(port), "HMS_DATA_DIR": str(tmp_path / "data"),
                "HMS_LOG_LEVEL": "WARNING"}
         env.pop("HMS_ADMIN_PASSWORD", None)
-        with (tmp_path / "run.log").open("w") as log:
-            proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "hms_embedded", env=env, stdout=log,
-                stderr=subprocess.STDOUT)
-        client = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10)
-        try:
-            async with asyncio.timeout(60):
-                await until_answered(client, "/api/appointments/readyz", died=lambda: (
-                    proc.returncode is not None and (tmp_path / "run.log").read_text()[-3000:]))
-        except BaseException:
-            await stop(proc, client)
-            raise
-        return proc, client
+        return env
 
-    proc, client = await started_on_free_ports(start)
-    try:
+    async with embedded_client(env_for, tmp_path / "run.log", ready="/api/appointments/readyz",
+                               timeout=60, client_timeout=10) as client:
         yield client, tmp_path / "data"
-    finally:
-        await stop(proc, client)
-
-
-async def stop(proc: asyncio.subprocess.Process, client: httpx.AsyncClient) -> None:
-    await client.aclose()
-    if proc.returncode is None:
-        proc.send_signal(signal.SIGINT)
-    try:
-        async with asyncio.timeout(20):
-            await proc.wait()
-    except TimeoutError:
-        proc.kill()
-        await proc.wait()
 
 
 def bearer(token: str) -> dict[str, str]:

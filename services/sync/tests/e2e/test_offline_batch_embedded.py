@@ -8,11 +8,7 @@ line's doctor."""
 
 from __future__ import annotations
 
-import asyncio
 import os
-import signal
-import subprocess
-import sys
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -22,9 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
-from hms_platform.testing.infra import free_port
-from hms_platform.testing.polling import eventually, until_answered
-from hms_platform.testing.ports import started_on_free_ports
+from hms_platform.testing.embedded import embedded_client
+from hms_platform.testing.polling import eventually
 
 pytestmark = pytest.mark.e2e
 ADMIN_PASSWORD = "admin-password-for-sync-1"
@@ -32,41 +27,13 @@ ADMIN_PASSWORD = "admin-password-for-sync-1"
 
 @pytest.fixture
 async def system(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    async def start() -> tuple[asyncio.subprocess.Process, httpx.AsyncClient]:
-        port = free_port()
-        env = {**os.environ, "HMS_PORT": str(port), "HMS_DATA_DIR": str(tmp_path / "data"),
-               "HMS_LOG_LEVEL": "WARNING", "HMS_ADMIN_PASSWORD": ADMIN_PASSWORD}
-        with (tmp_path / "run.log").open("w") as log:
-            proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "hms_embedded", env=env, stdout=log,
-                stderr=subprocess.STDOUT)
-        client = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30)
-        try:
-            async with asyncio.timeout(90):
-                await until_answered(client, "/api/sync/readyz", died=lambda: (
-                    proc.returncode is not None and (tmp_path / "run.log").read_text()[-3000:]))
-        except BaseException:
-            await stop(proc, client)
-            raise
-        return proc, client
+    def env_for(port: int) -> dict[str, str]:
+        return {**os.environ, "HMS_PORT": str(port), "HMS_DATA_DIR": str(tmp_path / "data"),
+                "HMS_LOG_LEVEL": "WARNING", "HMS_ADMIN_PASSWORD": ADMIN_PASSWORD}
 
-    proc, client = await started_on_free_ports(start)
-    try:
+    async with embedded_client(env_for, tmp_path / "run.log", ready="/api/sync/readyz",
+                               timeout=90, client_timeout=30) as client:
         yield client
-    finally:
-        await stop(proc, client)
-
-
-async def stop(proc: asyncio.subprocess.Process, client: httpx.AsyncClient) -> None:
-    await client.aclose()
-    if proc.returncode is None:
-        proc.send_signal(signal.SIGINT)
-    try:
-        async with asyncio.timeout(20):
-            await proc.wait()
-    except TimeoutError:
-        proc.kill()
-        await proc.wait()
 
 
 class Caller:

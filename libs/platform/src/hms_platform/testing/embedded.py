@@ -4,20 +4,25 @@ Ctrl-C would, and a data folder the embedded Postgres can reach."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import httpx
 
 from hms_platform.testing.infra import free_port
-from hms_platform.testing.polling import until
-from hms_platform.testing.ports import exit_report, retried_on_free_ports
+from hms_platform.testing.polling import until, until_answered
+from hms_platform.testing.ports import (
+    exit_report,
+    retried_on_free_ports,
+    started_on_free_ports,
+)
 
 
 @contextlib.contextmanager
@@ -75,3 +80,45 @@ def embedded_run(env_for: Callable[[int], dict[str, str]], log_path: Path, *,
         yield f"http://127.0.0.1:{port}"
     finally:
         stop(proc)
+
+
+@contextlib.asynccontextmanager
+async def embedded_client(env_for: Callable[[int], dict[str, str]], log_path: Path, *,
+                          ready: str = "/readyz", timeout: float = 90,
+                          client_timeout: float = 30) -> AsyncIterator[httpx.AsyncClient]:
+    """``embedded_run`` for async tests: an HTTP client on the process once ``ready`` answers
+    200; SIGINT at the end (killed after 20 s)."""
+
+    async def start() -> tuple[asyncio.subprocess.Process, httpx.AsyncClient]:
+        port = free_port()
+        with log_path.open("w") as log:
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "hms_embedded", env=env_for(port), stdout=log,
+                stderr=subprocess.STDOUT)
+        client = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=client_timeout)
+        try:
+            async with asyncio.timeout(timeout):
+                await until_answered(client, ready, died=lambda: (
+                    proc.returncode is not None and exit_report(log_path)))
+        except BaseException:
+            await _stopped(proc, client)
+            raise
+        return proc, client
+
+    proc, client = await started_on_free_ports(start)
+    try:
+        yield client
+    finally:
+        await _stopped(proc, client)
+
+
+async def _stopped(proc: asyncio.subprocess.Process, client: httpx.AsyncClient) -> None:
+    await client.aclose()
+    if proc.returncode is None:
+        proc.send_signal(signal.SIGINT)
+    try:
+        async with asyncio.timeout(20):
+            await proc.wait()
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
