@@ -32,6 +32,11 @@ APP_CSP = (
 )
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
+_COMMON = {"content-security-policy": APP_CSP, "x-content-type-options": "nosniff",
+           "referrer-policy": "no-referrer", "x-frame-options": "DENY"}
+# Made once: hashed assets, and everything else.
+_ASSET_HEADERS = {**_COMMON, "cache-control": IMMUTABLE}
+_SHELL_HEADERS = {**_COMMON, "cache-control": REVALIDATE}
 
 
 class StaticSite:
@@ -49,7 +54,9 @@ class StaticSite:
         if scope["type"] != "http":
             return
         response = await self._response(scope)
-        for name, value in self._headers(scope.get("path", "/")).items():
+        headers = _ASSET_HEADERS if scope.get("path", "/").startswith("/assets/") \
+            else _SHELL_HEADERS
+        for name, value in headers.items():
             response.headers.setdefault(name, value)
         await response(scope, receive, send)
 
@@ -64,13 +71,6 @@ class StaticSite:
                 return PlainTextResponse(str(error.detail), error.status_code)
         # One of the app's own pages: the router in index.html takes it.
         return await self.files.get_response("index.html", scope)
-
-    @staticmethod
-    def _headers(path: str) -> dict[str, str]:
-        cache = IMMUTABLE if path.startswith("/assets/") else REVALIDATE
-        return {"content-security-policy": APP_CSP, "cache-control": cache,
-                "x-content-type-options": "nosniff", "referrer-policy": "no-referrer",
-                "x-frame-options": "DENY"}
 
 
 def default_root() -> Path:
