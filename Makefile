@@ -69,8 +69,8 @@ $(KUSTOMIZE):
 # The staff web app (web/): Node 20.19+ and npm (Debian's nodejs and npm when missing), its
 # packages from the committed lockfile (npm ci, again only when the lockfile changes), then a
 # build whenever a source is newer than web/dist.
-WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
-	web/vite.config.ts web/tsconfig.json web/package.json
+WEB_SOURCES := $(shell find web/src web/public web/patient -type f 2>/dev/null) web/index.html \
+	web/vite.config.ts web/vite.patient.config.ts web/tsconfig.json web/package.json
 web/node_modules/.package-lock.json: web/package-lock.json
 	@$(call need,npm,npm nodejs,the staff web app,run,; brew install node (macOS))
 	cd web && npm ci --no-audit --no-fund --loglevel=error

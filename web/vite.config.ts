@@ -28,12 +28,14 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ["**/*.{js,css,html,svg,png,woff2,webmanifest}"],
+        // The patient app (dist/patient, built after this one) has its own service worker.
+        globIgnores: ["patient/**"],
         // The first load is controlled at once (the desk may go offline right after it) and a
         // new build takes over on the next load.
         clientsClaim: true,
         skipWaiting: true,
         navigateFallback: "/index.html",
-        navigateFallbackDenylist: [/^\/api/, /^\/healthz/, /^\/readyz/],
+        navigateFallbackDenylist: [/^\/api/, /^\/healthz/, /^\/readyz/, /^\/patient(\/|$)/],
         runtimeCaching: [],
       },
     }),

@@ -53,6 +53,9 @@ def served(tmp_path: Path) -> Iterator[httpx.Client]:
     (root / "assets" / "index-3f2a.js").write_text("console.log(1)")
     (root / "sw.js").write_text("self")
     (root / "manifest.webmanifest").write_text("{}")
+    (root / "patient" / "assets").mkdir(parents=True)
+    (root / "patient" / "index.html").write_text("<!doctype html><title>patient</title>")
+    (root / "patient" / "assets" / "index-9c1e.js").write_text("console.log(2)")
     for path in (tmp_path, *tmp_path.rglob("*")):
         path.chmod(0o755 if path.is_dir() else 0o644)
     port = free_port()
@@ -103,6 +106,20 @@ def test_nginx_serves_the_build_with_the_apps_headers(served: httpx.Client) -> N
     assert worker.status_code == 200 and worker.headers["cache-control"] == REVALIDATE
     manifest = served.get("/manifest.webmanifest")
     assert manifest.headers["content-type"].startswith("application/manifest+json")
+
+
+def test_the_patient_app_gets_its_own_shell_under_patient(served: httpx.Client) -> None:
+    for path in ("/patient", "/patient/", "/patient/ticket", "/patient/visits/abc"):
+        page = served.get(path)
+        assert page.status_code == 200, path
+        assert "<title>patient</title>" in page.text, path
+        assert page.headers["cache-control"] == REVALIDATE, path
+        _secure(page)
+    assert "<title>HMS</title>" in served.get("/patients").text
+    asset = served.get("/patient/assets/index-9c1e.js")
+    assert asset.text == "console.log(2)" and asset.headers["cache-control"] == IMMUTABLE
+    _secure(asset)
+    assert served.get("/patient/assets/missing.js").status_code == 404
 
 
 def test_a_missing_file_is_a_404_with_the_same_headers(served: httpx.Client) -> None:

@@ -28,6 +28,12 @@ def S(web_dist: Any) -> Any:
     return HARNESS.Strings(HARNESS.strings())
 
 
+@pytest.fixture(scope="session")
+def PS(web_dist: Any) -> Any:
+    """The patient app's strings: ``PS("account.signIn.phone")``, ``PS("shell.nav.book")``."""
+    return HARNESS.Strings(HARNESS.patient_strings())
+
+
 # The running system lasts while this folder's tests run ("package": pytest ends it after the
 # folder's last test); the browser, one module at a time: Playwright's sync API holds an event
 # loop as running while it is open, which no later asyncio test of the session could start under.
@@ -80,3 +86,14 @@ def signed_in(contexts: Callable[..., Any], clinic: Any) -> Callable[[str], Page
         return page
 
     return sign_in
+
+
+@pytest.fixture
+def phone(contexts: Callable[..., Any]) -> Callable[..., Any]:
+    """``phone()``: a new watched context the size of a phone (375x667, touch), for the patient
+    app; ``phone(permissions=["notifications"])`` and other context options pass through."""
+
+    def open_one(**options: Any) -> Any:
+        return contexts(**{**PAGES.PHONE, **options})
+
+    return open_one

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -26,8 +27,8 @@ from hms_platform.testing.embedded import embedded_run, reachable_folder
 ROOT = Path(__file__).resolve().parents[3]
 WEB = ROOT / "web"
 DIST = WEB / "dist"
-SOURCES = ["src", "public", "index.html", "vite.config.ts", "package.json", "package-lock.json",
-           "tsconfig.json"]
+SOURCES = ["src", "public", "patient", "index.html", "vite.config.ts", "vite.patient.config.ts",
+           "package.json", "package-lock.json", "tsconfig.json"]
 ADMIN_PASSWORD = "web app admin password 1"
 
 
@@ -55,7 +56,7 @@ def newest(paths: list[Path]) -> float:
 
 def built() -> Path:
     """web/dist, built first when it is missing or older than the sources (`npm ci` when
-    node_modules is missing, then `npx vite build`); or HMS_WEB_ROOT's build, as it is."""
+    node_modules is missing, then `npm run build`: both apps); or HMS_WEB_ROOT's build, as it is."""
     if os.environ.get("HMS_WEB_ROOT"):
         return Path(os.environ["HMS_WEB_ROOT"])
     index = DIST / "index.html"
@@ -63,7 +64,7 @@ def built() -> Path:
         return DIST
     if shutil.which("npm") is None or shutil.which("node") is None:
         missing("npm")
-    steps = [["npx", "vite", "build"]]
+    steps = [["npm", "run", "--silent", "build"]]
     if not (WEB / "node_modules").is_dir():
         steps.insert(0, ["npm", "ci", "--no-audit", "--no-fund"])
     for step in steps:
@@ -73,19 +74,26 @@ def built() -> Path:
     return DIST
 
 
-def strings() -> dict[str, Any]:
-    """web/src/i18n/en.ts as data: transpiled by the project's own TypeScript and evaluated."""
+def strings(source: str = "src/i18n/en.ts", name: str = "en") -> dict[str, Any]:
+    """A strings file of the web apps (``export const <name> = {...}``) as data: transpiled by
+    the project's own TypeScript and evaluated."""
     if not (WEB / "node_modules" / "typescript").is_dir():
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=WEB, check=True,
                        capture_output=True, timeout=600)
     script = ("const ts=require('typescript');const fs=require('fs');"
-              "const out=ts.transpileModule(fs.readFileSync('src/i18n/en.ts','utf8'),"
+              f"const out=ts.transpileModule(fs.readFileSync({source!r},'utf8'),"
               "{compilerOptions:{module:ts.ModuleKind.CommonJS}}).outputText;"
               "const m={exports:{}};new Function('module','exports','require',out)"
-              "(m,m.exports,require);process.stdout.write(JSON.stringify(m.exports.en))")
+              f"(m,m.exports,require);process.stdout.write(JSON.stringify(m.exports[{name!r}]))")
     done = subprocess.run(["node", "-e", script], cwd=WEB, capture_output=True, text=True,
                           timeout=60, check=True)
-    return json.loads(done.stdout)
+    return dict(json.loads(done.stdout))
+
+
+def patient_strings() -> dict[str, Any]:
+    """The patient app's strings (src/patient/i18n): ``shell``, ``account``, ``visits``."""
+    return {part: strings(f"src/patient/i18n/{part}.ts", part)
+            for part in ("shell", "account", "visits")}
 
 
 class Strings:
@@ -144,6 +152,17 @@ class Clinic:
                 return answer
             self.tokens.pop(role, None)
         return answer
+
+    def new_patient(self, name: str = "Test Patient") -> dict[str, str]:
+        """A patient of its own (registered through the API), so that what a test books or
+        cancels touches no other test's: ``{username, password, name, id}``."""
+        phone = "+2547" + "".join(secrets.choice("0123456789") for _ in range(8))
+        password = secrets.token_urlsafe(12)
+        answer = httpx.post(f"{self.base}/api/auth/patients/register", timeout=30, json={
+            "phone_number": phone, "password": password, "full_name": name})
+        assert answer.status_code == 201, answer.text
+        return {"username": phone, "password": password, "name": name,
+                "id": str(answer.json()["id"])}
 
     def user_id(self, role: str) -> str:
         return str(self.call(role, "GET", "/auth/me").json()["id"])

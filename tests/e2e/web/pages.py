@@ -16,6 +16,9 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 VIEWPORT = {"width": 1280, "height": 800}
+# The patient app's design size: a phone (375x667 CSS pixels, touch, twice the pixels).
+PHONE = {"viewport": {"width": 375, "height": 667}, "device_scale_factor": 2, "is_mobile": True,
+         "has_touch": True}
 HOME = {"admin": "/admin", "receptionist": "/desk", "doctor": "/doctor"}
 # Reported by the page itself: the event has the directive and what was blocked.
 REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (e) => {
@@ -44,9 +47,11 @@ class Watched:
 
 
 def watched(browser: Browser, base: str, timezone: str, **options: Any) -> Watched:
-    """A new browser context (one user's browser) at 1280x800 in the clinic's time zone."""
-    context = browser.new_context(viewport=VIEWPORT, base_url=base, locale="en-GB",
-                                  timezone_id=timezone, **options)
+    """A new browser context (one user's browser) at 1280x800 (unless ``options`` say, as
+    ``**PHONE`` does) in the clinic's time zone."""
+    options = {"viewport": VIEWPORT, **options}
+    context = browser.new_context(base_url=base, locale="en-GB", timezone_id=timezone,
+                                  **options)
     context.set_default_timeout(15_000)
     seen = Watched(context, base)
     context.add_init_script(REPORT_VIOLATIONS)

@@ -62,7 +62,10 @@ export class HmsDatabase extends Dexie {
   }
 }
 
-export const db = new HmsDatabase();
+// The staff app and the patient app (built with base /patient/) share an origin, so each keeps its
+// own database: a patient's phone never holds a desk's operations, nor the other way round.
+export const DB_NAME = import.meta.env.BASE_URL === "/patient/" ? "hms-patient" : "hms";
+export const db = new HmsDatabase(DB_NAME);
 
 /** Sign-out: everything local goes. */
 export async function clearAll(database: HmsDatabase = db): Promise<void> {

@@ -2,7 +2,7 @@
 // token is kept in IndexedDB (never a URL, a script-readable cookie or localStorage) so that a
 // reload, even offline, keeps the desk signed in. Refresh tokens rotate: each is spent once.
 import { signal } from "@preact/signals";
-import { clearAll, db, type Role, type StoredSession } from "./db";
+import { clearAll, db, DB_NAME, type Role, type StoredSession } from "./db";
 
 export interface Session {
   accessToken: string | null; // null: restored offline, not refreshed yet
@@ -103,7 +103,7 @@ export class SessionManager {
 
   private async inTurn(): Promise<boolean> {
     const locks = typeof navigator === "undefined" ? undefined : navigator.locks;
-    return locks ? await locks.request("hms-refresh", () => this.doRefresh()) : this.doRefresh();
+    return locks ? await locks.request(`${DB_NAME}-refresh`, () => this.doRefresh()) : this.doRefresh();
   }
 
   private async doRefresh(): Promise<boolean> {

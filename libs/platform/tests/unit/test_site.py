@@ -1,5 +1,6 @@
-"""The staff web app's files: the app's CSP on every answer, hashed assets cached, the shell
-revalidated, the app's own pages given index.html, no file outside the build, GET and HEAD only."""
+"""The web apps' files: the apps' CSP on every answer, hashed assets cached, the shells
+revalidated, each app's own pages given its index.html, no file outside the build, GET and HEAD
+only."""
 
 from __future__ import annotations
 
@@ -66,3 +67,22 @@ async def test_only_get_and_head(build: Path) -> None:
 
 def test_a_folder_with_no_build_is_not_built(tmp_path: Path) -> None:
     assert not StaticSite(tmp_path / "nothing").built
+
+
+async def test_the_patient_apps_pages_get_its_own_shell_and_its_assets_are_cached(
+        build: Path) -> None:
+    (build / "patient" / "assets").mkdir(parents=True)
+    (build / "patient" / "index.html").write_text("<!doctype html><title>patient</title>")
+    (build / "patient" / "assets" / "index-def456.js").write_text("console.log(2)")
+    site = StaticSite(build)
+    for path in ("/patient", "/patient/", "/patient/ticket", "/patient/visits/abc"):
+        response = await get(site, path)
+        assert response.status_code == 200, path
+        assert "<title>patient</title>" in response.text, path
+        assert response.headers["cache-control"] == REVALIDATE
+        assert response.headers["content-security-policy"] == APP_CSP
+    for path in ("/patients", "/desk/patient"):  # not under /patient/: the staff app's
+        assert "<title>HMS</title>" in (await get(site, path)).text, path
+    asset = await get(site, "/patient/assets/index-def456.js")
+    assert asset.text == "console.log(2)" and asset.headers["cache-control"] == IMMUTABLE
+    assert (await get(site, "/patient/assets/missing.js")).status_code == 404

@@ -1,17 +1,19 @@
-"""The staff web app's built files (``web/dist``), served to browsers: by ``make run`` itself at
-``/``, and by ``hms-web`` (``python -m hms_platform.web.site``) behind the gateway of
+"""The web apps' built files (``web/dist``: the staff app at ``/``, the patient app at
+``/patient/``), served to browsers: by ``make run`` itself, and by ``hms-web`` (``python -m hms_platform.web.site``) behind the gateway of
 ``make dev``. Compose and Kubernetes serve the same build with nginx under the same headers
 (``deploy/web/nginx.conf``).
 
 - Every answer carries the app's Content-Security-Policy: scripts, styles, images, fonts,
   requests, workers and the manifest from this origin only, no inline script or style, no
   framing, no plugin, no base or form target elsewhere.
-- ``/assets/...`` (names carry a content hash) may be cached for a year; everything else
+- ``/assets/...`` and ``/patient/assets/...`` (names carry a content hash) may be cached for a
+  year; everything else
   (``index.html``, the service worker, the manifest, icons) is revalidated on every load, so a
   new build reaches every screen on its next load.
-- A path with no file extension that is not a file is one of the app's own pages
-  (``/desk``, ``/admin/reports``): it gets ``index.html`` and the app's router takes it. A
-  missing file with an extension is a 404.
+- A path with no file extension that is not a file is one of the apps' own pages: under
+  ``/patient`` (``/patient/ticket``) it gets ``patient/index.html``, anywhere else (``/desk``,
+  ``/admin/reports``) ``index.html``, and that app's router takes it. A missing file with an
+  extension is a 404.
 - Only GET and HEAD."""
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ _COMMON = {"content-security-policy": APP_CSP, "x-content-type-options": "nosnif
 # Made once: hashed assets, and everything else.
 _ASSET_HEADERS = {**_COMMON, "cache-control": IMMUTABLE}
 _SHELL_HEADERS = {**_COMMON, "cache-control": REVALIDATE}
+# The second app (the patient's) lives under this prefix, with its own shell and assets.
+PATIENT = "/patient"
+_HASHED = ("/assets/", f"{PATIENT}/assets/")
 
 
 class StaticSite:
@@ -54,7 +59,7 @@ class StaticSite:
         if scope["type"] != "http":
             return
         response = await self._response(scope)
-        headers = _ASSET_HEADERS if scope.get("path", "/").startswith("/assets/") \
+        headers = _ASSET_HEADERS if scope.get("path", "/").startswith(_HASHED) \
             else _SHELL_HEADERS
         for name, value in headers.items():
             response.headers.setdefault(name, value)
@@ -69,8 +74,10 @@ class StaticSite:
         except HTTPException as error:
             if error.status_code != 404 or "." in PurePosixPath(path).name:
                 return PlainTextResponse(str(error.detail), error.status_code)
-        # One of the app's own pages: the router in index.html takes it.
-        return await self.files.get_response("index.html", scope)
+        # One of the apps' own pages: the router in that app's index.html takes it.
+        shell = "patient/index.html" if path == PATIENT or path.startswith(f"{PATIENT}/") \
+            else "index.html"
+        return await self.files.get_response(shell, scope)
 
 
 def default_root() -> Path:

@@ -1,11 +1,14 @@
-"""deploy/web/nginx.conf: the web app's build as nginx serves it in compose and Kubernetes (the
+"""deploy/web/nginx.conf: the web apps' build (the staff app, the patient app under
+``/patient/``) as nginx serves it in compose and Kubernetes (the
 Dockerfile's web stage), with the headers and fallbacks ``make run`` and ``make dev`` serve it
 with (hms_platform.web.site.StaticSite):
 
 - every answer (errors too) carries the app's Content-Security-Policy, nosniff, DENY framing and
-  no referrer; ``/assets/`` (hashed names) is cached for a year, everything else revalidated;
+  no referrer; ``/assets/`` and ``/patient/assets/`` (hashed names) are cached for a year,
+  everything else revalidated;
 - a path whose last segment has an extension is a file or a 404; any other missing path is one
-  of the app's own pages and gets ``/index.html``.
+  of the apps' own pages and gets ``/patient/index.html`` under ``/patient/``, else
+  ``/index.html``.
 
 Every header is set once, in the server block, and no location sets its own (nginx would then
 drop the server's): the cache rule comes from a ``map`` on the path. The unprivileged image
@@ -14,7 +17,7 @@ runs it as its user 101, on port 8080, writing only under /tmp (a read-only root
 
 from __future__ import annotations
 
-from hms_platform.web.site import APP_CSP, IMMUTABLE, REVALIDATE
+from hms_platform.web.site import APP_CSP, IMMUTABLE, PATIENT, REVALIDATE
 from hms_system.model import SITE_PORT, Site, System
 from hms_system.render.text import wrapped
 
@@ -66,6 +69,7 @@ def conf(site: Site, *, port: int = SITE_PORT, root: str = IMAGE_ROOT, tmp: str 
         "    # (index.html, the service worker, the manifest, icons) is revalidated on every load.",
         "    map $uri $cache_control {",
         f'        ~^/assets/ "{IMMUTABLE}";',
+        f'        ~^{PATIENT}/assets/ "{IMMUTABLE}";',
         f'        default "{REVALIDATE}";',
         "    }",
         "",
@@ -81,6 +85,9 @@ def conf(site: Site, *, port: int = SITE_PORT, root: str = IMAGE_ROOT, tmp: str 
         "        location ^~ /assets/ {",
         "            try_files $uri =404;",
         "        }",
+        f"        location ^~ {PATIENT}/assets/ {{",
+        "            try_files $uri =404;",
+        "        }",
         "        location ~ \\.webmanifest$ {",
         "            types { }",
         "            default_type application/manifest+json;",
@@ -94,6 +101,13 @@ def conf(site: Site, *, port: int = SITE_PORT, root: str = IMAGE_ROOT, tmp: str 
         "        # router in index.html takes it.",
         "        location / {",
         "            try_files $uri /index.html;",
+        "        }",
+        "        # ... and the patient app's (/patient/ticket): its own router takes it.",
+        f"        location = {PATIENT} {{",
+        f"            try_files /nothing {PATIENT}/index.html;",
+        "        }",
+        f"        location {PATIENT}/ {{",
+        f"            try_files $uri {PATIENT}/index.html;",
         "        }",
         "    }",
         "}",

@@ -1,0 +1,4 @@
+// Placeholder: replaced by the offline work.
+export function OfflineBar() {
+  return null;
+}
