@@ -14,7 +14,7 @@ import stat
 import subprocess
 import sys
 import tempfile
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -150,7 +150,8 @@ async def test_seed_makes_a_living_clinic_whose_logins_work(tmp_path: Path) -> N
             doctors = (await client.get("/api/appointments/doctors", headers=desk)).json()
             assert len(doctors["items"]) == 3
             booked = (await client.get("/api/appointments", headers=desk)).json()["items"]
-            assert len(booked) == 6 == logins["appointments"]
+            # one each, and the patient app's demo patient a second, tomorrow
+            assert len(booked) == 7 == logins["appointments"]
             arrived = [a for a in booked if a["status"] == "checked_in"]
             clinic = ZoneInfo("Africa/Nairobi")  # the embedded run's default clinic zone
             today = datetime.now(clinic).date()
@@ -163,7 +164,20 @@ async def test_seed_makes_a_living_clinic_whose_logins_work(tmp_path: Path) -> N
                 mine = (await client.get("/api/queue/tickets/mine",
                                          headers=await token(patient))).json()
                 waiting += sum(t["status"] == "waiting" for t in mine)
-            assert waiting == len(arrived)  # each checked-in patient holds a ticket
+            demo = logins["patient_app"]
+            assert demo["url"] == f"{url}/patient/"
+            assert demo["username"] == logins["patients"][0]["username"]
+            as_demo = await token(demo)
+            me = (await client.get("/api/auth/me", headers=as_demo)).json()["id"]
+            # each checked-in patient holds a ticket; the demo patient holds one whatever the
+            # hour (a walk-in ticket once today's hours are over)
+            assert waiting == len(arrived) + (not any(a["patient_id"] == me for a in arrived))
+            mine = (await client.get("/api/appointments", headers=as_demo)).json()["items"]
+            tomorrow = today + timedelta(days=1)
+            assert any(a["status"] == "booked" and datetime.fromisoformat(
+                a["start"]).astimezone(clinic).date() == tomorrow for a in mine), mine
+            tickets = (await client.get("/api/queue/tickets/mine", headers=as_demo)).json()
+            assert [t["status"] for t in tickets] == ["waiting"]
             for doctor in logins["doctors"]:
                 await token(doctor)
         again = await asyncio.create_subprocess_exec(

@@ -83,8 +83,12 @@ def test_a_patient_is_sent_to_the_patient_app(contexts: Any, clinic: Any, S: Any
     page.goto("/")
     patient = clinic.login("patient")
     PAGES.sign_in(page, patient["username"], patient["password"])
-    expect(page.get_by_role("alert")).to_have_text(S("signIn.patientsUseApp"))
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text(S("signIn.patientsUseApp"))
     expect(page.get_by_role("heading", level=1, name=S("signIn.heading"))).to_be_visible()
+    alert.get_by_role("link", name=S("signIn.patientApp")).click()
+    expect(page).to_have_url(clinic.base + "/patient/")
+    expect(page).to_have_title("HMS: my visits")  # the patient app's own page
 
 
 def test_signing_out_leaves_the_sign_in_page_and_nothing_local(signed_in: Any, S: Any) -> None:

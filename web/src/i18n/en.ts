@@ -28,7 +28,8 @@ export const en = {
     failed: "Wrong username or password. Check them and try again.",
     throttled: "Too many attempts. Wait {seconds} seconds, then try again.",
     expired: "Your session has ended. Sign in again to go on; nothing you typed or queued is lost.",
-    patientsUseApp: "Patients use the HMS patient app, not this one.",
+    patientsUseApp: "This is the staff app. Patients use the patient app, where they can book, see their place in the line and be told when it is their turn.",
+    patientApp: "Open the patient app",
   },
   // desk: reception desk (src/screens/desk)
   desk: {

@@ -46,7 +46,7 @@ export function SignIn({ expired = false }: { expired?: boolean }) {
         <h1 id="signin-heading">{strings.signIn.heading}</h1>
         {expired && <Alert kind="info">{strings.signIn.expired}</Alert>}
         {error && <Alert>{error}</Alert>}
-        {notice.value && <Alert>{notice.value}</Alert>}
+        {notice.value && <Alert>{notice.value} <a href="/patient/">{strings.signIn.patientApp}</a></Alert>}
         <label for="username">{strings.signIn.username}</label>
         <input id="username" ref={first} autocomplete="username" required value={username}
           onInput={(e) => setUsername(e.currentTarget.value)} />

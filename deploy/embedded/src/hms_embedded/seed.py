@@ -3,7 +3,10 @@ public API on the gateway's port, so a newcomer sees a living system.
 
 Three doctors with weekly hours, a receptionist, six patients, today's appointments (the next
 free slots of the clinic day; tomorrow's morning once today's hours are over) and the first
-three checked in, so their tickets wait in the doctors' lines. The logins are printed and kept
+three checked in, so their tickets wait in the doctors' lines. The first patient is the patient
+app's demo (``patient_app`` in the output, with the app's address): a ticket in a line (their
+appointment checked in, or a walk-in ticket once today's hours are over) and a visit still
+booked, tomorrow. The logins are printed and kept
 in ``<data dir>/demo-logins.json`` (owner-only); a second run prints them again and changes
 nothing.
 
@@ -68,20 +71,22 @@ class Clinic:
                     return
                 await asyncio.sleep(0.3)
 
-    async def book(self, token: str, doctor: str, patient: str, start: str) -> Any:
-        """Book, waiting while appointments has not yet heard of the new patient (404)."""
-        body = {"doctor_id": doctor, "patient_id": patient, "start": start,
-                "reason": "Demo visit"}
+    async def create(self, token: str, path: str, body: dict[str, Any]) -> Any:
+        """POST, waiting while the owner has not yet heard of the new patient (404)."""
         async with asyncio.timeout(60):
             while True:
-                response = await self.client.post("/api/appointments", json=body,
+                response = await self.client.post(path, json=body,
                                                   headers={"Authorization": f"Bearer {token}"})
                 if response.status_code != 404:
                     break
                 await asyncio.sleep(0.3)
         if response.status_code != 201:
-            raise SystemExit(f"booking: {response.status_code} {response.text[:300]}")
+            raise SystemExit(f"{path}: {response.status_code} {response.text[:300]}")
         return response.json()
+
+    async def book(self, token: str, doctor: str, patient: str, start: str) -> Any:
+        return await self.create(token, "/api/appointments", {
+            "doctor_id": doctor, "patient_id": patient, "start": start, "reason": "Demo visit"})
 
     async def in_the_lines(self, token: str, arrived: list[dict[str, Any]]) -> None:
         """Tickets come from the check-in events: wait until every arrival holds one, so the
@@ -102,9 +107,25 @@ class Clinic:
                                params={"limit": 200})
         return any(t["appointment_id"] == appointment["id"] for t in line["waiting"])
 
-    async def free_slots(self, token: str, doctor: str) -> list[str]:
+    async def patient_app_demo(self, token: str, doctors: list[str], patient: str,
+                               booked: list[dict[str, Any]],
+                               arrived: list[dict[str, Any]]) -> None:
+        """The first patient holds a ticket and a visit still booked: what the patient app
+        shows on its first screen."""
+        if not any(a["patient_id"] == patient for a in arrived):
+            doctor = booked[0]["doctor_id"] if booked else doctors[0]
+            await self.create(token, "/api/queue/tickets", {
+                "patient_id": patient, "doctor_id": doctor, "urgency": 3})
+        tomorrow = datetime.now(self.tz).date() + timedelta(days=1)
+        slots = await self.free_slots(token, doctors[1 % len(doctors)], days=(tomorrow,))
+        if not slots:
+            raise SystemExit("no free slot tomorrow for the patient app's demo")
+        await self.book(token, doctors[1 % len(doctors)], patient, slots[len(slots) // 2])
+
+    async def free_slots(self, token: str, doctor: str,
+                         days: tuple[date, ...] | None = None) -> list[str]:
         now = datetime.now(self.tz)
-        for day in (now.date(), now.date() + timedelta(days=1)):
+        for day in days or (now.date(), now.date() + timedelta(days=1)):
             slots = await self.call("GET", f"/api/appointments/doctors/{doctor}/slots", token,
                                     params={"date": day.isoformat()})
             items = slots["slots"]
@@ -161,7 +182,11 @@ async def seed(base_url: str, admin_password: str, logins_file: Path, tz: ZoneIn
             await clinic.call("POST", f"/api/appointments/{appointment['id']}/check-in",
                               reception)
         await clinic.in_the_lines(reception, arrived)
-    logins["appointments"] = len(booked)
+        await clinic.patient_app_demo(reception, doctors, patients[0], booked, arrived)
+    logins["appointments"] = len(booked) + 1
+    first = logins["patients"][0]
+    logins["patient_app"] = {"url": f"{base_url}/patient/", "username": first["username"],
+                             "password": first["password"], "name": first["name"]}
     return logins
 
 
