@@ -12,6 +12,7 @@ import ipaddress
 import os
 import secrets
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -65,13 +66,16 @@ def first_admin(data_dir: Path) -> None:
              password_file=str(secret_file))
 
 
-def _generated_key(data_dir: Path, variable: str, filename: str) -> None:
-    """Set ``variable`` (unless it is set) to a random 32-byte key, base64, made at first start
-    in ``<data dir>/<filename>`` (mode 600): never a key written in the source."""
+def _generated_key(data_dir: Path, variable: str, filename: str,
+                   make: Callable[[], str] | None = None) -> None:
+    """Set ``variable`` (unless it is set) to a random 32-byte key, base64 (or what ``make``
+    makes), made at first start in ``<data dir>/<filename>`` (mode 600): never a key written in
+    the source."""
     key_file = data_dir / filename
     if not os.environ.get(variable):
         if not key_file.exists():
-            _private_file(key_file, base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+            key = make() if make else base64.b64encode(secrets.token_bytes(32)).decode()
+            _private_file(key_file, key + "\n")
         os.environ[variable] = key_file.read_text().strip()
 
 
@@ -99,6 +103,16 @@ def display_secret(data_dir: Path) -> None:
     """The queue signs waiting-room links under QUEUE_DISPLAY_SECRET: whoever has it can mint a
     link to any doctor's line, so it is made at first start, never taken from the source."""
     _generated_key(data_dir, "QUEUE_DISPLAY_SECRET", "display-secret")
+
+
+def vapid_key(data_dir: Path, host: str) -> None:
+    """Web Push for the patient app: notifications signs its pushes with a P-256 key (VAPID),
+    NOTIFICATIONS_VAPID_PRIVATE_KEY or one made at first start in ``<data dir>/vapid-key``;
+    phones subscribed under it stop getting pushes if it changes."""
+    from hms_notifications.embedded import new_vapid_key, vapid_subject
+
+    _generated_key(data_dir, "NOTIFICATIONS_VAPID_PRIVATE_KEY", "vapid-key", new_vapid_key)
+    os.environ.setdefault("NOTIFICATIONS_VAPID_SUBJECT", vapid_subject(host))
 
 
 def point_at_own_jwks(port: int) -> None:
@@ -165,6 +179,7 @@ async def serve(host: str, port: int, data_dir: Path) -> None:
     key_encryption_key(data_dir)
     code_encryption_key(data_dir)
     display_secret(data_dir)
+    vapid_key(data_dir, host)
     clinic_timezone()
     tls = Tls.from_environment(data_dir, host)
     jwks_socket = loopback_socket() if tls else None

@@ -36,7 +36,7 @@ MANIFEST = "hms-backup.json"
 # The data folder's files a restored database needs: without key-encryption-key auth cannot
 # open its signing keys; the others keep sealed codes, screen links and the admin sign-in.
 KEYS = ("key-encryption-key", "code-encryption-key", "display-secret", "admin-password")
-OPTIONAL = ("demo-logins.json", "tls.pem")  # taken along when present
+OPTIONAL = ("demo-logins.json", "tls.pem", "vapid-key")  # taken along when present
 FORMAT = 1
 
 

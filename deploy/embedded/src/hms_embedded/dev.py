@@ -33,6 +33,7 @@ from hms_embedded.__main__ import (
     display_secret,
     first_admin,
     key_encryption_key,
+    vapid_key,
 )
 from hms_embedded.certificate import self_signed_certificate
 from hms_platform.messaging.rabbit import declare_definitions
@@ -51,6 +52,7 @@ def secrets_in(data_dir: Path) -> None:
     key_encryption_key(data_dir)
     code_encryption_key(data_dir)
     display_secret(data_dir)
+    vapid_key(data_dir, "127.0.0.1")  # Web Push for the patient app
     for name in NAMES:
         _generated_key(data_dir, f"{name.upper()}_DB_PASSWORD", f"{name}-db-password")
 

@@ -76,6 +76,8 @@ CHANNELS = (
     Variable("NOTIFICATIONS_SMTP_STARTTLS", "false"),
     Variable("NOTIFICATIONS_FCM_PROJECT_ID", ""),
     Variable("NOTIFICATIONS_FCM_SERVICE_ACCOUNT_JSON", ""),
+    Variable("NOTIFICATIONS_VAPID_PRIVATE_KEY", ""),
+    Variable("NOTIFICATIONS_VAPID_SUBJECT", ""),
 )
 CHANNEL_NOTES = {  # above them in docker-compose.yml
     "NOTIFICATIONS_TWILIO_ACCOUNT_SID":
@@ -84,6 +86,9 @@ CHANNEL_NOTES = {  # above them in docker-compose.yml
         "Development: `docker compose --profile dev up -d mailpit` and "
         "NOTIFICATIONS_SMTP_HOST=mailpit,\nNOTIFICATIONS_SMTP_PORT=1025; the mails show at "
         "http://127.0.0.1:8025.",
+    "NOTIFICATIONS_VAPID_PRIVATE_KEY":
+        "Web Push (the patient app): a key from `docker compose run --rm notifications "
+        "hms-notifications vapid-key`\nand a mailto: subject.",
 }
 
 

@@ -11,6 +11,11 @@ from pydantic_settings import SettingsConfigDict
 
 from hms_notifications.domain.delivery import RetryPolicy
 from hms_notifications.domain.rules import Rules
+from hms_notifications.domain.subscriptions import (
+    DEFAULT_PUSH_ORIGINS,
+    OriginPattern,
+    origin_pattern,
+)
 from hms_platform.settings import ServiceSettings, secret, service_config
 
 # The same development key as auth's (base64 of 32 bytes); refused outside dev/test.
@@ -71,11 +76,49 @@ class NotificationsSettings(ServiceSettings):
     fcm_token_url: str | None = None  # default: the key's token_uri
     fcm_timeout: float = Field(default=10, gt=0)
 
-    @field_validator("twilio_auth_token", "smtp_password", "fcm_service_account_json")
+    # Web Push (RFC 8030, 8291, 8292): the VAPID key (PEM, or the raw P-256 private key in
+    # base64url) and the contact the push services may write to (mailto: or https:).
+    vapid_private_key: SecretStr | None = None
+    vapid_subject: str | None = Field(default=None, pattern=r"^(mailto:\S+@\S+|https://\S+)$")
+    # The push services the sender may POST to (scheme://host[:port], *. for any name under).
+    webpush_origins: list[str] = Field(default=list(DEFAULT_PUSH_ORIGINS), min_length=1,
+                                       max_length=20)
+    webpush_timeout: float = Field(default=10, gt=0)
+    # How long a push service keeps a push for a phone that is off; turn notices at most 15 min.
+    webpush_ttl_seconds: int = Field(default=3600, ge=0, le=28 * 24 * 3600)
+
+    @field_validator("twilio_auth_token", "smtp_password", "fcm_service_account_json",
+                     "vapid_private_key")
     @classmethod
     def _empty_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
         # compose passes unset credentials as empty strings: the channel is then off.
         return value if value is not None and value.get_secret_value() else None
+
+    @field_validator("vapid_private_key")
+    @classmethod
+    def _a_p256_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value():
+            # The key's format is the adapter's to read; imported here so that a wrong key
+            # stops every process at start, saying why.
+            from hms_notifications.adapters.channels.vapid import load_private_key
+
+            load_private_key(value.get_secret_value())  # ValueError: not a P-256 key
+        return value
+
+    @field_validator("vapid_subject", mode="before")
+    @classmethod
+    def _empty_subject_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("webpush_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        for text in value:
+            origin_pattern(text)  # ValueError: not an origin
+        return value
+
+    def push_origins(self) -> tuple[OriginPattern, ...]:
+        return tuple(origin_pattern(text) for text in self.webpush_origins)
 
     @field_validator("reminder_lead_minutes")
     @classmethod

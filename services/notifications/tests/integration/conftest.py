@@ -16,6 +16,7 @@ from hms_platform.messaging.inbox import InboxConsumer
 from hms_platform.testing.modules import load_beside
 
 PROVIDERS = load_beside(__file__, "../providers.py", "hms_notifications_test_providers")
+PUSH = load_beside(__file__, "../push_service.py", "hms_notifications_test_push_service")
 SID, TOKEN = "AC" + "0" * 32, "twilio-auth-token"
 
 
@@ -39,6 +40,15 @@ async def fcm(rsa_key: RSAKey) -> AsyncIterator[Any]:
         "type": "service_account", "project_id": "hms-test", "private_key_id": "key-1",
         "private_key": rsa_key.as_pem(private=True).decode(),
         "client_email": "sender@hms-test.iam.example", "token_uri": server.token_url}
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def push_service() -> AsyncIterator[Any]:
+    """A local Web Push service (tests/push_service.py): VAPID checked, payloads decrypted."""
+    server = PUSH.PushService()
     await server.start()
     yield server
     await server.stop()

@@ -68,9 +68,31 @@ export interface paths {
         get: operations["get_preferences_api_notifications_preferences_get"];
         /**
          * Put Preferences
-         * @description Replace the caller's channels, quiet hours and push device tokens.
+         * @description Replace the caller's channels, quiet hours and push devices (FCM tokens, Web Push
+         *     subscriptions: a subscription that is not valid, or points at a push service this server
+         *     does not send to, is a 422 saying why).
          */
         put: operations["put_preferences_api_notifications_preferences_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/push/key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Push Key
+         * @description The key the app subscribes to Web Push with (null: Web Push is off on this server).
+         */
+        get: operations["push_key_api_notifications_push_key_get"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -185,7 +207,7 @@ export interface components {
             channels: ("sms" | "push" | "email")[];
             /**
              * Devices
-             * @description push device tokens (FCM registration ids)
+             * @description push devices: FCM registration tokens, or a browser's Web Push subscription as JSON.stringify(subscription) gives it ({"endpoint", "expirationTime", "keys": {"p256dh", "auth"}}), whose endpoint must be an allowed push service's
              */
             devices?: string[];
             /** @description no reminders then (turn_now and turn_approaching still go) */
@@ -200,7 +222,7 @@ export interface components {
             channels: ("sms" | "push" | "email")[];
             /**
              * Devices
-             * @description push device tokens (FCM registration ids)
+             * @description push devices: FCM registration tokens, or a browser's Web Push subscription as JSON.stringify(subscription) gives it ({"endpoint", "expirationTime", "keys": {"p256dh", "auth"}}), whose endpoint must be an allowed push service's
              */
             devices?: string[];
             /** @description no reminders then (turn_now and turn_approaching still go) */
@@ -231,6 +253,14 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
+        };
+        /** PushKey */
+        PushKey: {
+            /**
+             * Public Key
+             * @description the VAPID public key (base64url, an uncompressed P-256 point) to subscribe with as applicationServerKey; null: Web Push is off on this server
+             */
+            public_key: string | null;
         };
         /** QuietHoursBody */
         QuietHoursBody: {
@@ -480,6 +510,53 @@ export interface operations {
             };
             /** @description the same Idempotency-Key is still running */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    push_key_api_notifications_push_key_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushKey"];
+                };
+            };
+            /** @description the body cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description missing or invalid access token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

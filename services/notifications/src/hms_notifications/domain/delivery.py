@@ -3,7 +3,7 @@ honouring a provider's Retry-After), and what its later delivery reports change.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -47,6 +47,23 @@ class Undeliverable:
 
 
 Outcome = Sent | Retry | Failed | Undeliverable
+
+
+def combine(outcomes: Sequence[Outcome]) -> Outcome:
+    """One push to several devices (or through several push services): sent if any device
+    took it (the dead ones dropped all the same), else a retry if any asked for one, else
+    undeliverable if every device is dead (SMS takes over), else the first failure."""
+    dead = tuple(t for o in outcomes if isinstance(o, Sent | Undeliverable) for t in o.dead_tokens)
+    sent = [o for o in outcomes if isinstance(o, Sent)]
+    if sent:
+        return Sent(sent[0].provider_id, dead)
+    retry = [o for o in outcomes if isinstance(o, Retry)]
+    if retry:
+        return retry[0]
+    failed = [o for o in outcomes if isinstance(o, Failed)]
+    if failed:
+        return failed[0]
+    return Undeliverable("push: no live device", dead)
 
 
 @dataclass(frozen=True)

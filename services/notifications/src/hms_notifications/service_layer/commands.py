@@ -28,6 +28,13 @@ class PutPreferences(Command[Preferences]):
 
 
 @dataclass(frozen=True)
+class GetPushKey(Query[str | None]):
+    """The VAPID public key the app subscribes with (None: Web Push is off here)."""
+
+    roles: ClassVar[frozenset[str]] = ROLES
+
+
+@dataclass(frozen=True)
 class ListMine(Query[Page]):
     roles: ClassVar[frozenset[str]] = ROLES
 

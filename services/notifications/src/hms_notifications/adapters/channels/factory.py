@@ -9,6 +9,7 @@ from typing import Any
 
 import structlog
 
+from hms_notifications.adapters.channels.vapid import Vapid, load_private_key, public_key
 from hms_notifications.config import NotificationsSettings
 from hms_notifications.domain.model import CHANNELS, EMAIL, PUSH, SMS
 
@@ -22,10 +23,27 @@ def _missing(settings: NotificationsSettings) -> dict[str, str]:
         missing[SMS] = "NOTIFICATIONS_TWILIO_ACCOUNT_SID, _AUTH_TOKEN and _FROM"
     if not settings.smtp_host:
         missing[EMAIL] = "NOTIFICATIONS_SMTP_HOST"
-    if not (settings.fcm_project_id and (settings.fcm_service_account_file
-                                         or settings.fcm_service_account_json)):
-        missing[PUSH] = "NOTIFICATIONS_FCM_PROJECT_ID and a service account key"
+    if not (fcm_configured(settings) or vapid_configured(settings)):
+        missing[PUSH] = ("NOTIFICATIONS_FCM_PROJECT_ID and a service account key, or "
+                         "NOTIFICATIONS_VAPID_PRIVATE_KEY and _SUBJECT")
     return missing
+
+
+def fcm_configured(settings: NotificationsSettings) -> bool:
+    return bool(settings.fcm_project_id and (settings.fcm_service_account_file
+                                             or settings.fcm_service_account_json))
+
+
+def vapid_configured(settings: NotificationsSettings) -> bool:
+    return settings.vapid_private_key is not None and settings.vapid_subject is not None
+
+
+def push_public_key(settings: NotificationsSettings) -> str | None:
+    """The VAPID public key the app subscribes with; None: Web Push is off here."""
+    if not vapid_configured(settings):
+        return None
+    assert settings.vapid_private_key is not None
+    return public_key(load_private_key(settings.vapid_private_key.get_secret_value()))
 
 
 def configured(settings: NotificationsSettings) -> frozenset[str]:
@@ -62,12 +80,7 @@ def build_channels(settings: NotificationsSettings) -> dict[str, Any]:
             username=settings.smtp_username, password=password,
             starttls=settings.smtp_starttls, timeout=settings.smtp_timeout)
     if PUSH not in missing:
-        from hms_notifications.adapters.channels.fcm import FcmChannel
-
-        channels[PUSH] = FcmChannel(
-            str(settings.fcm_project_id), _service_account(settings),
-            base_url=settings.fcm_base_url, token_url=settings.fcm_token_url,
-            timeout=settings.fcm_timeout)
+        channels[PUSH] = _push(settings)
     if settings.console_channel:
         from hms_notifications.adapters.channels.console import ConsoleChannel
 
@@ -79,6 +92,36 @@ def build_channels(settings: NotificationsSettings) -> dict[str, Any]:
         else:
             log.warning("channel.off", channel=name, missing=missing[name])
     return channels
+
+
+def _push(settings: NotificationsSettings) -> Any:
+    """Web Push for subscriptions and FCM for tokens, each when configured; in console mode
+    the tokens (and, without a VAPID key, the subscriptions) go to the log."""
+    from hms_notifications.adapters.channels.console import ConsoleChannel
+    from hms_notifications.adapters.channels.push import PushRouter
+
+    webpush: Any = None
+    fcm: Any = None
+    if vapid_configured(settings):
+        from hms_notifications.adapters.channels.webpush import WebPushChannel
+
+        assert settings.vapid_private_key is not None and settings.vapid_subject is not None
+        webpush = WebPushChannel(
+            Vapid(settings.vapid_private_key.get_secret_value(), settings.vapid_subject),
+            settings.push_origins(), ttl=settings.webpush_ttl_seconds,
+            timeout=settings.webpush_timeout)
+    if fcm_configured(settings):
+        from hms_notifications.adapters.channels.fcm import FcmChannel
+
+        fcm = FcmChannel(
+            str(settings.fcm_project_id), _service_account(settings),
+            base_url=settings.fcm_base_url, token_url=settings.fcm_token_url,
+            timeout=settings.fcm_timeout)
+    elif settings.console_channel:
+        fcm = ConsoleChannel(PUSH)
+    log.info("channel.push", webpush=webpush is not None,
+             fcm=type(fcm).__name__ if fcm is not None else None)
+    return PushRouter(webpush=webpush, fcm=fcm)
 
 
 async def close_channels(channels: dict[str, Any]) -> None:

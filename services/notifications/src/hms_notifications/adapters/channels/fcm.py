@@ -16,7 +16,14 @@ with warnings.catch_warnings():  # Authlib 1.9 announces a move to "httpx2"; htt
     from authlib.integrations.httpx_client import AsyncAssertionClient, OAuthError
 
 from hms_notifications.adapters.channels.http import retry_after_seconds
-from hms_notifications.domain.delivery import Failed, Outcome, Retry, Sent, Undeliverable
+from hms_notifications.domain.delivery import (
+    Failed,
+    Outcome,
+    Retry,
+    Sent,
+    Undeliverable,
+    combine,
+)
 from hms_notifications.domain.model import Message
 from hms_notifications.domain.templates import Rendered
 
@@ -71,20 +78,8 @@ class FcmChannel:
             return Retry(f"fcm token: {error.error}")
         except (httpx.HTTPError, KeyError, ValueError) as error:
             return Retry(f"fcm token: {type(error).__name__}")
-        outcomes = await asyncio.gather(*(self._one(bearer, t, text, message) for t in tokens))
-        sent = [o for o in outcomes if isinstance(o, Sent)]
-        if sent:
-            dead = tuple(t for t, o in zip(tokens, outcomes, strict=True)
-                         if isinstance(o, Undeliverable))
-            return Sent(sent[0].provider_id, dead)
-        retry = [o for o in outcomes if isinstance(o, Retry)]
-        if retry:
-            return retry[0]
-        dead = tuple(t for t, o in zip(tokens, outcomes, strict=True)
-                     if isinstance(o, Undeliverable))
-        if len(dead) == len(tokens):
-            return Undeliverable("push: no live device", dead)
-        return next(o for o in outcomes if isinstance(o, Failed))
+        return combine(await asyncio.gather(*(self._one(bearer, t, text, message)
+                                              for t in tokens)))
 
     async def _one(self, bearer: str, token: str, text: Rendered, message: Message) -> Outcome:
         body = {"message": {"token": token,

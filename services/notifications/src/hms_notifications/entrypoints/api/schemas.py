@@ -34,8 +34,18 @@ class PreferencesBody(BaseModel):
     channels: list[ChannelName] = Field(max_length=3, description="channels wanted")
     quiet_hours: QuietHoursBody | None = Field(
         default=None, description="no reminders then (turn_now and turn_approaching still go)")
-    devices: list[DeviceToken] = Field(default_factory=list, max_length=10,
-                                       description="push device tokens (FCM registration ids)")
+    devices: list[DeviceToken] = Field(
+        default_factory=list, max_length=10,
+        description="push devices: FCM registration tokens, or a browser's Web Push "
+        "subscription as JSON.stringify(subscription) gives it ({\"endpoint\", "
+        "\"expirationTime\", \"keys\": {\"p256dh\", \"auth\"}}), whose endpoint must be an "
+        "allowed push service's")
+
+
+class PushKey(BaseModel):
+    public_key: str | None = Field(
+        description="the VAPID public key (base64url, an uncompressed P-256 point) to subscribe "
+        "with as applicationServerKey; null: Web Push is off on this server")
 
 
 class PreferencesPublic(PreferencesBody):

@@ -28,6 +28,7 @@ from hms_platform.revocation import record_sessions_revoked, record_signing_key_
 HANDLERS: dict[type, Handler] = {
     c.GetPreferences: queries.get_preferences,
     c.PutPreferences: queries.put_preferences,
+    c.GetPushKey: queries.get_push_key,
     c.ListMine: queries.list_mine,
     c.ListMessages: queries.list_messages,
     c.RecordProviderStatus: queries.record_provider_status,

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+
 from hms_notifications.domain.delivery import report_status
 from hms_notifications.domain.model import Preferences
+from hms_notifications.domain.subscriptions import OriginPattern, checked_devices
 from hms_notifications.service_layer import commands as c
 from hms_notifications.service_layer.ports import MessageFilter, Page, UnitOfWork
 
@@ -13,11 +17,20 @@ async def get_preferences(cmd: c.GetPreferences, uow: UnitOfWork) -> Preferences
         return await uow.preferences.get(cmd.user_id)
 
 
-async def put_preferences(cmd: c.PutPreferences, uow: UnitOfWork) -> Preferences:
+async def put_preferences(cmd: c.PutPreferences, uow: UnitOfWork,
+                          push_origins: Sequence[OriginPattern]) -> Preferences:
+    """InvalidRequest (422) for a Web Push subscription that is not one, or whose endpoint is
+    not an allowed push service's; subscriptions are kept in one form, one per endpoint."""
+    prefs = replace(cmd.preferences,
+                    devices=checked_devices(cmd.preferences.devices, push_origins))
     async with uow:
-        await uow.preferences.put(cmd.preferences)
+        await uow.preferences.put(prefs)
         await uow.commit()
-    return cmd.preferences
+    return prefs
+
+
+async def get_push_key(cmd: c.GetPushKey, push_key: str | None) -> str | None:
+    return push_key
 
 
 async def list_mine(cmd: c.ListMine, uow: UnitOfWork) -> Page:

@@ -47,6 +47,14 @@ async def get_preferences(bus: Bus, me: Annotated[Principal, caller(c.GetPrefere
 async def put_preferences(body: s.PreferencesBody, bus: Bus,
                           me: Annotated[Principal, caller(c.PutPreferences)],
                           ) -> s.PreferencesPublic:
-    """Replace the caller's channels, quiet hours and push device tokens."""
+    """Replace the caller's channels, quiet hours and push devices (FCM tokens, Web Push
+    subscriptions: a subscription that is not valid, or points at a push service this server
+    does not send to, is a 422 saying why)."""
     prefs = views.to_preferences(me.user_id, body)
     return views.preferences(await bus.handle(c.PutPreferences(prefs)))
+
+
+@router.get("/push/key", response_model=s.PushKey, responses=s.problems())
+async def push_key(bus: Bus, _: Annotated[Principal, caller(c.GetPushKey)]) -> s.PushKey:
+    """The key the app subscribes to Web Push with (null: Web Push is off on this server)."""
+    return s.PushKey(public_key=await bus.handle(c.GetPushKey()))
