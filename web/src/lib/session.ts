@@ -19,7 +19,9 @@ export interface TokenPair {
 }
 
 export class SignInError extends Error {
-  constructor(public readonly status: number, public readonly detail: string) {
+  /** retryAfter: a 429's seconds to wait (the problem's `retry_after` or Retry-After) */
+  constructor(public readonly status: number, public readonly detail: string,
+              public readonly retryAfter?: number) {
     super(detail);
   }
 }
@@ -69,7 +71,9 @@ export class SessionManager {
     const response = await this.fetcher(`${this.base}/api/auth/token`, { method: "POST", body });
     if (!response.ok) {
       const problem = await response.json().catch(() => ({}));
-      throw new SignInError(response.status, String(problem.detail ?? response.statusText));
+      const wait = Number(problem.retry_after ?? response.headers?.get("retry-after") ?? NaN);
+      throw new SignInError(response.status, String(problem.detail ?? response.statusText),
+        Number.isFinite(wait) && wait > 0 ? wait : undefined);
     }
     return this.adopt(await response.json(), username);
   }

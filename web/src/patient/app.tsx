@@ -10,6 +10,7 @@ import { sync } from "../lib/sync";
 import { Alert, Busy } from "../ui/feedback";
 import { Activate } from "./account/Activate";
 import { Me } from "./account/Me";
+import { PushNotice } from "./account/PushNotice";
 import { Register } from "./account/Register";
 import { Reset } from "./account/Reset";
 import { SignIn } from "./account/SignIn";
@@ -122,6 +123,7 @@ export function PatientApp() {
       <a class="skip" href="#main">{ps.shell.skip}</a>
       <Header />
       <OfflineBar />
+      <PushNotice />
       <PatientSync />
       <Router>
         <Route path={paths.home} component={Home} />

@@ -28,7 +28,7 @@ export function SignIn({ expired = false }: { expired?: boolean }) {
       }
     } catch (e) {
       if (e instanceof SignInError && e.status === 429) {
-        setError(t(strings.signIn.throttled, { seconds: e.detail.match(/\d+/)?.[0] ?? "60" }));
+        setError(t(strings.signIn.throttled, { seconds: e.retryAfter ?? e.detail.match(/\d+/)?.[0] ?? "60" }));
       } else if (e instanceof SignInError && (e.status === 401 || e.status === 400 || e.status === 422)) {
         setError(strings.signIn.failed);
       } else {

@@ -1,4 +1,6 @@
-// Placeholder: replaced by the screen's own work.
+// Activating an account reception registered: the SMS activation code and a first password.
+import { CodeForm } from "./CodeForm";
+
 export function Activate() {
-  return <main id="main"><h1>Activate</h1></main>;
+  return <CodeForm kind="activate" />;
 }

@@ -1,4 +1,7 @@
-// Placeholder: replaced by the screen's own work.
+// A forgotten password: the reset code reception sends by SMS (auth has no route for a patient
+// to ask for one alone) and a new password.
+import { CodeForm } from "./CodeForm";
+
 export function Reset() {
-  return <main id="main"><h1>Reset</h1></main>;
+  return <CodeForm kind="reset" />;
 }
