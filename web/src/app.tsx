@@ -4,7 +4,6 @@ import { useEffect, useState } from "preact/hooks";
 import { LocationProvider, Router, Route, useLocation } from "preact-iso";
 import { strings, t } from "./i18n";
 import type { Role } from "./lib/db";
-import { db } from "./lib/db";
 import { session } from "./lib/session";
 import { sync } from "./lib/sync";
 import { SignIn } from "./screens/SignIn";
@@ -12,6 +11,7 @@ import { Desk } from "./screens/desk/Desk";
 import { Doctor } from "./screens/doctor/Doctor";
 import { Admin } from "./screens/admin/Admin";
 import { Busy } from "./ui/feedback";
+import { SignOut } from "./ui/signout";
 
 export const HOME: Record<Role, string> = {
   receptionist: "/desk", admin: "/admin", doctor: "/doctor", patient: "/",
@@ -29,17 +29,15 @@ function Guard({ area, children }: { area: string; children: preact.ComponentChi
   return allowed ? <>{children}</> : null;
 }
 
+const SIGN_OUT = {
+  signOut: strings.app.signOut, stay: strings.app.cancel, anyway: strings.app.signOutAnyway,
+  pending: (count: number) => t(strings.app.signOutPending, { count }),
+};
+
 function Header() {
   const who = session.current.value!;
   const { path } = useLocation();
-  const [confirm, setConfirm] = useState<number | null>(null);
   const links = Object.keys(ALLOWED).filter((area) => ALLOWED[area]!.includes(who.role));
-
-  async function signOut(force = false) {
-    const waiting = await db.ops.where("state").anyOf("pending", "sending").count();
-    if (waiting && !force) { setConfirm(waiting); return; }
-    await session.signOut();
-  }
 
   return (
     <header class="top">
@@ -52,14 +50,7 @@ function Header() {
         ))}
       </nav>
       <span class="who">{who.username} · {who.role}</span>
-      <button type="button" class="secondary" onClick={() => void signOut()}>{strings.app.signOut}</button>
-      {confirm !== null && (
-        <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="signout-q">
-          <p id="signout-q">{t(strings.app.signOutPending, { count: confirm })}</p>
-          <button type="button" onClick={() => setConfirm(null)}>{strings.app.cancel}</button>
-          <button type="button" class="danger" onClick={() => void signOut(true)}>{strings.app.signOutAnyway}</button>
-        </div>
-      )}
+      <SignOut words={SIGN_OUT} />
     </header>
   );
 }

@@ -87,6 +87,65 @@ export async function stream(doctorId: string, signal: AbortSignal,
   }
 }
 
+export interface Follow {
+  onEvent: (event: SseEvent) => void;
+  /** the stream is open */
+  onOpen: () => void;
+  /** the stream ended, failed or the network went: another is opened after a backoff */
+  onClose: () => void;
+  /** why the last stream failed, in plain words */
+  onError?: (message: string) => void;
+  /** the network is back (read again at once: events may have been missed) */
+  onBack?: () => void;
+}
+
+/** Keeps one doctor's stream open: reopens it with backoff (at once when the network returns)
+ *  and drops a connection that stays silent past SILENCE_MS. Returns the function that stops. */
+export function follow(doctorId: string, on: Follow): () => void {
+  const abort = new AbortController();
+  let attempt = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let open = false; // a stream is open or being opened
+  let current: AbortController | null = null;
+  let watchdog: ReturnType<typeof setTimeout> | undefined;
+  const quiet = () => { // no heartbeat for a while: the connection is dead, open another
+    clearTimeout(watchdog);
+    watchdog = setTimeout(() => current?.abort(), SILENCE_MS);
+  };
+  const connect = async () => {
+    if (open || abort.signal.aborted) return;
+    open = true;
+    clearTimeout(timer);
+    const mine = new AbortController();
+    current = mine;
+    const stop = () => mine.abort();
+    abort.signal.addEventListener("abort", stop);
+    try {
+      await stream(doctorId, mine.signal, (event) => { attempt = 0; on.onEvent(event); },
+        () => { on.onOpen(); quiet(); }, quiet);
+    } catch (e) {
+      if (!abort.signal.aborted && !mine.signal.aborted) {
+        on.onError?.(e instanceof TypeError ? failureText(undefined, null) : String((e as Error).message));
+      }
+    }
+    abort.signal.removeEventListener("abort", stop);
+    clearTimeout(watchdog);
+    open = false;
+    if (abort.signal.aborted) return;
+    on.onClose();
+    timer = setTimeout(() => void connect(), backoff(attempt++));
+  };
+  const back = () => { attempt = 0; on.onBack?.(); void connect(); };
+  const gone = () => { current?.abort(); on.onClose(); };
+  window.addEventListener("online", back);
+  window.addEventListener("offline", gone);
+  void connect();
+  return () => {
+    abort.abort(); clearTimeout(timer); clearTimeout(watchdog);
+    window.removeEventListener("online", back); window.removeEventListener("offline", gone);
+  };
+}
+
 /** The latest line of one doctor, live: `{ line, connected, error, refresh }`. */
 export function useLine(doctorId: string | null) {
   const [line, setLine] = useState<Line | null>(null);
@@ -100,8 +159,6 @@ export function useLine(doctorId: string | null) {
     setError(null);
     if (!doctorId) return;
     const abort = new AbortController();
-    let attempt = 0;
-    let timer: ReturnType<typeof setTimeout> | undefined;
     let reading = false;
     let again = false;
     const refresh = async () => { // one read at a time; a change meanwhile reads once more
@@ -120,46 +177,15 @@ export function useLine(doctorId: string | null) {
       }
     };
     reread.current = refresh;
-    let open = false; // a stream is open or being opened
-    let current: AbortController | null = null;
-    let watchdog: ReturnType<typeof setTimeout> | undefined;
-    const quiet = () => { // no heartbeat for a while: the connection is dead, open another
-      clearTimeout(watchdog);
-      watchdog = setTimeout(() => current?.abort(), SILENCE_MS);
-    };
-    const connect = async () => {
-      if (open || abort.signal.aborted) return;
-      open = true;
-      clearTimeout(timer);
-      const mine = new AbortController();
-      current = mine;
-      const stop = () => mine.abort();
-      abort.signal.addEventListener("abort", stop);
-      try {
-        await stream(doctorId, mine.signal, () => { attempt = 0; void refresh(); },
-          () => { setConnected(true); setError(null); quiet(); }, quiet);
-      } catch (e) {
-        if (!abort.signal.aborted && !mine.signal.aborted) {
-          setError(e instanceof TypeError ? failureText(undefined, null) : String((e as Error).message));
-        }
-      }
-      abort.signal.removeEventListener("abort", stop);
-      clearTimeout(watchdog);
-      open = false;
-      if (abort.signal.aborted) return;
-      setConnected(false);
-      timer = setTimeout(() => void connect(), backoff(attempt++));
-    };
-    const back = () => { attempt = 0; void refresh(); void connect(); }; // the network is back: at once
-    const gone = () => { current?.abort(); setConnected(false); };
-    window.addEventListener("online", back);
-    window.addEventListener("offline", gone);
+    const stop = follow(doctorId, {
+      onEvent: () => void refresh(),
+      onOpen: () => { setConnected(true); setError(null); },
+      onClose: () => setConnected(false),
+      onError: setError,
+      onBack: () => void refresh(),
+    });
     void refresh();
-    void connect();
-    return () => {
-      abort.abort(); clearTimeout(timer); clearTimeout(watchdog);
-      window.removeEventListener("online", back); window.removeEventListener("offline", gone);
-    };
+    return () => { abort.abort(); stop(); };
   }, [doctorId]);
 
   return { line, connected, error, refresh: () => reread.current() };

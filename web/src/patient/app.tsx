@@ -4,10 +4,10 @@
 import { signal } from "@preact/signals";
 import { useEffect, useState } from "preact/hooks";
 import { LocationProvider, Route, Router, useLocation } from "preact-iso";
-import { db } from "../lib/db";
 import { session } from "../lib/session";
 import { sync } from "../lib/sync";
 import { Alert, Busy } from "../ui/feedback";
+import { SignOut } from "../ui/signout";
 import { Activate } from "./account/Activate";
 import { Me } from "./account/Me";
 import { PushNotice } from "./account/PushNotice";
@@ -53,24 +53,16 @@ function Tabs() {
   );
 }
 
+const SIGN_OUT = {
+  signOut: ps.shell.signOut, stay: ps.shell.stay, anyway: ps.shell.signOutAnyway,
+  pending: (count: number) => t(ps.shell.signOutPending, { count }),
+};
+
 function Header() {
-  const [confirm, setConfirm] = useState<number | null>(null);
-  async function signOut(force = false) {
-    const waiting = await db.ops.where("state").anyOf("pending", "sending").count();
-    if (waiting && !force) { setConfirm(waiting); return; }
-    await session.signOut();
-  }
   return (
     <header class="top patient-top">
       <span class="brand">{ps.shell.title}</span>
-      <button type="button" class="secondary" onClick={() => void signOut()}>{ps.shell.signOut}</button>
-      {confirm !== null && (
-        <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="signout-q">
-          <p id="signout-q">{t(ps.shell.signOutPending, { count: confirm })}</p>
-          <button type="button" onClick={() => setConfirm(null)}>{ps.shell.stay}</button>
-          <button type="button" class="danger" onClick={() => void signOut(true)}>{ps.shell.signOutAnyway}</button>
-        </div>
-      )}
+      <SignOut words={SIGN_OUT} />
     </header>
   );
 }

@@ -123,6 +123,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/password-reset/request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request Password Reset
+         * @description Forgot your password: a one-time code that sets a new one at `POST
+         *     /api/auth/password-reset` goes by SMS to this number if an active patient's account uses
+         *     it (staff: ask an admin). Your password keeps working until the code is used. Always the
+         *     same 202, whether or not a code was sent: at most a few codes per number per hour. 429:
+         *     too many requests from this address.
+         */
+        post: operations["request_password_reset_api_auth_password_reset_request_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/patients": {
         parameters: {
             query?: never;
@@ -437,6 +461,25 @@ export interface components {
             phone_number?: string | null;
             /** Username */
             username?: string | null;
+        };
+        /** PasswordResetRequest */
+        PasswordResetRequest: {
+            /**
+             * Phone Number
+             * @description Any common format; stored as E.164.
+             * @example +254712345678
+             */
+            phone_number: string;
+        };
+        /** PasswordResetRequested */
+        PasswordResetRequested: {
+            /**
+             * Message
+             * @description The same whatever happened.
+             * @default If an account uses this number, a code is on its way by SMS.
+             * @constant
+             */
+            message: "If an account uses this number, a code is on its way by SMS.";
         };
         /** PatientActivate */
         PatientActivate: {
@@ -1070,6 +1113,80 @@ export interface operations {
             };
             /** @description missing or invalid access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the same Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many attempts; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    request_password_reset_api_auth_password_reset_request_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: a replay with the same key answers the first success again (Idempotent-Replayed: true) and changes nothing; another request under the key is 422, the same key while the first is running 409. Kept 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordResetRequested"];
+                };
+            };
+            /** @description invalid Idempotency-Key */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,7 +3,7 @@
 import { problemText } from "../../api/client";
 import { db, type Operation } from "../../lib/db";
 import { ps, t } from "../i18n";
-import { useLive } from "./hooks";
+import { useLive } from "../../lib/live-query";
 import { dismissMine, ENTITIES } from "./me-data";
 
 const s = ps.account.changes;

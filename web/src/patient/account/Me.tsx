@@ -9,7 +9,7 @@ import { sync } from "../../lib/sync";
 import { Alert } from "../../ui/feedback";
 import { ps, t } from "../i18n";
 import { ChangesCard } from "./ChangesCard";
-import { useLive } from "./hooks";
+import { useLive } from "../../lib/live-query";
 import { asOf, PREFS, PROFILE, refresh } from "./me-data";
 import { PasswordCard } from "./PasswordCard";
 import { PrefsCard } from "./PrefsCard";

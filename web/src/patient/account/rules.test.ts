@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ps } from "../i18n";
 import {
-  changedFields, fieldOf, invalidText, passwordProblem, plausiblePhone, refusalText, retrySeconds, takenField,
+  changedFields, codeRequestRefusal, fieldOf, invalidText, passwordProblem, plausiblePhone, refusalText, retrySeconds,
+  takenField,
 } from "./rules";
 
 const c = ps.account.common;
@@ -68,5 +69,21 @@ describe("a refusal in plain words", () => {
     expect(takenField("A user with this email already exists.")).toBe("email");
     expect(takenField("A user with this username already exists.")).toBe("username");
     expect(takenField(undefined)).toBe("phone_number");
+  });
+});
+
+describe("asking for a reset code by SMS", () => {
+  it("says a 429 is about this connection, with the wait", () => {
+    const refused = codeRequestRefusal(429, { detail: "Too many reset codes asked for from this address.", retry_after: 120 });
+    expect(refused).toEqual({ text: "Too many codes were asked for from this connection. Wait 120 seconds, then try again." });
+    expect(codeRequestRefusal(429, {}, new Headers({ "retry-after": "9" })).text).toContain("Wait 9 seconds");
+  });
+
+  it("points at the phone number for a 422, and says when the clinic is away", () => {
+    expect(codeRequestRefusal(422, { detail: "phone_number is not a valid phone number." }))
+      .toEqual({ text: c.badPhone, field: "phone_number" });
+    expect(codeRequestRefusal(undefined, null)).toEqual({ text: c.unreachable });
+    expect(codeRequestRefusal(503, { detail: "The service is busy. Try again shortly." }))
+      .toEqual({ text: "The service is busy. Try again shortly." });
   });
 });

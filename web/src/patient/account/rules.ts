@@ -68,6 +68,16 @@ export function refusalText(status: number | undefined, problem: unknown, header
   return t(c.unexpected, { status });
 }
 
+/** Why asking for a reset code by SMS did not go through, in words. Any 2xx leads to the code
+ *  step instead, whatever the number: the clinic's answer never says whether an account uses it.
+ *  A 429 is about this connection (too many numbers asked for from it), not the number. */
+export function codeRequestRefusal(status: number | undefined, problem: unknown,
+                                   headers?: Headers | null): { text: string; field?: string } {
+  if (status === 429) return { text: t(ps.account.reset.tooMany, { seconds: retrySeconds(problem, headers) }) };
+  if (status === 422) return { text: c.badPhone, field: "phone_number" };
+  return { text: refusalText(status, problem, headers) };
+}
+
 /** Which unique field a registration's 409 is about. */
 export function takenField(detail: unknown): "phone_number" | "email" | "username" {
   const text = typeof detail === "string" ? detail.toLowerCase() : "";

@@ -2,6 +2,7 @@
 // wait, kept live by the doctor's line stream (each change reads the ticket again). Called: "It's
 // your turn: room N" in large type, announced at once and focused. Served, missed, left: said
 // so. No ticket: how one comes (check-in at reception).
+import { useLive } from "../../lib/live-query";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { t } from "../../i18n";
 import { isoDay } from "../../lib/call";
@@ -13,7 +14,7 @@ import type { DoctorInfo } from "../agenda";
 import { asOfText } from "../asof";
 import { visits } from "../i18n/visits";
 import { currentTicket, roomOf } from "../ticket";
-import { ASOF, asOfAll, loadDoctors, refreshTicket, stampOf, useLive } from "../visits/data";
+import { ASOF, asOfAll, loadDoctors, refreshTicket, stampOf } from "../visits/data";
 import { useLineStream } from "./useStream";
 import "../visits/visits.css";
 

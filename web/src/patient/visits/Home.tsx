@@ -1,6 +1,7 @@
 // /patient/: my ticket (if any), upcoming and past visits, recent messages. Online, each is read
 // from the clinic and kept on the phone; offline (or when the clinic is away), the last known
 // shows with its "as of" time. Nothing yet: a clear way to book.
+import { useLive } from "../../lib/live-query";
 import { useEffect, useState } from "preact/hooks";
 import { t } from "../../i18n";
 import { isoDay, stamp } from "../../lib/call";
@@ -13,7 +14,7 @@ import { asOfText } from "../asof";
 import { visits } from "../i18n/visits";
 import { currentTicket } from "../ticket";
 import { ASOF, asOfAll, knownMessages, loadDoctors, refreshAppointments, refreshMessages, refreshTicket,
-  stampOf, useLive } from "./data";
+  stampOf } from "./data";
 import { VisitList } from "./VisitList";
 import "./visits.css";
 

@@ -6,7 +6,8 @@ import { sync } from "../../lib/sync";
 import { asOfText } from "../asof";
 import { visits } from "../i18n/visits";
 import { useEffect } from "preact/hooks";
-import { ASOF, asOfAll, stampNow, useLive } from "./data";
+import { useLive } from "../../lib/live-query";
+import { ASOF, asOfAll, stampNow } from "./data";
 import "./visits.css";
 
 const s = visits.offline;

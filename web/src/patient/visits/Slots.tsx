@@ -1,9 +1,8 @@
 // A day (today .. the booking horizon) and that day's free times of one doctor, as large radio
 // buttons. `reload` read again (after a 409: the slot was just taken).
-import { useEffect, useState } from "preact/hooks";
 import { t } from "../../i18n";
-import { api } from "../../api/client";
-import { call, clock, isoDay, shiftDay } from "../../lib/call";
+import { clock, isoDay, shiftDay } from "../../lib/call";
+import { useFreeSlots } from "../../lib/slots";
 import { Alert, Busy } from "../../ui/feedback";
 import { visits } from "../i18n/visits";
 
@@ -12,34 +11,12 @@ const s = visits.book;
  *  a clinic that set a shorter one answers 422, said in plain words. */
 export const HORIZON_DAYS = 90;
 
-interface Slot { start: string; end: string; available: boolean }
-
 export function Slots({ doctorId, day, onDay, value, onChange, reload, idPrefix }: {
   doctorId: string; day: string; onDay: (day: string) => void; value: string;
   onChange: (start: string) => void; reload: number; idPrefix: string;
 }) {
-  const [slots, setSlots] = useState<Slot[] | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [offline, setOffline] = useState(false);
+  const { slots, busy, error, offline } = useFreeSlots(doctorId, day, { reload, futureOnly: true });
   const today = isoDay();
-
-  useEffect(() => {
-    let live = true;
-    setBusy(true); setError(null);
-    void call(() => api.appointments.GET("/api/appointments/doctors/{doctor_id}/slots", {
-      params: { path: { doctor_id: doctorId }, query: { date: day } } })).then((got) => {
-      if (!live) return;
-      setBusy(false);
-      const now = Date.now();
-      if (got.ok) {
-        setSlots(got.data.slots.filter((x) => x.available && new Date(x.start).getTime() > now));
-        setOffline(false);
-      } else if (got.status === undefined) { setSlots(null); setOffline(true); }
-      else { setSlots(null); setError(got.message); }
-    });
-    return () => { live = false; };
-  }, [doctorId, day, reload]);
 
   return (
     <div>

@@ -1,6 +1,7 @@
 // /patient/visits/:id: when, doctor, room, status; a completed visit's diagnosis and treatment
 // (the patient's own); move or cancel a booked one. What this phone changed and has not sent
 // yet says "waiting to be sent", then what the clinic answered.
+import { useLive } from "../../lib/live-query";
 import { useEffect, useState } from "preact/hooks";
 import { useRoute } from "preact-iso";
 import { problemText } from "../../api/client";
@@ -13,7 +14,7 @@ import { Alert, Busy } from "../../ui/feedback";
 import { changeable, latestOp, visitOf, type DoctorInfo } from "../agenda";
 import { asOfText } from "../asof";
 import { visits } from "../i18n/visits";
-import { ASOF, loadDoctors, refreshAppointment, stampOf, useLive } from "./data";
+import { ASOF, loadDoctors, refreshAppointment, stampOf } from "./data";
 import { CancelVisit, Reschedule } from "./VisitActions";
 import { statusText, whenText } from "./VisitList";
 

@@ -1,8 +1,6 @@
 // What the patient's screens read from the clinic, kept on the phone: each successful read goes
 // into the local view (appointments, tickets: src/lib/local.ts) or the meta table (doctors,
 // messages), with the time it was read ("as of"), so that offline the last known shows.
-import { liveQuery } from "dexie";
-import { useEffect, useState } from "preact/hooks";
 import { api } from "../../api/client";
 import { call } from "../../lib/call";
 import { db } from "../../lib/db";
@@ -39,16 +37,6 @@ export async function stampNow(key: string): Promise<void> {
 export async function asOfAll(): Promise<string | null> {
   const rows = await db.meta.bulkGet(Object.values(ASOF));
   return latest(rows.map((r) => (r?.value as string | undefined) ?? null));
-}
-
-/** A Dexie query kept live: the view follows IndexedDB as answers and pulled changes land. */
-export function useLive<T>(query: () => Promise<T>, deps: unknown[], initial: T): T {
-  const [value, setValue] = useState<T>(initial);
-  useEffect(() => {
-    const subscription = liveQuery(query).subscribe({ next: setValue, error: () => undefined });
-    return () => subscription.unsubscribe();
-  }, deps);
-  return value;
 }
 
 export async function knownDoctors(): Promise<DoctorInfo[]> {

@@ -8,7 +8,7 @@ import { cacheServer, recordsOf } from "../../lib/local";
 import { sync } from "../../lib/sync";
 import { write } from "./actions";
 import { AppointmentDialog, type Mode } from "./AppointmentDialog";
-import { useLive } from "./hooks";
+import { useLive } from "../../lib/live-query";
 import type { Patient } from "./PatientFinder";
 import { statusWord } from "./TicketRow";
 

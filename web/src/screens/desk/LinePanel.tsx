@@ -12,7 +12,7 @@ import { sync } from "../../lib/sync";
 import { Busy } from "../../ui/feedback";
 import { isOffline, newId, write } from "./actions";
 import type { Doctor } from "./Desk";
-import { useLive } from "./hooks";
+import { useLive } from "../../lib/live-query";
 import type { Patient } from "./PatientFinder";
 import { TicketRow, type Ticket } from "./TicketRow";
 

@@ -6,7 +6,7 @@ import { api, problemText } from "../../api/client";
 import { strings, t } from "../../i18n";
 import { call, stamp } from "../../lib/call";
 import { allOps, ANSWERED, dismissAnswered, type DeskOperation } from "../../lib/ops";
-import { useLive } from "./hooks";
+import { useLive } from "../../lib/live-query";
 
 const s = strings.desk;
 

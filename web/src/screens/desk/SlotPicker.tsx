@@ -1,38 +1,19 @@
 // A doctor's free slots on a day (GET /api/appointments/doctors/{id}/slots?date=), as radio
 // buttons; offline, a start time typed in instead (the server checks it when the desk is back).
-import { useEffect, useState } from "preact/hooks";
-import { api } from "../../api/client";
+import { useState } from "preact/hooks";
 import { strings } from "../../i18n";
-import { call, clock, isoDay } from "../../lib/call";
+import { clock, isoDay } from "../../lib/call";
+import { useFreeSlots } from "../../lib/slots";
 import { Alert, Busy } from "../../ui/feedback";
 
 const s = strings.desk;
-
-interface Slot { start: string; end: string; available: boolean }
 
 export function SlotPicker({ doctorId, value, onChange }: {
   doctorId: string; value: string; onChange: (start: string) => void;
 }) {
   const [day, setDay] = useState(isoDay());
-  const [slots, setSlots] = useState<Slot[] | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [offline, setOffline] = useState(false);
+  const { slots, busy, error, offline } = useFreeSlots(doctorId, day);
   const [time, setTime] = useState("");
-
-  useEffect(() => {
-    let live = true;
-    setBusy(true); setError(null);
-    void call(() => api.appointments.GET("/api/appointments/doctors/{doctor_id}/slots", {
-      params: { path: { doctor_id: doctorId }, query: { date: day } } })).then((got) => {
-      if (!live) return;
-      setBusy(false);
-      if (got.ok) { setSlots(got.data.slots.filter((x) => x.available)); setOffline(false); }
-      else if (got.status === undefined) { setSlots(null); setOffline(true); }
-      else setError(got.message);
-    });
-    return () => { live = false; };
-  }, [doctorId, day]);
 
   function typed(next: string) {
     setTime(next);

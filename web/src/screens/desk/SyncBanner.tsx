@@ -3,7 +3,7 @@
 import { strings, t } from "../../i18n";
 import { waitingCount } from "../../lib/ops";
 import { sync } from "../../lib/sync";
-import { useLive } from "./hooks";
+import { useLive } from "../../lib/live-query";
 
 const s = strings.desk;
 

@@ -1,5 +1,5 @@
-// Small hooks of the desk: a Dexie query kept live (the view follows IndexedDB as operations
-// and pulled changes land), and whether the browser is online.
+// A Dexie query kept live: a view follows IndexedDB as operations, answers and pulled changes
+// land (both apps' screens use it).
 import { liveQuery } from "dexie";
 import { useEffect, useState } from "preact/hooks";
 
