@@ -40,7 +40,8 @@ CONNECTIONS_PER_CLIENT = 12
 STREAMS_PER_CLIENT = 3
 STREAMS_PER_REPLICA = 5
 LIMITED = ("/api/auth/token", "/api/auth/token/refresh", "/api/auth/patients/register",
-           "/api/auth/patients/activate", "/api/auth/password-reset")
+           "/api/auth/patients/activate", "/api/auth/password-reset",
+           "/api/auth/password-reset/request")
 
 
 async def wait_http(url: str, proc: asyncio.subprocess.Process, ok: int = 200) -> None:

@@ -40,6 +40,11 @@ class AuthSettings(ServiceSettings):
     throttle_account_max_delay_seconds: float = Field(default=5, ge=0, le=60)
     throttle_account_daily_cap: int = Field(default=100, ge=1)
     throttle_registrations_per_address: int = Field(default=10, ge=1)
+    # Reset codes asked for by SMS: per phone number per window (more send nothing), and per
+    # address per throttle window (then 429).
+    throttle_reset_requests_per_phone: int = Field(default=3, ge=1)
+    throttle_reset_request_window_seconds: int = Field(default=3600, ge=1)
+    throttle_reset_requests_per_address: int = Field(default=10, ge=1)
     # How often the API reports closed windows of refused sign-ins (one event each); 0: never.
     throttle_report_interval_seconds: float = Field(default=60, ge=0)
 
@@ -92,5 +97,8 @@ class AuthSettings(ServiceSettings):
             account_max_delay=timedelta(seconds=self.throttle_account_max_delay_seconds),
             account_daily_cap=self.throttle_account_daily_cap,
             registrations_per_address=self.throttle_registrations_per_address,
+            reset_requests_per_phone=self.throttle_reset_requests_per_phone,
+            reset_request_window=timedelta(seconds=self.throttle_reset_request_window_seconds),
+            reset_requests_per_address=self.throttle_reset_requests_per_address,
             client_time_max_age_days=self.client_time_max_age_days,
         )

@@ -65,6 +65,10 @@ async def reset_code(env: SimpleNamespace) -> dict[str, Any]:
                      "new_password": "password-1"}}
 
 
+async def reset_request(env: SimpleNamespace) -> dict[str, Any]:
+    return {"json": {"phone_number": env.patient["phone_number"]}}
+
+
 async def new_staff(env: SimpleNamespace) -> dict[str, Any]:
     return {"json": {"username": f"rec.{uuid.uuid4().hex[:8]}", "password": "password-1",
                      "role": "receptionist", "full_name": "New Receptionist"}}
@@ -101,6 +105,8 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Build]] = {
     # The target is a doctor: staff passwords are reset by an admin only.
     ("POST", "/api/auth/users/{user_id}/password-reset"): (allowed(201, "admin"), nothing),
     ("POST", "/api/auth/password-reset"): (everyone(204), reset_code),
+    # Anyone may ask for a code by SMS; the answer never says whether one was sent.
+    ("POST", "/api/auth/password-reset/request"): (everyone(202), reset_request),
     ("POST", "/api/auth/users"): (allowed(201, "admin"), new_staff),
     ("GET", "/api/auth/users"): (allowed(200, "admin"), nothing),
     ("PATCH", "/api/auth/users/{user_id}"): (allowed(200, "admin"), move_room),

@@ -38,13 +38,29 @@ class ActivationCode:
     issued_at: datetime
     expires_at: datetime
     used_at: datetime | None = None
-    # Who issued it as a password reset (staff); None for a walk-in's activation code.
+    # Who issued it as a password reset: staff, or the user themself (asked for it by SMS);
+    # None for a walk-in's activation code.
     reset_by: uuid.UUID | None = None
 
     @classmethod
     def issue(cls, user_id: uuid.UUID, code_hash: str, now: datetime, ttl: timedelta,
               reset_by: uuid.UUID | None = None) -> ActivationCode:
         return cls(user_id, code_hash, issued_at=now, expires_at=now + ttl, reset_by=reset_by)
+
+    @property
+    def asked_by_user(self) -> bool:
+        """A reset the user asked for themself: it left the password working."""
+        return self.reset_by is not None and self.reset_by == self.user_id
+
+    @property
+    def issued_by_staff(self) -> uuid.UUID | None:
+        """The staff member who issued it as a reset (None: the user's own, or activation)."""
+        return None if self.asked_by_user else self.reset_by
+
+    def may_set_password(self, has_password: bool) -> bool:
+        """A code sets the first password, or one a staff reset voided; only a reset the user
+        asked for replaces a password that still works."""
+        return not has_password or self.asked_by_user
 
     def is_redeemable(self, now: datetime) -> bool:
         return self.used_at is None and now < self.expires_at

@@ -58,6 +58,13 @@ class TooManyAttempts(TooManyRequests):
         super().__init__(retry_after=retry_after)
 
 
+class TooManyResetRequests(TooManyRequests):
+    message = "Too many reset codes asked for from this address. Try again later."
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after=retry_after)
+
+
 class Unavailable(AuthError, base.Unavailable):
     pass
 

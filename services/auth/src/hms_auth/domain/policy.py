@@ -27,6 +27,13 @@ class AuthPolicy:
     account_daily_cap: int = 100
     # Self-registrations and contact changes from one address per window.
     registrations_per_address: int = 10
+    # Reset codes a patient asks for by SMS: at most `reset_requests_per_phone` per number per
+    # `reset_request_window` (more are answered alike and send nothing: nobody can SMS-bomb a
+    # patient or spend the clinic's SMS budget), and `reset_requests_per_address` per address
+    # per `throttle_window` (then 429).
+    reset_requests_per_phone: int = 3
+    reset_request_window: timedelta = timedelta(hours=1)
+    reset_requests_per_address: int = 10
     client_time_max_age_days: int = 7  # an older offline write is refused (last_write)
 
     def account_delay(self, failures: int) -> float:

@@ -19,6 +19,10 @@ class Scope(StrEnum):
     ACCOUNT = "account"
     ACTIVATION = "activation"  # wrong one-time codes against one account or phone number
     REGISTRATION = "registration"  # self-registrations and contact changes from one address
+    # Self-service reset codes asked for (each one an SMS): per phone number, whether or not
+    # an account uses it, and per client address.
+    RESET_PHONE = "reset_phone"
+    RESET_ADDRESS = "reset_address"
     # Sign-ins a limit refused, counted per window and reported once per window (never one
     # audit event per refused attempt: those cost an attacker nothing).
     REFUSED = "refused"

@@ -170,6 +170,15 @@ class IssuePasswordReset(Command[ResetCode]):
 
 
 @dataclass(frozen=True)
+class RequestPasswordReset(Command[None]):
+    """Anyone asks for a reset code to be sent by SMS to a phone number: it goes only to an
+    active patient's number, leaves the password working, and the answer is always the same."""
+
+    phone_number: str
+    client_ip: str = "unknown"
+
+
+@dataclass(frozen=True)
 class ReportThrottledSignIns(Command[int]):
     """Turn every closed window of refused sign-ins into one event with its count (the API
     runs it periodically); returns how many windows were reported."""

@@ -93,6 +93,16 @@ class PasswordResetRedeem(_Body):
         return self.username or self.phone_number or ""
 
 
+class PasswordResetRequest(_Body):
+    phone_number: PhoneNumber
+
+
+class PasswordResetRequested(BaseModel):
+    message: Literal["If an account uses this number, a code is on its way by SMS."] = Field(
+        default="If an account uses this number, a code is on its way by SMS.",
+        description="The same whatever happened.")
+
+
 class PasswordResetPublic(BaseModel):
     user_id: uuid.UUID
     sent_to: str = Field(description="The phone number the code went to by SMS, masked.",

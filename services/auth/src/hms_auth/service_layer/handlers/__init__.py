@@ -28,6 +28,7 @@ from hms_auth.service_layer.handlers.profiles import (
     update_user,
 )
 from hms_auth.service_layer.handlers.refusals import report_throttled_sign_ins
+from hms_auth.service_layer.handlers.reset_requests import request_password_reset
 from hms_auth.service_layer.handlers.sessions import refresh_session, sign_in, sign_out
 from hms_platform.messagebus import Handler
 
@@ -52,6 +53,7 @@ HANDLERS: dict[type[c.Command[Any]], Handler] = {
     c.ChangePassword: change_password,
     c.IssuePasswordReset: issue_password_reset,
     c.ResetPassword: reset_password,
+    c.RequestPasswordReset: request_password_reset,
     c.EnsureSigningKey: ensure_signing_key,
     c.RotateSigningKeys: rotate_signing_keys,
     c.GetJwks: get_jwks,

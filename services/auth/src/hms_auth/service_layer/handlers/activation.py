@@ -32,6 +32,7 @@ from hms_auth.service_layer.handlers.guard import (
     take,
     verify,
 )
+from hms_auth.service_layer.handlers.sessions import revoke_sessions
 from hms_auth.service_layer.ports import CodeSealer, ContactValidator, PasswordHasher, UnitOfWork
 from hms_platform.clock import Clock
 
@@ -108,11 +109,15 @@ async def redeem_code(uow: UnitOfWork, hasher: PasswordHasher, clock: Clock,
         holds, wait = await take(uow.throttle, guards, now)
         if wait:
             raise TooManyAttempts(wait)
-        # A code never replaces a password: once an account has one, every code is void.
-        # Read without a lock: this transaction holds the throttle rows, and the writing one
-        # below locks the code before them; locking here too could deadlock the two.
+        # A code never replaces a working password, but for a reset the user asked for by
+        # SMS (ActivationCode.may_set_password). Read without a lock: this transaction holds
+        # the throttle rows, and the writing one below locks the code before them; locking
+        # here too could deadlock the two.
         stored = (await uow.activation_codes.get(user.id)
-                  if user is not None and user.active and not user.has_password else None)
+                  if user is not None and user.active else None)
+        if stored is not None and user is not None and not stored.may_set_password(
+                user.has_password):
+            stored = None
         await uow.commit()
     ok, _ = await verify(uow, hasher, holds, normalise_code(code),
                          stored.code_hash if stored else None)
@@ -125,13 +130,17 @@ async def redeem_code(uow: UnitOfWork, hasher: PasswordHasher, clock: Clock,
         # and a desk re-issuing a code meanwhile waits for this to commit.
         user = await uow.users.get(user.id, for_update=True)
         current = await uow.activation_codes.get_for_update(user.id) if user else None
-        if (user is None or current is None or not user.active or user.has_password
+        if (user is None or current is None or not user.active
+                or not current.may_set_password(user.has_password)
                 or current.code_hash != stored.code_hash):
             raise InvalidActivationCode()
         current.redeem(now)
+        replaced = user.has_password  # a reset the user asked for: sessions end only now
         # Set with a staff-issued reset code: the account's sign-ins say so until the user
         # changes the password themselves.
-        user.set_password(new_hash, now, reset_by=current.reset_by)
+        user.set_password(new_hash, now, reset_by=current.issued_by_staff)
+        if replaced:
+            await revoke_sessions(uow, user, now, "password_reset")
         await uow.activation_codes.save(current)
         await uow.users.save(user)
         await succeeded(uow.throttle, holds)

@@ -62,6 +62,16 @@ def registration_counter(client_ip: str, policy: AuthPolicy) -> Counter:
                    policy.throttle_window)
 
 
+def reset_request_counters(phone: str, client_ip: str, policy: AuthPolicy) -> list[Counter]:
+    """Reset codes asked for from one address, and for one phone number (a digest: the
+    number itself is not stored), as `take` takes them: the address first."""
+    digest = hashlib.sha256(phone.encode("utf-8")).hexdigest()[:40]
+    return [Counter(Scope.RESET_ADDRESS, address_key(client_ip),
+                    policy.reset_requests_per_address, policy.throttle_window),
+            Counter(Scope.RESET_PHONE, f"phone:{digest}", policy.reset_requests_per_phone,
+                    policy.reset_request_window)]
+
+
 async def take(throttle: ThrottleRepository, counters: Sequence[Counter],
                now: datetime) -> tuple[list[Hold], int]:
     """Take one attempt from every counter, or from none: (holds, 0), or ([], seconds to wait).

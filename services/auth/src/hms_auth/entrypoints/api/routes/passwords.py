@@ -1,4 +1,4 @@
-"""Passwords: a user's own change, a reset by staff, redeeming the reset code."""
+"""Passwords: a user's own change, a reset by staff or asked for by SMS, redeeming the code."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from hms_auth.entrypoints.api.schemas import (
     PasswordChange,
     PasswordResetPublic,
     PasswordResetRedeem,
+    PasswordResetRequest,
+    PasswordResetRequested,
 )
 from hms_auth.service_layer import commands as c
 from hms_platform.auth import Principal
@@ -55,3 +57,16 @@ async def reset_password(body: PasswordResetRedeem, bus: Bus, client_ip: ClientI
     """Set a new password with a reset code and a username or phone number. Any mismatch is
     one 401; guesses are throttled like sign-in."""
     await bus.handle(c.ResetPassword(body.login, body.code, body.new_password, client_ip))
+
+
+@router.post("/password-reset/request", status_code=status.HTTP_202_ACCEPTED,
+             responses=problems(422, 429, 503))
+async def request_password_reset(body: PasswordResetRequest, bus: Bus,
+                                 client_ip: ClientIp) -> PasswordResetRequested:
+    """Forgot your password: a one-time code that sets a new one at `POST
+    /api/auth/password-reset` goes by SMS to this number if an active patient's account uses
+    it (staff: ask an admin). Your password keeps working until the code is used. Always the
+    same 202, whether or not a code was sent: at most a few codes per number per hour. 429:
+    too many requests from this address."""
+    await bus.handle(c.RequestPasswordReset(body.phone_number, client_ip))
+    return PasswordResetRequested()
