@@ -17,7 +17,7 @@ from hms_platform.testing.modules import load_beside
 
 pytestmark = pytest.mark.e2e
 PAGES = load_beside(__file__, "pages.py", "hms_e2e_web_pages")
-VISITS = load_beside(__file__, "test_patient_visits.py", "hms_e2e_web_patient_visits")
+P = load_beside(__file__, "patient.py", "hms_e2e_web_patient")
 
 
 def exactly(text: str) -> re.Pattern[str]:
@@ -27,16 +27,16 @@ def exactly(text: str) -> re.Pattern[str]:
 def test_visits_and_ticket_offline_and_a_cancellation_synced_once(phone: Any, clinic: Any,
                                                                    PS: Any) -> None:
     patient = clinic.new_patient("Amani Chebet")
-    today = VISITS.book_for(clinic, patient, "doctor", days=(0,))
-    later = VISITS.book_for(clinic, patient, "doctor2", days=(1, 2, 3, 4))
+    today = P.book_for(clinic, patient, "doctor", days=(0,))
+    later = P.book_for(clinic, patient, "doctor2", days=(1, 2, 3, 4))
     checked = clinic.call("receptionist", "POST", f"/appointments/{today['id']}/check-in")
     assert checked.status_code == 200, checked.text
-    token = VISITS.patient_token(clinic, patient)
+    token = P.patient_token(clinic, patient)
     seen = phone()
-    page = VISITS.sign_in(seen, patient, PS)
+    page = P.signed_in(seen, patient, PS)
     upcoming = page.get_by_role("list", name=PS("visits.home.upcoming"))
     expect(upcoming.get_by_role("link")).to_have_count(2)
-    ticket = VISITS.mine(clinic, token, "/queue/tickets/mine")
+    ticket = P.mine(clinic, token, "/queue/tickets/mine")
     assert ticket, "the check-in made a ticket"
     card = page.get_by_role("region", name=PS("visits.home.ticketHeading"))
     expect(card).to_contain_text(ticket[0]["label"])
