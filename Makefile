@@ -7,7 +7,7 @@ export UV_SYSTEM_CERTS ?= 1
 RUN := $(UV) run --frozen
 PYTEST := $(RUN) pytest
 
-.PHONY: help install browser gateway nginx web web-test web-types web-images run dev seed backup restore test unit integration e2e bench lint generate asyncapi compose-check k8s-check up down clean
+.PHONY: help install browser gateway nginx web web-test web-types web-images run dev seed backup restore test unit integration e2e bench faults lint generate asyncapi compose-check k8s-check up down clean
 
 help:
 	@echo "make run          start the whole system (embedded, no servers needed)"
@@ -20,6 +20,7 @@ help:
 	@echo "make web          build the web apps (web/dist: staff, patient) when its sources changed"
 	@echo "make web-types    the web app's API types from every service's OpenAPI document"
 	@echo "make web-images   the README's screenshots (docs/images) from the browser tests"
+	@echo "make faults       the whole system under load while its parts fail (tests/faults)"
 	@echo "make unit | integration | e2e | bench | lint | asyncapi | up | down"
 
 $(CURDIR)/.tools/bin/uv:
@@ -131,9 +132,17 @@ integration: install
 e2e: install browser gateway web
 	$(PYTEST) -m e2e || { rc=$$?; [ $$rc -eq 5 ] && echo "no e2e tests yet"; [ $$rc -eq 5 ]; }
 
-bench: install
+bench: install gateway
 	@$(call need,wrk,wrk,HTTP load generator,bench,; brew install wrk (macOS))
 	$(RUN) python bench/run.py
+
+# The fault suite (tests/faults; docs/operations.md "Fault suite"): its own Postgres 15 cluster
+# and three RabbitMQ nodes, every process of the system behind HAProxy, each fault in turn under
+# a steady load; prints a table of faults x counts. `make test` runs its short form.
+faults: install gateway
+	@$(call need,/usr/lib/postgresql/15/bin/initdb,postgresql-15,the fault suite,faults)
+	@$(call need,/usr/lib/rabbitmq/bin/rabbitmq-server,rabbitmq-server,the fault suite,faults)
+	HMS_FAULTS=full HMS_REQUIRE_INFRA=1 $(PYTEST) tests/faults -p no:cacheprovider
 
 lint: install gateway web/node_modules/.package-lock.json
 	$(RUN) ruff check libs services deploy tests bench

@@ -17,22 +17,18 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from hms_contracts.envelope import Envelope
+from hms_platform.db_probe import ping as ping  # the readiness check, where it always was
+from hms_platform.db_probe import track_returns
 from hms_platform.outbox.tables import OutboxTables
 
 
 def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
     """An asyncpg engine: a fixed pool, no pre-ping, no overflow, parameters kept out of logs
     (why: docs/decisions/0001-database-pool.md)."""
-    return create_async_engine(
+    return track_returns(create_async_engine(
         url, pool_size=pool_size, max_overflow=0, pool_timeout=10, pool_pre_ping=False,
         echo=echo, hide_parameters=True,
-    )
-
-
-async def ping(engine: AsyncEngine) -> None:
-    """Raise unless the database answers a trivial query."""
-    async with engine.connect() as conn:
-        await conn.execute(sa.text("SELECT 1"))
+    ))
 
 
 class ReadOnlyViolation(RuntimeError):

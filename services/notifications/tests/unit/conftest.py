@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -30,9 +30,10 @@ def fake() -> SimpleNamespace:
     channels = {name: FAKES.FakeChannel(name) for name in m.CHANNELS}
     rules = Rules(clinic_tz=NAIROBI)
     sealer = Sealer(KEY)
+    # A short lease: a record the database keeps refusing is given up after half of it.
     bus = bootstrap(lambda: FAKES.FakeUnitOfWork(store), clock=clock, rules=rules,
                     channels=channels, policy=RetryPolicy(max_attempts=4), sealer=sealer,
-                    rand=lambda: 0.0)
+                    rand=lambda: 0.0, lease=timedelta(seconds=2))
     patient = uuid.uuid4()
     store.contacts[patient] = m.Contact(patient, "patient", "Amina W", "+254700000001",
                                         "amina@example.org")

@@ -245,3 +245,26 @@ async def test_a_code_retried_past_its_expiry_is_not_sent(fake) -> None:  # type
     assert (row.status, row.attempts, row.last_error) == (
         m.SKIPPED, 2, "too late: its moment has passed")
     assert len(fake.channels["sms"].sent) == 1
+
+
+async def test_a_record_the_database_refuses_is_tried_again_not_sent_again(  # type: ignore[no-untyped-def]
+        fake, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The provider took the message, then the database went away (a restart) while the sender
+    recorded it: recording is tried again, so the message is not sent a second time once its
+    lease ends."""
+    fake.store.prefs[fake.patient] = m.Preferences(fake.patient, frozenset({"sms"}))
+    finish, refusals = FAKES_MESSAGES.finish, [ConnectionRefusedError(), OSError("reset")]
+
+    async def flaky(self, message, token):  # type: ignore[no-untyped-def]
+        if refusals:
+            raise refusals.pop(0)
+        return await finish(self, message, token)
+
+    monkeypatch.setattr(FAKES_MESSAGES, "finish", flaky)
+    await called(fake)
+    await fake.bus.handle(c.SendDue())
+    [row] = fake.store.of()
+    assert (row.status, row.attempts, refusals) == (m.SENT, 1, [])
+    fake.clock.advance(seconds=3600)  # long past the lease
+    assert await fake.bus.handle(c.SendDue()) == 0
+    assert len(fake.channels["sms"].sent) == 1

@@ -34,6 +34,7 @@ from hms_platform.messaging.bus import (
     RetryPolicy,
     Unroutable,
 )
+from hms_platform.messaging.failover import broker_urls, connect_robust
 from hms_platform.messaging.rabbit_watchdog import watch_consumer
 from hms_platform.messaging.topology import (
     DEAD_EXCHANGE,
@@ -80,9 +81,9 @@ class RabbitBus:
             if self._connection is not None:
                 return self
             # Reconnect every 2 s (aio-pika's default is 5 s): the relay resumes on reconnect.
+            # Several comma-separated URLs: a cluster's nodes (messaging.failover).
             query = f"heartbeat={self.heartbeat}&reconnect_interval=2"
-            url = f"{self.url}{'&' if '?' in self.url else '?'}{query}"
-            self._connection = await aio_pika.connect_robust(url, timeout=self.publish_timeout)
+            self._connection = await connect_robust(self.url, query, self.publish_timeout)
             self._channel = await self._connection.channel(
                 publisher_confirms=True, on_return_raises=True)
             self._exchange = await self._channel.declare_exchange(
@@ -221,8 +222,9 @@ class RabbitBus:
 
 async def declare_definitions(url: str, defs: dict[str, Any]) -> None:
     """Declare a definitions document (``hms_platform.messaging.topology.definitions``) over
-    AMQP: for brokers whose boot-time ``load_definitions`` we do not control. Idempotent."""
-    connection = await aio_pika.connect(url)
+    AMQP: for brokers whose boot-time ``load_definitions`` we do not control. Idempotent. Of
+    several comma-separated URLs (a cluster's nodes), the first."""
+    connection = await aio_pika.connect(broker_urls(url)[0])
     async with connection:
         channel = await connection.channel()
         for exchange in defs["exchanges"]:

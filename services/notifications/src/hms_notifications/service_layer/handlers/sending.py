@@ -73,10 +73,10 @@ async def send_due(cmd: SendDue, uow: UnitOfWork, new_uow: Callable[[], UnitOfWo
             log.warning("notification.send_error", channel=msg.channel,
                         error=type(error).__name__)
             outcome = Retry(type(error).__name__)
-        await _record(msg, outcome, token, new_uow(), clock, policy, rand, contact)
+        await _recorded(msg, outcome, token, new_uow, clock, policy, rand, contact, lease)
 
-    # A record that fails (database away) leaves its row claimed: it is sent again once the
-    # lease ends. The others are recorded all the same.
+    # A record that still fails when the lease nears its end leaves its row claimed: it is
+    # sent again once the lease ends. The others are recorded all the same.
     for failure in await asyncio.gather(*(one(msg) for msg in claimed), return_exceptions=True):
         if isinstance(failure, BaseException):
             log.warning("notification.record_failed", error=type(failure).__name__)
@@ -112,6 +112,28 @@ def _prepare(msg: m.Message, contact: m.Contact | None, prefs: m.Preferences,
     return (address, render(msg.kind, msg.channel, msg.params, tz, name=contact.full_name,
                             code=code),
             as_logged(msg.kind, msg.channel, msg.params, tz, name=contact.full_name))
+
+
+async def _recorded(msg: m.Message, outcome: Outcome | Skip | Void, token: uuid.UUID,
+                    new_uow: Callable[[], UnitOfWork], clock: Clock, policy: RetryPolicy,
+                    rand: Callable[[], float], contact: m.Contact | None,
+                    lease: timedelta) -> None:
+    """Record the outcome, again while the database is away (restarting, failing over) for up
+    to half the lease: a message the provider took and nobody recorded is sent again once the
+    lease ends. Safe to repeat: the record holds only while the claim is still ours."""
+    loop = asyncio.get_running_loop()
+    deadline, pause = loop.time() + lease.total_seconds() / 2, 0.1
+    while True:
+        try:
+            await _record(msg, outcome, token, new_uow(), clock, policy, rand, contact)
+            return
+        except Exception as error:
+            if loop.time() + pause > deadline:
+                raise
+            log.warning("notification.record_retried", notification_id=str(msg.id),
+                        error=type(error).__name__)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 2.0)
 
 
 async def _record(msg: m.Message, outcome: Outcome | Skip | Void, token: uuid.UUID,
