@@ -1,7 +1,7 @@
 """The web apps' built files (``web/dist``: the staff app at ``/``, the patient app at
 ``/patient/``), served to browsers: by ``make run`` itself, and by ``hms-web``
-(``python -m hms_platform.web.site``) behind the gateway of ``make dev``. Compose and Kubernetes serve the same build with nginx under the same headers
-(``deploy/web/nginx.conf``).
+(``python -m hms_platform.web.site``) behind the gateway of ``make dev``. Compose and
+Kubernetes serve the same build with nginx under the same headers (``deploy/web/nginx.conf``).
 
 - Every answer carries the app's Content-Security-Policy: scripts, styles, images, fonts,
   requests, workers and the manifest from this origin only, no inline script or style, no
