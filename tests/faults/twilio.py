@@ -6,14 +6,18 @@ A message is taken once its whole request has been read and ``hold`` has passed 
 that is slow to answer); a client that hung up before that (a sender killed mid-request) sent
 nothing, as with a request that never completed. With ``hold_after_taking`` the message is
 taken first and only its answer is late (a sender killed then has sent it). ``busy`` is set
-while a request is held."""
+while a request is held. ``GET`` on the same path is Twilio's Messages list of what it took
+(a sender asks it before sending again a message a killed sender left)."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
 import collections
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from urllib.parse import urlencode
 
 from aiohttp import web
 
@@ -27,6 +31,8 @@ class Taken:
     to: str
     body: str
     sid: str
+    sender: str = SENDER
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 class RecordingTwilio:
@@ -41,7 +47,10 @@ class RecordingTwilio:
         self._held = 0
         self._runner: web.AppRunner | None = None
         self.app = web.Application()
-        self.app.router.add_post(f"/2010-04-01/Accounts/{ACCOUNT}/Messages.json", self.create)
+        self.path = f"/2010-04-01/Accounts/{ACCOUNT}/Messages.json"
+        self.app.router.add_post(self.path, self.create)
+        self.app.router.add_get(self.path, self.list)
+        self.lookups = 0  # list requests (a sender asking whether a message went already)
 
     async def start(self) -> None:
         self._runner = web.AppRunner(self.app, handler_cancellation=True)
@@ -78,10 +87,42 @@ class RecordingTwilio:
         if request.transport is None or request.transport.is_closing():
             self.hung_up += 1
             raise web.HTTPServiceUnavailable()
-        taken = Taken(str(form["To"]), str(form["Body"]), f"SM{len(self.taken) + 1:032d}")
+        taken = Taken(str(form["To"]), str(form["Body"]), f"SM{len(self.taken) + 1:032d}",
+                      str(form["From"]))
         self.taken.append(taken)
         if self.hold and self.hold_after_taking:  # taken: only the answer is late
             await self._held_for(self.hold)
         return web.json_response({"sid": taken.sid, "status": "queued", "to": taken.to,
                                   "from": str(form["From"]), "body": taken.body,
                                   "account_sid": ACCOUNT}, status=201)
+
+    async def list(self, request: web.Request) -> web.Response:
+        """Twilio's Messages list: what it took, newest first, by ``To`` and ``From``, paged
+        (``PageSize``, ``Page``) with Twilio's paging fields."""
+        expected = "Basic " + base64.b64encode(f"{ACCOUNT}:{TOKEN}".encode()).decode()
+        if request.headers.get("Authorization") != expected:
+            return web.json_response({"code": 20003, "status": 401}, status=401)
+        self.lookups += 1
+        query = dict(request.query)
+        found = [t for t in reversed(self.taken) if query.get("To", t.to) == t.to
+                 and query.get("From", t.sender) == t.sender]
+        size, page = min(int(query.get("PageSize", 50)), 1000), int(query.get("Page", 0))
+        items = found[page * size:(page + 1) * size]
+        filters = {k: v for k, v in query.items() if k in ("To", "From")}
+
+        def uri(number: int) -> str:
+            return f"{self.path}?{urlencode({**filters, 'PageSize': size, 'Page': number})}"
+
+        def shown(t: Taken) -> dict[str, object]:
+            when = format_datetime(t.at)
+            return {"sid": t.sid, "account_sid": ACCOUNT, "to": t.to, "from": t.sender,
+                    "body": t.body, "status": "sent", "direction": "outbound-api",
+                    "date_created": when, "date_updated": when, "date_sent": when}
+
+        more = (page + 1) * size < len(found)
+        return web.json_response({
+            "messages": [shown(t) for t in items], "page": page, "page_size": size,
+            "start": page * size, "end": page * size + max(0, len(items) - 1),
+            "uri": uri(page), "first_page_uri": uri(0),
+            "next_page_uri": f"{uri(page + 1)}&PageToken=PASM{page + 1}" if more else None,
+            "previous_page_uri": uri(page - 1) if page else None})

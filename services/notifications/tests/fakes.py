@@ -109,16 +109,23 @@ class FakeMessages:
         due = [x for x in self.store.of()
                if (x.status == m.PENDING and x.due_at <= now)
                or (x.status == m.SENDING and self.store.claims[x.id][1] <= now)][:limit]
+        claimed = []
         for x in due:
+            claimed.append(dataclasses.replace(x, status=m.SENDING, attempts=x.attempts + 1,
+                                               reclaimed=x.status == m.SENDING))
             x.status, x.attempts = m.SENDING, x.attempts + 1
             self.store.claims[x.id] = (token, lease_until)
-        return [dataclasses.replace(x) for x in due]
+        return claimed
+
+    async def provider_ids_taken(self, provider_ids: Collection[str]) -> set[str]:
+        return {x.provider_id for x in self.store.messages.values()
+                if x.provider_id is not None and x.provider_id in provider_ids}
 
     async def finish(self, message: m.Message, token: uuid.UUID) -> bool:
         row = self.store.messages[message.id]
         if row.status != m.SENDING or self.store.claims.get(message.id, (None,))[0] != token:
             return False
-        self.store.messages[message.id] = dataclasses.replace(message)
+        self.store.messages[message.id] = dataclasses.replace(message, reclaimed=False)
         return True
 
     async def by_provider_id(self, provider_id: str) -> m.Message | None:
@@ -186,7 +193,35 @@ class FakeChannel:
         return Sent(f"{self.name}-{len(self.sent)}")
 
 
+class FakeTwilio(FakeChannel):
+    """An SMS channel that can be asked what it took (as Twilio's Messages list): every message
+    it was given counts as taken at its ``clock``'s time; ``lookup_fails`` makes the asking
+    raise. Records each lookup's (address, body, since)."""
+
+    def __init__(self, clock: Any, *outcomes: Outcome) -> None:
+        super().__init__("sms", *outcomes)
+        self.clock = clock
+        self.taken: list[tuple[str, str, datetime, str]] = []  # address, body, at, sid
+        self.lookups: list[tuple[str, str, datetime]] = []
+        self.lookup_fails = False
+
+    async def send(self, address: str | tuple[str, ...], text: Rendered,
+                   message: m.Message) -> Outcome:
+        outcome = await super().send(address, text, message)
+        if isinstance(outcome, Sent):
+            self.taken.append((str(address), text.body, self.clock.now(), outcome.provider_id))
+        return outcome
+
+    async def sent_since(self, address: str, text: Rendered, since: datetime) -> list[str]:
+        self.lookups.append((address, text.body, since))
+        if self.lookup_fails:
+            raise ConnectionError("twilio unreachable")
+        return [sid for to, body, at, sid in sorted(self.taken, key=lambda t: t[2])
+                if (to, body) == (address, text.body) and at >= since]
+
+
 if TYPE_CHECKING:  # `make lint` type-checks this: a fake that drifts from its port fails here.
     def _fits_the_ports(store: FakeStore) -> None:
         _uow: ports.UnitOfWork = FakeUnitOfWork(store)
         _channel: ports.Channel = FakeChannel("sms")
+        _traced: ports.Traceable = FakeTwilio(None)

@@ -5,8 +5,6 @@ test key), and SMTP (aiosmtpd)."""
 
 from __future__ import annotations
 
-import asyncio
-import base64
 import time
 from collections.abc import Callable
 from typing import Any
@@ -15,71 +13,14 @@ from aiohttp import web
 from aiosmtpd.controller import Controller
 from joserfc import jwt
 from joserfc.jwk import RSAKey
-from twilio.request_validator import RequestValidator
 
-from hms_platform.testing.ports import listening_socket, port_of, smtp_controller
+from hms_platform.testing.modules import load_beside
+from hms_platform.testing.ports import smtp_controller
 
-Answer = tuple[int, dict[str, Any], dict[str, str]]  # status, JSON body, headers
-
-
-class HttpServer:
-    """An aiohttp app on a free port of 127.0.0.1; ``script``: answers to give first."""
-
-    def __init__(self) -> None:
-        self.socket = listening_socket()
-        self.port = port_of(self.socket)
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.script: list[Answer] = []
-        self.requests: list[dict[str, Any]] = []
-        self.delay = 0.0  # seconds before answering (a provider that hangs)
-        self.app = web.Application()
-        self._runner: web.AppRunner | None = None
-
-    async def start(self) -> None:
-        self._runner = web.AppRunner(self.app)
-        await self._runner.setup()
-        await web.SockSite(self._runner, self.socket).start()
-
-    async def stop(self) -> None:
-        if self._runner:
-            await self._runner.cleanup()
-
-    def scripted(self) -> Answer | None:
-        return self.script.pop(0) if self.script else None
-
-
-class TwilioServer(HttpServer):
-    def __init__(self, account_sid: str, auth_token: str) -> None:
-        super().__init__()
-        self.sid, self.token = account_sid, auth_token
-        self.app.router.add_post(f"/2010-04-01/Accounts/{account_sid}/Messages.json",
-                                 self.create)
-
-    async def create(self, request: web.Request) -> web.Response:
-        expected = "Basic " + base64.b64encode(f"{self.sid}:{self.token}".encode()).decode()
-        if request.headers.get("Authorization") != expected:
-            return web.json_response({"code": 20003, "message": "Authenticate",
-                                      "status": 401}, status=401)
-        form = dict(await request.post())
-        self.requests.append(form)
-        await asyncio.sleep(self.delay)
-        if not {"To", "From", "Body"} <= set(form):
-            return web.json_response({"code": 21604, "message": "'To' is required",
-                                      "status": 400}, status=400)
-        answer = self.scripted()
-        if answer:
-            status, body, headers = answer
-            return web.json_response(body, status=status, headers=headers)
-        sid = f"SM{len(self.requests):032d}"
-        return web.json_response({"sid": sid, "status": "queued", "to": form["To"],
-                                  "from": form["From"], "body": form["Body"],
-                                  "account_sid": self.sid}, status=201)
-
-    async def report(self, client: Any, url: str, message_sid: str, status: str) -> Any:
-        """Post a delivery status to ``url`` as Twilio does, signed with the auth token."""
-        params = {"MessageSid": message_sid, "MessageStatus": status, "AccountSid": self.sid}
-        signature = RequestValidator(self.token).compute_signature(url, params)
-        return await client.post(url, data=params, headers={"X-Twilio-Signature": signature})
+_HTTP = load_beside(__file__, "http_server.py", "hms_notifications_test_http_server")
+HttpServer = _HTTP.HttpServer
+TwilioServer = load_beside(__file__, "twilio_server.py",
+                           "hms_notifications_test_twilio_server").TwilioServer
 
 
 class FcmServer(HttpServer):

@@ -147,9 +147,14 @@ def test_turn_notices_are_urgent_short_lived_and_open_the_ticket() -> None:
     turn, booked = message("turn_now"), message("appointment_booked")
     assert headers(turn, 3600)["Urgency"] == "high" and headers(turn, 3600)["TTL"] == "900"
     assert len(headers(turn, 3600)["Topic"]) == 32
-    assert headers(booked, 3600) == {"Content-Encoding": "aes128gcm", "TTL": "3600",
-                                     "Content-Type": "application/octet-stream",
-                                     "Urgency": "normal"}
+    booked_headers = headers(booked, 3600)
+    assert booked_headers == {"Content-Encoding": "aes128gcm", "TTL": "3600",
+                              "Content-Type": "application/octet-stream",
+                              "Urgency": "normal", "Topic": booked_headers["Topic"]}
+    # one Topic per message (a copy sent again replaces one still waiting), 32 characters
+    assert len(booked_headers["Topic"]) == 32
+    assert headers(booked, 60)["Topic"] == booked_headers["Topic"]
+    assert headers(message("appointment_booked"), 3600)["Topic"] != booked_headers["Topic"]
     assert json.loads(payload(TEXT, turn)) == {
         "title": TEXT.title, "body": TEXT.body, "kind": "turn_now",
         "notification_id": str(turn.id), "url": "/patient/ticket"}

@@ -5,6 +5,7 @@ recipient and the address, so that replicas planning at once cannot both pass it
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime
@@ -26,7 +27,7 @@ _MUTABLE = ("status", "attempts", "due_at", "sent_at", "provider_id", "provider_
             "last_error", "subject", "body")
 
 
-def _message(row: sa.Row) -> m.Message:
+def _message(row: Sequence[Any]) -> m.Message:
     return m.Message(*row)
 
 
@@ -85,18 +86,28 @@ class SqlMessageRepository:
 
     async def claim_due(self, now: datetime, lease_until: datetime, limit: int,
                         token: uuid.UUID) -> list[m.Message]:
-        due = (sa.select(messages.c.id)
+        due = (sa.select(messages.c.id, (messages.c.status == m.SENDING).label("reclaimed"))
                .where(sa.or_(sa.and_(messages.c.status == m.PENDING, messages.c.due_at <= now),
                              sa.and_(messages.c.status == m.SENDING,
                                      messages.c.claimed_until <= now)))
                .order_by(messages.c.due_at).limit(limit)
-               .with_for_update(skip_locked=True).scalar_subquery())
+               .with_for_update(skip_locked=True).cte("due"))
+        # UPDATE ... FROM the locked rows: RETURNING sees what each row was before the claim.
         result = await self.conn.execute(
-            sa.update(messages).where(messages.c.id.in_(due))
+            sa.update(messages).where(messages.c.id == due.c.id)
             .values(status=m.SENDING, claimed_until=lease_until, claim_token=token,
                     attempts=messages.c.attempts + 1)
-            .returning(*_COLUMNS))
-        return sorted((_message(r) for r in result), key=lambda msg: msg.due_at)
+            .returning(*_COLUMNS, due.c.reclaimed))
+        claimed = [dataclasses.replace(_message(r[:-1]), reclaimed=bool(r[-1])) for r in result]
+        return sorted(claimed, key=lambda msg: msg.due_at)
+
+    async def provider_ids_taken(self, provider_ids: Collection[str]) -> set[str]:
+        if not provider_ids:
+            return set()
+        rows = await self.conn.execute(
+            sa.select(messages.c.provider_id)
+            .where(messages.c.provider_id.in_(sorted(set(provider_ids)))))
+        return {row.provider_id for row in rows}
 
     async def finish(self, message: m.Message, token: uuid.UUID) -> bool:
         result = await self.conn.execute(

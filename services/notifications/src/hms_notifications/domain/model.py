@@ -127,6 +127,9 @@ class Message:
     # until then. ``subject`` is an email's subject or a push's title (None for an SMS).
     subject: str | None = None
     body: str | None = None
+    # Not a column: the claim found this row ``sending`` under a lease that had ended (a sender
+    # died holding it, maybe after the provider took it): asked about before it is sent again.
+    reclaimed: bool = False
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from hms_notifications.domain.delivery import Outcome
 from hms_notifications.domain.model import AppointmentMark, Contact, Message, Preferences
@@ -66,7 +66,11 @@ class MessageRepository(Protocol):
     async def claim_due(self, now: datetime, lease_until: datetime, limit: int,
                         token: uuid.UUID) -> list[Message]:
         """Pending rows due by ``now`` and sending rows whose lease ended, skipping rows other
-        senders hold: marked sending until ``lease_until``, attempts + 1."""
+        senders hold: marked sending until ``lease_until``, attempts + 1; those whose lease had
+        ended come back with ``reclaimed`` set."""
+
+    async def provider_ids_taken(self, provider_ids: Collection[str]) -> set[str]:
+        """Those of ``provider_ids`` some message of the log was recorded with."""
 
     async def finish(self, message: Message, token: uuid.UUID) -> bool:
         """Write status, times, provider id and error, only if ``token`` still holds it."""
@@ -104,3 +108,13 @@ class Channel(Protocol):
 
     async def send(self, address: str | tuple[str, ...], text: Rendered,
                    message: Message) -> Outcome: ...
+
+
+@runtime_checkable
+class Traceable(Protocol):
+    """A channel whose provider can be asked what it took (Twilio's Messages list): a message a
+    dead sender may have handed over is looked for there before it is sent again."""
+
+    async def sent_since(self, address: str, text: Rendered, since: datetime) -> list[str]:
+        """The provider ids of messages with exactly ``text`` to ``address`` that the provider
+        took at or after ``since``, oldest first; raises when the provider cannot be asked."""

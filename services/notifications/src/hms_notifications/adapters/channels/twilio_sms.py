@@ -1,10 +1,12 @@
 """SMS through Twilio's Messages API, with the official package's async HTTP client (aiohttp).
-The base URL comes from settings (tests point it at a local server speaking the API)."""
+The base URL comes from settings (tests point it at a local server speaking the API). The
+Messages list tells whether Twilio already took a message a dead sender was sending."""
 
 from __future__ import annotations
 
 import contextvars
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -18,6 +20,9 @@ from hms_notifications.domain.delivery import Failed, Outcome, Retry, Sent
 from hms_notifications.domain.model import Message
 from hms_notifications.domain.templates import Rendered
 
+# A reclaimed message is looked for among the newest messages to its number (one patient's).
+LOOKUP_LIMIT, LOOKUP_PAGE = 200, 50
+_NEVER_LEFT = frozenset({"failed", "canceled"})
 # The last response's headers, per task: a 429's Retry-After, which the exception lacks.
 _HEADERS: contextvars.ContextVar[Mapping[str, str] | None] = contextvars.ContextVar(
     "twilio_headers", default=None)
@@ -68,6 +73,23 @@ class TwilioChannel:
         except (aiohttp.ClientError, OSError, TimeoutError) as error:
             return Retry(f"twilio: {type(error).__name__}")
         return Sent(str(created.sid))
+
+    async def sent_since(self, address: str, text: Rendered, since: datetime) -> list[str]:
+        """Twilio's Messages list (``GET .../Messages.json?To=&From=``, newest first, up to
+        ``LOOKUP_LIMIT``): the sids of those with exactly this body created at or after
+        ``since``, oldest first. No ``DateSent`` filter: a message still queued at Twilio has
+        no date_sent yet, and it is the one not to send again. A message Twilio ``failed`` or
+        ``canceled`` (never left Twilio) does not count. Raises on any error."""
+        found: list[tuple[datetime, str]] = []
+        records = await self._client.messages.stream_async(
+            to=address, from_=self._sender, limit=LOOKUP_LIMIT, page_size=LOOKUP_PAGE)
+        async for record in records:
+            created = record.date_created
+            if (record.body == text.body and record.to == address
+                    and isinstance(created, datetime) and created >= since
+                    and record.status not in _NEVER_LEFT):
+                found.append((created, str(record.sid)))
+        return [sid for _, sid in sorted(found)]
 
     async def close(self) -> None:
         await self._http.close()

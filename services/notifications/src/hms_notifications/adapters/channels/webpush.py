@@ -62,14 +62,16 @@ def encrypt(plain: bytes, sub: Subscription, *,
 
 def headers(message: Message, ttl: int) -> dict[str, str]:
     turn = message.kind in TURN_KINDS
-    extra = {}
-    if turn and message.subject_id is not None:
-        # A newer notice of the same ticket replaces one still waiting for the phone.
-        digest = hashlib.sha256(f"turn:{message.subject_id}".encode()).digest()[:24]
-        extra["Topic"] = base64.urlsafe_b64encode(digest).decode()
+    # A push with the Topic of one still waiting for the phone replaces it (RFC 8030 5.4): a
+    # newer notice of the same ticket; any other message's copy sent again after a sender died
+    # (a push service cannot be asked what it took).
+    topic = (f"turn:{message.subject_id}" if turn and message.subject_id is not None
+             else f"message:{message.id}")
+    digest = hashlib.sha256(topic.encode()).digest()[:24]
     return {"Content-Encoding": "aes128gcm", "Content-Type": "application/octet-stream",
             "TTL": str(min(ttl, TURN_TTL) if turn else ttl),
-            "Urgency": "high" if turn else "normal", **extra}
+            "Urgency": "high" if turn else "normal",
+            "Topic": base64.urlsafe_b64encode(digest).decode()}
 
 
 class WebPushChannel:

@@ -1,7 +1,8 @@
 """The sender: claim due messages under a lease, send them outside any transaction, record each
 outcome (only while the lease is still ours). A sender killed between the claim and the record
-leaves the row ``sending``; once the lease ends another sender claims it again. What a message
-says of a booking is checked again at send time against the appointment's tombstone."""
+leaves the row ``sending``; once the lease ends another sender claims it again, and asks the
+provider first whether it took the message already (lookup.py). What a message says of a
+booking is checked again at send time against the appointment's tombstone."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from hms_notifications.domain.delivery import (
 from hms_notifications.domain.events import NotificationFailed, NotificationSent
 from hms_notifications.domain.templates import Rendered, as_logged, render
 from hms_notifications.service_layer.commands import SendDue
+from hms_notifications.service_layer.handlers.lookup import taken_already
 from hms_notifications.service_layer.ports import Channel, UnitOfWork
 from hms_platform.clock import Clock
 from hms_platform.sealing import Sealer, SealingError
@@ -56,6 +58,8 @@ async def send_due(cmd: SendDue, uow: UnitOfWork, new_uow: Callable[[], UnitOfWo
              if msg.kind in m.ABOUT_A_BOOKING and msg.subject_id is not None}))
         await uow.commit()
 
+    found_in_batch: set[str] = set()  # provider ids this batch's reclaimed messages took
+
     async def one(msg: m.Message) -> None:
         contact = contacts.get(msg.recipient_id)
         try:
@@ -66,7 +70,11 @@ async def send_due(cmd: SendDue, uow: UnitOfWork, new_uow: Callable[[], UnitOfWo
             address, text, logged = _prepare(msg, contact, prefs[msg.recipient_id], channels,
                                              sealer, clinic_tz, now)
             msg.subject, msg.body = logged.title or None, logged.body
-            outcome: Outcome | Skip | Void = await channels[msg.channel].send(address, text, msg)
+            channel = channels[msg.channel]
+            outcome: Outcome | Skip | Void | None = await taken_already(
+                msg, channel, address, text, new_uow, found_in_batch)
+            if outcome is None:
+                outcome = await channel.send(address, text, msg)
         except (Skip, Void) as nothing:
             outcome = nothing
         except Exception as error:  # a bug or an unforeseen client error: try again later
