@@ -168,3 +168,27 @@ async def test_a_slow_provider_does_not_hold_up_the_events(world) -> None:  # ty
     slow.release.set()
     assert await sender == 1
     assert sorted(r.status for r in await world.messages()) == ["pending", "sent"]
+
+
+async def test_a_new_message_wakes_the_sender_without_waiting_for_its_poll(world) -> None:  # type: ignore[no-untyped-def]
+    """The sender polls only every hour here: the turn notice still goes, woken by the NOTIFY
+    its message's insert sends at commit."""
+    from hms_notifications.entrypoints.scheduler import run_sender
+    from hms_platform.testing.polling import eventually
+
+    patient = await world.person(email=None)
+    settings = world.settings.model_copy(update={"sender_interval_seconds": 3600})
+    stop = asyncio.Event()
+    sending = asyncio.create_task(run_sender(settings, world.engine, stop, clock=world.clock,
+                                             channels=world.channels))
+    try:
+        await call(world, patient)
+
+        async def sent() -> bool:
+            return bool(world.channels["sms"].sent)
+
+        await eventually(sent, timeout=30)
+        assert [row.status for row in await world.messages(channel="sms")] == ["sent"]
+    finally:
+        stop.set()
+        await sending

@@ -41,6 +41,12 @@ _LOCK_RECIPIENT = sa.select(sa.func.pg_advisory_xact_lock(
 _COUNTED = messages.c.status.not_in([m.CAPPED, m.CANCELLED, m.SKIPPED])
 
 
+# New messages wake the senders at once (delivered at commit): they poll only for what falls
+# due later (reminders, retries) and for notices lost while their LISTEN was down.
+DUE_CHANNEL = "hms_notifications_due"
+_WAKE = sa.select(sa.func.pg_notify(DUE_CHANNEL, ""))
+
+
 class SqlMessageRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -51,8 +57,10 @@ class SqlMessageRepository:
         rows = [{n: getattr(msg, n) for n in _FIELDS} for msg in items]
         # One statement built once, the rows as parameters (SQLAlchemy sends them as one
         # multi-row INSERT): a .values([...]) list has no cache key and was compiled per event.
-        result = await self.conn.execute(_ADD, rows)
-        return [row.id for row in result]
+        added = [row.id for row in await self.conn.execute(_ADD, rows)]
+        if added:
+            await self.conn.execute(_WAKE)
+        return added
 
     async def lock_recipients(self, keys: Sequence[str]) -> None:
         # Always in the same order, so two planners wanting the same keys cannot deadlock.

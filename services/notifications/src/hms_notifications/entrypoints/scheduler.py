@@ -1,6 +1,8 @@
-"""The sender: every ``NOTIFICATIONS_SENDER_INTERVAL_SECONDS`` (at once again while a batch
-came back full) it claims due messages (reminders included) and sends them. Any number of
-replicas may run: rows are claimed with FOR UPDATE SKIP LOCKED under a lease.
+"""The sender: it claims due messages (reminders included) and sends them, at once when a new
+message is committed (a NOTIFY on ``DUE_CHANNEL``), at once again while a batch came back full,
+and every ``NOTIFICATIONS_SENDER_INTERVAL_SECONDS`` for what falls due later (reminders,
+retries) or was announced while its LISTEN connection was down. Any number of replicas may run:
+rows are claimed with FOR UPDATE SKIP LOCKED under a lease.
 Run: ``python -m hms_notifications.entrypoints.scheduler``."""
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ from collections.abc import Mapping
 import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hms_notifications.adapters.messages import DUE_CHANNEL
 from hms_notifications.bootstrap import sender
 from hms_notifications.config import NotificationsSettings
 from hms_notifications.service_layer.commands import SendDue
 from hms_notifications.service_layer.ports import Channel
 from hms_platform.clock import Clock
+from hms_platform.listen import listen
+from hms_platform.pgurl import libpq_url
 from hms_platform.runtime import run, serve_scheduler
 
 log = structlog.get_logger(__name__)
@@ -31,19 +36,36 @@ async def run_sender(
     configure (bootstrap.sender), closed at the end."""
     stop = stop or asyncio.Event()
     command = SendDue(batch_size=settings.sender_batch_size)
-    async with sender(settings, engine, channels=channels, clock=clock) as bus:
-        while not stop.is_set():
-            handled = 0
-            try:
-                handled = await bus.handle(command)
-            except Exception as error:
-                # The type only: a database error's text may quote the rows it was writing.
-                log.warning("sender.round_failed", error=type(error).__name__)
-            if handled >= command.batch_size:
-                continue  # more may be due already
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(settings.sender_interval_seconds):
-                    await stop.wait()
+    wake = asyncio.Event()
+    listener = asyncio.create_task(listen(
+        libpq_url(engine.url), DUE_CHANNEL, lambda _payload: wake.set(), stop=stop,
+        on_connected=wake.set))
+    try:
+        async with sender(settings, engine, channels=channels, clock=clock) as bus:
+            while not stop.is_set():
+                wake.clear()  # before the round: a message committed during it wakes another
+                handled = 0
+                try:
+                    handled = await bus.handle(command)
+                except Exception as error:
+                    # The type only: a database error's text may quote the rows it was writing.
+                    log.warning("sender.round_failed", error=type(error).__name__)
+                if handled < command.batch_size:  # a full batch: more may be due already
+                    await _first(stop, wake, timeout=settings.sender_interval_seconds)
+    finally:
+        listener.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await listener
+
+
+async def _first(*events: asyncio.Event, timeout: float) -> None:
+    """Until one of ``events`` is set, or ``timeout`` seconds."""
+    waits = [asyncio.ensure_future(event.wait()) for event in events]
+    try:
+        await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiting in waits:
+            waiting.cancel()
 
 
 def main() -> None:
