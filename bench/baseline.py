@@ -1,17 +1,26 @@
 """The bare baseline (bench/baseline_app.py) under the same wrk load as HMS, in its own database
-on the same Postgres: POST /insert with distinct bookings, GET /select of a doctor's 20 rows."""
+on the same Postgres: POST /insert with distinct bookings, GET /select of a doctor's 20 rows;
+and the same work as HMS's booking and list (bench/same_work.py) on HMS's appointments tables,
+migrated into that database and seeded as bench/deployed.py seeds HMS's: POST /book with
+distinct bookings, GET /list of a doctor's 20 appointments."""
 
 from __future__ import annotations
 
+import json
 import sys
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+import deployed
 import load
 from event_pipeline import database
+from sqlalchemy.ext.asyncio import create_async_engine
 
+import hms_appointments
+from hms_platform.migrations import upgrade
 from hms_platform.pgurl import libpq_url
 
 NAME = "baseline"
@@ -32,8 +41,44 @@ def bookings(doctors: int = 20) -> Any:
         yield {"doctor_id": doctor, "patient_id": str(uuid.uuid4()), "start": start}
 
 
+WEEKLY = json.dumps(load.WEEKLY)
+
+
+async def seed_same_work(conn: asyncpg.Connection) -> tuple[list[str], list[str], str]:
+    """As deployed.py seeds HMS: 20 booking doctors and one with exactly 20 appointments, each
+    with all-day hours in 15-minute slots; 90,000 patients; 1,000 synthetic appointments. The
+    doctors go straight into appointments.people here (HMS's come through auth's events)."""
+    doctors = [str(uuid.uuid4()) for _ in range(deployed.DOCTORS + 1)]
+    await conn.execute(
+        "INSERT INTO appointments.people (id, role, full_name, department, room, active) "
+        "SELECT id, 'doctor', 'Dr Same Work', 'General', '1', true "
+        "FROM unnest($1::uuid[]) AS id", doctors)
+    await conn.execute(
+        "INSERT INTO appointments.schedules (doctor_id, slot_minutes, weekly, time_off) "
+        "SELECT id, $2, $3::jsonb, '[]'::jsonb FROM unnest($1::uuid[]) AS id",
+        doctors, load.SLOT_MINUTES, WEEKLY)
+    patients = await deployed.insert_patients(conn, 90_000)
+    list_doctor, doctors = doctors[0], doctors[1:]
+    day = load.clinic_today() + timedelta(days=load.FIRST_DAY)
+    await conn.executemany(
+        "INSERT INTO appointments.appointments (id, patient_id, doctor_id, start_at, end_at, "
+        "status, urgency, booked_by, created_at, clinic_day) VALUES (gen_random_uuid(), $1, "
+        "$2, $3::timestamptz, $3::timestamptz + interval '15 minutes', 'booked', 3, $1, now(), $4)",
+        [(uuid.UUID(p), uuid.UUID(list_doctor), start, day) for p, start in
+         ((p, datetime.fromisoformat(load.slot_start(day, n)))
+          for n, p in enumerate(patients[:20]))])
+    await conn.execute(deployed.SYNTHETIC_PEOPLE, "doctor", 0, deployed.SYNTHETIC_DOCTORS)
+    await deployed.synthetic(conn, 0, deployed.SMALL)
+    return doctors, patients, list_doctor
+
+
 async def run(pg_url: str) -> dict[str, Any]:
     async with database(pg_url) as db_url, load.servers(NAME) as group:
+        engine = create_async_engine(db_url)
+        try:  # HMS's appointments schema, for the same-work routes
+            await upgrade(engine, hms_appointments.MIGRATIONS)
+        finally:
+            await engine.dispose()
         dsn = libpq_url(db_url)
         port = load.free_port()
         await group.start("baseline", [sys.executable, str(Path(__file__).with_name(
@@ -45,11 +90,20 @@ async def run(pg_url: str) -> dict[str, Any]:
             await conn.execute(SEED, SELECT_DOCTORS, ROWS_PER_DOCTOR)
             await conn.execute("ANALYZE bookings")
             doctor = await conn.fetchval("SELECT md5('base-doctor-0')::uuid")
+            doctors, patients, list_doctor = await seed_same_work(conn)
+            insert = await load.load_with_bodies(f"{base}/insert", bookings(), group.workdir,
+                                                 "insert")
+            select = await load.load_get(f"{base}/select?doctor_id={doctor}&limit=20")
+            book = await load.load_with_bodies(f"{base}/book",
+                                               deployed.bookings(doctors, patients),
+                                               group.workdir, "same-work-book")
+            page = await load.load_get(f"{base}/list?doctor_id={list_doctor}&limit=20")
+            total = await conn.fetchval(
+                "SELECT count(*) FROM appointments.appointments WHERE doctor_id = $1",
+                uuid.UUID(list_doctor))
         finally:
             await conn.close()
-        insert = await load.load_with_bodies(f"{base}/insert", bookings(), group.workdir,
-                                             "insert")
-        select = await load.load_get(f"{base}/select?doctor_id={doctor}&limit=20")
         group.check_alive()
-        return {"insert": insert, "select": select, "rss_kib": group.rss_kib(),
-                "log_problems": group.log_problems()}
+        return {"insert": insert, "select": select, "same_work_book": book,
+                "same_work_list": page, "same_work_list_total": total,
+                "rss_kib": group.rss_kib(), "log_problems": group.log_problems()}

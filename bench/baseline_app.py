@@ -4,6 +4,9 @@ no middleware, no authentication, no outbox), on the same Postgres as HMS.
     POST /insert   {doctor_id, patient_id, start} -> one INSERT ... RETURNING in a transaction,
                    201 with the row
     GET  /select?doctor_id=  -> that doctor's rows (20 each, as the bench seeds them), ordered
+    POST /book     the same database work as an HMS booking, on HMS's own tables
+                   (bench/same_work.py): 8 round trips, 201 with the appointment
+    GET  /list?doctor_id=&limit=  the same rows, total and names as HMS's list, in one SELECT
 
 Run: ``python bench/baseline_app.py --port 8100 --database-url postgresql://...``
 (or ``BASELINE_DATABASE_URL=... uvicorn bench.baseline_app:app``). One uvicorn worker and a
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,6 +27,9 @@ import asyncpg
 import uvicorn
 from fastapi import FastAPI, Request
 from pydantic import AwareDatetime, BaseModel
+
+sys.path.insert(0, os.path.dirname(__file__))  # also as ``uvicorn bench.baseline_app:app``
+import same_work
 
 POOL_SIZE = 10
 SLOT = timedelta(minutes=15)
@@ -92,6 +99,9 @@ async def select(doctor_id: uuid.UUID, request: Request, limit: int = 20) -> Pag
         f"SELECT {COLUMNS} FROM bookings WHERE doctor_id = $1 ORDER BY start_at LIMIT $2",
         doctor_id, limit)
     return Page(items=[BookingOut(**dict(r)) for r in rows])
+
+
+same_work.install(app)
 
 
 @app.get("/healthz")

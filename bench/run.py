@@ -1,8 +1,9 @@
 """make bench: every benchmark against its bare baseline, started in the same run; one table,
 and everything in bench/results/latest.json (plus bench/results/<part>.json).
 
-    python bench/run.py                      # all parts: events baseline deployed embedded
+    python bench/run.py                      # all parts: events baseline deployed embedded system
     python bench/run.py baseline deployed    # some parts (deployed/embedded bring baseline)
+    python bench/run.py system --quick       # the whole-system rows, a few seconds per rate
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncio
 import json
 import os
 import platform
+import shutil
 import signal
 import subprocess
 import sys
@@ -30,6 +32,8 @@ import embedded
 import event_pipeline
 import load
 import profiling
+import whole_rows
+import whole_table
 
 from hms_platform import runtime
 from hms_platform.logging import configure_logging
@@ -38,7 +42,7 @@ from hms_platform.testing.ports import started_on_free_ports
 
 RESULTS = Path(__file__).parent / "results"
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("events", "baseline", "deployed", "embedded")
+PARTS = ("events", "baseline", "deployed", "embedded", "system")
 PACKAGES = ("fastapi", "uvicorn", "starlette", "pydantic", "sqlalchemy", "asyncpg", "aio-pika")
 
 
@@ -46,7 +50,8 @@ def machine() -> dict[str, Any]:
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
 
-    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout
+    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout \
+        if shutil.which("wrk") else ""  # the system part needs no wrk
     return {"cpu_count": os.cpu_count(), "python": platform.python_version(),
             "platform": platform.platform(), "packages": {p: version(p) for p in PACKAGES},
             "wrk": wrk.splitlines()[0] if wrk else None,
@@ -108,6 +113,10 @@ def http_rows(base: dict[str, Any], dep: dict[str, Any] | None, emb: dict[str, A
                             base["insert"], "baseline POST /insert"))
         rows.append(compare("deployed", "list: GET /api/appointments?doctor_id&limit=20",
                             dep["list"], base["select"], "baseline GET /select"))
+        rows.append(compare("deployed", "book vs the same work", dep["book"],
+                            base["same_work_book"], "bench/same_work.py POST /book"))
+        rows.append(compare("deployed", "list vs the same work", dep["list"],
+                            base["same_work_list"], "bench/same_work.py GET /list"))
         small, large = dep["book_low_small"], dep["book_low_large"]
         rows.append({
             "group": "deployed",
@@ -147,6 +156,8 @@ def print_table(rows: list[dict[str, Any]], rss: dict[str, dict[str, int]], meta
     head = ("path", "HMS", "reference", "ratio", "unit", "HMS p50/p99 ms", "ref p50/p99 ms",
             "non-2xx HMS | ref")
     table = [head]
+    system_rows = [r for r in rows if r["group"] == "system"]
+    rows = [r for r in rows if r["group"] != "system"]
     for r in rows:
         table.append((
             f"{r['group']}: {r['path']}" + (f" [c={r['connections']}]" if "connections" in r
@@ -156,13 +167,15 @@ def print_table(rows: list[dict[str, Any]], rss: dict[str, dict[str, int]], meta
             f"{r['ref_p50_ms']:.1f} / {r['ref_p99_ms']:.1f}",
             f"{codes(r['hms_non_2xx'])} | {codes(r['ref_non_2xx'])}"))
     widths = [max(len(str(line[i])) for line in table) for i in range(len(head))]
-    for n, line in enumerate(table):
+    for n, line in enumerate(table if rows else []):
         print("  " + "  ".join(str(c).ljust(w) if i in (0, 4, 7) else str(c).rjust(w)
                                for i, (c, w) in enumerate(zip(line, widths, strict=True))))
         if n == 0:
             print("  " + "  ".join("-" * w for w in widths))
     for r in rows:
         print(f"    {r['group']}: {r['path']}: reference = {r['reference_is']}")
+    if system_rows:
+        whole_table.print_rows(system_rows, meta["system"])
     if rss:
         print("\n  resident memory (VmRSS) after the load")
         for group, sizes in rss.items():
@@ -170,7 +183,7 @@ def print_table(rows: list[dict[str, Any]], rss: dict[str, dict[str, int]], meta
                 print(f"    {group + ': ' + name:<40} {kib / 1024:8.1f} MiB")
 
 
-async def run(parts: list[str]) -> dict[str, Any]:
+async def run(parts: list[str], system: dict[str, Any]) -> dict[str, Any]:
     # SIGTERM (a CI timeout, `kill`) cleans up as Ctrl-C does: the run is cancelled and every
     # part's servers, databases and broker objects go on the way out.
     main_task = asyncio.current_task()
@@ -191,6 +204,9 @@ async def run(parts: list[str]) -> dict[str, Any]:
                 lambda: deployed.run(pg_url, amqp_url)))
         if "embedded" in parts:
             results["embedded"] = await timed(started_on_free_ports(embedded.run))
+        if "system" in parts:
+            results["system"] = await timed(started_on_free_ports(
+                lambda: whole_rows.run(pg_url, amqp_url, **system)))
     return results
 
 
@@ -210,7 +226,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("parts", nargs="*", metavar="part", help=f"any of {', '.join(PARTS)}")
-    parts = parser.parse_args().parts or list(PARTS)
+    parser.add_argument("--seconds", type=float, default=60,
+                        help="system: seconds of load at each steady rate (60)")
+    parser.add_argument("--quick", action="store_true",
+                        help="system: 5 s per rate (a smoke test; its numbers mean little)")
+    parser.add_argument("--sender-interval", type=float, default=None,
+                        help="system: NOTIFICATIONS_SENDER_INTERVAL_SECONDS (default: the "
+                             "service's own, 1 s)")
+    options = parser.parse_args()
+    parts = options.parts or list(PARTS)
+    system = {"seconds": 5.0 if options.quick else options.seconds, "rates": (50.0, 200.0),
+              "queue_rate": 50.0, "sender_interval": options.sender_interval}
     if unknown := set(parts) - set(PARTS):
         parser.error(f"unknown part(s) {sorted(unknown)}: choose from {', '.join(PARTS)}")
     if {"deployed", "embedded"} & set(parts) and "baseline" not in parts:
@@ -219,9 +245,10 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     configure_logging(json=True, level="WARNING")  # measure the pipeline, not a console
     meta = machine()
+    meta["system"] = {**system, "sender_interval_s": system["sender_interval"]}
     started = time.perf_counter()
     # uvloop, as every HMS process runs (hms_platform.runtime.run); the baselines get it too
-    results = runtime.run(run(parts))
+    results = runtime.run(run(parts, system))
     meta["seconds"] = time.perf_counter() - started
 
     rows: list[dict[str, Any]] = []
@@ -229,7 +256,9 @@ def main() -> None:
         rows += event_rows(results["events"]["rows"])
     if "baseline" in results:
         rows += http_rows(results["baseline"], results.get("deployed"), results.get("embedded"))
-    rss = {g: results[g]["rss_kib"] for g in ("deployed", "embedded", "baseline")
+    if "system" in results:
+        rows += whole_table.rows(results["system"])
+    rss = {g: results[g]["rss_kib"] for g in ("deployed", "embedded", "baseline", "system")
            if g in results}
     everything = {"machine": meta, "parts": parts, "rows": rows, "rss_kib": rss,
                   "log_problems": {g: results[g].get("log_problems") for g in rss},

@@ -39,6 +39,7 @@ class FakeAppointments:
     def __init__(self) -> None:
         self.rows: dict[uuid.UUID, Appointment] = {}
         self.locked: list[uuid.UUID] = []  # lock_patient calls, in order
+        self.people: dict[uuid.UUID, Person] = {}  # the directory (FakeStore's), for names
         self.seen: Seen = _unseen  # the open unit of work's recorder
 
     def _check_overlaps(self, appt: Appointment) -> None:
@@ -87,7 +88,10 @@ class FakeAppointments:
             where.status in (None, a.status),
             where.start_from is None or a.start >= where.start_from,
             where.start_to is None or a.start < where.start_to))), key=lambda a: a.start)
-        return Page([_copy(a) for a in found[offset:offset + limit]], len(found), limit, offset)
+        page = [_copy(a) for a in found[offset:offset + limit]]
+        known = {i: p.full_name for a in page for i in (a.patient_id, a.doctor_id)
+                 if (p := dict.get(self.people, i)) is not None and p.full_name}
+        return Page(page, len(found), limit, offset, known)
 
     async def busy_between(self, doctor_id: uuid.UUID, start: datetime,
                            end: datetime) -> list[tuple[datetime, datetime]]:
@@ -149,11 +153,26 @@ class FakePenalties(dict[uuid.UUID, Penalty]):
         return Page(found[offset:offset + limit], len(found), limit, offset)
 
 
+class FakeBooking:
+    """The booking's reads as the SQL one makes them in one statement: the lock, then the
+    directory and the schedule."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+
+    async def lock_and_read(self, patient_id: uuid.UUID,
+                            doctor_id: uuid.UUID) -> ports.BookingReads:
+        await self.store.appointments.lock_patient(patient_id)
+        return ports.BookingReads(await self.store.people.get_many((doctor_id, patient_id)),
+                                  await self.store.schedules.get(doctor_id))
+
+
 class FakeStore:
     def __init__(self) -> None:
         self.appointments = FakeAppointments()
         self.schedules = FakeSchedules()
         self.people = FakePeople()
+        self.appointments.people = self.people  # search names people, as the join does
         self.penalties = FakePenalties()
         self.published: list[Envelope] = []
 
@@ -163,6 +182,7 @@ class FakeUnitOfWork(BaseFakeUnitOfWork):
         super().__init__(store, CONTRACTS)
         self.appointments, self.schedules = store.appointments, store.schedules
         self.people, self.penalties = store.people, store.penalties
+        self.booking = FakeBooking(store)
 
     def tables(self) -> Sequence[dict[Any, Any]]:
         return self.appointments.rows, self.schedules, self.people, self.penalties
@@ -181,3 +201,4 @@ if TYPE_CHECKING:  # `make lint` type-checks this: a fake that drifts from its p
         _schedules: ports.ScheduleRepository = store.schedules
         _people: ports.DirectoryRepository = store.people
         _penalties: ports.PenaltyRepository = store.penalties
+        _booking: ports.BookingRepository = FakeBooking(store)

@@ -144,3 +144,29 @@ def test_clocked_gives_each_unit_of_work_the_handlers_clock() -> None:
     unit.recorder.emit(Added(1))
     assert unit.recorder.clock is clock
     assert [e.occurred_at for e in unit.recorder.collect()] == [T0]
+
+
+@dataclass(frozen=True)
+class Part:
+    code: str
+
+
+@dataclass(frozen=True)
+class Assembled:
+    item_id: int
+    parts: list[Part]
+
+
+class ItemAssembled(EventPayload):
+    NAME = "demo.item_assembled.v1"
+    PRODUCER = "demo"
+    item_id: int
+    parts: list[dict[str, str]]
+
+
+def test_to_envelope_turns_nested_dataclasses_into_plain_values() -> None:
+    # Flat events are read field by field; one holding dataclasses goes through asdict.
+    parts = [Part("a"), Part("b")]
+    envelope = to_envelope(Assembled(7, parts), {Assembled: ItemAssembled}, T0)
+    assert envelope.payload == {"item_id": 7, "parts": [{"code": "a"}, {"code": "b"}]}
+    assert parts == [Part("a"), Part("b")]  # the event's own values are not changed

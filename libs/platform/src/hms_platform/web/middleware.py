@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 from http import HTTPStatus
+from typing import Any
 
 import structlog
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -52,6 +53,9 @@ class MetricsMiddleware:
         self.latency = Histogram("hms_http_request_duration_seconds", "HTTP request latency",
                                  ["service", "method", "route"], registry=registry)
         self.service = service
+        # (method, route, status) -> its counter and histogram: the routes are the app's own
+        # templates (or "unmatched"), so this stays as small as the metrics themselves.
+        self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -70,9 +74,14 @@ class MetricsMiddleware:
             await self.app(scope, receive, record)
         finally:
             route = getattr(scope.get("route"), "path", "unmatched")
-            self.requests.labels(self.service, scope["method"], route, str(status)).inc()
-            self.latency.labels(self.service, scope["method"], route).observe(
-                time.perf_counter() - start)
+            key = (scope["method"], route, status)
+            series = self._series.get(key)
+            if series is None:  # labels() takes a lock and builds its key on every call
+                series = self._series[key] = (
+                    self.requests.labels(self.service, scope["method"], route, str(status)),
+                    self.latency.labels(self.service, scope["method"], route))
+            series[0].inc()
+            series[1].observe(time.perf_counter() - start)
 
 
 # Nothing an API answer says may be cached, framed, sniffed into another type or leak the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -18,6 +19,7 @@ from hms_appointments.adapters.orm import (
     PATIENT_OVERLAP,
     SAME_DOCTOR_SAME_DAY,
     appointments,
+    people,
 )
 from hms_appointments.domain import errors as exc
 from hms_appointments.domain.appointment import Appointment, Status
@@ -55,7 +57,7 @@ def _appointment(row: Sequence[Any]) -> Appointment:
 
 # The booking path's statements, built once (a statement built per call spends more time on
 # its cache key than Postgres spends running it).
-_LOCK_PATIENT = sa.select(sa.func.pg_advisory_xact_lock(
+LOCK_PATIENT = sa.select(sa.func.pg_advisory_xact_lock(
     sa.func.hashtext("appointments.patient_bookings"),
     sa.func.hashtext(sa.bindparam("patient", type_=sa.Text))))
 _COUNT_ACTIVE_AFTER = sa.select(sa.func.count()).select_from(appointments).where(
@@ -68,6 +70,33 @@ _SELF_CANCELLED_SINCE = sa.select(appointments.c.cancelled_at).where(
     appointments.c.cancelled_at > sa.bindparam("since"),
 ).order_by(appointments.c.cancelled_at)
 _INSERT = sa.insert(appointments)
+_FILTERS = ("patient_id", "doctor_id", "status", "start_from", "start_to")
+_PATIENT, _DOCTOR = people.alias("patient"), people.alias("doctor")
+
+
+def _conditions(shape: tuple[str, ...]) -> list[sa.ColumnElement[bool]]:
+    t = appointments.c
+    given = {"patient_id": t.patient_id == sa.bindparam("patient_id"),
+             "doctor_id": t.doctor_id == sa.bindparam("doctor_id"),
+             "status": t.status == sa.bindparam("status"),
+             "start_from": t.start_at >= sa.bindparam("start_from"),
+             "start_to": t.start_at < sa.bindparam("start_to")}
+    return [given[name] for name in shape]
+
+
+@functools.cache
+def _search(shape: tuple[str, ...]) -> sa.Select[Any]:
+    """The list's one statement for the filters in ``shape``, built once per shape: a page,
+    the total on every row (a window over the whole match) and the people's names."""
+    t = appointments.c
+    return (sa.select(*_SELECTED, sa.func.count().over().label("total"),
+                      _PATIENT.c.full_name.label("patient_name"),
+                      _DOCTOR.c.full_name.label("doctor_name"))
+            .select_from(appointments
+                         .outerjoin(_PATIENT, _PATIENT.c.id == t.patient_id)
+                         .outerjoin(_DOCTOR, _DOCTOR.c.id == t.doctor_id))
+            .where(*_conditions(shape)).order_by(t.start_at, t.id)
+            .limit(sa.bindparam("limit")).offset(sa.bindparam("offset")))
 
 
 def _overlap_error(error: IntegrityError) -> Exception:
@@ -118,31 +147,29 @@ class SqlAppointmentRepository:
         self.seen(appointment)
 
     async def search(self, where: AppointmentFilter, limit: int, offset: int) -> Page[Appointment]:
-        t = appointments.c
-        conditions = [cond for cond in (
-            t.patient_id == where.patient_id if where.patient_id else None,
-            t.doctor_id == where.doctor_id if where.doctor_id else None,
-            t.status == where.status.value if where.status else None,
-            t.start_at >= where.start_from if where.start_from else None,
-            t.start_at < where.start_to if where.start_to else None,
-        ) if cond is not None]
-        # One round trip: the total rides along on every row (a window over the whole match).
+        values = {name: getattr(where, name) for name in _FILTERS if getattr(where, name)}
+        if where.status:
+            values["status"] = where.status.value
+        shape = tuple(values)
         rows = (await self.conn.execute(
-            sa.select(*_SELECTED, sa.func.count().over().label("total")).where(*conditions)
-            .order_by(t.start_at, t.id).limit(limit).offset(offset))).all()
+            _search(shape), {**values, "limit": limit, "offset": offset})).all()
         if rows:
             total = rows[0].total
         elif offset:  # past the end: no row carries the total
             total = (await self.conn.execute(sa.select(sa.func.count()).select_from(
-                appointments).where(*conditions))).scalar_one()
+                appointments).where(*_conditions(shape)), values)).scalar_one()
         else:
             total = 0
-        return Page([_appointment(r) for r in rows], int(total), limit, offset)
+        names = {}
+        for r in rows:
+            names[r.patient_id], names[r.doctor_id] = r.patient_name, r.doctor_name
+        return Page([_appointment(r) for r in rows], int(total), limit, offset,
+                    {i: n for i, n in names.items() if n})
 
     async def lock_patient(self, patient_id: uuid.UUID) -> None:
         """Until this transaction ends, every other booking for this patient waits here: an
         advisory lock on the patient's id (held even while the patient has no row at all)."""
-        await self.conn.execute(_LOCK_PATIENT, {"patient": str(patient_id)})
+        await self.conn.execute(LOCK_PATIENT, {"patient": str(patient_id)})
 
     async def count_active_after(self, patient_id: uuid.UUID, after: datetime) -> int:
         return int((await self.conn.execute(

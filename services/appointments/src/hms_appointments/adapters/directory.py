@@ -14,10 +14,10 @@ from hms_appointments.domain.actor import DOCTOR
 from hms_appointments.domain.directory import Person
 from hms_appointments.service_layer.ports import Page
 
-_PERSON = ("id", "role", "full_name", "department", "room", "active")
+PERSON_COLUMNS = ("id", "role", "full_name", "department", "room", "active")
 # Built once, with the ids as one array parameter: an expanding IN (...) is re-rendered for
 # every execution.
-_GET_MANY = sa.select(*(people.c[n] for n in _PERSON)).where(
+_GET_MANY = sa.select(*(people.c[n] for n in PERSON_COLUMNS)).where(
     people.c.id == sa.any_(sa.bindparam("ids", type_=ARRAY(UUID(as_uuid=True)))))
 
 
@@ -32,7 +32,7 @@ class SqlDirectoryRepository:
         if for_update:
             await self.conn.execute(sa.select(sa.func.pg_advisory_xact_lock(
                 sa.func.hashtext("appointments.people"), sa.func.hashtext(str(person_id)))))
-        query = sa.select(*(people.c[n] for n in _PERSON)).where(people.c.id == person_id)
+        query = sa.select(*(people.c[n] for n in PERSON_COLUMNS)).where(people.c.id == person_id)
         row = (await self.conn.execute(query)).first()
         return Person(**row._mapping) if row else None
 
@@ -41,11 +41,11 @@ class SqlDirectoryRepository:
         return {row.id: Person(**row._mapping) for row in rows}
 
     async def save(self, person: Person) -> None:
-        values = {name: getattr(person, name) for name in _PERSON}
+        values = {name: getattr(person, name) for name in PERSON_COLUMNS}
         statement = insert(people).values(values)
         await self.conn.execute(statement.on_conflict_do_update(
             index_elements=[people.c.id],
-            set_={**{k: statement.excluded[k] for k in _PERSON if k != "id"},
+            set_={**{k: statement.excluded[k] for k in PERSON_COLUMNS if k != "id"},
                   "updated_at": sa.func.now()}))
 
     async def doctors(self, include_inactive: bool, limit: int, offset: int) -> Page[Person]:
@@ -55,6 +55,6 @@ class SqlDirectoryRepository:
         total = (await self.conn.execute(
             sa.select(sa.func.count()).select_from(people).where(*conditions))).scalar_one()
         rows = (await self.conn.execute(
-            sa.select(*(people.c[n] for n in _PERSON)).where(*conditions)
+            sa.select(*(people.c[n] for n in PERSON_COLUMNS)).where(*conditions)
             .order_by(people.c.full_name, people.c.id).limit(limit).offset(offset))).all()
         return Page([Person(**r._mapping) for r in rows], int(total), limit, offset)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, time
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
@@ -16,6 +17,17 @@ from hms_platform.recording import Seen
 _GET = sa.select(schedules).where(schedules.c.doctor_id == sa.bindparam("doctor"))
 
 
+def schedule_of(doctor_id: uuid.UUID, slot_minutes: int, weekly: list[dict[str, Any]],
+                time_off: list[dict[str, Any]]) -> Schedule:
+    """A schedule from its row (``weekly`` and ``time_off`` as the JSON ``save`` writes)."""
+    return Schedule(
+        doctor_id, slot_minutes,
+        tuple(WeeklyHours(w["weekday"], time.fromisoformat(w["start"]),
+                          time.fromisoformat(w["end"])) for w in weekly),
+        tuple(TimeOff(datetime.fromisoformat(o["start"]), datetime.fromisoformat(o["end"]))
+              for o in time_off))
+
+
 class SqlScheduleRepository:
     def __init__(self, conn: AsyncConnection, seen: Seen) -> None:
         self.conn, self.seen = conn, seen  # seen: the unit of work's recorder
@@ -24,11 +36,7 @@ class SqlScheduleRepository:
         row = (await self.conn.execute(_GET, {"doctor": doctor_id})).first()
         if row is None:
             return None
-        weekly = tuple(WeeklyHours(w["weekday"], time.fromisoformat(w["start"]),
-                                   time.fromisoformat(w["end"])) for w in row.weekly)
-        time_off = tuple(TimeOff(datetime.fromisoformat(o["start"]),
-                                 datetime.fromisoformat(o["end"])) for o in row.time_off)
-        return Schedule(doctor_id, row.slot_minutes, weekly, time_off)
+        return schedule_of(doctor_id, row.slot_minutes, row.weekly, row.time_off)
 
     async def save(self, schedule: Schedule) -> None:
         values = {

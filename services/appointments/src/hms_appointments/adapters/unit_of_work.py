@@ -8,6 +8,7 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_appointments.adapters.appointments import SqlAppointmentRepository
+from hms_appointments.adapters.booking import SqlBookingRepository
 from hms_appointments.adapters.contracts import CONTRACTS
 from hms_appointments.adapters.directory import SqlDirectoryRepository
 from hms_appointments.adapters.orm import TABLES
@@ -22,6 +23,7 @@ class SqlAppointmentsUnitOfWork(RecordingUnitOfWork):
     def _open(self) -> None:
         seen = self.recorder.seen
         self.appointments = SqlAppointmentRepository(self.connection, seen)
+        self.booking = SqlBookingRepository(self.connection)
         self.schedules = SqlScheduleRepository(self.connection, seen)
         self.people = SqlDirectoryRepository(self.connection)
         self.penalties = SqlPenaltyRepository(self.connection, seen)

@@ -112,10 +112,13 @@ class Schedule:
     def bookable_slot(self, start: datetime, tz: tzinfo, now: datetime) -> Slot:
         """The slot starting at ``start`` if it can be booked at ``now``; InvalidSlot else."""
         day = start.astimezone(tz).date()
-        slot = next((s for s in self.slots_on(day, tz) if s.start == start), None)
+        step = timedelta(minutes=self.slot_minutes)
+        ranges = self.ranges_on(day, tz)
+        # The slot of slots_on(day) that starts at ``start``, found without listing the day.
+        slot = next((Slot(start, start + step, day) for a, b in ranges
+                     if a <= start and start + step <= b and not (start - a) % step), None)
         if slot is None:
-            step = timedelta(minutes=self.slot_minutes)
-            within = [(a, b) for a, b in self.ranges_on(day, tz) if a <= start < b]
+            within = [(a, b) for a, b in ranges if a <= start < b]
             if within and (start - within[0][0]) % step:
                 raise exc.NotOnSlotBoundary(
                     f"{start.isoformat()} is not on a {self.slot_minutes}-minute slot boundary.")

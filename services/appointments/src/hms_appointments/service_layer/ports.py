@@ -51,7 +51,9 @@ class AppointmentRepository(Protocol):
         """Update; SlotTaken / PatientBusy / SameDoctorSameDay as for ``add``."""
 
     async def search(self, where: AppointmentFilter, limit: int, offset: int) -> Page[Appointment]:
-        ...
+        """A page of the matches in start order, their total, and in ``names`` the full names
+        of the items' patients and doctors that the directory knows (read with the page: one
+        round trip). Whom the caller may see is the handler's to decide."""
 
     async def lock_patient(self, patient_id: uuid.UUID) -> None:
         """Serialise this transaction with every other that took the same patient's lock
@@ -107,8 +109,28 @@ class PenaltyRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class BookingReads:
+    """What a booking reads before it counts: the doctor and the patient (those the directory
+    knows, by id) and the doctor's schedule (None: no hours yet)."""
+
+    people: Mapping[uuid.UUID, Person]
+    schedule: Schedule | None
+
+
+class BookingRepository(Protocol):
+    async def lock_and_read(self, patient_id: uuid.UUID, doctor_id: uuid.UUID) -> BookingReads:
+        """The patient's lock (``AppointmentRepository.lock_patient``: held until the
+        transaction ends, so a count made after this call stays true), the doctor and the
+        patient from the directory and the doctor's schedule, in one round trip."""
+        ...
+
+
 class UnitOfWork(PublishingUnitOfWork, Protocol):
     # Read-only members, so that an implementation may hold more specific repositories.
+    @property
+    def booking(self) -> BookingRepository: ...
+
     @property
     def appointments(self) -> AppointmentRepository: ...
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from typing import Any
 
 from hms_appointments.domain.actor import Actor
 from hms_appointments.domain.appointment import Appointment
@@ -13,15 +14,32 @@ from hms_appointments.entrypoints.api import schemas as s
 from hms_appointments.service_layer.access import may_read_notes
 from hms_appointments.service_layer.handlers.penalties import PenaltyView
 
+_PUBLIC_FIELDS = frozenset(s.AppointmentPublic.model_fields)
+if s.AppointmentPublic.__pydantic_post_init__ or s.AppointmentPublic.__pydantic_root_model__:
+    raise RuntimeError("AppointmentPublic needs model_construct: it has post-init or a root")
+_set = object.__setattr__
+
+
+def _constructed(**values: Any) -> s.AppointmentPublic:
+    """What ``model_construct`` makes when it is given every field (no default to fill, no
+    alias or extra to look for), without its walk over the fields on every call: a page of 20
+    spent a tenth of its time there."""
+    model = s.AppointmentPublic.__new__(s.AppointmentPublic)
+    _set(model, "__dict__", values)
+    _set(model, "__pydantic_fields_set__", set(_PUBLIC_FIELDS))
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
+
 
 def appointment(appt: Appointment, actor: Actor,
                 names: Mapping[uuid.UUID, str] | None = None) -> s.AppointmentPublic:
-    """Built without validation (``model_construct``): every value comes from the domain
-    object, already typed, and a page of 20 spent a tenth of its time re-validating them.
-    ``names``: the people's names the caller may see (NamePeople), by id."""
+    """Built without validation: every value comes from the domain object, already typed, and
+    a page of 20 spent a tenth of its time re-validating them. ``names``: the people's names
+    the caller may see (NamePeople), by id."""
     notes = may_read_notes(actor, appt)
     names = names or {}
-    return s.AppointmentPublic.model_construct(
+    return _constructed(
         id=appt.id, status=appt.status, patient_id=appt.patient_id,
         patient_name=names.get(appt.patient_id), doctor_id=appt.doctor_id,
         doctor_name=names.get(appt.doctor_id),

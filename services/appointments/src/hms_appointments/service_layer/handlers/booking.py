@@ -15,7 +15,7 @@ from hms_appointments.domain.actor import PATIENT
 from hms_appointments.domain.appointment import Appointment, Status
 from hms_appointments.domain.directory import Person
 from hms_appointments.domain.rules import Rules
-from hms_appointments.domain.schedule import Slot
+from hms_appointments.domain.schedule import Schedule, Slot
 from hms_appointments.service_layer import access
 from hms_appointments.service_layer.commands import BookAppointment, RescheduleAppointment
 from hms_appointments.service_layer.last_write import settle, write_of
@@ -43,15 +43,16 @@ async def book_appointment(
         if (cmd.appointment_id is not None
                 and await uow.appointments.get(cmd.appointment_id) is not None):
             raise exc.AppointmentExists("An appointment with that id exists.")
-        people = await uow.people.get_many((cmd.doctor_id, patient_id))  # one round trip
-        _check_doctor(people.get(cmd.doctor_id), cmd.doctor_id)
-        _check_patient(people.get(patient_id), patient_id, self_booking=cmd.actor.is_patient)
+        # Lock, then count (docs/decisions/0004-booking-cap-lock-then-count.md): the lock is
+        # taken with the reads of the doctor, the patient and the schedule, one round trip.
+        read = await uow.booking.lock_and_read(patient_id, cmd.doctor_id)
+        _check_doctor(read.people.get(cmd.doctor_id), cmd.doctor_id)
+        _check_patient(read.people.get(patient_id), patient_id,
+                       self_booking=cmd.actor.is_patient)
         if cmd.actor.is_patient:  # staff may still book for a penalised patient
             since = rules.penalties.window_start(now)
             rules.penalties.check_self_booking(await uow.penalties.count_active(patient_id, since))
-        slot = await bookable_slot(uow, cmd.doctor_id, cmd.start, now, rules)
-        # Lock, then count (docs/decisions/0004-booking-cap-lock-then-count.md).
-        await uow.appointments.lock_patient(patient_id)
+        slot = _slot(read.schedule, cmd.doctor_id, cmd.start, now, rules)
         if cmd.actor.is_patient:  # book-and-cancel loops: staff are not held back
             await check_self_cancellations(uow, patient_id, now, rules)
         overridden = rules.bookings.check_active(
@@ -134,8 +135,12 @@ def _check_patient(patient: Person | None, patient_id: uuid.UUID, *, self_bookin
 async def bookable_slot(
     uow: UnitOfWork, doctor_id: uuid.UUID, start: datetime, now: datetime, rules: Rules
 ) -> Slot:
+    return _slot(await uow.schedules.get(doctor_id), doctor_id, start, now, rules)
+
+
+def _slot(schedule: Schedule | None, doctor_id: uuid.UUID, start: datetime, now: datetime,
+          rules: Rules) -> Slot:
     rules.bookings.check_horizon(start, now)
-    schedule = await uow.schedules.get(doctor_id)
     if schedule is None:
         raise exc.OutsideHours(f"Doctor {doctor_id} has no working hours yet.")
     return schedule.bookable_slot(start, rules.clinic_tz, now)

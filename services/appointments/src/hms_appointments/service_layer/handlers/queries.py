@@ -38,7 +38,9 @@ async def list_appointments(
     where = AppointmentFilter(patient_id, doctor_id, cmd.status, start_from, start_to)
     async with uow:
         page = await uow.appointments.search(where, cmd.limit, cmd.offset)
-        page = replace(page, names=await _names(uow, cmd.actor, page.items))
+    visible = {i for a in page.items if access.can_see(cmd.actor, a)
+               for i in (a.patient_id, a.doctor_id)}
+    page = replace(page, names={i: n for i, n in page.names.items() if i in visible and n})
     await _record_clinical_reads(uow, clock, cmd.actor, page.items)
     return page
 
