@@ -26,7 +26,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from joserfc import jwt
 from joserfc.jwk import ECKey
 
-from hms_platform.testing.ports import listening_socket, port_of
+from hms_platform.testing.modules import load_beside
+
+_HTTP = load_beside(__file__, "http_server.py", "hms_notifications_test_http_server")
 
 _VAPID = re.compile(r"^vapid t=([A-Za-z0-9_.-]+), ?k=([A-Za-z0-9_-]+)$")
 
@@ -108,36 +110,23 @@ def check_vapid(header: str, audience: str, now: float | None = None) -> dict[st
     return {**claims, "k": k}
 
 
-class PushService:
+class PushService(_HTTP.HttpServer):  # type: ignore[misc]
     """POST /push/<id>: 201 and the decrypted JSON recorded in ``received``; ``gone`` ids
-    answer 410; ``script`` answers (status, headers) first; a bad VAPID token is 403 and
+    answer 410; ``script`` answers (status, body, headers) first; a bad VAPID token is 403 and
     recorded in ``refused``."""
 
     def __init__(self) -> None:
-        self.socket = listening_socket()
-        self.url = f"http://127.0.0.1:{port_of(self.socket)}"
+        super().__init__()
         self.browsers: dict[str, Browser] = {}
         self.gone: set[str] = set()
-        self.script: list[tuple[int, dict[str, str]]] = []
         self.received: list[dict[str, Any]] = []
         self.refused: list[str] = []
-        self.app = web.Application()
         self.app.router.add_post("/push/{id}", self.push)
-        self._runner: web.AppRunner | None = None
 
     def subscribe(self, name: str) -> str:
         """A new browser's subscription at ``<url>/push/<name>``."""
         self.browsers[name] = Browser()
         return self.browsers[name].subscription(f"{self.url}/push/{name}")
-
-    async def start(self) -> None:
-        self._runner = web.AppRunner(self.app)
-        await self._runner.setup()
-        await web.SockSite(self._runner, self.socket).start()
-
-    async def stop(self) -> None:
-        if self._runner:
-            await self._runner.cleanup()
 
     async def push(self, request: web.Request) -> web.Response:
         name = request.match_info["id"]
@@ -148,8 +137,9 @@ class PushService:
             return web.json_response({"reason": "bad vapid"}, status=403)
         if request.headers.get("Content-Encoding") != "aes128gcm" or "TTL" not in request.headers:
             return web.json_response({"reason": "bad headers"}, status=400)
-        if self.script:
-            status, headers = self.script.pop(0)
+        answer = self.scripted()
+        if answer is not None:
+            status, _body, headers = answer
             return web.Response(status=status, headers=headers)
         if name in self.gone or name not in self.browsers:
             return web.Response(status=410)

@@ -124,7 +124,7 @@ async def test_the_push_services_answers_become_outcomes(push_service) -> None: 
         dead = await channel.send((gone,), TEXT, message())
         answers = [(429, {"Retry-After": "30"}), (503, {}), (413, {}), (400, {}), (403, {}),
                    (401, {}), (301, {"Location": f"{push_service.url}/push/live"}), (404, {})]
-        push_service.script = list(answers)
+        push_service.script = [(status, {}, headers) for status, headers in answers]
         scripted = [await channel.send((live,), TEXT, message()) for _ in answers]
         received = len(push_service.received)
         await push_service.stop()
