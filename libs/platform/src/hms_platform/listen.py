@@ -49,7 +49,7 @@ async def listen(
             while not (stop.is_set() or gone.is_set() or conn.is_closed()):
                 with contextlib.suppress(TimeoutError):  # re-check the connection now and then
                     async with asyncio.timeout(check_seconds):
-                        await _first(stop, gone)
+                        await first_set(stop, gone)
         except (OSError, asyncpg.PostgresError) as error:
             log.info("listen.unavailable", channel=channel, error=type(error).__name__)
             with contextlib.suppress(TimeoutError):
@@ -62,10 +62,11 @@ async def listen(
                 await conn.close()
 
 
-async def _first(*events: asyncio.Event) -> None:
+async def first_set(*events: asyncio.Event, timeout: float | None = None) -> None:
+    """Until one of ``events`` is set, or ``timeout`` seconds (a wake event and a stop)."""
     tasks = [asyncio.ensure_future(event.wait()) for event in events]
     try:
-        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(tasks, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
     finally:
         for task in tasks:
             task.cancel()

@@ -20,7 +20,7 @@ from hms_notifications.config import NotificationsSettings
 from hms_notifications.service_layer.commands import SendDue
 from hms_notifications.service_layer.ports import Channel
 from hms_platform.clock import Clock
-from hms_platform.listen import listen
+from hms_platform.listen import first_set, listen
 from hms_platform.pgurl import libpq_url
 from hms_platform.runtime import run, serve_scheduler
 
@@ -51,21 +51,11 @@ async def run_sender(
                     # The type only: a database error's text may quote the rows it was writing.
                     log.warning("sender.round_failed", error=type(error).__name__)
                 if handled < command.batch_size:  # a full batch: more may be due already
-                    await _first(stop, wake, timeout=settings.sender_interval_seconds)
+                    await first_set(stop, wake, timeout=settings.sender_interval_seconds)
     finally:
         listener.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await listener
-
-
-async def _first(*events: asyncio.Event, timeout: float) -> None:
-    """Until one of ``events`` is set, or ``timeout`` seconds."""
-    waits = [asyncio.ensure_future(event.wait()) for event in events]
-    try:
-        await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for waiting in waits:
-            waiting.cancel()
 
 
 def main() -> None:
