@@ -16,7 +16,9 @@ from typing import Any
 import asyncpg
 import deployed
 import load
+from cpu_share import CpuShare
 from event_pipeline import database
+from sqlalchemy import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import hms_appointments
@@ -94,10 +96,15 @@ async def run(pg_url: str) -> dict[str, Any]:
             insert = await load.load_with_bodies(f"{base}/insert", bookings(), group.workdir,
                                                  "insert")
             select = await load.load_get(f"{base}/select?doctor_id={doctor}&limit=20")
+            database_name = make_url(db_url).database or ""
+            share = CpuShare.start(group, database_name)
             book = await load.load_with_bodies(f"{base}/book",
                                                deployed.bookings(doctors, patients),
                                                group.workdir, "same-work-book")
+            book_cpu = share.per_request(book.rps)
+            share = CpuShare.start(group, database_name)
             page = await load.load_get(f"{base}/list?doctor_id={list_doctor}&limit=20")
+            list_cpu = share.per_request(page.rps)
             total = await conn.fetchval(
                 "SELECT count(*) FROM appointments.appointments WHERE doctor_id = $1",
                 uuid.UUID(list_doctor))
@@ -106,4 +113,5 @@ async def run(pg_url: str) -> dict[str, Any]:
         group.check_alive()
         return {"insert": insert, "select": select, "same_work_book": book,
                 "same_work_list": page, "same_work_list_total": total,
+                "same_work_book_cpu": book_cpu, "same_work_list_cpu": list_cpu,
                 "rss_kib": group.rss_kib(), "log_problems": group.log_problems()}

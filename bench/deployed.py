@@ -27,7 +27,9 @@ import asyncpg
 import httpx
 import load
 import profiling
+from cpu_share import CpuShare
 from event_pipeline import database
+from sqlalchemy import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import hms_appointments
@@ -149,12 +151,17 @@ async def _run(group: load.Servers, db_url: str, amqp_url: str, prefix: str
                 connections=load.LOW_CONNECTIONS, seconds=load.LOW_SECONDS)
             api_pid = group.running["appointments-api"].pid
             seconds = load.WARM_SECONDS + load.SECONDS
+            database_name = make_url(db_url).database or ""
+            share = CpuShare.start(group, database_name)
             async with profiling.profiled("deployed-book", api_pid, seconds):
                 out["book"] = await load.load_with_bodies(api, slots, group.workdir, "book",
                                                           auth=auth_header)
+            out["book_cpu"] = share.per_request(out["book"].rps)
+            share = CpuShare.start(group, database_name)
             async with profiling.profiled("deployed-list", api_pid, seconds):
                 out["list"] = await load.load_get(f"{api}?doctor_id={list_doctor}&limit=20",
                                                   auth=auth_header)
+            out["list_cpu"] = share.per_request(out["list"].rps)
             out["list_total"] = (await appointments.get(
                 api, params={"doctor_id": list_doctor, "limit": 20}, headers=headers)).json()[
                 "total"]

@@ -27,6 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 
 import baseline
+import cpu_share
 import deployed
 import embedded
 import event_pipeline
@@ -262,12 +263,14 @@ def main() -> None:
            if g in results}
     everything = {"machine": meta, "parts": parts, "rows": rows, "rss_kib": rss,
                   "log_problems": {g: results[g].get("log_problems") for g in rss},
+                  "cpu_per_request": cpu_share.collected(plain(results)),
                   "runs": plain(results), "profiles": profiling.summaries}
     (RESULTS / "latest.json").write_text(json.dumps(everything, indent=2))
     for part, result in results.items():
         (RESULTS / f"{'event_pipeline' if part == 'events' else part}.json").write_text(
             json.dumps({"machine": meta, "result": plain(result)}, indent=2))
     print_table(rows, rss, meta)
+    cpu_share.print_shares(cpu_share.collected(results))
     print(f"\n  other processes' CPU during each part (of {meta['cpu_count']} cores): "
           + ", ".join(f"{p} {r['foreign_cpu_cores']:.2f}" for p, r in results.items()))
     for part, r in results.items():

@@ -14,6 +14,7 @@ import asyncpg
 import whole_queue
 import whole_seed
 import whole_system
+from cpu_share import CpuShare
 from whole_load import matched, open_loop, settled
 from whole_stages import idle, stages
 from whole_twilio import RecordingTwilio
@@ -97,6 +98,7 @@ async def booking(http: aiohttp.ClientSession, system: whole_system.System,
     quiet = await idle(system)
     await clinic.signed_in(http)
     mark, ids = len(provider.arrivals), list[str]()
+    share = CpuShare.start(system.group, system.database)
     drive = await open_loop(rate, seconds, sender(http, clinic, slots, patients, ids))
     acked = {s.key: s.answered for s in drive.acked(201) if s.key and s.answered}
 
@@ -105,10 +107,11 @@ async def booking(http: aiohttp.ClientSession, system: whole_system.System,
 
     waited = await settled(lambda: len({to for to, _ in booked() if to in acked}), len(acked),
                            STALL)
+    cpu = share.per_answer(len(acked))  # to the last SMS: the consumers' and sender's work too
     times = sorted(at for _, at in booked())
     return {"drive": drive.summary(), "sms": matched(acked, booked()), "waited_s": waited,
             "sms_per_s": middle_rate(times), "quiet_before_s": quiet,
-            "stages_ms": await stages(system.admin_dsn, "booked", ids)}
+            "stages_ms": await stages(system.admin_dsn, "booked", ids), "cpu": cpu}
 
 
 async def drain(http: aiohttp.ClientSession, system: whole_system.System,
