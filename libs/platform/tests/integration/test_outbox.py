@@ -239,3 +239,37 @@ async def test_unroutable_rows_back_off_longer_than_other_failures(
             "extract(epoch FROM next_attempt_at - now()) FROM demo.outbox"))).all())
     assert 250 < waits[True] <= 300  # no consumer has bound it yet: retry quietly
     assert 5 < waits[False] <= 10  # malformed: the ordinary cap
+
+
+async def test_a_steady_stream_of_commits_is_relayed_in_batches_not_a_pass_per_event(
+    uow_factory, demo_engine, demo
+) -> None:
+    """Each commit NOTIFYs the relay; under a stream (a commit every ~6 ms) the relay starts
+    a pass at most every ``min_pass_interval`` and takes what has gathered, instead of a
+    pass (BEGIN, claim, publish, mark, COMMIT) per event. All are published, in order."""
+    bus = FlakyBus()
+    bus.connected = True
+    relay = OutboxRelay(demo_engine, demo.TABLES, bus, min_pass_interval=0.05)  # type: ignore[arg-type]
+    passes = 0
+    run_once = relay.run_once
+
+    async def counted() -> int:
+        nonlocal passes
+        passes += 1
+        return await run_once()
+
+    relay.run_once = counted  # type: ignore[method-assign]
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop))
+    await asyncio.sleep(0.3)  # LISTEN is up
+    before = passes
+    for i in range(100):
+        async with uow_factory() as uow:
+            uow.add_event(demo.item_added(i))
+            await uow.commit()
+        await asyncio.sleep(0.005)  # the relay's NOTIFY arrives between commits
+    await eventually(lambda: len(bus.published) == 100, timeout=10)
+    stop.set()
+    await task
+    assert bus.published == [f"item-{i}" for i in range(100)]
+    assert passes - before < 40, f"{passes - before} passes for 100 events"

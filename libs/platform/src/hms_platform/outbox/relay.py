@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import structlog
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_contracts.envelope import Envelope
@@ -34,9 +35,15 @@ class OutboxRelay:
         max_backoff: float = 10.0,
         unroutable_max_backoff: float = 300.0,
         listen: bool = True,
+        min_pass_interval: float = 0.01,
     ) -> None:
         self.engine, self.tables, self.bus = engine, tables, bus
         self.batch_size, self.poll_interval = batch_size, poll_interval
+        # Passes start at most this often while events keep coming: under a steady stream a
+        # NOTIFY per commit would otherwise make a pass (BEGIN, claim, publish, mark, COMMIT)
+        # per event; waiting up to this long batches them. Events further apart than this
+        # are relayed at once.
+        self.min_pass_interval = min_pass_interval
         self.base_backoff, self.max_backoff = base_backoff, max_backoff
         # No queue bound yet (its consumer service is not deployed): retried, but quietly.
         self.unroutable_max_backoff = unroutable_max_backoff
@@ -44,6 +51,12 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self.published_total = 0
         self._stalled: str | None = None  # why the last pass published nothing of its rows
+        # Built once: building them for each pass cost more than the statements' own work.
+        t = tables.outbox
+        self._claim = self.claim_query()
+        self._mark = (sa.update(t).where(t.c.id == sa.any_(
+            sa.bindparam("ids", type_=ARRAY(sa.BigInteger))))
+                      .values(published_at=sa.func.now()))
 
     def claim_query(self) -> sa.Select[Any]:
         """The next batch of due, unpublished rows, locked; rows another relay holds are skipped."""
@@ -60,7 +73,7 @@ class OutboxRelay:
         """Publish one batch of due rows; return how many were confirmed."""
         t = self.tables.outbox
         async with self.engine.begin() as conn:
-            rows = (await conn.execute(self.claim_query())).all()
+            rows = (await conn.execute(self._claim)).all()
             self._stalled = None
             if not rows:
                 return 0
@@ -71,8 +84,7 @@ class OutboxRelay:
             ok = [r.id for r, res in zip(rows, results, strict=True) if res is None]
             failed = [(r.id, res) for r, res in zip(rows, results, strict=True) if res is not None]
             if ok:
-                await conn.execute(
-                    sa.update(t).where(t.c.id.in_(ok)).values(published_at=sa.func.now()))
+                await conn.execute(self._mark, {"ids": ok})
             # A row that fails on a live connection (unroutable, malformed) backs off alone; while
             # the broker is away every row would fail, and run() pauses the relay instead, so
             # the rows are due again the moment it is back.
@@ -108,9 +120,11 @@ class OutboxRelay:
             libpq_url(self.engine.url), self.tables.notify_channel, self._on_notify,
             stop=stop)) if self.listen else None
         pause = 0.0
+        loop = asyncio.get_running_loop()
         try:
             while not stop.is_set():
                 self._wake.clear()  # before the pass: a NOTIFY during it triggers another
+                started = loop.time()
                 try:
                     n, trouble = await self.run_once(), self._stalled
                 except Exception as exc:  # the database is away
@@ -127,6 +141,8 @@ class OutboxRelay:
                     with contextlib.suppress(TimeoutError):
                         async with asyncio.timeout(self.poll_interval):
                             await _first(self._wake.wait(), stop.wait())
+                    if n and not stop.is_set():  # events are flowing: gather a few more
+                        await asyncio.sleep(started + self.min_pass_interval - loop.time())
         finally:
             if listener:
                 listener.cancel()
