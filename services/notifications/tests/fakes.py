@@ -70,6 +70,19 @@ class FakePreferences:
             self.store.prefs[uid] = dataclasses.replace(p, devices=kept)
 
 
+class FakePlanning:
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+
+    async def read(self, user_ids: Sequence[uuid.UUID],
+                   appointment_id: uuid.UUID | None = None) -> ports.PlanningReads:
+        people = {u: (self.store.contacts.get(u),
+                      self.store.prefs.get(u) or m.Preferences(u)) for u in user_ids}
+        mark = None if appointment_id is None else (
+            self.store.marks.get(appointment_id) or m.AppointmentMark(appointment_id))
+        return ports.PlanningReads(people, mark)
+
+
 class FakeMessages:
     def __init__(self, store: FakeStore) -> None:
         self.store = store
@@ -84,13 +97,14 @@ class FakeMessages:
     async def lock_recipients(self, keys: Sequence[str]) -> None:
         self.store.locked.extend(sorted(set(keys)))
 
-    async def count_recent(self, message: m.Message, since: datetime) -> int:
-        return len({x.dedup_key for x in self.store.messages.values()
-                    if (x.recipient_id == message.recipient_id
-                        or (message.destination and x.destination == message.destination))
-                    and (x.kind, x.channel) == (message.kind, message.channel)
-                    and x.created_at >= since and x.dedup_key != message.dedup_key
-                    and x.status not in (m.CAPPED, m.CANCELLED, m.SKIPPED)})
+    async def count_recent(self, items: Sequence[m.Message], since: datetime) -> list[int]:
+        return [len({x.dedup_key for x in self.store.messages.values()
+                     if (x.recipient_id == message.recipient_id
+                         or (message.destination and x.destination == message.destination))
+                     and (x.kind, x.channel) == (message.kind, message.channel)
+                     and x.created_at >= since and x.dedup_key != message.dedup_key
+                     and x.status not in (m.CAPPED, m.CANCELLED, m.SKIPPED)})
+                for message in items]
 
     async def cancel_pending(self, subject_id: uuid.UUID, kinds: Collection[str],
                              reason: str) -> int:
@@ -173,6 +187,7 @@ class FakeUnitOfWork(BaseFakeUnitOfWork):
         # Typed as the ports (protocol attributes are invariant): each line checks its fake.
         self.contacts: ports.ContactRepository = FakeContacts(store)
         self.preferences: ports.PreferenceRepository = FakePreferences(store)
+        self.planning: ports.PlanningRepository = FakePlanning(store)
         self.messages: ports.MessageRepository = FakeMessages(store)
         self.appointments: ports.AppointmentMarkRepository = FakeAppointmentMarks(store)
 

@@ -6,13 +6,14 @@ recipient and the address, so that replicas planning at once cannot both pass it
 from __future__ import annotations
 
 import dataclasses
+import json
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hms_notifications.adapters.orm import messages
@@ -31,20 +32,57 @@ def _message(row: Sequence[Any]) -> m.Message:
     return m.Message(*row)
 
 
-_ADD = (insert(messages)
-        .on_conflict_do_nothing(index_elements=[messages.c.dedup_key, messages.c.channel])
-        .returning(messages.c.id))
-_LOCK_RECIPIENT = sa.select(sa.func.pg_advisory_xact_lock(
-    sa.func.hashtext("notifications.recipient_cap"),
-    sa.func.hashtext(sa.bindparam("key", type_=sa.Text))))
 # What went or may still go out: a capped, cancelled or skipped row never did.
 _COUNTED = messages.c.status.not_in([m.CAPPED, m.CANCELLED, m.SKIPPED])
-
 
 # New messages wake the senders at once (delivered at commit): they poll only for what falls
 # due later (reminders, retries) and for notices lost while their LISTEN was down.
 DUE_CHANNEL = "hms_notifications_due"
-_WAKE = sa.select(sa.func.pg_notify(DUE_CHANNEL, ""))
+
+# The rows travel as one JSON array (``:rows``, typed by the record's columns), so the statement
+# is one whatever their number, compiled once and prepared once per connection; the NOTIFY is
+# in it (once, and only if a row was new), as the outbox's (hms_platform.outbox.tables).
+_ROWS = (sa.func.jsonb_to_recordset(sa.cast(sa.bindparam("rows", type_=sa.Text), JSONB))
+         .table_valued(*(sa.column(n, messages.c[n].type) for n in _FIELDS))
+         .render_derived("r", with_types=True))
+_ADDED = (insert(messages).from_select(_FIELDS, sa.select(*_ROWS.c))
+          .on_conflict_do_nothing(index_elements=[messages.c.dedup_key, messages.c.channel])
+          .returning(messages.c.id).cte("added"))
+_ADD = (sa.select(sa.func.array_agg(_ADDED.c.id).label("ids"),
+                  sa.func.pg_notify(DUE_CHANNEL, ""))
+        .having(sa.func.count() > 0))
+
+# Every key of a plan, locked in the order given (sorted: two planners wanting the same keys
+# cannot deadlock), in one statement.
+_KEYS = (sa.func.unnest(sa.bindparam("keys", type_=ARRAY(sa.Text)))
+         .table_valued("key", with_ordinality="n").render_derived("k"))
+_ORDERED = sa.select(_KEYS.c.key).order_by(_KEYS.c.n).subquery("ordered")
+_LOCK_RECIPIENTS = sa.select(sa.func.pg_advisory_xact_lock(
+    sa.func.hashtext("notifications.recipient_cap"), sa.func.hashtext(_ORDERED.c.key)))
+
+# Each message's count of the hourly cap (SqlMessageRepository.count_recent), all in one
+# statement: a row per message, in order.
+_OF = (sa.func.unnest(*(sa.bindparam(n, type_=ARRAY(t)) for n, t in (
+    ("recipients", UUID(as_uuid=True)), ("destinations", sa.Text), ("kinds", sa.Text),
+    ("channels", sa.Text), ("keys", sa.Text))))
+       .table_valued("recipient_id", "destination", "kind", "channel", "dedup_key",
+                     with_ordinality="n").render_derived("msg"))
+_RECENT = (sa.select(sa.func.count(sa.distinct(messages.c.dedup_key)))
+           .where(sa.or_(messages.c.recipient_id == _OF.c.recipient_id,
+                         messages.c.destination == _OF.c.destination),
+                  messages.c.kind == _OF.c.kind, messages.c.channel == _OF.c.channel,
+                  messages.c.created_at >= sa.bindparam("since"),
+                  messages.c.dedup_key != _OF.c.dedup_key, _COUNTED)
+           .scalar_subquery())
+_COUNT_RECENT = sa.select(_RECENT).select_from(_OF).order_by(_OF.c.n)
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
 
 
 class SqlMessageRepository:
@@ -54,29 +92,22 @@ class SqlMessageRepository:
     async def add(self, items: Sequence[m.Message]) -> list[uuid.UUID]:
         if not items:
             return []
-        rows = [{n: getattr(msg, n) for n in _FIELDS} for msg in items]
-        # One statement built once, the rows as parameters (SQLAlchemy sends them as one
-        # multi-row INSERT): a .values([...]) list has no cache key and was compiled per event.
-        added = [row.id for row in await self.conn.execute(_ADD, rows)]
-        if added:
-            await self.conn.execute(_WAKE)
-        return added
+        rows = json.dumps([{n: _json(getattr(msg, n)) for n in _FIELDS} for msg in items])
+        added = (await self.conn.execute(_ADD, {"rows": rows})).scalar_one_or_none()
+        return list(added or ())
 
     async def lock_recipients(self, keys: Sequence[str]) -> None:
-        # Always in the same order, so two planners wanting the same keys cannot deadlock.
-        for key in sorted(set(keys)):
-            await self.conn.execute(_LOCK_RECIPIENT, {"key": key})
+        if keys:
+            await self.conn.execute(_LOCK_RECIPIENTS, {"keys": sorted(set(keys))})
 
-    async def count_recent(self, message: m.Message, since: datetime) -> int:
-        t = messages.c
-        whose: Any = t.recipient_id == message.recipient_id
-        if message.destination is not None:
-            whose = sa.or_(whose, t.destination == message.destination)
-        return int((await self.conn.execute(
-            sa.select(sa.func.count(sa.distinct(t.dedup_key)))
-            .where(whose, t.kind == message.kind, t.channel == message.channel,
-                   t.created_at >= since, t.dedup_key != message.dedup_key, _COUNTED)
-        )).scalar_one())
+    async def count_recent(self, items: Sequence[m.Message], since: datetime) -> list[int]:
+        if not items:
+            return []
+        return [int(n) for n in (await self.conn.execute(_COUNT_RECENT, {
+            "recipients": [x.recipient_id for x in items],
+            "destinations": [x.destination for x in items],
+            "kinds": [x.kind for x in items], "channels": [x.channel for x in items],
+            "keys": [x.dedup_key for x in items], "since": since})).scalars()]
 
     async def cancel_pending(self, subject_id: uuid.UUID, kinds: Collection[str],
                              reason: str) -> int:

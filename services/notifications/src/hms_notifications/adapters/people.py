@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from hms_notifications.adapters.orm import contacts, devices, preferences
 from hms_notifications.domain.model import Contact, Preferences, QuietHours
 
-_CONTACT = ("user_id", "role", "full_name", "phone_number", "email", "room", "active")
+CONTACT_COLUMNS = ("user_id", "role", "full_name", "phone_number", "email", "room", "active")
 
 
 class SqlContactRepository:
@@ -22,20 +22,20 @@ class SqlContactRepository:
 
     async def get(self, user_id: uuid.UUID) -> Contact | None:
         row = (await self.conn.execute(
-            sa.select(*(contacts.c[n] for n in _CONTACT)).where(contacts.c.user_id == user_id)
-        )).first()
+            sa.select(*(contacts.c[n] for n in CONTACT_COLUMNS))
+            .where(contacts.c.user_id == user_id))).first()
         return Contact(**row._mapping) if row else None
 
     async def get_many(self, user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Contact]:
         if not user_ids:
             return {}
-        rows = await self.conn.execute(sa.select(*(contacts.c[n] for n in _CONTACT))
+        rows = await self.conn.execute(sa.select(*(contacts.c[n] for n in CONTACT_COLUMNS))
                                        .where(contacts.c.user_id.in_(user_ids)))
         return {r.user_id: Contact(**r._mapping) for r in rows}
 
     async def update(self, user_id: uuid.UUID, fields: dict[str, Any]) -> None:
         """One upsert: the named fields only, whatever order the events came in."""
-        values = {k: v for k, v in fields.items() if k in _CONTACT}
+        values = {k: v for k, v in fields.items() if k in CONTACT_COLUMNS}
         statement = insert(contacts).values(user_id=user_id, **values)
         await self.conn.execute(statement.on_conflict_do_update(
             index_elements=[contacts.c.user_id],

@@ -12,6 +12,7 @@ from hms_notifications.adapters.marks import SqlAppointmentMarkRepository
 from hms_notifications.adapters.messages import SqlMessageRepository
 from hms_notifications.adapters.orm import TABLES
 from hms_notifications.adapters.people import SqlContactRepository, SqlPreferenceRepository
+from hms_notifications.adapters.planning import SqlPlanningRepository
 from hms_platform.unit_of_work import RecordingUnitOfWork
 
 
@@ -21,6 +22,7 @@ class SqlNotificationsUnitOfWork(RecordingUnitOfWork):
     def _open(self) -> None:
         self.contacts = SqlContactRepository(self.connection)
         self.preferences = SqlPreferenceRepository(self.connection)
+        self.planning = SqlPlanningRepository(self.connection)
         self.messages = SqlMessageRepository(self.connection)
         self.appointments = SqlAppointmentMarkRepository(self.connection)
 

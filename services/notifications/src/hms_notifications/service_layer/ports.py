@@ -23,6 +23,15 @@ class MessageFilter:
 
 
 @dataclass(frozen=True)
+class PlanningReads:
+    """What planning an event's messages reads: each person's contact details (None: not known
+    yet) and preferences, and the mark of the appointment the event is about (if any)."""
+
+    people: dict[uuid.UUID, tuple[Contact | None, Preferences]]
+    mark: AppointmentMark | None = None
+
+
+@dataclass(frozen=True)
 class Page:
     items: list[Message]
     total: int
@@ -44,18 +53,28 @@ class PreferenceRepository(Protocol):
     async def drop_devices(self, tokens: Sequence[str]) -> None: ...
 
 
+class PlanningRepository(Protocol):
+    async def read(self, user_ids: Sequence[uuid.UUID],
+                   appointment_id: uuid.UUID | None = None) -> PlanningReads:
+        """The contact details and preferences (defaults for those with none) of each of
+        ``user_ids`` (one or more) and, with ``appointment_id``, its mark: one round trip. Read
+        after the appointment's lock, so the mark is what the events before this one left."""
+
+
 class MessageRepository(Protocol):
     async def add(self, messages: Sequence[Message]) -> list[uuid.UUID]:
         """Insert; a (dedup_key, channel) already present is skipped. Returns the new ids."""
 
     async def lock_recipients(self, keys: Sequence[str]) -> None:
         """Until this transaction ends, whoever plans for any of ``keys`` (a person, an
-        address) waits here: the hourly cap's count and insert happen under these locks."""
+        address) waits here: the hourly cap's count and insert happen under these locks (all
+        taken in one round trip, before the count's: a statement sees what was committed when
+        it began)."""
 
-    async def count_recent(self, message: Message, since: datetime) -> int:
-        """Messages (distinct dedup keys but ``message``'s own) of its kind and channel, to its
-        recipient or its destination, planned since ``since``, that went or may go out (not
-        capped, cancelled or skipped)."""
+    async def count_recent(self, messages: Sequence[Message], since: datetime) -> list[int]:
+        """For each of ``messages``, in order, the messages (distinct dedup keys but its own)
+        of its kind and channel, to its recipient or its destination, planned since ``since``,
+        that went or may go out (not capped, cancelled or skipped): one round trip."""
 
     async def cancel_pending(self, subject_id: uuid.UUID, kinds: Collection[str],
                              reason: str) -> int:
@@ -97,6 +116,7 @@ class AppointmentMarkRepository(Protocol):
 class UnitOfWork(PublishingUnitOfWork, Protocol):
     contacts: ContactRepository
     preferences: PreferenceRepository
+    planning: PlanningRepository
     messages: MessageRepository
     appointments: AppointmentMarkRepository
 

@@ -25,9 +25,9 @@ from hms_contracts.queue import PatientCalled, TurnApproaching
 from hms_notifications.domain import model as m
 from hms_notifications.domain.errors import ContactNotYetKnown
 from hms_notifications.domain.events import NotificationFailed
-from hms_notifications.domain.model import AppointmentMark, Contact, Intent, Message, Preferences
+from hms_notifications.domain.model import Contact, Intent, Message
 from hms_notifications.domain.rules import CAP_WINDOW, Rules
-from hms_notifications.service_layer.ports import UnitOfWork
+from hms_notifications.service_layer.ports import PlanningReads, UnitOfWork
 from hms_platform.clock import Clock
 from hms_platform.log_masking import mask_text
 
@@ -37,23 +37,28 @@ REMINDER = "appointment_reminder"
 
 async def record_intents(uow: UnitOfWork, intents: Sequence[Intent], rules: Rules,
                          enabled: frozenset[str], clock: Clock,
-                         mark: AppointmentMark | None = None) -> int:
+                         read: PlanningReads | None = None) -> int:
     """Plan each intent for its recipient and add the messages (a key and channel already in
     the log is skipped: the same event again, or another replica, adds nothing). Messages that
-    ``mark`` voids are added ``cancelled``, those over the hourly cap ``capped``: recorded with
-    their reason, never sent. Returns how many rows were new."""
+    ``read.mark`` voids are added ``cancelled``, those over the hourly cap ``capped``: recorded
+    with their reason, never sent. ``read``: what the handler read already (the recipients
+    it lacks are read here, in one round trip). Returns how many rows were new."""
+    if not intents:
+        return 0
+    missing = [u for u in dict.fromkeys(i.recipient_id for i in intents)
+               if read is None or u not in read.people]
+    people = dict(read.people) if read is not None else {}
+    if missing:
+        people.update((await uow.planning.read(missing)).people)
     planned: list[Message] = []
-    people: dict[uuid.UUID, tuple[Contact | None, Preferences]] = {}
     for intent in intents:
-        if intent.recipient_id not in people:  # an event's intents share their recipient
-            people[intent.recipient_id] = (await uow.contacts.get(intent.recipient_id),
-                                           await uow.preferences.get(intent.recipient_id))
         contact, prefs = people[intent.recipient_id]
         messages, skipped = rules.plan(intent, contact, prefs, enabled, clock.now())
         for reason in skipped:
             log.info("notification.channel_skipped", kind=intent.kind,
                      recipient_id=str(intent.recipient_id), reason=reason)
         planned.extend(messages)
+    mark = read.mark if read is not None else None
     for msg in planned:
         why = mark.voids(msg) if mark is not None else None
         if why is not None:
@@ -76,20 +81,23 @@ async def _cap(uow: UnitOfWork, planned: Sequence[Message], rules: Rules, clock:
                contacts: dict[uuid.UUID, Contact | None]) -> list[Message]:
     """Mark ``capped`` each pending message over its hourly cap, and return those. The counts
     are taken under advisory locks on every recipient and address involved (released at
-    commit), so two replicas planning for one person at once count each other's messages."""
+    commit), so two replicas planning for one person at once count each other's messages:
+    the locks in one round trip, then every group's count in one more."""
     counted = [x for x in planned if x.status == m.PENDING and x.kind not in m.UNCAPPED_KINDS]
     if not counted:
         return []
     await uow.messages.lock_recipients(
         [f"user:{x.recipient_id}" for x in counted]
         + [f"address:{x.destination}" for x in counted if x.destination])
-    since = clock.now() - CAP_WINDOW
-    already: dict[tuple[object, ...], int] = {}
+    # One count a group (person, address, kind, channel), taken for its first message.
+    firsts: dict[tuple[object, ...], Message] = {}
+    for msg in counted:
+        firsts.setdefault((msg.recipient_id, msg.destination, msg.kind, msg.channel), msg)
+    counts = await uow.messages.count_recent(list(firsts.values()), clock.now() - CAP_WINDOW)
+    already = dict(zip(firsts, counts, strict=True))
     capped = []
     for msg in counted:
         group = (msg.recipient_id, msg.destination, msg.kind, msg.channel)
-        if group not in already:
-            already[group] = await uow.messages.count_recent(msg, since)
         if not rules.capped(msg.kind, already[group]):
             already[group] += 1
             continue
@@ -116,11 +124,11 @@ async def on_appointment_booked(event: AppointmentBooked, uow: UnitOfWork, rules
                                 enabled: frozenset[str], clock: Clock) -> None:
     """A cancellation, no-show or reschedule handled before this booking voids what it says."""
     await uow.appointments.lock(event.appointment_id)
-    mark = await uow.appointments.get(event.appointment_id)
-    doctor = await uow.contacts.get(event.doctor_id)
+    read = await uow.planning.read([event.patient_id, event.doctor_id], event.appointment_id)
+    doctor, _ = read.people[event.doctor_id]
     intents = rules.booked(event.appointment_id, event.patient_id, event.start, clock.now(),
                            doctor.full_name if doctor else "")
-    await record_intents(uow, intents, rules, enabled, clock, mark)
+    await record_intents(uow, intents, rules, enabled, clock, read)
 
 
 async def on_appointment_rescheduled(event: AppointmentRescheduled, uow: UnitOfWork,
@@ -137,8 +145,9 @@ async def on_appointment_rescheduled(event: AppointmentRescheduled, uow: UnitOfW
         log.info("notification.reschedule_unknown", appointment_id=str(event.appointment_id))
         return
     intents = rules.reminders(event.appointment_id, patient, event.new_start, clock.now())
-    await record_intents(uow, intents, rules, enabled, clock,
-                         await uow.appointments.get(event.appointment_id))
+    if intents:
+        await record_intents(uow, intents, rules, enabled, clock,
+                             await uow.planning.read([patient], event.appointment_id))
 
 
 async def on_appointment_cancelled(event: AppointmentCancelled, uow: UnitOfWork, rules: Rules,
@@ -186,11 +195,12 @@ async def on_activation_code_issued(event: ActivationCodeIssued, uow: UnitOfWork
                                     clock: Clock) -> None:
     """A walk-in's code. The walk-in's registration (their phone number) leaves auth in the
     same transaction and may not have been handled yet: until it has, the event is retried."""
-    if await uow.contacts.get(event.user_id) is None:
+    read = await uow.planning.read([event.user_id])
+    if read.people[event.user_id][0] is None:
         raise ContactNotYetKnown(f"no contact details for {event.user_id} yet")
     intents = rules.activation_code(event.user_id, event.sealed_code, event.expires_at,
                                     clock.now())
-    await record_intents(uow, intents, rules, enabled, clock)
+    await record_intents(uow, intents, rules, enabled, clock, read)
 
 
 async def on_password_reset_issued(event: PasswordResetIssued, uow: UnitOfWork, rules: Rules,
