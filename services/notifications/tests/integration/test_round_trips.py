@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import asyncpg
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hms_contracts.appointments import AppointmentBooked, AppointmentCancelled
 from hms_contracts.envelope import Envelope
@@ -24,24 +20,7 @@ from hms_notifications.adapters.messages import DUE_CHANNEL
 from hms_notifications.domain.model import CAPPED, Message
 from hms_notifications.service_layer.ports import MessageFilter
 from hms_platform.pgurl import libpq_url
-
-
-@contextmanager
-def round_trips(engine: AsyncEngine) -> Iterator[list[str]]:
-    """What ``engine`` sends while the block runs, an entry a round trip."""
-    sent: list[str] = []
-    listeners = [
-        ("before_cursor_execute", lambda *args: sent.append(" ".join(args[2].split()))),
-        ("begin", lambda _conn: sent.append("BEGIN")),
-        ("commit", lambda _conn: sent.append("COMMIT")),
-        ("rollback", lambda _conn: sent.append("ROLLBACK"))]
-    for name, fn in listeners:
-        sa.event.listen(engine.sync_engine, name, fn)
-    try:
-        yield sent
-    finally:
-        for name, fn in listeners:
-            sa.event.remove(engine.sync_engine, name, fn)
+from hms_platform.testing.round_trips import round_trips
 
 
 def booking(patient: uuid.UUID, doctor: uuid.UUID, start: datetime,
