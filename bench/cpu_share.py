@@ -81,8 +81,10 @@ class CpuShare:
 def collected(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Every part's CPU shares, labelled as the table prints them."""
     base, dep, system = (results.get(p) or {} for p in ("baseline", "deployed", "system"))
+    per_pass = dep.get("relay_rows_per_pass")
     found = {
-        "deployed: book": dep.get("book_cpu"),
+        "deployed: book" + (f" (relay: {per_pass:.1f} rows a pass)" if per_pass else ""):
+            dep.get("book_cpu"),
         "same work: book (bench/same_work.py)": base.get("same_work_book_cpu"),
         "deployed: list": dep.get("list_cpu"),
         "same work: list (bench/same_work.py)": base.get("same_work_list_cpu"),
@@ -90,7 +92,10 @@ def collected(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
     for key, run in system.items():
         if key.startswith("book_") and isinstance(run, dict) and run.get("cpu"):
             found[f"system: booking -> SMS, {key[5:].replace('_', ' ')}/s"] = run["cpu"]
-    return {label: share for label, share in found.items() if share and share.get("cores")}
+    found = {label: share for label, share in found.items() if share and share.get("cores")}
+    if system.get("idle_cpu"):
+        found["system: idle (ms of CPU per second)"] = system["idle_cpu"]
+    return found
 
 
 def print_shares(shares: dict[str, dict[str, Any]]) -> None:

@@ -5,6 +5,7 @@ by three consumers; then the queue's rows (whole_queue.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 from typing import Any
@@ -52,6 +53,7 @@ async def _measure(system: whole_system.System, provider: RecordingTwilio, secon
             doctors=DOCTORS + 3, patients=max(DOCTORS, math.ceil(checkins / DOCTORS)))
         out["seed_seconds"] = time.perf_counter() - seeded
         slots = clinic.booking_slots(clinic.doctors[:DOCTORS])
+        out["idle_cpu"] = await idle_cpu(system)
         for rate in rates:
             out[f"book_{rate:g}"] = await booking(http, system, clinic, provider, slots, rate,
                                                   seconds)
@@ -71,6 +73,15 @@ async def _measure(system: whole_system.System, provider: RecordingTwilio, secon
     out["log_problems"] = system.group.log_problems()
     out["provider_refused"] = provider.refused
     return out
+
+
+async def idle_cpu(system: whole_system.System, seconds: float = 10) -> dict[str, Any]:
+    """What the system burns with nothing to do (polls, heartbeats, watchdogs), once idle: the
+    part of each row's CPU that is not the load's."""
+    await idle(system)
+    share = CpuShare.start(system.group, system.database)
+    await asyncio.sleep(seconds)
+    return share.per_request(1.0)  # "per request" at 1/s: ms of CPU per second
 
 
 def sender(http: aiohttp.ClientSession, clinic: whole_seed.Clinic, slots: Any,

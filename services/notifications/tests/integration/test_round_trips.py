@@ -18,6 +18,7 @@ from hms_contracts.envelope import Envelope
 from hms_contracts.queue import PatientCalled
 from hms_notifications.adapters.messages import DUE_CHANNEL
 from hms_notifications.domain.model import CAPPED, Message
+from hms_notifications.service_layer.commands import SendDue
 from hms_notifications.service_layer.ports import MessageFilter
 from hms_platform.pgurl import libpq_url
 from hms_platform.testing.round_trips import round_trips
@@ -142,3 +143,24 @@ async def test_a_row_is_stored_as_it_was_planned(world: Any) -> None:
     async with world.bus.uow_factory() as uow:
         [stored] = (await uow.messages.list(MessageFilter(message.recipient_id), 10, 0)).items
     assert stored == message
+
+
+async def test_sending_a_turn_notice_is_eight_round_trips(world: Any) -> None:
+    """The sender's claim (BEGIN, the claim, the recipients' contact details, preferences and
+    devices in one read, COMMIT), then the record (BEGIN, the outcome while the claim is still
+    ours, the NotificationSent event, COMMIT). (It was 10: contacts, preferences and devices
+    apart.) A poll that finds nothing is BEGIN, the claim, COMMIT."""
+    patient = await world.person(email=None)
+    await world.deliver(PatientCalled(
+        ticket_id=uuid.uuid4(), number=7, patient_id=patient, doctor_id=uuid.uuid4(),
+        room="3", called_at=world.clock.now()))
+    with round_trips(world.engine) as sent:
+        assert await world.bus.handle(SendDue()) == 1
+    assert len(sent) <= 8, "\n".join(sent)
+    [row] = await world.messages()
+    assert (row.kind, row.status, row.attempts) == ("turn_now", "sent", 1)
+    [(address, _, message)] = world.channels["sms"].sent
+    assert (message.id, address) == (row.id, "+254700000001")
+    with round_trips(world.engine) as idle:
+        assert await world.bus.handle(SendDue()) == 0
+    assert len(idle) == 3, "\n".join(idle)

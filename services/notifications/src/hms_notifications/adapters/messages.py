@@ -77,6 +77,29 @@ _RECENT = (sa.select(sa.func.count(sa.distinct(messages.c.dedup_key)))
 _COUNT_RECENT = sa.select(_RECENT).select_from(_OF).order_by(_OF.c.n)
 
 
+# The sender's claim and record, built once (a statement built per call spent more on its
+# cache key than on its work). The claim: due or abandoned rows, locked, skipping those another
+# sender holds; UPDATE ... FROM them, so RETURNING sees what each row was before the claim.
+_DUE = (sa.select(messages.c.id, (messages.c.status == m.SENDING).label("reclaimed"))
+        .where(sa.or_(sa.and_(messages.c.status == m.PENDING,
+                              messages.c.due_at <= sa.bindparam("now")),
+                      sa.and_(messages.c.status == m.SENDING,
+                              messages.c.claimed_until <= sa.bindparam("now"))))
+        .order_by(messages.c.due_at).limit(sa.bindparam("limit"))
+        .with_for_update(skip_locked=True).cte("due"))
+_CLAIM = (sa.update(messages).where(messages.c.id == _DUE.c.id)
+          .values(status=m.SENDING, claimed_until=sa.bindparam("lease_until"),
+                  claim_token=sa.bindparam("token"), attempts=messages.c.attempts + 1)
+          .returning(*_COLUMNS, _DUE.c.reclaimed))
+# An outcome, recorded only while the claim is still this sender's.
+_FINISH = (sa.update(messages)
+           .where(messages.c.id == sa.bindparam("message_id"), messages.c.status == m.SENDING,
+                  messages.c.claim_token == sa.bindparam("token"))
+           .values(**{n: sa.bindparam(f"new_{n}", type_=messages.c[n].type) for n in _MUTABLE},
+                   claimed_until=None, claim_token=None)
+           .returning(messages.c.id))
+
+
 def _json(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
         return str(value)
@@ -125,18 +148,8 @@ class SqlMessageRepository:
 
     async def claim_due(self, now: datetime, lease_until: datetime, limit: int,
                         token: uuid.UUID) -> list[m.Message]:
-        due = (sa.select(messages.c.id, (messages.c.status == m.SENDING).label("reclaimed"))
-               .where(sa.or_(sa.and_(messages.c.status == m.PENDING, messages.c.due_at <= now),
-                             sa.and_(messages.c.status == m.SENDING,
-                                     messages.c.claimed_until <= now)))
-               .order_by(messages.c.due_at).limit(limit)
-               .with_for_update(skip_locked=True).cte("due"))
-        # UPDATE ... FROM the locked rows: RETURNING sees what each row was before the claim.
-        result = await self.conn.execute(
-            sa.update(messages).where(messages.c.id == due.c.id)
-            .values(status=m.SENDING, claimed_until=lease_until, claim_token=token,
-                    attempts=messages.c.attempts + 1)
-            .returning(*_COLUMNS, due.c.reclaimed))
+        result = await self.conn.execute(_CLAIM, {"now": now, "lease_until": lease_until,
+                                                  "limit": limit, "token": token})
         claimed = [dataclasses.replace(_message(r[:-1]), reclaimed=bool(r[-1])) for r in result]
         return sorted(claimed, key=lambda msg: msg.due_at)
 
@@ -149,13 +162,9 @@ class SqlMessageRepository:
         return {row.provider_id for row in rows}
 
     async def finish(self, message: m.Message, token: uuid.UUID) -> bool:
-        result = await self.conn.execute(
-            sa.update(messages)
-            .where(messages.c.id == message.id, messages.c.status == m.SENDING,
-                   messages.c.claim_token == token)
-            .values(**{n: getattr(message, n) for n in _MUTABLE}, claimed_until=None,
-                    claim_token=None)
-            .returning(messages.c.id))
+        result = await self.conn.execute(_FINISH, {
+            **{f"new_{n}": getattr(message, n) for n in _MUTABLE}, "message_id": message.id,
+            "token": token})
         return result.first() is not None
 
     async def by_provider_id(self, provider_id: str) -> m.Message | None:

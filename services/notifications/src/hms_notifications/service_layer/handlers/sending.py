@@ -50,13 +50,17 @@ async def send_due(cmd: SendDue, uow: UnitOfWork, new_uow: Callable[[], UnitOfWo
     now = clock.now()
     async with uow:
         claimed = await uow.messages.claim_due(now, now + lease, cmd.batch_size, token)
-        ids = list({msg.recipient_id for msg in claimed})
-        contacts = await uow.contacts.get_many(ids)
-        prefs = await uow.preferences.get_many(ids)
+        if not claimed:  # the poll's usual answer: nothing more to read
+            await uow.commit()
+            return 0
+        # The recipients' contact details, preferences and devices in one read
+        people = (await uow.planning.read(list({msg.recipient_id for msg in claimed}))).people
         marks = await uow.appointments.get_many(list(
             {msg.subject_id for msg in claimed
              if msg.kind in m.ABOUT_A_BOOKING and msg.subject_id is not None}))
         await uow.commit()
+    contacts = {user: contact for user, (contact, _) in people.items() if contact is not None}
+    prefs = {user: preferences for user, (_, preferences) in people.items()}
 
     found_in_batch: set[str] = set()  # provider ids this batch's reclaimed messages took
 
