@@ -106,3 +106,9 @@ def print_shares(shares: dict[str, dict[str, Any]]) -> None:
         parts = ", ".join(f"{name} {ms:.2f}" for name, ms in share["by_process_ms"].items()
                           if ms >= 0.01)
         print(f"    {label}: {share['total_ms']:.2f} ({share['cores']:.2f} cores): {parts}")
+    system = [s for label, s in shares.items() if label.startswith("system: booking")]
+    if system:
+        least = min(s["total_ms"] for s in system)
+        print(f"    the whole system's least CPU per booking, {least:.1f} ms, is "
+              f"{least * 200 / 1000:.1f} cores at 200 bookings/s and "
+              f"{least * 50 / 1000:.1f} at 50/s (this machine: {os.cpu_count()})")

@@ -181,6 +181,10 @@ async def _run(group: load.Servers, db_url: str, amqp_url: str, prefix: str
             out["outbox_unpublished"] = {schema: await conn.fetchval(
                 f"SELECT count(*) FROM {schema}.outbox WHERE published_at IS NULL")
                 for schema in ("auth", "appointments")}
+            # A relay's pass marks its rows with one now(): rows per distinct published_at.
+            out["relay_rows_per_pass"] = float(await conn.fetchval(
+                "SELECT count(*)::float / greatest(count(DISTINCT published_at), 1) "
+                "FROM appointments.outbox WHERE published_at IS NOT NULL"))
             return out
         finally:
             await conn.close()

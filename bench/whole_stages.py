@@ -1,7 +1,7 @@
 """Where an event's time goes, from the services' own tables (Postgres's clock): the producer's
 outbox row written (``created_at``, the writing transaction's start) -> published by its relay
 (``published_at``) -> taken by the consumer (its inbox row's ``processed_at``) -> the end
-(the SMS recorded sent, ``messages.sent_at``; the sender's poll is in this stage). And
+(the SMS recorded sent, ``messages.sent_at``: the sender's wake-up, claim, send and record). And
 ``idle``: the wait, before each row, until nothing is left in flight."""
 
 from __future__ import annotations

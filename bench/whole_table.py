@@ -134,7 +134,7 @@ def print_rows(rows: list[dict[str, Any]], meta: dict[str, Any]) -> None:
             print("  " + "  ".join("-" * w for w in widths))
     print("    where the time goes, p50 / p99 ms (the services' tables): relay = outbox row to "
           "published; consumer = published to the consumer's transaction; after = to the SMS "
-          "recorded sent (the sender's poll)")
+          "recorded sent (woken, claimed, sent, recorded)")
     print("    the requests themselves, p50 / p99 ms, and how late the load generator started "
           "them (p99; above a few ms the machine was too busy to hold the rate)")
     for r in rows:
