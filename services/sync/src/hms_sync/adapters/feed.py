@@ -8,49 +8,89 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hms_sync.adapters.orm import SEQ, changes
 from hms_sync.domain.changes import Row
-from hms_sync.service_layer.ports import Audience, Page
+from hms_sync.service_layer.ports import Added, Audience, Page
 
-_RENEWED = {"txid": sa.func.pg_current_xact_id(), "seq": SEQ.next_value(),
-            "changed_at": sa.func.now()}
+_KEPT = "version, deleted, fields, patient_id, doctor_id, clinic_day, event_at"
+_ROW = (sa.bindparam("version", type_=sa.Integer), sa.bindparam("deleted", type_=sa.Boolean),
+        sa.bindparam("fields", type_=JSONB), sa.bindparam("patient_id", type_=sa.Uuid),
+        sa.bindparam("doctor_id", type_=sa.Uuid), sa.bindparam("clinic_day", type_=sa.Date),
+        sa.bindparam("event_at", type_=sa.DateTime(timezone=True)))
+_KEY = (sa.bindparam("entity", type_=sa.String), sa.bindparam("id", type_=sa.String))
+_OLDER_THAN = sa.bindparam("older_than", type_=sa.Interval)
+# Each statement is built once: SQLAlchemy spent more on a new construct per event (its cache
+# key) than on running it. ``txid``, ``seq`` and ``changed_at`` are renewed with every write
+# (their defaults on insert): the pull's cursor (domain/cursor.py) and the retention.
+_INSERT = f"""INSERT INTO {changes.fullname} (entity, id, {_KEPT})
+VALUES (:entity, :id, :version, :deleted, :fields, :patient_id, :doctor_id, :clinic_day,
+        :event_at)
+ON CONFLICT DO NOTHING RETURNING seq"""
+_LOCK = f"SELECT {_KEPT} FROM {changes.fullname} WHERE entity = :entity AND id = :id FOR UPDATE"
+_PURGE = f"DELETE FROM {changes.fullname} WHERE changed_at < now() - :older_than"
+# Most events are their record's first: the purge, the insert and, when the insert finds the
+# record's row, that row locked, in one round trip. The purge spares the record's own row,
+# which this transaction renews (or, when the event changes nothing, leaves to the next
+# purge). The lock, like any in READ COMMITTED, waits for a transaction that holds the row
+# and then reads it as that one left it; but a row that was not there when the statement
+# began (inserted by a transaction that committed meanwhile) is never read by the statement,
+# though it makes the insert do nothing: neither added nor found, ``load`` it.
+_ADD = sa.text(f"""WITH purged AS ({_PURGE} AND (entity, id) <> (:entity, :id)),
+added AS ({_INSERT})
+SELECT (SELECT count(*) FROM added) AS added, found.*
+FROM (SELECT 1) AS one LEFT JOIN LATERAL ({_LOCK}) AS found ON true""").bindparams(
+    *_KEY, *_ROW, _OLDER_THAN)
+_SAVE = {
+    True: sa.text(_INSERT).bindparams(*_KEY, *_ROW),
+    False: sa.text(f"""UPDATE {changes.fullname} SET version = :version, deleted = :deleted,
+    fields = :fields, patient_id = :patient_id, doctor_id = :doctor_id,
+    clinic_day = :clinic_day, event_at = :event_at, txid = pg_current_xact_id(),
+    seq = nextval('{SEQ.schema}.{SEQ.name}'), changed_at = now()
+WHERE entity = :entity AND id = :id""").bindparams(*_KEY, *_ROW),
+}
+_LOAD = sa.text(_LOCK).bindparams(*_KEY)
+_PURGE_ALL = sa.text(_PURGE).bindparams(_OLDER_THAN)
 
 
 class SqlFeed:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
-    async def load(self, entity: str, id: str) -> Row | None:
+    async def add(self, row: Row, purge: timedelta) -> Added:
         found = (await self._conn.execute(
-            sa.select(changes).where(changes.c.entity == entity, changes.c.id == id)
-            .with_for_update())).mappings().first()
-        if found is None:
-            return None
-        return Row(found["entity"], found["id"], found["version"], found["fields"],
-                   found["event_at"], _text(found["patient_id"]), _text(found["doctor_id"]),
-                   found["clinic_day"], found["deleted"])
+            _ADD, {**_values(row), "older_than": purge})).mappings().one()
+        if found["added"]:
+            return Added(True, None)
+        return Added(False, None if found["version"] is None
+                     else _row(row.entity, row.id, found))
+
+    async def load(self, entity: str, id: str) -> Row | None:
+        found = (await self._conn.execute(_LOAD, {"entity": entity, "id": id})).mappings().first()
+        return None if found is None else _row(entity, id, found)
 
     async def save(self, row: Row, *, new: bool) -> bool:
-        values = {"version": row.version, "deleted": row.deleted, "fields": dict(row.fields),
-                  "patient_id": _uuid(row.patient_id), "doctor_id": _uuid(row.doctor_id),
-                  "clinic_day": row.clinic_day, "event_at": row.event_at}
-        if new:
-            inserted = await self._conn.execute(
-                insert(changes).values(entity=row.entity, id=row.id, **values)
-                .on_conflict_do_nothing().returning(changes.c.seq))
-            return inserted.first() is not None
-        await self._conn.execute(
-            changes.update().where(changes.c.entity == row.entity, changes.c.id == row.id)
-            .values(**values, **_RENEWED))
-        return True
+        done = await self._conn.execute(_SAVE[new], _values(row))
+        return not new or done.first() is not None
 
     async def purge(self, older_than: timedelta) -> int:
-        done = await self._conn.execute(changes.delete().where(
-            changes.c.changed_at < sa.func.now() - older_than))
+        done = await self._conn.execute(_PURGE_ALL, {"older_than": older_than})
         return done.rowcount or 0
+
+
+def _values(row: Row) -> dict[str, Any]:
+    return {"entity": row.entity, "id": row.id, "version": row.version,
+            "deleted": row.deleted, "fields": dict(row.fields),
+            "patient_id": _uuid(row.patient_id), "doctor_id": _uuid(row.doctor_id),
+            "clinic_day": row.clinic_day, "event_at": row.event_at}
+
+
+def _row(entity: str, id: str, found: sa.RowMapping) -> Row:
+    return Row(entity, id, found["version"], found["fields"], found["event_at"],
+               _text(found["patient_id"]), _text(found["doctor_id"]), found["clinic_day"],
+               found["deleted"])
 
 
 def _text(value: Any) -> str | None:

@@ -44,13 +44,17 @@ class Row:
     deleted: bool = False
 
 
+def created(update: Update) -> Row:
+    """The row of a record the feed has no row for yet: what ``update`` says, version 1."""
+    return Row(update.entity, update.id, 1, dict(update.fields), update.at, update.patient_id,
+               update.doctor_id, update.clinic_day, bool(update.deleted))
+
+
 def merge(row: Row | None, update: Update) -> Row | None:
     """The row after ``update``, or None when it changes nothing. Events may arrive out of
     order: a newer event's values win; an older one only fills what the row lacks."""
     if row is None:
-        return Row(update.entity, update.id, 1, dict(update.fields), update.at,
-                   update.patient_id, update.doctor_id, update.clinic_day,
-                   bool(update.deleted))
+        return created(update)
     newer = update.at >= row.event_at
 
     def pick(mine: Any, theirs: Any) -> Any:

@@ -33,7 +33,19 @@ class Page(NamedTuple):
     has_more: bool
 
 
+class Added(NamedTuple):
+    added: bool  # the row was inserted: its record had none
+    # else the record's row, locked until the transaction ends; None: it was committed while
+    # the insert ran, too late for the statement to read it (``load`` it)
+    stored: Row | None
+
+
 class Feed(Protocol):
+    async def add(self, row: Row, purge: timedelta) -> Added:
+        """Insert ``row`` unless its record has one, and purge the rows (but this record's)
+        that no write renewed for ``purge``: one round trip."""
+        ...
+
     async def load(self, entity: str, id: str) -> Row | None:
         """The row, locked until the transaction ends (None: no row yet)."""
         ...
