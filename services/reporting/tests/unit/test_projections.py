@@ -1,6 +1,6 @@
 """Each read model gives the same rows for the same facts in order, shuffled and duplicated:
 a later status is never overwritten by an earlier one arriving late. Facts are folded the way
-``service_layer.recording.project`` applies each one: its row (new if missing), its merge."""
+``service_layer.recording.record_event`` applies each one: its row (new if missing), its merge."""
 
 from __future__ import annotations
 

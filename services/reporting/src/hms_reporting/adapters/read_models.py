@@ -1,4 +1,5 @@
-"""Read-model rows, loaded locked and saved whole: the domain's merge runs between the two."""
+"""Read-model rows, loaded locked and saved whole: the domain's merge runs between the two.
+(A consumed event's row is created or locked with the event itself: adapters.store.)"""
 
 from __future__ import annotations
 
@@ -30,13 +31,33 @@ def _key(table: sa.Table) -> sa.Column[Any]:
     return next(iter(table.primary_key.columns))
 
 
+# A row class's fields (its table's columns), in order, and its key.
+FIELDS: dict[type[Any], tuple[str, ...]] = {
+    cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in TABLE_OF}
+KEY: dict[type[Any], str] = {cls: _key(table).name for cls, table in TABLE_OF.items()}
+
+
+def _update(cls: type[Any]) -> sa.TextClause:
+    """UPDATE of a whole row by its key, built once (not per event)."""
+    table, key = TABLE_OF[cls], KEY[cls]
+    rest = [n for n in FIELDS[cls] if n != key]
+    assignments = ", ".join(f'"{n}" = :{n}' for n in rest)
+    return sa.text(
+        f'UPDATE {orm.SCHEMA}.{table.name} SET {assignments} WHERE "{key}" = :{key}').bindparams(
+        *(sa.bindparam(n, type_=table.c[n].type) for n in (key, *rest)))
+
+
+UPDATE = {cls: _update(cls) for cls in TABLE_OF}
+
+
 class SqlReadModels:
     def __init__(self, connection: AsyncConnection) -> None:
         self.connection = connection
 
     async def load(self, cls: type[Row], key: Any) -> Row:
         """The row, locked for this transaction (created empty if new: two facts about a new
-        thing, handled at once, then wait for each other instead of both inserting)."""
+        thing, handled at once, then wait for each other instead of both inserting). For the
+        consumer, whose event statement found the row made meanwhile by another (store.py)."""
         table = TABLE_OF[cls]
         column = _key(table)
         await self.connection.execute(
@@ -46,11 +67,7 @@ class SqlReadModels:
         return cls(**dict(found))
 
     async def save(self, row: Row) -> None:
-        table = TABLE_OF[type(row)]
-        column = _key(table)
-        values = dataclasses.asdict(row)
-        key = values.pop(column.name)
-        await self.connection.execute(sa.update(table).where(column == key).values(values))
+        await self.connection.execute(UPDATE[type(row)], dict(vars(row)))
 
     async def load_many(self, cls: type[Row], keys: list[Any]) -> dict[Any, Row]:
         """The rows there are of ``keys`` (for a replay, which holds the tables alone)."""

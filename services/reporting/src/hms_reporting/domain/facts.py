@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 
@@ -22,11 +23,12 @@ class Fact:
     data: Mapping[str, Any] = field(default_factory=dict)
     correlation_id: str | None = None
 
-    @property
+    # Both are asked for several times per fact (each merge rule, the audit): made once.
+    @cached_property
     def stamp(self) -> str:
         return stamp_of(self.occurred_at, self.event_id)
 
-    @property
+    @cached_property
     def kind(self) -> str:
         """``appointments.appointment_booked.v1`` -> ``appointment_booked``."""
         parts = self.name.split(".")

@@ -14,8 +14,20 @@ from hms_reporting.domain.queries import AuditQuery
 from hms_reporting.domain.rows import Row
 
 
+class Kept(NamedTuple):
+    """A new event kept: ``row`` is its read model's stored row, locked, when the fact must
+    be merged into it; None when the fact's new row was inserted with it, or it has none."""
+
+    row: Row | None
+
+
 class EventStore(Protocol):
-    async def add(self, envelope: Envelope) -> bool: ...
+    async def add(self, envelope: Envelope, row: Row | None = None,
+                  entry: AuditEntry | None = None) -> Kept | None:
+        """Keep the event; if it is new, with it (one round trip): ``entry`` in the audit log,
+        the actor's stored role filled in when it has none, and ``row`` (its fact merged into
+        a new row) unless the row is stored. None if the event was kept before: then nothing
+        changes."""
 
 
 class ReadModels(Protocol):

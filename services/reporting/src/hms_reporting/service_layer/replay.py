@@ -48,7 +48,7 @@ async def replay(batches: AsyncIterator[list[Envelope]], uow_factory: Callable[[
 
 
 async def project_page(facts: list[Fact], uow: UnitOfWork, tz: ZoneInfo) -> None:
-    """``facts`` (in order) on the read models and the audit log, as ``recording.project``
+    """``facts`` (in order) on the read models and the audit log, as ``recording.record_event``
     would one by one."""
     keys: dict[type[Row], set[Any]] = defaultdict(set)
     for fact in facts:
