@@ -39,6 +39,7 @@ class FakeTickets:
         self.locks: list[uuid.UUID] = []
         self.closed: set[uuid.UUID] = set()
         self.seen: Seen = lambda ticket: None  # the open unit of work's recorder
+        self.people: dict[uuid.UUID, Person] = {}  # the store's directory (arrival's doctor)
 
     def _check(self, t: Ticket) -> None:
         for o in self.rows.values():
@@ -83,6 +84,17 @@ class FakeTickets:
         return [_copy(t) for t in sorted(self.rows.values(), key=lambda t: t.arrived_at)
                 if t.patient_id == patient_id and t.is_active]
 
+    async def arrival(self, appointment_id: uuid.UUID, patient_id: uuid.UUID,
+                      doctor_id: uuid.UUID, day: date) -> ports.Arrival:
+        called = await self.called(doctor_id)
+        return ports.Arrival(
+            await self.by_appointment(appointment_id) is not None,
+            await self.appointment_closed(appointment_id),
+            any(t.doctor_id == doctor_id and t.clinic_day == day
+                for t in await self.active_for_patient(patient_id)),
+            copy.copy(p) if (p := dict.get(self.people, doctor_id)) else None,
+            called.called_at if called else None)
+
     async def lock_line(self, doctor_id: uuid.UUID) -> None:
         self.locks.append(doctor_id)
 
@@ -105,12 +117,23 @@ class FakeTickets:
         ids = [t.id for t in self._sorted(ticket.doctor_id, ticket.clinic_day, now, aging)]
         return ids.index(ticket.id)
 
+    async def add_in_line(self, ticket: Ticket, now: datetime, aging: int,
+                          limit: int) -> tuple[int, list[Ticket]]:
+        await self.add(ticket)
+        return (await self.people_ahead(ticket, now, aging),
+                await self.in_order(ticket.doctor_id, ticket.clinic_day, now, aging, limit))
+
     async def count_waiting(self, doctor_id: uuid.UUID, day: date) -> int:
         return sum(1 for t in self.rows.values() if t.doctor_id == doctor_id
                    and t.clinic_day == day and t.status == "waiting")
 
 
 class FakePeople(FakeTable[Person]):
+    async def set_slot_minutes(self, doctor_id: uuid.UUID, minutes: int) -> None:
+        doctor = await self.get(doctor_id, for_update=True) or Person(doctor_id, None)
+        doctor.slot_minutes = minutes
+        await self.save(doctor)
+
     async def names(self, person_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
         return {i: p.full_name for i in person_ids
                 if (p := dict.get(self, i)) is not None and p.full_name is not None}
@@ -125,6 +148,7 @@ class FakeStore:
     def __init__(self) -> None:
         self.tickets = FakeTickets()
         self.people = FakePeople()
+        self.tickets.people = self.people
         self.displays = FakeDisplays()
         self.published: list[Envelope] = []
         self.changed_lines: list[uuid.UUID] = []

@@ -3,6 +3,7 @@ call order is computed in SQL from ``domain.ordering``'s rule, over the per-leve
 
 from __future__ import annotations
 
+import copy
 import uuid
 from datetime import date, datetime
 from typing import Any
@@ -13,45 +14,45 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hms_platform.recording import Seen
+from hms_queue.adapters.directory import PERSON
 from hms_queue.adapters.orm import (
     ACTIVE,
     ONE_ACTIVE_PER_PATIENT,
     ONE_CALLED_PER_DOCTOR,
-    SCHEMA,
     closed_appointments,
     lines,
-    ticket_history,
     tickets,
 )
+from hms_queue.adapters.ticket_sql import (
+    ADD,
+    ADD_IN_LINE,
+    ARRIVAL,
+    BUMP,
+    FIELDS,
+    IN_ORDER,
+    LOCK_LINE,
+    SAVE,
+    place_params,
+    write_params,
+)
 from hms_queue.domain import errors as exc
+from hms_queue.domain.directory import Person
 from hms_queue.domain.numbering import line_letter
 from hms_queue.domain.ordering import ALL, LEVELS, NONE, ahead_bound, order_key
 from hms_queue.domain.ticket import Ticket
+from hms_queue.service_layer.ports import Arrival
 
-_FIELDS = [c.name for c in tickets.columns]
-_SELECT = ", ".join(f"t.{name}" for name in _FIELDS)
-# Each level's head in FIFO order (an index range), then the few candidates sorted by the
-# effective urgency: never the whole line. Same rule as domain.ordering.effective_urgency.
-_IN_ORDER = sa.text(f"""
-SELECT {_SELECT} FROM (VALUES (1), (2), (3), (4), (5)) AS lv(level)
-CROSS JOIN LATERAL (
-    SELECT * FROM {SCHEMA}.tickets
-    WHERE doctor_id = :doctor AND clinic_day = :day AND status = 'waiting'
-      AND urgency = lv.level
-    ORDER BY queued_at, id LIMIT :per_level) AS t
-ORDER BY CASE WHEN :aging > 0 THEN greatest(1, t.urgency - floor(
-             greatest(0, extract(epoch FROM CAST(:now AS timestamptz) - t.queued_at))
-             / (:aging * 60))::int)
-         ELSE t.urgency END, t.queued_at, t.id
-LIMIT :limit OFFSET :offset""")
+_FIELDS = FIELDS
+_IN_ORDER = IN_ORDER  # (the scale test explains its plan)
 
 
 def _ticket(row: Any) -> Ticket:
     return Ticket(**{name: row._mapping[name] for name in _FIELDS})
 
 
-def _values(ticket: Ticket) -> dict[str, Any]:
-    return {name: getattr(ticket, name) for name in _FIELDS}
+def _stored(ticket: Ticket) -> Ticket:
+    """``ticket`` as a read of its row would give it: its own copy, no history, no events."""
+    return Ticket(**{name: copy.deepcopy(getattr(ticket, name)) for name in _FIELDS})
 
 
 def _constraint(error: IntegrityError) -> Exception:
@@ -64,28 +65,30 @@ def _constraint(error: IntegrityError) -> Exception:
 
 
 class SqlTicketRepository:
-    def __init__(self, conn: AsyncConnection, seen: Seen) -> None:
+    def __init__(self, conn: AsyncConnection, seen: Seen,
+                 notified: set[uuid.UUID] | None = None) -> None:
         self.conn, self.seen = conn, seen  # seen: the unit of work's recorder
+        # the lines whose NOTIFY a statement here sent already (the unit of work's commit
+        # sends the others')
+        self.notified = set[uuid.UUID]() if notified is None else notified
 
-    async def _write(self, statement: Any, ticket: Ticket) -> None:
+    async def _write(self, statement: sa.TextClause, ticket: Ticket,
+                     more: dict[str, Any] | None = None) -> list[Any]:
+        """The ticket and its new history entries: one statement (``ticket_sql``)."""
         try:
-            async with self.conn.begin_nested():
-                await self.conn.execute(statement)
+            rows = await self.conn.execute(statement, {**write_params(ticket), **(more or {})})
+            found = list(rows.all()) if rows.returns_rows else []
         except IntegrityError as error:
             raise _constraint(error) from error
         self.seen(ticket)
-        if ticket.history:
-            await self.conn.execute(sa.insert(ticket_history), [
-                {"ticket_id": ticket.id, "at": h.at, "action": h.action, "by": h.by,
-                 "detail": h.detail} for h in ticket.history])
-            ticket.history = []
+        ticket.history = []
+        return found
 
     async def add(self, ticket: Ticket) -> None:
-        await self._write(sa.insert(tickets).values(_values(ticket)), ticket)
+        await self._write(ADD, ticket)
 
     async def save(self, ticket: Ticket) -> None:
-        await self._write(sa.update(tickets).where(tickets.c.id == ticket.id)
-                          .values(_values(ticket)), ticket)
+        await self._write(SAVE, ticket)
 
     async def _one(self, *where: Any, for_update: bool = False) -> Ticket | None:
         query = sa.select(tickets).where(*where)
@@ -117,15 +120,20 @@ class SqlTicketRepository:
             tickets.c.patient_id == patient_id, sa.text(ACTIVE)).order_by(tickets.c.arrived_at))
         return [_ticket(r) for r in rows]
 
+    async def arrival(self, appointment_id: uuid.UUID, patient_id: uuid.UUID,
+                      doctor_id: uuid.UUID, day: date) -> Arrival:
+        row = (await self.conn.execute(ARRIVAL, {
+            "appointment": appointment_id, "patient": patient_id, "doctor": doctor_id,
+            "day": day})).one()
+        doctor = (Person(**{name: row._mapping[name] for name in PERSON})
+                  if row.id is not None else None)
+        return Arrival(row.ticketed, row.closed, row.in_line, doctor, row.called_at)
+
     async def lock_line(self, doctor_id: uuid.UUID) -> None:
-        await self.conn.execute(sa.select(sa.func.pg_advisory_xact_lock(
-            sa.func.hashtext("queue.lines"), sa.func.hashtext(str(doctor_id)))))
+        await self.conn.execute(LOCK_LINE, {"line": str(doctor_id)})
 
     async def next_number(self, doctor_id: uuid.UUID, day: date) -> tuple[str, int]:
-        bump = (sa.update(lines).where(lines.c.doctor_id == doctor_id, lines.c.clinic_day == day)
-                .values(last_number=lines.c.last_number + 1)
-                .returning(lines.c.letter, lines.c.last_number))
-        row = (await self.conn.execute(bump)).first()
+        row = (await self.conn.execute(BUMP, {"doctor": doctor_id, "day": day})).first()
         if row is None:  # the line's first ticket today: its letter is the day's next one
             await self.conn.execute(sa.select(sa.func.pg_advisory_xact_lock(
                 sa.func.hashtext("queue.letters"), sa.func.hashtext(day.isoformat()))))
@@ -143,6 +151,17 @@ class SqlTicketRepository:
             "doctor": doctor_id, "day": day, "now": now, "aging": aging,
             "per_level": limit + offset, "limit": limit, "offset": offset})
         return [_ticket(r) for r in rows]
+
+    async def add_in_line(self, ticket: Ticket, now: datetime, aging: int,
+                          limit: int) -> tuple[int, list[Ticket]]:
+        """One statement (``ADD_IN_LINE``) that reads the line as it was before the ticket:
+        the ticket goes in its first tickets where the people ahead of it say, which is
+        where the call order puts it (``ordering``: one order for both)."""
+        rows = await self._write(ADD_IN_LINE, ticket, place_params(ticket, now, aging, limit))
+        self.notified.add(ticket.doctor_id)
+        ahead = int(rows[0].ahead)
+        before = [_ticket(r) for r in rows if r.id is not None]
+        return ahead, [*before[:ahead], _stored(ticket), *before[ahead:]][:limit]
 
     async def people_ahead(self, ticket: Ticket, now: datetime, aging: int) -> int:
         query = people_ahead_query(ticket, now, aging)

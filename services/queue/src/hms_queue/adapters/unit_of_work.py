@@ -18,12 +18,15 @@ from hms_queue.adapters.displays import SqlDisplayRepository
 from hms_queue.adapters.orm import LINES_CHANNEL, TABLES
 from hms_queue.adapters.tickets import SqlTicketRepository
 
+_NOTIFY = sa.text("SELECT pg_notify(:channel, line) FROM unnest(CAST(:ids AS text[])) AS line")
+
 
 class SqlQueueUnitOfWork(RecordingUnitOfWork):
     contracts = CONTRACTS
 
     def _open(self) -> None:
-        self.tickets = SqlTicketRepository(self.connection, self.recorder.seen)
+        self._notified: set[uuid.UUID] = set()  # by a statement of the tickets' already
+        self.tickets = SqlTicketRepository(self.connection, self.recorder.seen, self._notified)
         self.people = SqlDirectoryRepository(self.connection)
         self.displays = SqlDisplayRepository(self.connection)
         self._changed: set[uuid.UUID] = set()
@@ -32,11 +35,18 @@ class SqlQueueUnitOfWork(RecordingUnitOfWork):
         self._changed.add(doctor_id)
 
     async def commit(self) -> None:
-        changed, self._changed = self._changed, set()
-        for doctor_id in sorted(changed):
-            await self.connection.execute(sa.select(sa.func.pg_notify(LINES_CHANNEL,
-                                                                      str(doctor_id))))
+        changed = sorted(self._changed - self._notified)
+        self._changed.clear()
+        self._notified.clear()
+        if changed:  # one statement for every line (Postgres delivers them at the commit)
+            await self.connection.execute(_NOTIFY, {
+                "channel": LINES_CHANNEL, "ids": [str(doctor_id) for doctor_id in changed]})
         await super().commit()
+
+    async def rollback(self) -> None:
+        self._changed.clear()
+        self._notified.clear()
+        await super().rollback()
 
 
 def sql_uow_factory(engine: AsyncEngine) -> Callable[[], SqlQueueUnitOfWork]:

@@ -20,10 +20,9 @@ from hms_contracts.appointments import (
 from hms_platform.clock import Clock
 from hms_queue.domain import errors as exc
 from hms_queue.domain.actor import SYSTEM
-from hms_queue.domain.directory import Person
 from hms_queue.domain.policy import Policy
 from hms_queue.service_layer.handlers.calls import serve
-from hms_queue.service_layer.handlers.line import line_changed
+from hms_queue.service_layer.handlers.line import Estimator, line_changed
 from hms_queue.service_layer.handlers.tickets import open_ticket
 from hms_queue.service_layer.ports import UnitOfWork
 
@@ -34,28 +33,32 @@ async def on_patient_checked_in(event: PatientCheckedIn, uow: UnitOfWork, clock:
                                 policy: Policy) -> None:
     async with uow:
         await uow.tickets.lock_line(event.doctor_id)
-        if await uow.tickets.by_appointment(event.appointment_id) is not None:
+        now = clock.now()
+        day = policy.clinic_day(now)
+        # one read, after the lock (a statement sees what was committed when it began)
+        seen = await uow.tickets.arrival(event.appointment_id, event.patient_id,
+                                         event.doctor_id, day)
+        if seen.ticketed:
             return  # the same check-in again (another event id): one ticket per appointment
-        if await uow.tickets.appointment_closed(event.appointment_id):
+        if seen.closed:
             log.info("queue.check_in_skipped", appointment_id=str(event.appointment_id),
                      reason="appointment_closed")
             return
-        doctor = await uow.people.get(event.doctor_id)
-        if doctor is not None and not doctor.active:
+        if seen.doctor is not None and not seen.doctor.active:
             log.info("queue.check_in_skipped", appointment_id=str(event.appointment_id),
                      reason="doctor_inactive")
             return
-        day = policy.clinic_day(clock.now())
-        if any(t.doctor_id == event.doctor_id and t.clinic_day == day
-               for t in await uow.tickets.active_for_patient(event.patient_id)):
+        if seen.in_line:
             log.info("queue.check_in_skipped", appointment_id=str(event.appointment_id),
                      reason="already_in_line")
             return
+        # nothing below changes the doctor or their called ticket: the read's estimate holds
         await open_ticket(uow, doctor_id=event.doctor_id, patient_id=event.patient_id,
                           urgency=event.urgency, source="check_in",
                           by=event.checked_in_by or event.patient_id,
                           policy=policy, clock=clock, appointment_id=event.appointment_id,
-                          arrived_at=event.arrived_at)
+                          arrived_at=event.arrived_at,
+                          estimator=Estimator.of(seen.doctor, seen.called_at, now, policy))
 
 
 async def _withdraw(uow: UnitOfWork, appointment_id: uuid.UUID, doctor_id: uuid.UUID,
@@ -114,11 +117,8 @@ async def on_appointment_completed(event: AppointmentCompleted, uow: UnitOfWork,
 
 
 async def _slot_length(uow: UnitOfWork, doctor_id: uuid.UUID, minutes: int) -> None:
-    if not 1 <= minutes <= 24 * 60:
-        return
-    doctor = await uow.people.get(doctor_id, for_update=True) or Person(doctor_id, None)
-    doctor.slot_minutes = minutes
-    await uow.people.save(doctor)
+    if 1 <= minutes <= 24 * 60:
+        await uow.people.set_slot_minutes(doctor_id, minutes)  # one write, no read
 
 
 async def on_appointment_booked(event: AppointmentBooked, uow: UnitOfWork) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
+from hms_queue.domain.directory import Person
 from hms_queue.domain.estimate import eta_minutes, seed_seconds
 from hms_queue.domain.policy import Policy
 from hms_queue.domain.ticket import Ticket
@@ -23,12 +24,18 @@ class Estimator:
     async def load(cls, uow: UnitOfWork, doctor_id: uuid.UUID, now: datetime,
                    policy: Policy) -> Estimator:
         doctor = await uow.people.get(doctor_id)
+        called = await uow.tickets.called(doctor_id)
+        return cls.of(doctor, called.called_at if called else None, now, policy)
+
+    @classmethod
+    def of(cls, doctor: Person | None, called_at: datetime | None, now: datetime,
+           policy: Policy) -> Estimator:
+        """From the doctor and their visit in progress, when the caller read them already
+        (a check-in, under the line's lock, before changing neither)."""
         average = (doctor.service_seconds if doctor and doctor.service_seconds
                    else seed_seconds(doctor.slot_minutes if doctor else None,
                                      policy.default_service_minutes))
-        called = await uow.tickets.called(doctor_id)
-        in_service = ((now - called.called_at).total_seconds()
-                      if called and called.called_at else None)
+        in_service = (now - called_at).total_seconds() if called_at else None
         return cls(average, in_service)
 
     def eta(self, people_ahead: int) -> int:
@@ -44,14 +51,18 @@ async def view(uow: UnitOfWork, ticket: Ticket, now: datetime, policy: Policy) -
 
 
 async def line_changed(uow: UnitOfWork, doctor_id: uuid.UUID, day: date, now: datetime,
-                       policy: Policy) -> None:
+                       policy: Policy, estimator: Estimator | None = None,
+                       heads: list[Ticket] | None = None) -> None:
     """After any change to the line: the tickets now at or within the threshold that were
-    never told are told, once each, even when several ahead left at once."""
-    heads = await uow.tickets.in_order(doctor_id, day, now, policy.aging_minutes,
-                                       policy.turn_threshold + 1)
+    never told are told, once each, even when several ahead left at once. ``estimator`` and
+    ``heads`` (the line's first ``turn_threshold + 1`` after the change): when the caller
+    read them already."""
+    if heads is None:
+        heads = await uow.tickets.in_order(doctor_id, day, now, policy.aging_minutes,
+                                           policy.turn_threshold + 1)
     fresh = [(i, t) for i, t in enumerate(heads) if not t.turn_notified]
     if fresh:
-        estimator = await Estimator.load(uow, doctor_id, now, policy)
+        estimator = estimator or await Estimator.load(uow, doctor_id, now, policy)
         for ahead, ticket in fresh:
             ticket.approach(ahead, estimator.eta(ahead))
             await uow.tickets.save(ticket)

@@ -16,7 +16,7 @@ from hms_queue.domain.ticket import Source, Ticket, check_urgency
 from hms_queue.service_layer import access
 from hms_queue.service_layer.commands import IssueTicket, LeaveTicket, TicketView, UpdateTicket
 from hms_queue.service_layer.handlers import directory
-from hms_queue.service_layer.handlers.line import line_changed, view
+from hms_queue.service_layer.handlers.line import Estimator, line_changed, view
 from hms_queue.service_layer.last_write import move_wins, settle, write_of
 from hms_queue.service_layer.ports import UnitOfWork
 
@@ -36,24 +36,27 @@ async def open_ticket(uow: UnitOfWork, *, doctor_id: uuid.UUID, patient_id: uuid
                       urgency: int, source: Source, by: uuid.UUID, policy: Policy,
                       clock: Clock, appointment_id: uuid.UUID | None = None,
                       arrived_at: datetime | None = None,
-                      ticket_id: uuid.UUID | None = None) -> TicketView:
-    """Number, insert and announce a ticket in today's line, inside the caller's ``uow``.
-    ``arrived_at`` (a check-in's time at the desk) places it in the line by when the patient
-    came, not by when the event got here; never later than now."""
+                      ticket_id: uuid.UUID | None = None,
+                      estimator: Estimator | None = None) -> TicketView:
+    """Number, insert and announce a ticket in today's line, inside the caller's ``uow``,
+    which holds the line's lock (``lock_line``). ``arrived_at`` (a check-in's time at the
+    desk) places it in the line by when the patient came, not by when the event got here;
+    never later than now. ``estimator``: the line's, if the caller read it under the lock."""
     now = clock.now()
     day = policy.clinic_day(now)
     joined = min(arrived_at, now) if arrived_at is not None else now
     check_urgency(urgency)
-    await uow.tickets.lock_line(doctor_id)
     letter, number = await uow.tickets.next_number(doctor_id, day)
     ticket = Ticket.issue(doctor_id=doctor_id, clinic_day=day, letter=letter, number=number,
                           patient_id=patient_id, urgency=urgency, source=source, now=joined,
                           by=by, appointment_id=appointment_id, ticket_id=ticket_id)
-    await uow.tickets.add(ticket)
-    where = await view(uow, ticket, now, policy)
-    ticket.issued(where.position or 0, where.eta_minutes or 0, by)
-    await line_changed(uow, doctor_id, day, now, policy)
-    return where
+    ahead, heads = await uow.tickets.add_in_line(ticket, now, policy.aging_minutes,
+                                                 policy.turn_threshold + 1)
+    estimator = estimator or await Estimator.load(uow, doctor_id, now, policy)
+    eta = estimator.eta(ahead)
+    ticket.issued(ahead + 1, eta, by)
+    await line_changed(uow, doctor_id, day, now, policy, estimator, heads)
+    return TicketView(ticket, ahead + 1, ahead, eta)
 
 
 async def issue_ticket(cmd: IssueTicket, uow: UnitOfWork, clock: Clock,
@@ -70,6 +73,7 @@ async def issue_ticket(cmd: IssueTicket, uow: UnitOfWork, clock: Clock,
         if patient is None or not patient.is_patient:
             raise exc.PatientNotFound("No such patient.")
         await require_open_line(uow, cmd.doctor_id)
+        await uow.tickets.lock_line(cmd.doctor_id)
         where = await open_ticket(uow, doctor_id=cmd.doctor_id, patient_id=cmd.patient_id,
                                   urgency=cmd.urgency, source="walk_in", by=cmd.actor.user_id,
                                   policy=policy, clock=clock, ticket_id=cmd.ticket_id)
