@@ -33,7 +33,7 @@ class CpuShare:
         return cls(group, database, _processes(), os.times().elapsed)
 
     def _buckets(self, table: dict[int, tuple[int, float, str]]) -> dict[int, str]:
-        names = {p.pid: name for name, p in self.group.running.items()}
+        names = {p.pid: name for name, p in self.group.running.items() if p.pid in table}
         for _ in range(5):  # a process's children count as the process (uvicorn's workers)
             names |= {pid: names[parent] for pid, (parent, _, _) in table.items()
                       if parent in names and pid not in names}
