@@ -7,10 +7,13 @@ through fixtures.)"""
 
 from __future__ import annotations
 
+import random
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
+
+import pytest
 
 from hms_contracts.appointments import PatientCheckedIn
 from hms_contracts.envelope import Envelope
@@ -24,6 +27,7 @@ from hms_queue.entrypoints.consumer import build_consumer
 from hms_queue.service_layer import commands as c
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # Monday 09:00 in Nairobi
+DAY = date(2026, 3, 2)
 
 migrated_url, db, settings, clock = service_fixtures(
     MIGRATIONS, "queue", QueueSettings, NOW, pool_size=22, clinic_timezone="Africa/Nairobi",
@@ -53,3 +57,20 @@ def _helpers(world: SimpleNamespace) -> dict[str, Any]:
 
 
 world = world_fixture("queue", build_consumer, sql_uow_factory, _helpers)
+
+
+@pytest.fixture
+def random_line() -> Any:
+    """``random_line(rng, doctor, now, numbers)``: ticket rows of a line of today's (2 March),
+    one a number, random urgencies, a sixth-or-so served or cancelled, queued up to 200
+    minutes before ``now`` in 30 s steps: what the SQL order is checked against."""
+    def rows(rng: random.Random, doctor: uuid.UUID, now: datetime,
+             numbers: range) -> list[dict[str, Any]]:
+        return [{"id": uuid.UUID(int=rng.getrandbits(128)), "doctor_id": doctor,
+                 "clinic_day": DAY, "letter": "A", "number": n, "patient_id": uuid.uuid4(),
+                 "urgency": rng.randint(1, 5), "source": "walk_in",
+                 "status": rng.choice(["waiting"] * 6 + ["served", "cancelled"]),
+                 "arrived_at": now,
+                 "queued_at": now - timedelta(seconds=30 * rng.randint(0, 400))}
+                for n in numbers]
+    return rows

@@ -164,6 +164,19 @@ async def test_a_malformed_row_backs_off_alone_and_does_not_stall_the_others(
     assert stuck.attempts == 1 and "ValidationError" in stuck.last_error
 
 
+def counted_passes(relay: OutboxRelay) -> list[int]:
+    """The relay's passes so far, in the list's one item (its ``run_once`` counts them)."""
+    passes = [0]
+    run_once = relay.run_once
+
+    async def counted() -> int:
+        passes[0] += 1
+        return await run_once()
+
+    relay.run_once = counted  # type: ignore[method-assign]
+    return passes
+
+
 class FlakyBus:
     """A broker that is away until told otherwise; counts publish attempts."""
 
@@ -188,15 +201,7 @@ async def test_relay_pauses_while_the_broker_is_away_and_resumes_when_it_returns
     bus = FlakyBus()
     relay = OutboxRelay(demo_engine, demo.TABLES, bus, listen=False, poll_interval=0.05,  # type: ignore[arg-type]
                         base_backoff=0.1, max_backoff=0.4)
-    passes = 0
-    run_once = relay.run_once
-
-    async def counted() -> int:
-        nonlocal passes
-        passes += 1
-        return await run_once()
-
-    relay.run_once = counted  # type: ignore[method-assign]
+    passes = counted_passes(relay)
     stop = asyncio.Event()
     task = asyncio.create_task(relay.run(stop))
     for i in range(20):  # commits keep coming while the broker is away
@@ -204,7 +209,7 @@ async def test_relay_pauses_while_the_broker_is_away_and_resumes_when_it_returns
             uow.add_event(demo.item_added(i))
             await uow.commit()
         await asyncio.sleep(0.05)
-    passes_while_away = passes
+    passes_while_away = passes[0]
     bus.connected = True
     await eventually(lambda: len(bus.published) == 20, timeout=5)
     stop.set()
@@ -250,19 +255,11 @@ async def test_a_steady_stream_of_commits_is_relayed_in_batches_not_a_pass_per_e
     bus = FlakyBus()
     bus.connected = True
     relay = OutboxRelay(demo_engine, demo.TABLES, bus, min_pass_interval=0.05)  # type: ignore[arg-type]
-    passes = 0
-    run_once = relay.run_once
-
-    async def counted() -> int:
-        nonlocal passes
-        passes += 1
-        return await run_once()
-
-    relay.run_once = counted  # type: ignore[method-assign]
+    passes = counted_passes(relay)
     stop = asyncio.Event()
     task = asyncio.create_task(relay.run(stop))
     await asyncio.sleep(0.3)  # LISTEN is up
-    before = passes
+    before = passes[0]
     for i in range(100):
         async with uow_factory() as uow:
             uow.add_event(demo.item_added(i))
@@ -272,4 +269,4 @@ async def test_a_steady_stream_of_commits_is_relayed_in_batches_not_a_pass_per_e
     stop.set()
     await task
     assert bus.published == [f"item-{i}" for i in range(100)]
-    assert passes - before < 40, f"{passes - before} passes for 100 events"
+    assert passes[0] - before < 40, f"{passes[0] - before} passes for 100 events"

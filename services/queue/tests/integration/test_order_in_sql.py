@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -18,15 +18,10 @@ DAY = date(2026, 3, 2)
 
 
 @pytest.mark.parametrize(("aging", "seed"), [(0, 1), (30, 2), (7, 3), (1, 4)])
-async def test_sql_order_and_people_ahead_match_the_domain(db, clock, aging: int,
-                                                           seed: int) -> None:
+async def test_sql_order_and_people_ahead_match_the_domain(db, clock, random_line,
+                                                           aging: int, seed: int) -> None:
     rng, doctor, now = random.Random(seed), uuid.uuid4(), clock.now()
-    rows = [{"id": uuid.UUID(int=rng.getrandbits(128)), "doctor_id": doctor, "clinic_day": DAY,
-             "letter": "A", "number": n, "patient_id": uuid.uuid4(),
-             "urgency": rng.randint(1, 5), "source": "walk_in",
-             "status": rng.choice(["waiting"] * 6 + ["served", "cancelled"]),
-             "arrived_at": now, "queued_at": now - timedelta(seconds=30 * rng.randint(0, 400))}
-            for n in range(1, 121)]
+    rows = random_line(rng, doctor, now, range(1, 121))
     async with db.begin() as conn:
         await conn.execute(sa.insert(tickets), rows)
     waiting = [r for r in rows if r["status"] == "waiting"]

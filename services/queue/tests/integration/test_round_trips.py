@@ -119,19 +119,14 @@ async def test_a_check_in_notifies_its_line_at_commit_only(world: Any) -> None:
 
 
 async def test_a_ticket_is_placed_as_a_read_after_its_insert_would_place_it(
-        db: Any, clock: Any) -> None:
+        db: Any, clock: Any, random_line: Any) -> None:
     """``add_in_line`` reads the line before its insert and puts the ticket where the people
     ahead say: on random lines, with aging, the same people ahead and first tickets as
     ``people_ahead`` and ``in_order`` read after the insert."""
     rng, now = random.Random(7), clock.now()
     for aging, limit in ((30, 4), (7, 4), (0, 6), (1, 30)):
         doctor = uuid.uuid4()
-        rows = [{"id": uuid.UUID(int=rng.getrandbits(128)), "doctor_id": doctor,
-                 "clinic_day": DAY, "letter": "A", "number": n, "patient_id": uuid.uuid4(),
-                 "urgency": rng.randint(1, 5), "source": "walk_in",
-                 "status": rng.choice(["waiting"] * 6 + ["served", "cancelled"]),
-                 "arrived_at": now, "queued_at": now - timedelta(seconds=30 * rng.randint(0, 400))}
-                for n in range(1, 41)]
+        rows = random_line(rng, doctor, now, range(1, 41))
         async with db.begin() as conn:
             await conn.execute(sa.insert(tickets), rows)
         for n in range(41, 61):
