@@ -30,11 +30,17 @@ _HEADERS: contextvars.ContextVar[Mapping[str, str] | None] = contextvars.Context
 
 class _HeaderKeepingClient(AsyncTwilioHttpClient):
     """Keeps the response's headers, and applies the timeout it was made with: the package's
-    async client passes the call's own timeout (None: wait forever) to aiohttp instead."""
+    async client passes the call's own timeout (None: wait forever) to aiohttp instead. The
+    account's credentials go as an Authorization header: the package hands them to aiohttp's
+    ``auth`` parameter, which aiohttp deprecates (and will drop in its version 4)."""
 
     async def request(self, *args: Any, **kwargs: Any) -> Response:
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = self.timeout
+        auth = kwargs.pop("auth", None)
+        if auth is not None:
+            kwargs["headers"] = {**(kwargs.get("headers") or {}),
+                                 "Authorization": aiohttp.encode_basic_auth(*auth)}
         response = await super().request(*args, **kwargs)
         _HEADERS.set(response.headers)
         return response
