@@ -17,7 +17,8 @@ import whole_seed
 import whole_system
 from whole_load import matched, open_loop, percentiles, settled
 from whole_stages import idle, stages
-from whole_twilio import RecordingTwilio
+
+from hms_platform.testing.twilio import RecordingTwilio
 
 POLL = 0.05  # seconds between two reads of a patient's tickets
 STALL = 30.0  # as whole_rows.STALL
@@ -133,7 +134,7 @@ async def call_next(http: aiohttp.ClientSession, dsn: str, clinic: whole_seed.Cl
     phones = {p.id: p.phone for p in clinic.patients}
     current: dict[str, str | None] = {d.id: None for d in doctors}
     turns = {d.id: asyncio.Lock() for d in doctors}
-    mark, called, took = len(provider.arrivals), list[str](), list[float]()
+    mark, called, took = len(provider.taken), list[str](), list[float]()
 
     async def send(i: int) -> tuple[int, str | None]:
         doctor = doctors[i % len(doctors)]
@@ -158,7 +159,7 @@ async def call_next(http: aiohttp.ClientSession, dsn: str, clinic: whole_seed.Cl
     acked = {s.key: s.answered for s in drive.acked(200) if s.key and s.answered}
 
     def turned() -> list[tuple[str, float]]:
-        return [(f"{a.to}|{m.group(1)}", a.at) for a in provider.since(mark)
+        return [(f"{a.to}|{m.group(1)}", a.mono) for a in provider.since(mark)
                 if (m := TURN.match(a.body))]
 
     waited = await settled(lambda: len({k for k, _ in turned() if k in acked}), len(acked),

@@ -1,7 +1,7 @@
-"""The `system` part: the whole system through its gateway (whole_system.py), a recording Twilio
-(whole_twilio.py), an open-loop load (whole_load.py). Booking committed -> SMS at the provider
-at two steady rates; the same with three notifications consumers; a backlog drained by one and
-by three consumers; then the queue's rows (whole_queue.py)."""
+"""The `system` part: the whole system through its gateway (whole_system.py), a recording
+Twilio (hms_platform.testing.twilio), an open-loop load (whole_load.py). Booking committed ->
+SMS at the provider at two steady rates; the same with three notifications consumers; a
+backlog drained by one and by three consumers; then the queue's rows (whole_queue.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ import whole_system
 from cpu_share import CpuShare
 from whole_load import matched, open_loop, settled
 from whole_stages import idle, stages
-from whole_twilio import RecordingTwilio
+
+from hms_platform.testing.twilio import RecordingTwilio
 
 BOOKED = "HMS: appointment booked"
 DOCTORS = 20  # the booking and check-in doctors; three more hold the line-size rows' lines
@@ -108,13 +109,13 @@ async def booking(http: aiohttp.ClientSession, system: whole_system.System,
     patients = await whole_seed.fresh_patients(system.admin_dsn, clinic, int(rate * seconds))
     quiet = await idle(system)
     await clinic.signed_in(http)
-    mark, ids = len(provider.arrivals), list[str]()
+    mark, ids = len(provider.taken), list[str]()
     share = CpuShare.start(system.group, system.database)
     drive = await open_loop(rate, seconds, sender(http, clinic, slots, patients, ids))
     acked = {s.key: s.answered for s in drive.acked(201) if s.key and s.answered}
 
     def booked() -> list[tuple[str, float]]:
-        return [(a.to, a.at) for a in provider.since(mark) if a.body.startswith(BOOKED)]
+        return [(a.to, a.mono) for a in provider.since(mark) if a.body.startswith(BOOKED)]
 
     waited = await settled(lambda: len({to for to, _ in booked() if to in acked}), len(acked),
                            STALL)
@@ -138,7 +139,7 @@ async def drain(http: aiohttp.ClientSession, system: whole_system.System,
     await clinic.signed_in(http)
     await system.consumers(consumers)
     await system.stop(RELAY)
-    mark = len(provider.arrivals)
+    mark = len(provider.taken)
     drive = await open_loop(200, n / 200, sender(http, clinic, slots, patients))
     phones = {s.key for s in drive.acked(201) if s.key}
     await system.run(RELAY)
@@ -156,7 +157,7 @@ async def drain(http: aiohttp.ClientSession, system: whole_system.System,
             "AND c.phone_number = ANY($1::text[]) ORDER BY m.created_at", list(phones))]
     finally:
         await conn.close()
-    sent = sorted(a.at for a in provider.since(mark)
+    sent = sorted(a.mono for a in provider.since(mark)
                   if a.to in phones and a.body.startswith(BOOKED))
     return {"consumers": consumers, "booked": len(phones), "statuses": drive.statuses(),
             "planned": len(created), "sent": len(sent), "lost": len(phones) - len(reached()),

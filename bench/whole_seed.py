@@ -14,7 +14,7 @@ import secrets
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,14 +23,6 @@ import asyncpg
 
 SLOT_MINUTES = 15
 WEEKLY = [{"weekday": d, "start": "00:00", "end": "23:45"} for d in range(7)]
-
-
-def early_morning_zone(now: datetime | None = None) -> str:
-    """A fixed-offset zone where the clinic day has just begun (about 02:00), so that today's
-    appointments, check-ins and lines last for the whole run, whatever the hour here."""
-    offset = (2 - (now or datetime.now(UTC)).hour) % 24
-    offset = offset - 24 if offset > 14 else offset
-    return "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"
 
 
 @dataclass

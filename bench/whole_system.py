@@ -20,19 +20,19 @@ from pathlib import Path
 import aio_pika
 import asyncpg
 import load
-import whole_seed
 from sqlalchemy.engine import make_url
 
 from hms_platform.messaging.rabbit import declare_definitions
 from hms_platform.pgurl import libpq_url
 from hms_platform.provision import provision_service
+from hms_platform.testing import twilio
+from hms_platform.testing.clock import early_morning_zone
 from hms_system.manifest import SYSTEM
 from hms_system.topology import render
 
 BIN = Path(sys.executable).parent
 NAMES = sorted(SYSTEM.names)
 GATEWAY_CONFIG = Path(__file__).resolve().parent.parent / "deploy" / "haproxy" / "haproxy.cfg"
-TWILIO = {"account": "AC" + "b" * 32, "token": "bench-token", "from": "+15005550006"}
 CONSUMER = "notifications-consumer"  # the process the consumers row runs 1 and 3 of
 # The processes on the measured paths keep their default pool (10 connections); the others get
 # SMALL_POOL, so that every process fits the 100 connections of a default Postgres server.
@@ -47,7 +47,7 @@ class System:
     twilio_url: str
     group: load.Servers
     sender_interval: float | None = None  # NOTIFICATIONS_SENDER_INTERVAL_SECONDS; None: default
-    zone: str = field(default_factory=whole_seed.early_morning_zone)  # the clinic's
+    zone: str = field(default_factory=early_morning_zone)  # the clinic's
     tag: str = field(default_factory=lambda: uuid.uuid4().hex[:6])
     admin_password: str = field(default_factory=lambda: secrets.token_urlsafe(12))
     password: str = field(default_factory=lambda: secrets.token_urlsafe(12))
@@ -107,10 +107,7 @@ class System:
             "HMS_SIGNIN_PER_MINUTE": "100000", "HMS_CONN_PER_CLIENT": "2000",
             # the check-in patients hold one appointment with each doctor today
             "APPOINTMENTS_MAX_ACTIVE_BOOKINGS": "100",
-            "NOTIFICATIONS_TWILIO_ACCOUNT_SID": TWILIO["account"],
-            "NOTIFICATIONS_TWILIO_AUTH_TOKEN": TWILIO["token"],
-            "NOTIFICATIONS_TWILIO_FROM": TWILIO["from"],
-            "NOTIFICATIONS_TWILIO_BASE_URL": self.twilio_url,
+            **twilio.settings(self.twilio_url),
             "HMS_GATEWAY_BIND": f"127.0.0.1:{self.gateway_port}",
         })
         env.pop("NOTIFICATIONS_CONSOLE_CHANNEL", None)

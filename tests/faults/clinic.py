@@ -9,7 +9,7 @@ import asyncio
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,15 +18,6 @@ import httpx
 
 SLOT = timedelta(minutes=5)
 HOURS = ("00:00", "23:55")
-
-
-def early_morning_zone(now: datetime | None = None) -> str:
-    """A fixed-offset zone where the clinic day has just begun (about 02:00): today's slots
-    then last for the whole run, whatever the hour here."""
-    hour = (now or datetime.now(UTC)).hour
-    offset = (2 - hour) % 24
-    offset = offset - 24 if offset > 14 else offset
-    return "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"
 
 
 @dataclass

@@ -4,8 +4,9 @@ the suite's world (servers, system, provider) and returns once the fault is over
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import asyncpg
@@ -46,31 +47,34 @@ async def _published(world: Any) -> int:
         await conn.close()
 
 
-async def sender_killed(world: Any) -> None:
-    """notifications' sender (the process that calls the provider) SIGKILLed while requests
-    of its are held at the provider, before the provider took them."""
-    world.twilio.hold = 1.0
+@contextlib.asynccontextmanager
+async def held_at_provider(world: Any, *, after_taking: bool = False) -> AsyncIterator[None]:
+    """The provider holds the sender's requests (1 s) until the block ends; the block starts
+    once one is held. ``after_taking``: the messages are taken first, only the answers wait."""
+    world.twilio.hold, world.twilio.hold_after_taking = 1.0, after_taking
     try:
         async with asyncio.timeout(30):
             await world.twilio.busy.wait()
+        yield
+    finally:
+        world.twilio.hold, world.twilio.hold_after_taking = 0.0, False
+
+
+async def sender_killed(world: Any) -> None:
+    """notifications' sender (the process that calls the provider) SIGKILLed while requests
+    of its are held at the provider, before the provider took them."""
+    async with held_at_provider(world):
         await asyncio.sleep(0.2)
         await world.system.procs["notifications-scheduler"].kill(signal.SIGKILL)
-    finally:
-        world.twilio.hold = 0.0
 
 
 async def sender_killed_after_taken(world: Any) -> None:
     """notifications' sender SIGKILLed after the provider took its messages and before it
     heard so: the sender after it finds them in Twilio's Messages list instead of sending them
     again (services/notifications/README.md)."""
-    world.twilio.hold, world.twilio.hold_after_taking = 1.0, True
-    try:
-        async with asyncio.timeout(30):
-            await world.twilio.busy.wait()
+    async with held_at_provider(world, after_taking=True):
         await asyncio.sleep(0.2)
         await world.system.procs["notifications-scheduler"].kill(signal.SIGKILL)
-    finally:
-        world.twilio.hold, world.twilio.hold_after_taking = 0.0, False
 
 
 async def relay_killed(world: Any) -> None:
@@ -89,13 +93,8 @@ async def relay_killed(world: Any) -> None:
 async def postgres_restarted(world: Any) -> None:
     """Postgres stopped (fast: every session ended) while the sender has requests held at the
     provider, so that their outcomes come back to no database; started again once they did."""
-    world.twilio.hold = 1.0
-    try:
-        async with asyncio.timeout(30):
-            await world.twilio.busy.wait()
+    async with held_at_provider(world):
         await world.postgres.stop()
-    finally:
-        world.twilio.hold = 0.0
     await asyncio.sleep(1.5)
     await world.postgres.start()
 

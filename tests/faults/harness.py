@@ -19,11 +19,12 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from hms_platform.testing import twilio
+from hms_platform.testing.clock import early_morning_zone
 from hms_platform.testing.modules import load_beside
 
 servers = load_beside(__file__, "servers.py", "hms_faults_servers")
 rabbitmq = load_beside(__file__, "rabbitmq.py", "hms_faults_rabbitmq")
-twilio = load_beside(__file__, "twilio.py", "hms_faults_twilio")
 system = load_beside(__file__, "system.py", "hms_faults_system")
 clinic = load_beside(__file__, "clinic.py", "hms_faults_clinic")
 load = load_beside(__file__, "load.py", "hms_faults_load")
@@ -95,7 +96,7 @@ async def world(form: Form) -> AsyncIterator[World]:
         await asyncio.gather(postgres.init(), rabbit.start())
         provider = twilio.RecordingTwilio()
         await provider.start()
-        zone = clinic.early_morning_zone()
+        zone = early_morning_zone()
         running = system.System(postgres.port, ",".join(rabbit.urls), provider.url, root, zone)
         await running.prepare()
         await running.start()

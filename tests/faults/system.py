@@ -23,6 +23,7 @@ import httpx
 
 from hms_platform.messaging.rabbit import declare_definitions
 from hms_platform.provision import provision_service
+from hms_platform.testing import twilio
 from hms_platform.testing.infra import free_port
 from hms_platform.testing.modules import load_beside
 from hms_system.manifest import SYSTEM
@@ -92,10 +93,7 @@ class System:
             "AUTH_THROTTLE_REGISTRATIONS_PER_ADDRESS": "1000",
             "AUTH_ARGON2_TIME_COST": "1", "AUTH_ARGON2_MEMORY_COST": "1024",
             "NOTIFICATIONS_MAX_PER_RECIPIENT_HOUR": "1000",
-            "NOTIFICATIONS_TWILIO_ACCOUNT_SID": "AC" + "f" * 32,
-            "NOTIFICATIONS_TWILIO_AUTH_TOKEN": "faults-token",
-            "NOTIFICATIONS_TWILIO_FROM": "+15005550006",
-            "NOTIFICATIONS_TWILIO_BASE_URL": self.twilio_url,
+            **twilio.settings(self.twilio_url),
             "NOTIFICATIONS_SENDER_INTERVAL_SECONDS": "0.2",
             # a claim left by a killed sender is taken again after this (default 60 s)
             "NOTIFICATIONS_LEASE_SECONDS": "8", "NOTIFICATIONS_TWILIO_TIMEOUT": "4",

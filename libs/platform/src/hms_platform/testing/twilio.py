@@ -1,6 +1,8 @@
-"""A local server speaking Twilio's Messages API (the shape of services/notifications/tests/
-providers.py's TwilioServer) that records every message it takes, so the suite can count what
-reached the provider per phone number and text: "none doubled" at the provider itself.
+"""A local server speaking Twilio's Messages API for the whole-system runs (the fault suite,
+``make bench``'s system part; services/notifications/tests has its own, scriptable one). It
+records every message it takes with when it took it (the wall clock, and ``time.perf_counter``
+for a load generator in the same process), so a run can count what reached the provider per
+phone number and text ("none doubled" at the provider itself) and how long each took.
 
 A message is taken once its whole request has been read and ``hold`` has passed (a provider
 that is slow to answer); a client that hung up before that (a sender killed mid-request) sent
@@ -14,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import collections
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -23,7 +26,16 @@ from aiohttp import web
 
 from hms_platform.testing.ports import listening_socket, port_of
 
-ACCOUNT, TOKEN, SENDER = "AC" + "f" * 32, "faults-token", "+15005550006"
+# The credentials and sender a run gives notifications (NOTIFICATIONS_TWILIO_*), by default
+ACCOUNT, TOKEN, SENDER = "AC" + "f" * 32, "local-token", "+15005550006"
+_EXPECTED = "Basic " + base64.b64encode(f"{ACCOUNT}:{TOKEN}".encode()).decode()
+
+
+def settings(url: str) -> dict[str, str]:
+    """notifications' settings that send its SMS to the server at ``url``, as the default
+    credentials and sender."""
+    return {"NOTIFICATIONS_TWILIO_ACCOUNT_SID": ACCOUNT, "NOTIFICATIONS_TWILIO_AUTH_TOKEN": TOKEN,
+            "NOTIFICATIONS_TWILIO_FROM": SENDER, "NOTIFICATIONS_TWILIO_BASE_URL": url}
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,7 @@ class Taken:
     sid: str
     sender: str = SENDER
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    mono: float = field(default_factory=time.perf_counter)  # the same moment, for latencies
 
 
 class RecordingTwilio:
@@ -40,6 +53,7 @@ class RecordingTwilio:
         self.socket = listening_socket()
         self.url = f"http://127.0.0.1:{port_of(self.socket)}"
         self.taken: list[Taken] = []
+        self.refused = 0  # requests with the wrong credentials
         self.hung_up = 0  # requests whose client went away before the message was taken
         self.hold = 0.0
         self.hold_after_taking = False  # hold the answer of a message already taken
@@ -53,7 +67,7 @@ class RecordingTwilio:
         self.lookups = 0  # list requests (a sender asking whether a message went already)
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(self.app, handler_cancellation=True)
+        self._runner = web.AppRunner(self.app, handler_cancellation=True, access_log=None)
         await self._runner.setup()
         await web.SockSite(self._runner, self.socket).start()
 
@@ -77,10 +91,19 @@ class RecordingTwilio:
     def per_message(self) -> collections.Counter[tuple[str, str]]:
         return collections.Counter((t.to, t.body) for t in self.taken)
 
+    def since(self, index: int) -> list[Taken]:
+        """What it took after the first ``index`` (``len(taken)`` before a load)."""
+        return self.taken[index:]
+
+    def _refused(self, request: web.Request) -> web.Response | None:
+        if request.headers.get("Authorization") == _EXPECTED:
+            return None
+        self.refused += 1
+        return web.json_response({"code": 20003, "status": 401}, status=401)
+
     async def create(self, request: web.Request) -> web.Response:
-        expected = "Basic " + base64.b64encode(f"{ACCOUNT}:{TOKEN}".encode()).decode()
-        if request.headers.get("Authorization") != expected:
-            return web.json_response({"code": 20003, "status": 401}, status=401)
+        if refused := self._refused(request):
+            return refused
         form = await request.post()
         if self.hold and not self.hold_after_taking:
             await self._held_for(self.hold)
@@ -99,9 +122,8 @@ class RecordingTwilio:
     async def list(self, request: web.Request) -> web.Response:
         """Twilio's Messages list: what it took, newest first, by ``To`` and ``From``, paged
         (``PageSize``, ``Page``) with Twilio's paging fields."""
-        expected = "Basic " + base64.b64encode(f"{ACCOUNT}:{TOKEN}".encode()).decode()
-        if request.headers.get("Authorization") != expected:
-            return web.json_response({"code": 20003, "status": 401}, status=401)
+        if refused := self._refused(request):
+            return refused
         self.lookups += 1
         query = dict(request.query)
         found = [t for t in reversed(self.taken) if query.get("To", t.to) == t.to
